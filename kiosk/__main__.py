@@ -1,0 +1,5 @@
+import sys
+
+from kiosk.commands import main
+
+sys.exit(main())
