@@ -1,0 +1,46 @@
+"""The layering of DESIGN §3, checked on the source: the engine stays pure, kiosk and server
+never import each other."""
+
+import ast
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+STDLIB = set(sys.stdlib_module_names)
+ENGINE_THIRD_PARTY = {"numpy", "cryptography", "rfc8785"}
+FORBIDDEN_IN_ENGINE = {"sqlite3", "PySide6", "httpx", "qasync", "fastapi", "sqlalchemy"}
+
+
+def imported_top_levels(package: str) -> dict[str, set[Path]]:
+    found: dict[str, set[Path]] = {}
+    for path in (ROOT / package).rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            else:
+                continue
+            for name in names:
+                found.setdefault(name.split(".")[0], set()).add(path.relative_to(ROOT))
+    return found
+
+
+def test_engine_imports_only_numpy_cryptography_and_the_standard_library():
+    imports = imported_top_levels("engine")
+    allowed = STDLIB | ENGINE_THIRD_PARTY | {"engine"}
+    strays = {
+        name: sorted(map(str, paths)) for name, paths in imports.items() if name not in allowed
+    }
+    assert not strays, f"engine imports outside its boundary: {strays}"
+    assert not FORBIDDEN_IN_ENGINE & set(imports)
+
+
+@pytest.mark.parametrize(
+    ("package", "forbidden"), [("kiosk", "server_stub"), ("server_stub", "kiosk")]
+)
+def test_kiosk_and_server_never_import_each_other(package, forbidden):
+    imports = imported_top_levels(package)
+    assert forbidden not in imports, f"{package} imports {forbidden}: {imports.get(forbidden)}"
