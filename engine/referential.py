@@ -52,7 +52,9 @@ COMPETENCES: tuple[Competence, ...] = (
     Competence("2.3", "2", "Collaborer", "Collaborating"),
     Competence("2.4", "2", "S'insérer dans le monde numérique", "Fitting into the digital world"),
     Competence("3.1", "3", "Développer des documents textuels", "Developing text documents"),
-    Competence("3.2", "3", "Développer des documents multimédia", "Developing multimedia documents"),
+    Competence(
+        "3.2", "3", "Développer des documents multimédia", "Developing multimedia documents"
+    ),
     Competence(
         "3.3", "3", "Adapter les documents à leur finalité", "Adapting documents to their purpose"
     ),
@@ -73,7 +75,9 @@ COMPETENCES: tuple[Competence, ...] = (
         "Protecting health, well-being and the environment",
     ),
     Competence("5.1", "5", "Résoudre des problèmes techniques", "Solving technical problems"),
-    Competence("5.2", "5", "Construire un environnement numérique", "Building a digital environment"),
+    Competence(
+        "5.2", "5", "Construire un environnement numérique", "Building a digital environment"
+    ),
 )
 
 AREA_CODES: tuple[str, ...] = tuple(a.code for a in AREAS)

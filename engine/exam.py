@@ -1,0 +1,310 @@
+"""The exam state machine: one candidate's adaptive exam, and the batch it is made of.
+
+`Cohort` runs many exams side by side (one row per candidate) with the very code a single
+exam uses; `Exam` is the one-candidate API the kiosk and the server use: it presents items,
+records answers and replacements, keeps the replay events and scores the result.
+"""
+
+import copy
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+
+from engine.config import ExamConfig
+from engine.estimation import Estimator, estimator_for
+from engine.itembank import ItemBank
+from engine.scoring import ScoringConfig, certification_status, scored_levels
+from engine.selection import (
+    ExamDraws,
+    SelectionState,
+    allowed_items,
+    binary_tree_picks,
+    ranked_candidates,
+)
+
+STATUSES = ("ok", "ko", "aband", "timedout", "focusedOut")
+ABORT_REASONS = (None, "candidate", "technical")
+# Rows selected together: small enough for the temporaries to stay in cache.
+ROWS_PER_CHUNK = 128
+
+
+class ExamError(ValueError):
+    """A call that does not fit the exam's state (wrong item, unknown status), in EN and FR."""
+
+    def __init__(self, english: str, french: str) -> None:
+        super().__init__(f"{english}\n{french}")
+
+
+def new_estimator(config: ExamConfig, size: int) -> Estimator:
+    return estimator_for(
+        config.mode,
+        size,
+        start=config.default_candidate_capacity,
+        variation_percent=config.variation_percent,
+        prior_sd=config.prior_sd,
+    )
+
+
+class Cohort:
+    """Exams of several candidates on one bank and configuration, one row per candidate."""
+
+    def __init__(
+        self,
+        bank: ItemBank,
+        config: ExamConfig,
+        seeds: Sequence[int | str],
+        accessibility_needs: bool | Sequence[bool] = False,
+    ) -> None:
+        self.bank = bank
+        self.config = config
+        size = len(seeds)
+        needs = np.broadcast_to(np.asarray(accessibility_needs, dtype=bool), (size,))
+        self.draws = [ExamDraws(seed) for seed in seeds]
+        self.state = SelectionState(bank, config, needs)
+        self.estimator = new_estimator(config, size)
+        self.answered = np.zeros(size, dtype=np.intp)
+        self.selections = np.zeros(size, dtype=np.intp)
+        self._picks = np.empty((size, 0))
+        controlled = config.exposure_control and bank.exposure is not None
+        self.tickets = (
+            np.stack([draws.tickets(len(bank)) for draws in self.draws]) if controlled else None
+        )
+
+    @property
+    def capacity(self) -> np.ndarray:
+        return self.estimator.capacity
+
+    @property
+    def error(self) -> np.ndarray:
+        return self.estimator.error
+
+    def select(self, rows: np.ndarray) -> np.ndarray:
+        """The next item of each row (a bank position), or −1 where the exam is over."""
+        chosen = np.full(rows.size, -1, dtype=np.intp)
+        going = self.answered[rows] < self.config.length
+        rows = rows[going]
+        if rows.size == 0:
+            return chosen
+        ranked = np.empty((rows.size, min(self.config.candidates_kept, len(self.bank))), np.intp)
+        for start in range(0, rows.size, ROWS_PER_CHUNK):
+            part = rows[start : start + ROWS_PER_CHUNK]
+            capacity = self.estimator.capacity[part]
+            allowed = allowed_items(self.bank, self.config, self.state, part, capacity, self.tickets)
+            ranked[start : start + part.size] = ranked_candidates(
+                self.bank, self.config, allowed, capacity
+            )
+        if ranked.shape[1] == 1:
+            picks = ranked[:, 0]
+        else:
+            stride = ranked.shape[1] - 1
+            first = self.selections[rows] * stride
+            uniforms = self._pick_uniforms(int(first.max()) + stride)
+            levels = uniforms[rows[:, None], first[:, None] + np.arange(stride)]
+            rank = binary_tree_picks((ranked >= 0).sum(axis=1), self.config.pick_probability, levels)
+            picks = ranked[np.arange(rows.size), rank]
+        self.selections[rows] += 1
+        chosen[going] = picks
+        return chosen
+
+    def _pick_uniforms(self, width: int) -> np.ndarray:
+        """Each row's pick stream, at least `width` long (grown, rarely, after replacements)."""
+        if self._picks.shape[1] < width:
+            width = max(width, 2 * self._picks.shape[1], (self.config.length + 1) * width)
+            self._picks = np.stack([draws.picks(width) for draws in self.draws])
+        return self._picks
+
+    def answer(self, rows: np.ndarray, items: np.ndarray, correct: np.ndarray) -> None:
+        """Rows `rows` (distinct) answered `items`, successfully where `correct`."""
+        bank = self.bank
+        self.state.answered(bank, rows, items)
+        self.estimator.update(rows, bank.discrimination[items], bank.difficulty[items], correct)
+        self.answered[rows] += 1
+
+    def withdraw(self, row: int, item: int) -> None:
+        self.state.withdraw(self.bank, row, item)
+
+
+@dataclass(frozen=True)
+class ExamResult:
+    """The certification outcome; `answered` counts the candidate's answers (neutralised too)."""
+
+    score: int
+    global_level: int
+    competence_levels: dict[str, int]
+    status: str
+    capacity: float
+    error: float
+    answered: int
+    scoring_version: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "ExamResult":
+        return cls(**{**data, "competence_levels": dict(data["competence_levels"])})
+
+
+class Exam:
+    """One candidate's exam. Call `next_item()`, then `record()` (or `replace()`), until None."""
+
+    def __init__(
+        self,
+        bank: ItemBank,
+        config: ExamConfig,
+        seed: int | str,
+        *,
+        accessibility_needs: bool = False,
+    ) -> None:
+        self.bank = bank
+        self.config = config
+        self.seed = seed
+        self.accessibility_needs = bool(accessibility_needs)
+        self._cohort = Cohort(bank, config, [seed], self.accessibility_needs)
+        self._row = np.zeros(1, dtype=np.intp)
+        self._current: int | None = None
+        self._over = False
+        self._answers: list[tuple[int, str]] = []
+        self._events: list[dict[str, str]] = []
+
+    @property
+    def capacity(self) -> float:
+        return float(self._cohort.capacity[0])
+
+    @property
+    def error(self) -> float:
+        return float(self._cohort.error[0])
+
+    @property
+    def administered(self) -> list[str]:
+        """Ids of the answered items, in order (a replaced item is not among them)."""
+        return [self.bank.ids[item] for item, _ in self._answers]
+
+    @property
+    def answers(self) -> list[tuple[str, str]]:
+        """(item id, status) of every answer, in order."""
+        return [(self.bank.ids[item], status) for item, status in self._answers]
+
+    @property
+    def events(self) -> list[dict[str, str]]:
+        """The replay events so far (see engine.replay)."""
+        return [dict(event) for event in self._events]
+
+    @property
+    def current(self) -> str | None:
+        """The item on screen: presented and neither answered nor replaced yet."""
+        return None if self._current is None else self.bank.ids[self._current]
+
+    def next_item(self) -> str | None:
+        """The item to present (the same one until it is answered or replaced); None at the end."""
+        if self._current is None and not self._over:
+            chosen = int(self._cohort.select(self._row)[0])
+            if chosen < 0:
+                self._over = True
+            else:
+                self._current = chosen
+        return self.current
+
+    def _check_current(self, item_id: str, action_en: str, action_fr: str) -> int:
+        if self._current is None or item_id != self.bank.ids[self._current]:
+            shown = self.current or "none"
+            raise ExamError(
+                f"cannot {action_en} item {item_id!r}: the item presented is {shown!r}",
+                f"impossible de {action_fr} la question {item_id!r} : la question présentée "
+                f"est {shown!r}",
+            )
+        return self._current
+
+    def record(self, item_id: str, status: str) -> None:
+        """The candidate's answer to the presented item; only "ok" counts as a success."""
+        if status not in STATUSES:
+            raise ExamError(
+                f"unknown answer status {status!r} (expected one of {', '.join(STATUSES)})",
+                f"statut de réponse inconnu {status!r} (attendu : {', '.join(STATUSES)})",
+            )
+        item = self._check_current(item_id, "record an answer to", "enregistrer une réponse à")
+        self._cohort.answer(self._row, np.array([item]), np.array([status == "ok"]))
+        self._answers.append((item, status))
+        self._events.append({"kind": "answer", "item_id": item_id, "status": status})
+        self._current = None
+
+    def replace(self, item_id: str) -> None:
+        """A validated live alert on the presented item: it and its whole skill leave the exam.
+
+        The next `next_item()` picks a replacement; the replaced item does not count.
+        """
+        item = self._check_current(item_id, "replace", "remplacer")
+        self._cohort.withdraw(0, item)
+        self._events.append({"kind": "replace", "item_id": item_id})
+        self._current = None
+
+    def result(
+        self,
+        abort_reason: str | None = None,
+        neutralised: Iterable[str] = (),
+        *,
+        scoring: ScoringConfig | None = None,
+    ) -> ExamResult:
+        """Score the exam as it stands.
+
+        Fewer than 20 answers: rejected (cancelled if the abort reason is `technical`). An exam
+        stopped short otherwise (by the candidate, or not finished) is completed with the items
+        the engine would have presented, answered as skipped ("aband"); a technical abort is
+        scored on the answers given. Neutralised items leave the scoring. `scoring` defaults to
+        the shipped configuration (pass the version a result names to re-score it).
+        """
+        if abort_reason not in ABORT_REASONS:
+            raise ExamError(
+                f"unknown abort reason {abort_reason!r} (expected candidate, technical or None)",
+                f"motif d'abandon inconnu {abort_reason!r} (attendu : candidate, technical ou "
+                "None)",
+            )
+        dropped = set(neutralised)
+        strangers = sorted(dropped - set(self.administered))
+        if strangers:
+            raise ExamError(
+                f"neutralised items were not answered in this exam: {', '.join(strangers)}",
+                f"questions neutralisées non répondues dans cet examen : {', '.join(strangers)}",
+            )
+        scoring = scoring or ScoringConfig.shipped()
+        status = certification_status(len(self._answers), abort_reason, scoring)
+        answers = self._answers
+        if status == "validated" and abort_reason != "technical":
+            answers = self._completed_with_skips()
+        kept = [(item, state) for item, state in answers if self.bank.ids[item] not in dropped]
+        items = np.array([item for item, _ in kept], dtype=np.intp)
+        correct = np.array([state == "ok" for _, state in kept], dtype=bool)
+        estimator = new_estimator(self.config, 1)
+        for index in range(items.size):
+            item = items[index : index + 1]
+            estimator.update(
+                self._row,
+                self.bank.discrimination[item],
+                self.bank.difficulty[item],
+                correct[index : index + 1],
+            )
+        capacity, error = float(estimator.capacity[0]), float(estimator.error[0])
+        score, level, competences = scored_levels(
+            scoring, capacity, self.bank, items, correct, validated=status == "validated"
+        )
+        return ExamResult(
+            score=score,
+            global_level=level,
+            competence_levels=competences,
+            status=status,
+            capacity=capacity,
+            error=error,
+            answered=len(self._answers),
+            scoring_version=scoring.version,
+        )
+
+    def _completed_with_skips(self) -> list[tuple[int, str]]:
+        """The answers, then "aband" on what the engine would have presented up to the end."""
+        if self._over or len(self._answers) >= self.config.length:
+            return self._answers
+        completion = copy.deepcopy(self, {id(self.bank): self.bank})
+        while (item_id := completion.next_item()) is not None:
+            completion.record(item_id, "aband")
+        return completion._answers

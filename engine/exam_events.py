@@ -1,0 +1,92 @@
+"""The exam events the kiosk journals, and what the server draws from a verified journal.
+
+| kind              | required payload keys                   | meaning                       |
+|-------------------|-----------------------------------------|-------------------------------|
+| exam_started      | ticket                                  | first entry: the start ticket |
+| item_shown        | item_id, position                       | item on screen (1-based)      |
+| answer            | item_id, response, status, time_spent_s | status: ok, ko, aband, ...    |
+| live_alert_raised | item_id                                 | the candidate asks for help   |
+| item_replaced     | item_id                                 | alert validated: replaced     |
+| paused, resumed   | -                                       | invigilator pause / resume    |
+| locked, unlocked  | -                                       | left the app / unlocked       |
+| security_incident | kind, detail                            | a lockdown violation          |
+| resume_authorised | ticket                                  | resume ticket after restart   |
+| time_over         | -                                       | the exam time ran out         |
+| finished          | abort_reason, result                    | last entry (see below)        |
+
+Tickets are the signed wire form (`{"ticket", "signature"}`); `finished`'s abort_reason is
+null, "candidate" or "technical" and its result is the one computed on the kiosk. Payloads may
+carry more keys than the required ones (e.g. a reason for a pause); the required ones
+(`REQUIRED_PAYLOAD_KEYS`) are checked when a record is verified. `replay_events` gives
+`engine.replay` its input; `timeline` the entries the server sets against its own clock.
+"""
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from engine.journal_format import JournalEntry
+
+EXAM_STARTED = "exam_started"
+ITEM_SHOWN = "item_shown"
+ANSWER = "answer"
+LIVE_ALERT_RAISED = "live_alert_raised"
+ITEM_REPLACED = "item_replaced"
+PAUSED = "paused"
+RESUMED = "resumed"
+LOCKED = "locked"
+UNLOCKED = "unlocked"
+SECURITY_INCIDENT = "security_incident"
+RESUME_AUTHORISED = "resume_authorised"
+TIME_OVER = "time_over"
+FINISHED = "finished"
+
+REQUIRED_PAYLOAD_KEYS: Mapping[str, frozenset[str]] = {
+    EXAM_STARTED: frozenset({"ticket"}),
+    ITEM_SHOWN: frozenset({"item_id", "position"}),
+    ANSWER: frozenset({"item_id", "response", "status", "time_spent_s"}),
+    LIVE_ALERT_RAISED: frozenset({"item_id"}),
+    ITEM_REPLACED: frozenset({"item_id"}),
+    PAUSED: frozenset(),
+    RESUMED: frozenset(),
+    LOCKED: frozenset(),
+    UNLOCKED: frozenset(),
+    SECURITY_INCIDENT: frozenset({"kind", "detail"}),
+    RESUME_AUTHORISED: frozenset({"ticket"}),
+    TIME_OVER: frozenset(),
+    FINISHED: frozenset({"abort_reason", "result"}),
+}
+KINDS = frozenset(REQUIRED_PAYLOAD_KEYS)
+
+# Everything but the item-by-item flow: what the server sets against its own clock.
+TIMELINE_KINDS = frozenset(
+    {
+        EXAM_STARTED,
+        LIVE_ALERT_RAISED,
+        ITEM_REPLACED,
+        PAUSED,
+        RESUMED,
+        LOCKED,
+        UNLOCKED,
+        SECURITY_INCIDENT,
+        RESUME_AUTHORISED,
+        TIME_OVER,
+        FINISHED,
+    }
+)
+
+
+def replay_events(entries: Iterable[JournalEntry]) -> list[dict[str, Any]]:
+    """The events `engine.replay` consumes, in journal order."""
+    events: list[dict[str, Any]] = []
+    for entry in entries:
+        if entry.kind == ANSWER:
+            item_id, status = entry.payload["item_id"], entry.payload["status"]
+            events.append({"kind": "answer", "item_id": item_id, "status": status})
+        elif entry.kind == ITEM_REPLACED:
+            events.append({"kind": "replace", "item_id": entry.payload["item_id"]})
+    return events
+
+
+def timeline(entries: Iterable[JournalEntry]) -> list[JournalEntry]:
+    """Start, pauses, locks, alerts, incidents, resumptions and the end, in journal order."""
+    return [entry for entry in entries if entry.kind in TIMELINE_KINDS]

@@ -1,0 +1,188 @@
+"""From capacity to certificate: the score (0–895), the global level and the competence levels.
+
+The numbers (capacity breakpoints, the mesh of weights and coefficients, the competence
+breakpoints, the minimum number of answers) are versioned data in `engine/config/scoring.json`,
+not code; a result names the version it was scored with.
+
+- Score: in the interval [min, max) that holds θ, floor(weight·(coef + (θ − min)/(max − min)));
+  θ ≤ the first breakpoint gives 0, θ ≥ the last gives the certificate's maximum (895).
+- Global level: the mesh row of that interval (0 = no level, 1 Novice 1 … 7 Expert 1).
+- Competence level (0–7): a per-competence EAP whose prior is N(global capacity, 1²) and whose
+  likelihood is that competence's answers only; the level is the number of the competence's
+  breakpoints (−2, −1, 0.5, 1, 2, 3, 4) at or below that estimate. With two answers per
+  competence the prior carries most of the weight: a competence level moves away from the global
+  picture only as far as that competence's own answers justify.
+"""
+
+import json
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import numpy as np
+
+from engine.estimation import NormalPriorEstimator
+from engine.itembank import ItemBank
+from engine.referential import COMPETENCE_CODES
+
+SCORING_FORMAT = "pix-kiosk/scoring"
+
+
+class ScoringConfigError(ValueError):
+    """A scoring configuration that cannot be used, said in English and French."""
+
+    def __init__(self, english: str, french: str) -> None:
+        super().__init__(f"{english}\n{french}")
+
+
+@dataclass(frozen=True)
+class MeshRow:
+    level: int
+    label: str
+    weight: int
+    coef: int
+
+
+def _increasing(values: Any, name: str) -> tuple[float, ...]:
+    numbers = tuple(float(value) for value in values)
+    if len(numbers) < 2 or any(b <= a for a, b in zip(numbers, numbers[1:], strict=False)):
+        raise ScoringConfigError(
+            f"scoring: {name} must be at least 2 increasing numbers",
+            f"notation : {name} doit compter au moins 2 nombres croissants",
+        )
+    return numbers
+
+
+@dataclass(frozen=True)
+class ScoringConfig:
+    """One version of the scoring rules (see the module docstring)."""
+
+    version: str
+    minimum_answers: int
+    breakpoints: tuple[float, ...]
+    mesh: tuple[MeshRow, ...]
+    max_score: int
+    competence_prior_sd: float
+    competence_breakpoints: Mapping[str, tuple[float, ...]]
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "ScoringConfig":
+        try:
+            if data["format"] != SCORING_FORMAT:
+                raise ScoringConfigError(
+                    f"not a scoring configuration (format {data['format']!r})",
+                    f"ce n'est pas une configuration de notation (format {data['format']!r})",
+                )
+            overall, competences = data["global"], data["competences"]
+            breakpoints = _increasing(overall["breakpoints"], "global.breakpoints")
+            mesh = tuple(
+                MeshRow(int(row["level"]), str(row["label"]), int(row["weight"]), int(row["coef"]))
+                for row in overall["mesh"]
+            )
+            per_competence = {
+                code: _increasing(competences["breakpoints"][code], f"breakpoints of {code}")
+                for code in COMPETENCE_CODES
+            }
+            config = cls(
+                version=str(data["version"]),
+                minimum_answers=int(data["minimum_answers"]),
+                breakpoints=breakpoints,
+                mesh=mesh,
+                max_score=int(overall["max_score"]),
+                competence_prior_sd=float(competences["prior_sd"]),
+                competence_breakpoints=per_competence,
+            )
+        except ScoringConfigError:
+            raise
+        except (KeyError, TypeError, ValueError) as error:
+            raise ScoringConfigError(
+                f"malformed scoring configuration ({error!r})",
+                f"configuration de notation mal formée ({error!r})",
+            ) from error
+        if len(mesh) != len(breakpoints) - 1 or not config.competence_prior_sd > 0:
+            raise ScoringConfigError(
+                "scoring: one mesh row per interval and a positive competence prior_sd",
+                "notation : une ligne de maillage par intervalle et un prior_sd positif",
+            )
+        return config
+
+    @classmethod
+    def shipped(cls) -> "ScoringConfig":
+        """The configuration shipped with the engine (engine/config/scoring.json)."""
+        return _shipped()
+
+    def interval(self, capacity: float) -> int:
+        """Index of the interval [min, max) holding `capacity`, clamped to the first and last."""
+        index = int(np.searchsorted(self.breakpoints, capacity, side="right")) - 1
+        return min(max(index, 0), len(self.mesh) - 1)
+
+    def score(self, capacity: float) -> int:
+        if capacity <= self.breakpoints[0]:
+            return 0
+        if capacity >= self.breakpoints[-1]:
+            return self.max_score
+        index = self.interval(capacity)
+        low, high = self.breakpoints[index], self.breakpoints[index + 1]
+        row = self.mesh[index]
+        return min(math.floor(row.weight * (row.coef + (capacity - low) / (high - low))), self.max_score)
+
+    def global_level(self, capacity: float) -> int:
+        return self.mesh[self.interval(capacity)].level
+
+    def competence_level(self, code: str, capacity: float) -> int:
+        return int(np.searchsorted(self.competence_breakpoints[code], capacity, side="right"))
+
+
+@cache
+def _shipped() -> ScoringConfig:
+    text = resources.files("engine").joinpath("config", "scoring.json").read_text("utf-8")
+    return ScoringConfig.from_dict(json.loads(text))
+
+
+def certification_status(answered: int, abort_reason: str | None, config: ScoringConfig) -> str:
+    """Fewer than the minimum of answers: rejected, or cancelled after a technical abort."""
+    if answered >= config.minimum_answers:
+        return "validated"
+    return "cancelled" if abort_reason == "technical" else "rejected"
+
+
+def competence_capacities(
+    config: ScoringConfig,
+    capacity: float,
+    bank: ItemBank,
+    items: np.ndarray,
+    correct: np.ndarray,
+) -> np.ndarray:
+    """Per competence (referential order), the EAP of its answers under N(capacity, sd²)."""
+    estimator = NormalPriorEstimator(len(COMPETENCE_CODES), capacity, config.competence_prior_sd)
+    for item, ok in zip(items, correct, strict=True):
+        estimator.update(
+            bank.competence[item : item + 1],
+            bank.discrimination[item : item + 1],
+            bank.difficulty[item : item + 1],
+            np.array([ok]),
+        )
+    return estimator.capacity
+
+
+def scored_levels(
+    config: ScoringConfig,
+    capacity: float,
+    bank: ItemBank,
+    items: np.ndarray,
+    correct: np.ndarray,
+    *,
+    validated: bool,
+) -> tuple[int, int, dict[str, int]]:
+    """(score, global level, competence levels); all zero for a certification not validated."""
+    if not validated:
+        return 0, 0, dict.fromkeys(COMPETENCE_CODES, 0)
+    per_competence = competence_capacities(config, capacity, bank, items, correct)
+    levels = {
+        code: config.competence_level(code, float(value))
+        for code, value in zip(COMPETENCE_CODES, per_competence, strict=True)
+    }
+    return config.score(capacity), config.global_level(capacity), levels

@@ -1,0 +1,193 @@
+"""Which item comes next: the selection rules, the ranking and the seeded draws.
+
+Everything works on a batch of candidates (one row each), so one candidate's exam and a
+simulation of thousands run the same code. The rules, per mode:
+
+`pix` (Pix's rule engine, in Pix's order):
+ 1. items still open: not answered, not withdrawn after a live alert, and, for a candidate with
+    accessibility needs, flagged compatible;
+ 2. one question per tube (else, if switched off, one per skill) — a hard rule;
+ 3. while some competence has no answer, only items of such competences (if any is left);
+ 4. no competence of the last N answers (unless that leaves nothing);
+ 5. rank by information p(1−p)a² at the current estimate and draw among the 5 best: the first
+    with probability 51 %, else the second with 51 %, … the fifth takes what is left.
+
+`default`:
+ 1. items still open (as above);
+ 2. the plan: only competences that have had fewer than 2 questions (unless none is left);
+ 3. one question per tube (else per skill), unless that leaves nothing in the plan;
+ 4. no competence of the last N answers if configured (N = 0 by default);
+ 5. exposure control: an item may be given only if the exam's ticket for it is below its
+    Sympson–Hetter parameter for the stratum of the current estimate (unless none passes);
+ 6. the most informative item.
+
+Ranking is on information rounded to `information_decimals`, ties going to the smaller item id;
+draws come from PCG64 streams seeded by the exam's seed (numpy guarantees these streams are
+the same on every platform and version), indexed by position so a replay redraws the same values.
+"""
+
+import hashlib
+
+import numpy as np
+
+from engine.config import ExamConfig
+from engine.itembank import ItemBank
+from engine.referential import COMPETENCE_CODES
+
+_UNIFORM_SCALE = 2.0**-53
+
+
+def seed_entropy(seed: int | str) -> int:
+    """An exam seed as a non-negative integer: ints as they are, text through SHA-256."""
+    if isinstance(seed, bool) or not isinstance(seed, int | str):
+        raise TypeError(f"an exam seed is an int or a str, not {type(seed).__name__}")
+    if isinstance(seed, str):
+        return int.from_bytes(hashlib.sha256(seed.encode("utf-8")).digest(), "big")
+    if seed < 0:
+        raise ValueError("an exam seed must be ≥ 0")
+    return seed
+
+
+def _uniforms(bit_generator: np.random.PCG64, count: int) -> np.ndarray:
+    """Doubles in [0, 1) from the top 53 bits of raw 64-bit outputs (no numpy-version detail)."""
+    raw = bit_generator.random_raw(count)
+    return (raw >> np.uint64(11)).astype(np.float64) * _UNIFORM_SCALE
+
+
+class ExamDraws:
+    """All the randomness of one exam, from its seed: two independent PCG64 streams.
+
+    The ticket stream gives one uniform per item, once per exam (the Sympson–Hetter lottery
+    tickets); the pick stream gives the uniforms of the top-N draws, `candidates_kept − 1` per
+    selection, read by position so that a replay reads the same ones.
+    """
+
+    def __init__(self, seed: int | str) -> None:
+        entropy = seed_entropy(seed)
+        self._tickets = np.random.PCG64(np.random.SeedSequence(entropy, spawn_key=(0,)))
+        self._picks = np.random.PCG64(np.random.SeedSequence(entropy, spawn_key=(1,)))
+        self._pick_values = np.empty(0)
+
+    def tickets(self, count: int) -> np.ndarray:
+        return _uniforms(self._tickets, count)
+
+    def picks(self, count: int) -> np.ndarray:
+        """The first `count` uniforms of the pick stream (drawn once, kept for re-reads)."""
+        if count > self._pick_values.size:
+            more = _uniforms(self._picks, count - self._pick_values.size)
+            self._pick_values = np.concatenate([self._pick_values, more])
+        return self._pick_values[:count]
+
+
+def binary_tree_picks(candidates: np.ndarray, probability: int, uniforms: np.ndarray) -> np.ndarray:
+    """Pix's binaryTreeRandom, per row: rank 0 if floor(100·u₀) < p, else rank 1 if
+    floor(100·u₁) < p, …; the last of the row's `candidates` takes what is left."""
+    levels = np.arange(uniforms.shape[1])
+    hit = (np.floor(uniforms * 100) < probability) & (levels < candidates[:, None] - 1)
+    return np.where(hit.any(axis=1), hit.argmax(axis=1), np.maximum(candidates - 1, 0))
+
+
+class SelectionState:
+    """What the rules remember about each row: open items, fresh tubes (or skills), competences.
+
+    `open` excludes answered, withdrawn and (with accessibility needs) incompatible items;
+    `fresh` excludes items whose tube (or skill, when one question per tube is off) was answered.
+    """
+
+    def __init__(self, bank: ItemBank, config: ExamConfig, needs: np.ndarray) -> None:
+        size = needs.size
+        self.by_tube = config.limit_to_one_question_per_tube
+        self.open = np.ones((size, len(bank)), dtype=bool)
+        self.open[needs] &= bank.accessible
+        self.fresh = np.ones((size, len(bank)), dtype=bool)
+        self.competence_count = np.zeros((size, len(COMPETENCE_CODES)), dtype=np.intp)
+        self.recent = np.full((size, config.challenges_between_same_competence), -1, np.intp)
+
+    def answered(self, bank: ItemBank, rows: np.ndarray, items: np.ndarray) -> None:
+        """Rows `rows` answered `items` (one each; rows distinct)."""
+        self.open[rows, items] = False
+        group = bank.tube if self.by_tube else bank.skill
+        self.fresh[rows] &= group[None, :] != group[items][:, None]
+        self.competence_count[rows, bank.competence[items]] += 1
+        if self.recent.shape[1]:
+            self.recent[rows, :-1] = self.recent[rows, 1:]
+            self.recent[rows, -1] = bank.competence[items]
+
+    def withdraw(self, bank: ItemBank, row: int, item: int) -> None:
+        """A validated live alert: the item and every item of its skill leave this exam."""
+        self.open[row] &= bank.skill != bank.skill[item]
+
+
+def _prefer(mask: np.ndarray, preferred: np.ndarray) -> np.ndarray:
+    """`preferred` for the rows where it leaves something, `mask` elsewhere (a soft rule)."""
+    return np.where(preferred.any(axis=1, keepdims=True), preferred, mask)
+
+
+def _not_recent(bank: ItemBank, state: SelectionState, rows: np.ndarray) -> np.ndarray:
+    recent = np.zeros((rows.size, len(COMPETENCE_CODES) + 1), dtype=bool)
+    recent[np.arange(rows.size)[:, None], state.recent[rows]] = True  # -1 lands in the spare
+    return ~recent[:, bank.competence]
+
+
+def allowed_items(
+    bank: ItemBank,
+    config: ExamConfig,
+    state: SelectionState,
+    rows: np.ndarray,
+    capacity: np.ndarray,
+    tickets: np.ndarray | None,
+) -> np.ndarray:
+    """The items each row may get next, after the rules of its mode (see the module docstring)."""
+    mask = state.open[rows]
+    fresh = state.fresh[rows]
+    if config.mode == "pix":
+        mask = mask & fresh
+        if config.enable_passage_by_all_competences:
+            untouched = (state.competence_count[rows] == 0)[:, bank.competence]
+            mask = _prefer(mask, mask & untouched)
+    else:
+        if config.questions_per_competence is not None:
+            below = (state.competence_count[rows] < config.questions_per_competence)[
+                :, bank.competence
+            ]
+            mask = _prefer(mask, mask & below)
+        mask = _prefer(mask, mask & fresh)
+    if config.challenges_between_same_competence:
+        mask = _prefer(mask, mask & _not_recent(bank, state, rows))
+    if tickets is not None and bank.exposure is not None:
+        strata = bank.exposure.stratum(capacity)
+        eligible = tickets[rows] < bank.exposure.k.T[strata]
+        mask = _prefer(mask, mask & eligible)
+    return mask
+
+
+def information(bank: ItemBank, capacity: np.ndarray) -> np.ndarray:
+    """Fisher information p(1−p)a² of every item (columns) at each row's capacity, as Pix has it."""
+    p = 1 / (1 + np.exp(bank.discrimination * (bank.difficulty - capacity[:, None])))
+    return p * (1 - p) * bank.information_scale
+
+
+def ranked_candidates(
+    bank: ItemBank, config: ExamConfig, allowed: np.ndarray, capacity: np.ndarray
+) -> np.ndarray:
+    """Per row, the `candidates_kept` best allowed items, best first; −1 pads missing ones.
+
+    The key is the information rounded to `information_decimals`, times the number of items,
+    plus the reversed position (so the smaller id wins a tie): keys are distinct whole numbers
+    (exact in float64 below 2⁵³), hence the same order on every machine.
+    """
+    n_items = len(bank)
+    scale = 10.0**config.information_decimals
+    if bank.information_scale.max() / 4 * scale * n_items >= 2.0**53:
+        raise ValueError("information_decimals too high for this bank: keys would lose exactness")
+    key = np.rint(information(bank, capacity) * scale) * n_items + bank.tie_break
+    key = np.where(allowed, key, -1.0)
+    lines = np.arange(key.shape[0])
+    kept = min(config.candidates_kept, n_items)
+    ranked = np.empty((key.shape[0], kept), dtype=np.intp)
+    for rank in range(kept):
+        best = key.argmax(axis=1)
+        ranked[:, rank] = np.where(key[lines, best] >= 0, best, -1)
+        key[lines, best] = -1.0
+    return ranked
+

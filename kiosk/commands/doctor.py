@@ -1,0 +1,30 @@
+"""`pix-kiosk doctor`: is this lab PC ready for an exam? A pass / warn / fail report for IT."""
+
+import argparse
+from pathlib import Path
+
+from kiosk.doctor.checkup import run_checkup
+from kiosk.doctor.report import exit_code, render_json, render_text
+from kiosk.paths import default_lab_config_path
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "doctor",
+        help="check that this PC is ready for an exam / vérifier que ce poste est prêt",
+        description="Pass / warn / fail report on this lab PC; exit code 1 when a check fails.",
+    )
+    parser.add_argument(
+        "--config",
+        type=Path,
+        default=None,
+        help=f"lab configuration (default: {default_lab_config_path()})",
+    )
+    parser.add_argument("--json", action="store_true", help='print {"checks": [...]} as JSON')
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    checks = run_checkup(args.config or default_lab_config_path())
+    print(render_json(checks) if args.json else render_text(checks))
+    return exit_code(checks)

@@ -1,0 +1,231 @@
+"""The exam journal: an append-only SQLite file of signed, hash-chained entries, and the outbox.
+
+Every exam event is appended here before the UI acts on it; `append` returns once the entry is on
+disk (WAL, synchronous=FULL: the commit fsyncs). The entry format and the chain rules are in
+engine/journal_format.py, which the server uses too. The journal also remembers how far the
+server has acknowledged, so the sync loop knows what to send after a restart.
+
+Elapsed time is the kiosk's own running time for the exam: monotonic while the process runs, and
+continued from the last entry after a restart, so it never goes back and leaves out the downtime
+(the wall time shows it).
+"""
+
+import json
+import os
+import sqlite3
+import threading
+import time
+import uuid
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from engine.canonical import canonical_json
+from engine.journal_format import (
+    ChainHead,
+    JournalEntry,
+    JournalError,
+    genesis_hash,
+    sign_entry,
+    verify_chain,
+)
+
+__all__ = ["Journal", "JournalError"]
+
+JOURNAL_FORMAT = "pix-journal/1"
+FILE_MODE = 0o600
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS entries (seq INTEGER PRIMARY KEY, entry TEXT NOT NULL);
+CREATE TRIGGER IF NOT EXISTS entries_no_update BEFORE UPDATE ON entries
+    BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS entries_no_delete BEFORE DELETE ON entries
+    BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END;
+"""
+
+
+class Journal:
+    """One exam's journal on this PC. Open with `Journal.open`; safe to share between threads."""
+
+    def __init__(
+        self, connection: sqlite3.Connection, signing_key: Ed25519PrivateKey, exam_id: str
+    ):
+        self._db = connection
+        self._signing_key = signing_key
+        self._lock = threading.Lock()
+        self.exam_id = exam_id
+        last = self._last_entry()
+        self._elapsed_base_ms = last.elapsed_ms if last else 0
+        self._opened_at = time.monotonic()
+
+    @classmethod
+    def open(
+        cls, path: Path, signing_key: Ed25519PrivateKey, exam_id: str | None = None
+    ) -> "Journal":
+        """Create the journal, or reopen it after a restart (the chain continues where it was).
+
+        `exam_id` (from the ticket) binds the chain to the exam; a new journal opened without
+        one gets a random id. Reopening with another exam's id is refused.
+        """
+        path = Path(path)
+        try:
+            if not path.exists():
+                os.close(os.open(path, os.O_WRONLY | os.O_CREAT, FILE_MODE))
+            connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=FULL")
+            connection.executescript(_SCHEMA)
+            connection.execute("BEGIN IMMEDIATE")
+            stored = dict(connection.execute("SELECT key, value FROM meta").fetchall())
+            if not stored:
+                stored = {
+                    "format": JOURNAL_FORMAT,
+                    "exam_id": exam_id or uuid.uuid4().hex,
+                    "acknowledged_seq": "0",
+                }
+                connection.executemany("INSERT INTO meta VALUES (?, ?)", stored.items())
+            connection.execute("COMMIT")
+        except (OSError, sqlite3.Error) as error:
+            raise _storage_error(path, error) from error
+        if stored.get("format") != JOURNAL_FORMAT:
+            connection.close()
+            raise JournalError(
+                "unknown_format",
+                None,
+                f"{path} n'est pas un journal d'examen lisible par cette version.",
+                f"{path} is not an exam journal this version can read.",
+            )
+        if exam_id is not None and stored["exam_id"] != exam_id:
+            connection.close()
+            raise JournalError(
+                "exam_mismatch",
+                None,
+                f"{path} est le journal de l'examen {stored['exam_id']}, pas de {exam_id}.",
+                f"{path} is the journal of exam {stored['exam_id']}, not {exam_id}.",
+            )
+        return cls(connection, signing_key, stored["exam_id"])
+
+    def append(self, kind: str, payload: Mapping[str, Any]) -> int:
+        """Sign and store the next entry; returns its sequence number once it is durable."""
+        with self._lock:
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+                try:
+                    last = self._last_entry()
+                    elapsed = self._elapsed_base_ms + round(
+                        (time.monotonic() - self._opened_at) * 1000
+                    )
+                    entry = sign_entry(
+                        exam_id=self.exam_id,
+                        seq=last.seq + 1 if last else 1,
+                        prev=last.hash if last else genesis_hash(self.exam_id),
+                        elapsed_ms=max(elapsed, last.elapsed_ms if last else 0),
+                        wall_time=datetime.now(UTC),
+                        kind=kind,
+                        payload=payload,
+                        signing_key=self._signing_key,
+                    )
+                    self._db.execute(
+                        "INSERT INTO entries (seq, entry) VALUES (?, ?)",
+                        (entry.seq, canonical_json(entry.to_dict()).decode("utf-8")),
+                    )
+                    self._db.execute("COMMIT")
+                except BaseException:
+                    self._db.execute("ROLLBACK")
+                    raise
+            except sqlite3.Error as error:
+                raise _storage_error(None, error) from error
+        return entry.seq
+
+    def entries(self, after_seq: int = 0) -> list[JournalEntry]:
+        """The entries in order (those after `after_seq`, by default all)."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT entry FROM entries WHERE seq > ? ORDER BY seq", (after_seq,)
+            ).fetchall()
+        return [_parse(row[0]) for row in rows]
+
+    def head(self) -> ChainHead | None:
+        with self._lock:
+            last = self._last_entry()
+        return last.head if last else None
+
+    @property
+    def acknowledged_seq(self) -> int:
+        with self._lock:
+            row = self._db.execute("SELECT value FROM meta WHERE key = 'acknowledged_seq'")
+            return int(row.fetchone()[0])
+
+    def unacknowledged(self) -> list[JournalEntry]:
+        """What the server has not yet acknowledged, in order: the outbox."""
+        return self.entries(after_seq=self.acknowledged_seq)
+
+    def acknowledge(self, up_to_seq: int) -> None:
+        """Record the server's receipt; acknowledgement only moves forward."""
+        head = self.head()
+        if up_to_seq > (head.seq if head else 0):
+            raise ValueError(f"cannot acknowledge {up_to_seq}: the journal ends at {head}")
+        with self._lock:
+            try:
+                self._db.execute(
+                    "UPDATE meta SET value = CAST(MAX(CAST(value AS INTEGER), ?) AS TEXT) "
+                    "WHERE key = 'acknowledged_seq'",
+                    (up_to_seq,),
+                )
+            except sqlite3.Error as error:
+                raise _storage_error(None, error) from error
+
+    def verify(
+        self, public_key: Ed25519PublicKey, expected_head: ChainHead | None = None
+    ) -> ChainHead | None:
+        """Check the whole chain (and that it holds `expected_head`, e.g. the server's receipt);
+        raises `JournalError` naming the first bad entry. Returns the head."""
+        return verify_chain(self.entries(), public_key, self.exam_id, expected_head=expected_head)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def __enter__(self) -> "Journal":
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def _last_entry(self) -> JournalEntry | None:
+        row = self._db.execute("SELECT entry FROM entries ORDER BY seq DESC LIMIT 1").fetchone()
+        return _parse(row[0]) if row else None
+
+
+def _parse(text: str) -> JournalEntry:
+    try:
+        data = json.loads(text)
+    except (TypeError, ValueError):
+        data = None
+    if not isinstance(data, dict):
+        raise JournalError(
+            "malformed", None, "Entrée de journal illisible.", "Unreadable journal entry."
+        )
+    return JournalEntry.from_dict(data)
+
+
+def _storage_error(path: Path | None, error: Exception) -> JournalError:
+    where = f" ({path})" if path else ""
+    return JournalError(
+        "storage",
+        None,
+        f"Impossible d'écrire ou de lire le journal d'examen{where} : {error}. "
+        "Prévenez le surveillant ; rien n'est effacé.",
+        f"Cannot write or read the exam journal{where}: {error}. "
+        "Tell the invigilator; nothing is erased.",
+    )

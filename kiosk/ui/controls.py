@@ -1,0 +1,30 @@
+"""Constructors for the few kinds of controls every screen uses, styled by role (see theme.py)."""
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QPushButton, QWidget
+
+
+def text_label(role: str, parent: QWidget | None = None) -> QLabel:
+    """A word-wrapped label in one of the theme's text roles; selectable text is never needed."""
+    label = QLabel(parent)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setProperty("role", role)
+    return label
+
+
+def button(role: str, parent: QWidget | None = None) -> QPushButton:
+    """A large button (role primary, secondary, link or toolbar) that Tab and Enter reach."""
+    widget = QPushButton(parent)
+    widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+    widget.setCursor(Qt.CursorShape.PointingHandCursor)
+    widget.setAutoDefault(True)
+    widget.setProperty("role", role)
+    return widget
+
+
+def set_error(label: QLabel, message: str) -> None:
+    """Show or clear (empty message) an error, keeping it in the screen reader's reach."""
+    label.setText(message)
+    label.setVisible(bool(message))
+    label.setAccessibleName(message)

@@ -1,0 +1,203 @@
+"""The kiosk window: a quiet header (who, network, language, text size, contrast) over one screen.
+
+The window owns the screens and shows one at a time; it knows nothing of exams. The display
+controls work on every screen, mid-question included, and never change what is recorded.
+"""
+
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QHBoxLayout,
+    QMainWindow,
+    QSizePolicy,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from engine.items import Media
+from kiosk.i18n import LanguageSwitcher
+from kiosk.lab_config import FONT_SCALES
+from kiosk.ui.attachment_viewer import AttachmentViewer
+from kiosk.ui.checkin_screen import CheckInScreen
+from kiosk.ui.controls import button, text_label
+from kiosk.ui.locked_screen import LockedScreen
+from kiosk.ui.message_screens import (
+    EndScreen,
+    InstructionsScreen,
+    PausedScreen,
+    TimeOverScreen,
+    WaitingScreen,
+)
+from kiosk.ui.network_status import NetworkStatus
+from kiosk.ui.question_screen import QuestionScreen
+from kiosk.ui.screen import Screen
+from kiosk.ui.theme import apply_theme
+
+
+class KioskWindow(QMainWindow):
+    """One window, one screen at a time; `show_screen` also moves the keyboard focus sensibly."""
+
+    def __init__(
+        self, switcher: LanguageSwitcher, font_scale: float = 1.0, high_contrast: bool = False
+    ) -> None:
+        super().__init__()
+        self.switcher = switcher
+        self.font_scale = font_scale
+        self.high_contrast = high_contrast
+        self.candidate = ("", "")
+        self.checkin = CheckInScreen()
+        self.waiting = WaitingScreen()
+        self.instructions = InstructionsScreen()
+        self.question = QuestionScreen()
+        self.paused = PausedScreen()
+        self.locked = LockedScreen()
+        self.time_over = TimeOverScreen()
+        self.end = EndScreen()
+        self.viewer = AttachmentViewer()
+        self.question.attachment_requested.connect(self.open_attachment)
+        self.viewer.closed.connect(self.close_attachment)
+        self.stack = QStackedWidget()
+        for screen in self.screens():
+            self.stack.addWidget(screen)
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self._build_header())
+        self.notice = text_label("lead")
+        self.notice_frame = QFrame()
+        self.notice_frame.setProperty("role", "notice")
+        notice_layout = QVBoxLayout(self.notice_frame)
+        notice_layout.setContentsMargins(24, 12, 24, 12)
+        notice_layout.addWidget(self.notice)
+        self.notice_frame.hide()
+        layout.addWidget(self.notice_frame)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(body)
+        self.resize(1280, 860)
+        self.retranslate()
+
+    def screens(self) -> tuple[Screen, ...]:
+        return (
+            self.checkin,
+            self.waiting,
+            self.instructions,
+            self.question,
+            self.paused,
+            self.locked,
+            self.time_over,
+            self.end,
+            self.viewer,
+        )
+
+    def _build_header(self) -> QFrame:
+        header = QFrame()
+        header.setProperty("role", "header")
+        row = QHBoxLayout(header)
+        row.setContentsMargins(24, 12, 24, 12)
+        row.setSpacing(12)
+        self.brand = text_label("brand", header)
+        self.brand.setWordWrap(False)
+        self.who = text_label("status", header)
+        self.who.setWordWrap(False)
+        self.network = NetworkStatus(header)
+        for squeezable in (self.who, self.network):
+            squeezable.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+            squeezable.setMinimumWidth(0)
+        self.language_button = button("toolbar", header)
+        self.language_button.clicked.connect(self.toggle_language)
+        self.smaller = button("toolbar", header)
+        self.smaller.setText("A-")
+        self.smaller.clicked.connect(lambda: self.step_font_scale(-1))
+        self.larger = button("toolbar", header)
+        self.larger.setText("A+")
+        self.larger.clicked.connect(lambda: self.step_font_scale(+1))
+        self.contrast = button("toolbar", header)
+        self.contrast.setCheckable(True)
+        self.contrast.setChecked(self.high_contrast)
+        self.contrast.toggled.connect(self.set_high_contrast)
+        row.addWidget(self.brand)
+        row.addSpacing(16)
+        row.addWidget(self.who, 2)
+        row.addWidget(self.network, 2)
+        row.addSpacing(16)
+        for control in (self.language_button, self.smaller, self.larger, self.contrast):
+            control.setAutoDefault(False)
+            row.addWidget(control)
+        return header
+
+    def retranslate(self) -> None:
+        self._show_candidate()
+        self.setWindowTitle(self.tr("Certification des compétences numériques"))
+        self.brand.setText(self.tr("Certification numérique"))
+        self.language_button.setText("English" if self.switcher.language == "fr" else "Français")
+        self.language_button.setAccessibleName(
+            "Switch to English" if self.switcher.language == "fr" else "Passer en français"
+        )
+        self.smaller.setAccessibleName(self.tr("Réduire la taille du texte"))
+        self.larger.setAccessibleName(self.tr("Agrandir la taille du texte"))
+        self.contrast.setText(self.tr("Contraste élevé"))
+        self.contrast.setAccessibleName(self.tr("Contraste élevé"))
+        self.contrast.setAccessibleDescription(self.tr("Affiche le texte en blanc sur fond noir."))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def show_screen(self, screen: Screen) -> None:
+        """Bring `screen` forward and put the keyboard focus where the candidate will need it."""
+        self.stack.setCurrentWidget(screen)
+        target = screen.first_focus()
+        if target is not None:
+            target.setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            screen.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def open_attachment(self, media: Media) -> None:
+        """Show an attachment in place of the question; the exam clock keeps running."""
+        self.viewer.show_media(media)
+        self.show_screen(self.viewer)
+
+    def close_attachment(self) -> None:
+        if self.current_screen() is self.viewer:
+            self.show_screen(self.question)
+
+    def current_screen(self) -> Screen:
+        return self.stack.currentWidget()
+
+    def set_candidate(self, name: str, session_number: str) -> None:
+        """Who is sitting here, for the invigilator walking past (empty name: nobody yet)."""
+        self.candidate = (name, session_number)
+        self._show_candidate()
+
+    def _show_candidate(self) -> None:
+        name, session_number = self.candidate
+        text = self.tr("{name} · session {session}") if name else ""
+        self.who.setText(text.format(name=name, session=session_number))
+
+    def set_notice(self, text: str) -> None:
+        """A banner under the header (the demo explains itself there); empty hides it."""
+        self.notice.setText(text)
+        self.notice_frame.setVisible(bool(text))
+
+    def toggle_language(self) -> None:
+        self.switcher.set_language("en" if self.switcher.language == "fr" else "fr")
+
+    def step_font_scale(self, step: int) -> None:
+        index = FONT_SCALES.index(self.font_scale) + step
+        self.font_scale = FONT_SCALES[max(0, min(len(FONT_SCALES) - 1, index))]
+        self._restyle()
+
+    def set_high_contrast(self, on: bool) -> None:
+        self.high_contrast = on
+        self._restyle()
+
+    def _restyle(self) -> None:
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        apply_theme(app, self.high_contrast, self.font_scale)
+        self.smaller.setEnabled(self.font_scale > FONT_SCALES[0])
+        self.larger.setEnabled(self.font_scale < FONT_SCALES[-1])

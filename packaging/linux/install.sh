@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# Install the kiosk on a Linux lab PC (Debian/Ubuntu; other distributions: install the packages
+# listed below yourself and pass --no-system-packages). Safe to run again: it updates in place.
+#
+#   sudo packaging/linux/install.sh [--bundle DIR] [--server URL --token TOKEN]
+#                                   [--no-autostart] [--no-system-packages]
+#
+# --bundle DIR    the packaged app (default: dist/pix-kiosk of this repository, or ./pix-kiosk
+#                 beside this script in a release archive)
+# --server/--token  enrol the PC right away (skipped when it is already enrolled)
+# --no-autostart  install without starting the exam session at boot
+# --no-system-packages  do not apt-get the X server and the Qt libraries
+#
+# What it does: installs the app in /opt/pix-kiosk (command /usr/local/bin/pix-kiosk), creates the
+# `pix-kiosk` account and its data directory /var/lib/pix-kiosk, installs the systemd unit
+# pix-kiosk-session.service (autologin of that account on tty7 into a bare X session running only
+# the kiosk) and, unless --no-autostart, boots into it (multi-user target, no desktop).
+set -euo pipefail
+
+APP_DIR=/opt/pix-kiosk
+COMMAND_LINK=/usr/local/bin/pix-kiosk
+KIOSK_USER=pix-kiosk
+DATA_DIR=/var/lib/pix-kiosk
+STATE_DIR=/var/lib/pix-kiosk-install
+UNIT=pix-kiosk-session.service
+UNIT_PATH=/etc/systemd/system/$UNIT
+SYSTEM_PACKAGES=(xserver-xorg xinit xauth x11-xserver-utils
+  libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0
+  libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libegl1 libgl1 libfontconfig1
+  libdbus-1-3 fonts-dejavu-core)
+
+here="$(cd "$(dirname "$0")" && pwd)"
+say() { printf '%s\n' "$@"; }
+die() { say "ERREUR : $1" "ERROR: $2" >&2; exit 1; }
+
+bundle=""
+server=""
+token=""
+autostart=1
+system_packages=1
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --bundle) bundle="${2:?}"; shift 2 ;;
+    --server) server="${2:?}"; shift 2 ;;
+    --token) token="${2:?}"; shift 2 ;;
+    --no-autostart) autostart=0; shift ;;
+    --no-system-packages) system_packages=0; shift ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    *) die "option inconnue : $1" "unknown option: $1" ;;
+  esac
+done
+
+[ "$(id -u)" -eq 0 ] || die "lancez ce script avec sudo." "run this script with sudo."
+if [ -z "$bundle" ]; then
+  for candidate in "$here/../../dist/pix-kiosk" "$here/pix-kiosk"; do
+    if [ -x "$candidate/pix-kiosk" ]; then bundle="$candidate"; break; fi
+  done
+fi
+if [ -z "$bundle" ] || [ ! -x "$bundle/pix-kiosk" ]; then
+  die "application introuvable : construisez-la (scripts/build-bundle.sh) ou donnez --bundle DOSSIER." \
+    "app not found: build it (scripts/build-bundle.sh) or pass --bundle DIR."
+fi
+if [ -n "$server" ] && [ -z "$token" ]; then
+  die "--server demande aussi --token." "--server also needs --token."
+fi
+
+if [ "$system_packages" -eq 1 ]; then
+  command -v apt-get >/dev/null || die \
+    "apt-get absent : installez ces paquets puis relancez avec --no-system-packages : ${SYSTEM_PACKAGES[*]}" \
+    "no apt-get: install these packages, then run again with --no-system-packages: ${SYSTEM_PACKAGES[*]}"
+  missing=()
+  for package in "${SYSTEM_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
+      || missing+=("$package")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    say "Installation des paquets / installing packages: ${missing[*]}"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  fi
+fi
+
+if ! id -u "$KIOSK_USER" >/dev/null 2>&1; then
+  useradd --system --create-home --home-dir "/home/$KIOSK_USER" --shell /usr/sbin/nologin \
+    --comment "Pix kiosk exam session" "$KIOSK_USER"
+fi
+
+# The new app goes in beside the old one, then takes its place: never half an app in APP_DIR.
+rm -rf "$APP_DIR.new" "$APP_DIR.old"
+cp -a "$bundle" "$APP_DIR.new"
+chown -R root:root "$APP_DIR.new"
+chmod -R go-w "$APP_DIR.new"
+if [ -e "$APP_DIR" ]; then mv "$APP_DIR" "$APP_DIR.old"; fi
+mv "$APP_DIR.new" "$APP_DIR"
+rm -rf "$APP_DIR.old"
+mkdir -p "$(dirname "$COMMAND_LINK")"
+ln -sfn "$APP_DIR/pix-kiosk" "$COMMAND_LINK"
+
+# The data directory holds the device keys and the exam journals: created once, never emptied.
+install -d -m 0750 -o "$KIOSK_USER" -g "$KIOSK_USER" "$DATA_DIR"
+chown -R "$KIOSK_USER:$KIOSK_USER" "$DATA_DIR"
+
+if [ -n "$server" ]; then
+  if [ -f "$DATA_DIR/kiosk.toml" ]; then
+    say "Poste déjà enrôlé ($DATA_DIR/kiosk.toml) : enrôlement sauté." \
+        "PC already enrolled ($DATA_DIR/kiosk.toml): enrolment skipped."
+  else
+    runuser -u "$KIOSK_USER" -- "$APP_DIR/pix-kiosk" enroll --server "$server" --token "$token" \
+      --state "$DATA_DIR"
+  fi
+fi
+
+install -m 0644 "$here/$UNIT" "$UNIT_PATH"
+systemd_running=0
+if [ -d /run/systemd/system ]; then systemd_running=1; systemctl daemon-reload; fi
+install -d -m 0755 "$STATE_DIR"
+if [ "$autostart" -eq 1 ]; then
+  if [ ! -f "$STATE_DIR/previous-default-target" ]; then
+    systemctl get-default > "$STATE_DIR/previous-default-target"
+  fi
+  systemctl set-default multi-user.target >/dev/null
+  systemctl enable "$UNIT" >/dev/null
+else
+  systemctl disable "$UNIT" >/dev/null 2>&1 || true
+fi
+
+say "" "pix-kiosk $("$APP_DIR/pix-kiosk" --version | cut -d' ' -f2) installé / installed in $APP_DIR."
+if [ ! -f "$DATA_DIR/kiosk.toml" ]; then
+  say "Étape suivante : sudo $0 --server URL --token JETON" \
+      "Next step: sudo $0 --server URL --token TOKEN"
+fi
+say "Vérifiez le poste / check the PC: sudo -H -u $KIOSK_USER pix-kiosk doctor"
+if [ "$autostart" -eq 1 ]; then
+  if [ "$systemd_running" -eq 1 ]; then
+    say "La session d'examen démarrera au prochain redémarrage (ou : sudo systemctl start $UNIT)." \
+        "The exam session starts at the next boot (or: sudo systemctl start $UNIT)."
+  fi
+fi

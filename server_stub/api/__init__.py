@@ -1,0 +1,1 @@
+"""The HTTP API: pydantic models, authentication, and one router per audience."""

@@ -1,0 +1,74 @@
+"""Who is calling: an enrolled kiosk, an invigilator console of one session, or the planner.
+
+Three bearer tokens, three OpenAPI security schemes: the device token (from enrolment), the
+console token (from signing in with the invigilator code, valid for one session) and the admin
+token (DIR/admin.token, written by `pix-server init`).
+"""
+
+import secrets
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from server_stub.console import session_for_console_token
+from server_stub.context import ServerContext
+from server_stub.enrolment import device_for_token
+from server_stub.errors import ApiError
+
+device_bearer = HTTPBearer(
+    scheme_name="DeviceToken",
+    description="The device token returned by POST /api/v1/devices/enrol",
+    auto_error=False,
+)
+console_bearer = HTTPBearer(
+    scheme_name="ConsoleToken",
+    description="The token returned by POST /api/v1/console/sign-in (one session)",
+    auto_error=False,
+)
+admin_bearer = HTTPBearer(
+    scheme_name="AdminToken",
+    description="The planner's token, in DIR/admin.token on the server",
+    auto_error=False,
+)
+
+
+def server_context(request: Request) -> ServerContext:
+    return request.app.state.ctx
+
+
+def current_device(
+    credentials: HTTPAuthorizationCredentials | None = Depends(device_bearer),
+    ctx: ServerContext = Depends(server_context),
+):
+    """The calling kiosk's device row; notes the contact for the console."""
+    if credentials is None:
+        raise ApiError("unauthenticated")
+    device = ctx.devices_by_token.get(credentials.credentials)
+    if device is None:
+        device = device_for_token(ctx.db, credentials.credentials)
+        ctx.devices_by_token[credentials.credentials] = device
+    ctx.last_contact[device.device_id] = ctx.now()
+    return device
+
+
+def console_session(
+    session_id: str,
+    credentials: HTTPAuthorizationCredentials | None = Depends(console_bearer),
+    ctx: ServerContext = Depends(server_context),
+) -> str:
+    """The session in the path, once the console token is known to be for it."""
+    if credentials is None:
+        raise ApiError("unauthenticated")
+    if session_for_console_token(ctx, credentials.credentials) != session_id:
+        raise ApiError("forbidden")
+    return session_id
+
+
+def admin(
+    credentials: HTTPAuthorizationCredentials | None = Depends(admin_bearer),
+    ctx: ServerContext = Depends(server_context),
+) -> None:
+    if credentials is None or not secrets.compare_digest(
+        credentials.credentials.encode(), ctx.admin_token.encode()
+    ):
+        raise ApiError("unauthenticated")

@@ -1,0 +1,55 @@
+"""Every error answered as `{"error": {"code", "message_fr", "message_en"}}`, whatever raised it.
+
+`ERROR_RESPONSES` documents those bodies on every route, so the OpenAPI document lists each
+status a client can meet.
+"""
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from server_stub.api.models import ErrorResponse
+from server_stub.errors import ApiError
+
+ERROR_RESPONSES = {
+    status: {"model": ErrorResponse, "description": description}
+    for status, description in (
+        (401, "Missing or invalid bearer token"),
+        (403, "Refused (wrong code, wrong token, token not valid for this resource)"),
+        (404, "Not found"),
+        (409, "Not possible in the current state"),
+        (422, "Invalid request or refused content"),
+        (429, "Locked out after repeated failures"),
+    )
+}
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def api_error(_request: Request, error: ApiError) -> JSONResponse:
+        return JSONResponse(error.body(), status_code=error.status)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_request: Request, error: RequestValidationError) -> JSONResponse:
+        problems = [
+            {
+                "location": ".".join(str(part) for part in problem.get("loc", ())),
+                "message_en": problem.get("msg", ""),
+            }
+            for problem in error.errors()
+        ]
+        detail = "; ".join(f"{p['location']}: {p['message_en']}" for p in problems[:5])
+        failure = ApiError("invalid_request", details=problems, detail=detail)
+        return JSONResponse(failure.body(), status_code=failure.status)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(_request: Request, error: HTTPException) -> JSONResponse:
+        code = {404: "not_found", 405: "method_not_allowed", 401: "unauthenticated"}.get(
+            error.status_code, "invalid_request"
+        )
+        failure = ApiError(code, detail=str(error.detail)) if code == "invalid_request" else None
+        failure = failure or ApiError(code)
+        return JSONResponse(
+            failure.body(), status_code=error.status_code, headers=getattr(error, "headers", None)
+        )

@@ -1,0 +1,159 @@
+"""Routes for enrolled kiosks (device token): banks, check-in, ticket, commands, live events,
+journal streaming and the final record."""
+
+import asyncio
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import FileResponse
+
+from server_stub.api.auth import current_device, server_context
+from server_stub.api.errors import ERROR_RESPONSES
+from server_stub.api.models import (
+    AlertRequest,
+    AlertResponse,
+    BankInfo,
+    CandidateStatus,
+    CheckinRequest,
+    CheckinResponse,
+    CommandList,
+    EntriesRequest,
+    IncidentRequest,
+    IncidentResponse,
+    Receipt,
+    RecordResponse,
+    RecordUpload,
+    SignedTicket,
+)
+from server_stub.banks import list_banks
+from server_stub.checkin import candidate_status, check_in, fetch_ticket
+from server_stub.context import ServerContext
+from server_stub.intake import receive_entries, receive_record
+from server_stub.kiosk_commands import commands_after, device_key
+from server_stub.live_events import raise_alert, report_incident
+from server_stub.timeline import instant_text
+
+router = APIRouter(prefix="/api/v1/kiosk", tags=["kiosk"], responses=ERROR_RESPONSES)
+
+
+@router.get("/banks", response_model=list[BankInfo])
+def banks(device=Depends(current_device), ctx: ServerContext = Depends(server_context)):
+    """Published sealed banks, newest first."""
+    return [
+        {**bank, "published_at": instant_text(bank["published_at"])} for bank in list_banks(ctx.db)
+    ]
+
+
+@router.get(
+    "/banks/{bank_id}",
+    response_class=FileResponse,
+    responses={200: {"content": {"application/octet-stream": {}}, "description": "Sealed bank"}},
+)
+def download_bank(
+    bank_id: str, device=Depends(current_device), ctx: ServerContext = Depends(server_context)
+):
+    """The sealed bank file (engine/sealed_bank.py); its id is the SHA-256 of these bytes."""
+    return FileResponse(ctx.banks.file_path(bank_id), media_type="application/octet-stream")
+
+
+@router.post("/checkin", response_model=CheckinResponse)
+def checkin(
+    body: CheckinRequest,
+    device=Depends(current_device),
+    ctx: ServerContext = Depends(server_context),
+):
+    """The candidate types session number, access code, name and birth date on this kiosk."""
+    return check_in(
+        ctx,
+        device,
+        session_number=body.session_number,
+        access_code=body.access_code,
+        last_name=body.last_name,
+        first_names=body.first_names,
+        birth_date=body.birth_date.isoformat(),
+    )
+
+
+@router.get("/candidates/{candidate_id}", response_model=CandidateStatus)
+def status(
+    candidate_id: str, device=Depends(current_device), ctx: ServerContext = Depends(server_context)
+):
+    """Poll while waiting: `ticket_ready` turns true once the invigilator authorises."""
+    return candidate_status(ctx, device, candidate_id)
+
+
+@router.get("/candidates/{candidate_id}/ticket", response_model=SignedTicket)
+def ticket(
+    candidate_id: str, device=Depends(current_device), ctx: ServerContext = Depends(server_context)
+):
+    """The signed authorisation ticket with the bank key wrapped for this device."""
+    return fetch_ticket(ctx, device, candidate_id)
+
+
+@router.get("/commands", response_model=CommandList)
+async def commands(
+    after: int = Query(0, ge=0, le=2**31 - 1, description="Last command number handled"),
+    wait: float = Query(25, ge=0, le=60, description="Seconds to wait for a command"),
+    device=Depends(current_device),
+    ctx: ServerContext = Depends(server_context),
+):
+    """Long-poll for the invigilator's instructions to this kiosk (numbered, oldest first)."""
+    key = device_key(device.device_id)
+    loop = asyncio.get_running_loop()
+    give_up = loop.time() + wait
+    while True:
+        version = ctx.notifier.version(key)
+        found = await run_in_threadpool(commands_after, ctx.db, device.device_id, after)
+        remaining = give_up - loop.time()
+        if found or remaining <= 0:
+            break
+        await ctx.notifier.wait(key, version, remaining)
+    for command in found:
+        command["issued_at"] = instant_text(command["issued_at"])
+    return {"commands": found, "last_seq": found[-1]["seq"] if found else after}
+
+
+@router.post("/exams/{exam_id}/alerts", response_model=AlertResponse)
+def alert(
+    exam_id: str,
+    body: AlertRequest,
+    device=Depends(current_device),
+    ctx: ServerContext = Depends(server_context),
+):
+    """The candidate raises a live alert on the question on screen."""
+    return raise_alert(ctx, device, exam_id, body.item_id)
+
+
+@router.post("/exams/{exam_id}/incidents", response_model=IncidentResponse)
+def incident(
+    exam_id: str,
+    body: IncidentRequest,
+    device=Depends(current_device),
+    ctx: ServerContext = Depends(server_context),
+):
+    """The kiosk left its locked-down state and locked itself; the invigilator must unlock."""
+    return report_incident(ctx, device, exam_id, body.kind, body.detail)
+
+
+@router.post("/exams/{exam_id}/entries", response_model=Receipt)
+def entries(
+    exam_id: str,
+    body: EntriesRequest,
+    device=Depends(current_device),
+    ctx: ServerContext = Depends(server_context),
+):
+    """Stream journal entries (idempotent per device, exam and seq); answers the signed receipt
+    of the head the server now holds."""
+    return receive_entries(ctx, device, exam_id, body.entries)
+
+
+@router.post("/exams/{exam_id}/record", response_model=RecordResponse)
+def record(
+    exam_id: str,
+    body: RecordUpload,
+    device=Depends(current_device),
+    ctx: ServerContext = Depends(server_context),
+):
+    """Upload the sealed record (idempotent per device and exam): verified and scored, or
+    quarantined with its reason. Either way the receipt acknowledges the journal head."""
+    return receive_record(ctx, device, exam_id, body.model_dump())

@@ -1,0 +1,421 @@
+"""Request and response bodies of the API (pydantic): what the OpenAPI document describes.
+
+Instants are UTC ISO 8601 text; keys and signatures are base64; signed objects (ticket, receipt,
+journal entries, record) keep the engine's wire form (docs/journal-and-record.md).
+"""
+
+from datetime import date as Date
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Text = Field(min_length=1, max_length=200)
+Name = Field(min_length=1, max_length=200)
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# --- errors -------------------------------------------------------------------------------------
+
+
+class ErrorDetail(BaseModel):
+    code: str = Field(description="Stable code, for programs (see docs/protocol.md)")
+    message_fr: str
+    message_en: str
+    details: list[dict[str, Any]] | None = Field(
+        default=None, description="Individual problems, e.g. every bad line of a CSV file"
+    )
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorDetail
+
+
+# --- public -------------------------------------------------------------------------------------
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+    server_time: str
+    version: str
+
+
+class PublicKeys(BaseModel):
+    server_public_key: str = Field(description="Ed25519, raw 32 bytes in base64 (tickets)")
+    publisher_public_key: str = Field(description="Ed25519, raw 32 bytes in base64 (banks)")
+    server_key_fingerprint: str
+    publisher_key_fingerprint: str
+
+
+class CompetenceResult(BaseModel):
+    code: str
+    area: str
+    name_fr: str
+    name_en: str
+    level: int | None
+
+
+class Certificate(BaseModel):
+    verification_code: str
+    last_name: str
+    first_names: str
+    birth_date: str
+    score: int | None
+    global_level: int | None
+    competence_levels: dict[str, int | None]
+    competences: list[CompetenceResult]
+    centre: str
+    date: str
+    session_id: str
+    status: str
+
+
+# --- enrolment and banks ------------------------------------------------------------------------
+
+
+class EnrolRequest(Strict):
+    enrolment_token: str = Field(min_length=1, max_length=200)
+    label: str = Field(default="", max_length=100, description="Name shown on the console")
+    signing_public_key: str = Field(max_length=100, description="Ed25519, base64 of 32 bytes")
+    exchange_public_key: str = Field(max_length=100, description="X25519, base64 of 32 bytes")
+
+
+class EnrolResponse(BaseModel):
+    device_id: str = Field(description="Fingerprint of the signing key (engine/keys.py)")
+    device_token: str = Field(description="Bearer token for every /kiosk call; keep it secret")
+    server_public_key: str
+    publisher_public_key: str
+
+
+class BankInfo(BaseModel):
+    bank_id: str
+    sha256: str
+    size_bytes: int
+    item_count: int
+    modes: list[str]
+    published_at: str
+
+
+# --- kiosk: check-in, status, ticket ------------------------------------------------------------
+
+
+class CheckinRequest(Strict):
+    session_number: int = Field(ge=0, le=2**31 - 1)
+    access_code: str = Field(min_length=1, max_length=20)
+    last_name: str = Name
+    first_names: str = Name
+    birth_date: Date
+
+
+class CheckinResponse(BaseModel):
+    candidate_id: str
+    session_id: str
+    status: str = Field(description="waiting, waiting_resume or ended")
+    exam_id: str | None
+    last_name: str
+    first_names: str
+
+
+class CandidateStatus(BaseModel):
+    candidate_id: str
+    status: str
+    exam_id: str | None
+    ticket_ready: bool
+    remaining_s: float | None
+    paused: bool
+
+
+class SignedTicket(BaseModel):
+    ticket: dict[str, Any]
+    signature: str
+
+
+class Command(BaseModel):
+    seq: int
+    exam_id: str
+    kind: Literal[
+        "pause", "resume", "unlock", "end", "replace_question", "alert_dismissed", "extra_time"
+    ]
+    payload: dict[str, Any]
+    issued_at: str
+
+
+class CommandList(BaseModel):
+    commands: list[Command]
+    last_seq: int = Field(description="Pass it as `after` on the next poll")
+
+
+class AlertRequest(Strict):
+    item_id: str = Field(min_length=1, max_length=200)
+
+
+class AlertResponse(BaseModel):
+    alert_id: str
+    state: str
+    item_id: str
+
+
+class IncidentRequest(Strict):
+    kind: str = Field(min_length=1, max_length=50, description="e.g. focus_lost, window_switch")
+    detail: str = Field(default="", max_length=2000)
+
+
+class IncidentResponse(BaseModel):
+    incident_id: str
+    locked: bool
+
+
+# --- kiosk: journal and record ------------------------------------------------------------------
+
+
+class EntriesRequest(Strict):
+    entries: list[dict[str, Any]] = Field(
+        max_length=500, description="Journal entries in wire form, consecutive, oldest first"
+    )
+
+
+class ReceiptBody(BaseModel):
+    device_id: str
+    exam_id: str
+    seq: int = Field(description="Head acknowledged: every entry up to it is stored")
+    hash: str
+
+
+class Receipt(BaseModel):
+    receipt: ReceiptBody
+    signature: str = Field(description="Ed25519 by the server (engine.journal_format)")
+
+
+class RecordUpload(BaseModel):
+    record: dict[str, Any]
+    entries: list[dict[str, Any]]
+    signature: str
+
+
+class Reason(BaseModel):
+    code: str
+    message_fr: str
+    message_en: str
+    seq: int | None
+
+
+class RecordResponse(BaseModel):
+    receipt: Receipt
+    outcome: Literal["verified", "quarantined"]
+    reason: Reason | None
+
+
+# --- console ------------------------------------------------------------------------------------
+
+
+class SignInRequest(Strict):
+    session_number: int = Field(ge=0, le=2**31 - 1)
+    invigilator_code: str = Field(min_length=1, max_length=20)
+
+
+class SignInResponse(BaseModel):
+    token: str
+    session_id: str
+    session_number: int
+    centre: str
+    room: str
+    expires_at: str
+
+
+class AlertLine(BaseModel):
+    alert_id: str
+    item_id: str
+    raised_at: str
+
+
+class IncidentLine(BaseModel):
+    incident_id: str
+    kind: str
+    detail: str
+    reported_at: str
+
+
+class CandidateLine(BaseModel):
+    candidate_id: str
+    last_name: str
+    first_names: str
+    birth_date: str
+    extra_time_percent: int
+    accessibility_needs: bool
+    status: Literal[
+        "not_arrived",
+        "absent",
+        "waiting",
+        "authorised",
+        "in_progress",
+        "paused",
+        "locked",
+        "live_alert",
+        "finished",
+        "record_received",
+        "record_rejected",
+    ]
+    waiting_for: Literal["start", "resume"] | None
+    exam_id: str | None
+    answered: int
+    question_count: int
+    remaining_s: float | None
+    deadline: str | None
+    device_id: str | None
+    device_label: str | None
+    last_contact: str | None
+    alerts: list[AlertLine]
+    incidents: list[IncidentLine]
+    rejection_reason: str | None
+
+
+class RoomStatus(BaseModel):
+    session_id: str
+    session_state: str
+    version: str = Field(description="Pass it as `since` to wait for the next change")
+    server_time: str
+    candidates: list[CandidateLine]
+
+
+class AuthoriseResponse(BaseModel):
+    candidate_id: str
+    status: str
+    kind: Literal["start", "resume"]
+
+
+class TimingResponse(BaseModel):
+    candidate_id: str
+    paused: bool | None = None
+    extra_s: int
+    remaining_s: float
+    deadline: str | None
+
+
+class CandidateIds(BaseModel):
+    candidate_ids: list[str]
+
+
+class ExtraTimeRequest(Strict):
+    minutes: int = Field(ge=1, le=120)
+
+
+class EndRequest(Strict):
+    abort_reason: Literal["candidate", "technical"]
+
+
+class EndResponse(BaseModel):
+    candidate_id: str
+    status: str
+    abort_reason: str
+
+
+class AlertValidation(Strict):
+    subcategory: str = Field(min_length=1, max_length=50)
+
+
+class AlertDecision(BaseModel):
+    alert_id: str
+    state: Literal["validated", "dismissed"]
+    item_id: str
+
+
+class UnlockResponse(BaseModel):
+    incident_id: str
+    unlocked: bool
+
+
+class IssueReportRequest(Strict):
+    category: str = Field(min_length=1, max_length=50)
+    subcategory: str | None = Field(default=None, max_length=50)
+    item_id: str | None = Field(default=None, max_length=200)
+    question_number: int | None = Field(default=None, ge=1, le=64)
+    description: str = Field(default="", max_length=2000)
+
+
+class IssueReportResponse(BaseModel):
+    report_id: str
+    category: str
+    subcategory: str | None
+
+
+class CandidateStatusChange(BaseModel):
+    candidate_id: str
+    status: str
+
+
+class SessionState(BaseModel):
+    session_id: str
+    state: Literal["planned", "finalised", "published"]
+
+
+# --- planning (admin) ---------------------------------------------------------------------------
+
+
+class SessionCreateRequest(Strict):
+    centre: str = Text
+    room: str = Text
+    date: Date
+    time: str = Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$", description="HH:MM")
+    invigilator: str = Field(default="", max_length=200)
+    mode: Literal["pix", "default"] = "default"
+
+
+class SessionCreated(BaseModel):
+    session_id: str
+    session_number: int
+    access_code: str
+    invigilator_code: str
+
+
+class SessionSummary(SessionCreated):
+    centre: str
+    room: str
+    date: str
+    time: str
+    invigilator: str
+    mode: str
+    bank_id: str
+    state: str
+    candidate_count: int
+
+
+class CandidatesImportRequest(Strict):
+    csv: str = Field(max_length=5_000_000, description="The CSV file's text (see docs/server.md)")
+
+
+class CandidatesImported(BaseModel):
+    imported: int
+    candidate_ids: list[str]
+
+
+class DeviceTokenRequest(Strict):
+    devices: int = Field(default=1, ge=1, le=1000)
+    valid_hours: float = Field(default=24, gt=0, le=24 * 30)
+
+
+class DeviceTokenResponse(BaseModel):
+    token: str
+    max_devices: int
+    expires_at: str
+
+
+class ExportRow(BaseModel):
+    last_name: str
+    first_names: str
+    birth_date: str
+    ine: str
+    status: Literal["validated", "rejected", "cancelled", "pending", "absent"]
+    score: int | None
+    global_level: int | None
+    competence_levels: dict[str, int | None]
+    competences: list[CompetenceResult]
+    verification_code: str | None
+    session_id: str
+    centre: str
+    room: str
+    date: str
+    extra_time_percent: int
+    abort_reason: str | None
+    rejection_reason: str | None

@@ -1,0 +1,63 @@
+"""Unauthenticated routes: health, the keys kiosks pin, certificate lookup, device enrolment."""
+
+from fastapi import APIRouter, Depends
+
+from engine.cli import package_version
+from engine.keys import ed25519_public_from_b64, fingerprint
+from server_stub.api.auth import server_context
+from server_stub.api.errors import ERROR_RESPONSES
+from server_stub.api.models import (
+    Certificate,
+    EnrolRequest,
+    EnrolResponse,
+    Health,
+    PublicKeys,
+)
+from server_stub.context import ServerContext
+from server_stub.enrolment import enrol_device
+from server_stub.exports import certificate
+from server_stub.timeline import instant_text
+
+router = APIRouter(prefix="/api/v1", tags=["public"], responses=ERROR_RESPONSES)
+
+
+@router.get("/health", response_model=Health)
+def health(ctx: ServerContext = Depends(server_context)):
+    return {"status": "ok", "server_time": instant_text(ctx.now()), "version": package_version()}
+
+
+@router.get("/keys", response_model=PublicKeys)
+def public_keys(ctx: ServerContext = Depends(server_context)):
+    """The server's and the publisher's public keys, to pin in each kiosk's lab configuration."""
+    keys = ctx.public_keys()
+    return {
+        **keys,
+        "server_key_fingerprint": fingerprint(ctx.server_public_key),
+        "publisher_key_fingerprint": fingerprint(
+            ed25519_public_from_b64(keys["publisher_public_key"])
+        ),
+    }
+
+
+@router.get("/certificates/{verification_code}", response_model=Certificate)
+def lookup_certificate(verification_code: str, ctx: ServerContext = Depends(server_context)):
+    """Public check of a certificate by its verification code (`P-` and 8 characters)."""
+    return certificate(ctx.db, verification_code)
+
+
+@router.post("/devices/enrol", response_model=EnrolResponse, status_code=201)
+def enrol(body: EnrolRequest, ctx: ServerContext = Depends(server_context)):
+    """Register a lab PC's public keys with an enrolment token made by IT."""
+    enrolled = enrol_device(
+        ctx.db,
+        enrolment_token=body.enrolment_token,
+        label=body.label,
+        signing_key=body.signing_public_key,
+        exchange_key=body.exchange_public_key,
+        now=ctx.now(),
+    )
+    return {
+        "device_id": enrolled.device_id,
+        "device_token": enrolled.device_token,
+        **ctx.public_keys(),
+    }

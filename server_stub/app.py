@@ -1,0 +1,36 @@
+"""The ASGI application: the routers, the error format, and the context opened from the data
+directory (one per process: see docs/server.md)."""
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from engine.cli import package_version
+from server_stub.api import console, kiosk, planning, public
+from server_stub.api.errors import install_error_handlers
+from server_stub.context import ServerContext
+
+DESCRIPTION = """Exam server of the pix-kiosk certification (sessions, candidates, invigilation,
+key release, record intake, results). Errors are `{"error": {"code", "message_fr",
+"message_en"}}`; the wire protocol is described in docs/protocol.md."""
+
+
+def create_app(ctx: ServerContext) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        ctx.notifier.bind(asyncio.get_running_loop())
+        yield
+
+    app = FastAPI(
+        title="pix-server",
+        version=package_version(),
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.ctx = ctx
+    install_error_handlers(app)
+    for module in (public, kiosk, console, planning):
+        app.include_router(module.router)
+    return app

@@ -1,0 +1,283 @@
+"""The kiosk's side of exam day: check a candidate in, poll their status, fetch the ticket.
+
+All calls come from an enrolled device. Check-in binds the candidate to that device; a check-in
+on a device where the candidate's exam had already started is a crash recovery: the clock stops
+(a pause) until the invigilator authorises the resume and the kiosk takes its new ticket.
+"""
+
+import json
+import secrets
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from engine.keys import x25519_public_from_b64
+from engine.ticket import MAX_SEED, TicketGrant, issue_ticket
+from server_stub import candidate_states as states
+from server_stub.context import ServerContext
+from server_stub.errors import ApiError
+from server_stub.names import first_names_match, name_key
+from server_stub.room import room_key
+from server_stub.security import clear_failures, locked_minutes, log_event, record_failure
+from server_stub.timeline import load_timeline
+
+# Accessibility needs travel in the ticket as this flag (engine/ticket.py: a tuple of flags).
+ACCESSIBILITY_NEEDS = "accessibility_needs"
+# How long a ticket stays valid beyond the exam's own length (a kiosk verifies it on receipt).
+TICKET_MARGIN_S = 3600
+
+
+def check_in(
+    ctx: ServerContext,
+    device,
+    *,
+    session_number: int,
+    access_code: str,
+    last_name: str,
+    first_names: str,
+    birth_date: str,
+) -> dict[str, Any]:
+    db, now = ctx.db, ctx.now()
+    sessions, candidates, pauses = (
+        db.tables["sessions"],
+        db.tables["candidates"],
+        db.tables["pauses"],
+    )
+    scope = f"checkin:{device.device_id}"
+    failure: ApiError | None = None
+    with db.write() as connection:
+        session = connection.execute(
+            select(sessions).where(sessions.c.session_number == session_number)
+        ).first()
+        if session is None:
+            log_event(
+                connection,
+                db,
+                at=now,
+                kind="unknown_session",
+                detail={"session_number": session_number},
+                device_id=device.device_id,
+            )
+            failure = ApiError("session_not_found")
+        elif session.state != "planned":
+            failure = ApiError("session_closed")
+        elif (
+            minutes := locked_minutes(connection, db, session.session_id, scope, now)
+        ) is not None:
+            failure = ApiError("checkin_locked", minutes=minutes)
+        elif not secrets.compare_digest(
+            access_code.strip().upper().encode(), session.access_code.encode()
+        ):
+            left = record_failure(connection, db, session.session_id, scope, now)
+            log_event(
+                connection,
+                db,
+                at=now,
+                kind="wrong_access_code",
+                detail={"attempts_left": left},
+                session_id=session.session_id,
+                device_id=device.device_id,
+            )
+            failure = ApiError("wrong_access_code")
+        else:
+            clear_failures(connection, db, session.session_id, scope)
+            candidate = _find_candidate(
+                connection, db, session.session_id, last_name, first_names, birth_date
+            )
+            if candidate is None:
+                log_event(
+                    connection,
+                    db,
+                    at=now,
+                    kind="candidate_not_found",
+                    detail={"last_name": last_name, "birth_date": birth_date},
+                    session_id=session.session_id,
+                    device_id=device.device_id,
+                )
+                failure = ApiError("candidate_not_found")
+            else:
+                status, failure = _arrive(connection, db, candidate, device.device_id, now)
+                if failure is None:
+                    connection.execute(
+                        candidates.update()
+                        .where(candidates.c.candidate_id == candidate.candidate_id)
+                        .values(status=status, device_id=device.device_id, checked_in_at=now)
+                    )
+                    exam = _exam_of(connection, db, candidate.candidate_id)
+                    if status == states.WAITING_RESUME and not _open_pause(
+                        connection, db, exam.exam_id
+                    ):
+                        connection.execute(
+                            pauses.insert().values(
+                                exam_id=exam.exam_id, started_at=now, ended_at=None, reason="resume"
+                            )
+                        )
+    if failure is not None:
+        raise failure
+    ctx.notifier.notify(room_key(session.session_id))
+    return {
+        "candidate_id": candidate.candidate_id,
+        "session_id": session.session_id,
+        "status": status,
+        "exam_id": exam.exam_id if exam is not None else None,
+        "last_name": candidate.last_name,
+        "first_names": candidate.first_names,
+    }
+
+
+def _find_candidate(connection, db, session_id, last_name, first_names, birth_date):
+    candidates = db.tables["candidates"]
+    for candidate in connection.execute(
+        select(candidates).where(
+            candidates.c.session_id == session_id, candidates.c.birth_date == birth_date
+        )
+    ):
+        if name_key(candidate.last_name) == name_key(last_name) and first_names_match(
+            first_names, candidate.first_names
+        ):
+            return candidate
+    return None
+
+
+def _arrive(connection, db, candidate, device_id: str, now: float):
+    """The candidate's status once checked in on `device_id`, or the refusal."""
+    status = candidate.status
+    if status == states.ABSENT:
+        return status, ApiError("candidate_absent")
+    if status in states.DONE:
+        return status, ApiError("candidate_finished")
+    if status in (states.NOT_ARRIVED, states.WAITING, states.AUTHORISED):
+        # A new check-in (here or elsewhere) withdraws an authorisation not yet used.
+        return states.WAITING, None
+    exam = _exam_of(connection, db, candidate.candidate_id)
+    if exam.device_id != device_id:
+        return status, ApiError("candidate_on_other_device")
+    if status == states.ENDED:
+        return status, None
+    return states.WAITING_RESUME, None
+
+
+def _exam_of(connection, db, candidate_id: str):
+    exams = db.tables["exams"]
+    return connection.execute(select(exams).where(exams.c.candidate_id == candidate_id)).first()
+
+
+def _open_pause(connection, db, exam_id: str):
+    pauses = db.tables["pauses"]
+    return connection.execute(
+        select(pauses).where(pauses.c.exam_id == exam_id, pauses.c.ended_at.is_(None))
+    ).first()
+
+
+def own_candidate(connection, db, device, candidate_id: str):
+    """The candidate checked in on this device, or not_found/forbidden."""
+    candidates = db.tables["candidates"]
+    candidate = connection.execute(
+        select(candidates).where(candidates.c.candidate_id == candidate_id)
+    ).first()
+    if candidate is None:
+        raise ApiError("not_found")
+    if candidate.device_id != device.device_id:
+        raise ApiError("forbidden")
+    return candidate
+
+
+def candidate_status(ctx: ServerContext, device, candidate_id: str) -> dict[str, Any]:
+    """What the waiting kiosk polls: its candidate's status and, once started, the time left."""
+    db, now = ctx.db, ctx.now()
+    with db.read() as connection:
+        candidate = own_candidate(connection, db, device, candidate_id)
+        exam = _exam_of(connection, db, candidate_id)
+        timeline = load_timeline(connection, db, exam) if exam is not None else None
+    return {
+        "candidate_id": candidate_id,
+        "status": candidate.status,
+        "exam_id": exam.exam_id if exam is not None else None,
+        "ticket_ready": candidate.status in (states.AUTHORISED, states.RESUME_AUTHORISED),
+        "remaining_s": round(timeline.remaining_s(now), 1) if timeline is not None else None,
+        "paused": timeline.is_paused() if timeline is not None else False,
+    }
+
+
+def fetch_ticket(ctx: ServerContext, device, candidate_id: str) -> dict[str, Any]:
+    """Issue the signed ticket once authorised; the exam clock starts (or restarts) now.
+
+    Asking again while the exam runs on the same device returns the same ticket, so a kiosk
+    whose connection dropped during the download can retry.
+    """
+    db, now = ctx.db, ctx.now()
+    candidates, exams, pauses = db.tables["candidates"], db.tables["exams"], db.tables["pauses"]
+    with db.write() as connection:
+        candidate = own_candidate(connection, db, device, candidate_id)
+        exam = _exam_of(connection, db, candidate_id)
+        if candidate.status == states.IN_PROGRESS and exam is not None and exam.ticket:
+            return json.loads(exam.ticket)
+        if candidate.status not in (states.AUTHORISED, states.RESUME_AUTHORISED):
+            raise ApiError("not_authorised_yet")
+        kind = "start" if candidate.status == states.AUTHORISED else "resume"
+        started_at = exam.started_at if exam.started_at is not None else now
+        if kind == "resume":
+            connection.execute(
+                pauses.update()
+                .where(pauses.c.exam_id == exam.exam_id, pauses.c.ended_at.is_(None))
+                .values(ended_at=now)
+            )
+        configs = db.tables["bank_configs"]
+        config = connection.scalar(
+            select(configs.c.config).where(
+                configs.c.bank_id == exam.bank_id, configs.c.mode == exam.mode
+            )
+        )
+        grant = TicketGrant(
+            kind=kind,
+            session_id=exam.session_id,
+            candidate_id=candidate_id,
+            device_id=device.device_id,
+            exam_id=exam.exam_id,
+            bank_id=exam.bank_id,
+            server_start_time=datetime.fromtimestamp(started_at, UTC),
+            time_allowed_s=exam.time_allowed_seconds + exam.extra_seconds,
+            extra_time_percent=candidate.extra_time_percent,
+            selection_seed=exam.seed,
+            mode=exam.mode,
+            config=json.loads(config),
+            accessibility=(ACCESSIBILITY_NEEDS,) if candidate.accessibility_needs else (),
+            issued_at=datetime.fromtimestamp(now, UTC),
+            expires_at=datetime.fromtimestamp(
+                now + exam.time_allowed_seconds + exam.extra_seconds + TICKET_MARGIN_S, UTC
+            ),
+        )
+        ticket = issue_ticket(
+            grant,
+            content_key=ctx.data_dir.content_key(exam.bank_id),
+            device_exchange_key=x25519_public_from_b64(device.exchange_key),
+            server_key=ctx.server_key,
+        )
+        connection.execute(
+            exams.update()
+            .where(exams.c.exam_id == exam.exam_id)
+            .values(started_at=started_at, ticket=json.dumps(ticket))
+        )
+        connection.execute(
+            db.tables["tickets"]
+            .insert()
+            .values(
+                ticket_id=ticket["ticket"]["ticket_id"],
+                exam_id=exam.exam_id,
+                kind=kind,
+                issued_at=now,
+                ticket=json.dumps(ticket),
+            )
+        )
+        connection.execute(
+            candidates.update()
+            .where(candidates.c.candidate_id == candidate_id)
+            .values(status=states.IN_PROGRESS)
+        )
+    ctx.notifier.notify(room_key(exam.session_id))
+    return ticket
+
+
+def new_seed() -> int:
+    return secrets.randbelow(MAX_SEED + 1)

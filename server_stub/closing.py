@@ -1,0 +1,176 @@
+"""Closing a session: finalisation by the invigilator, then publication of the results.
+
+Finalising marks the candidates who never came as absent and re-scores every verified record
+with the issue reports made until then (neutralisations). Publishing gives each validated
+certificate its verification code; from then on the public lookup finds it.
+"""
+
+import json
+from typing import Any
+
+from sqlalchemy import select
+
+from engine.config import ExamConfig
+from engine.exam_events import replay_events
+from engine.journal_format import JournalEntry
+from engine.replay import replay
+from server_stub import candidate_states as states
+from server_stub import codes
+from server_stub.context import ServerContext
+from server_stub.errors import ApiError
+from server_stub.results import candidate_reports, score, store_result, validated_alert_items
+from server_stub.room import room_key
+
+BLOCKING = (states.WAITING, states.AUTHORISED, *states.RUNNING)
+
+
+def finalise(ctx: ServerContext, session_id: str) -> dict[str, Any]:
+    db, now = ctx.db, ctx.now()
+    t = db.tables
+    candidates, sessions = t["candidates"], t["sessions"]
+    with db.write() as connection:
+        session = connection.execute(
+            select(sessions).where(sessions.c.session_id == session_id)
+        ).first()
+        if session is None:
+            raise ApiError("session_not_found")
+        if session.state == "planned":
+            blocking = connection.execute(
+                select(candidates.c.last_name, candidates.c.first_names).where(
+                    candidates.c.session_id == session_id, candidates.c.status.in_(BLOCKING)
+                )
+            ).all()
+            if blocking:
+                names = ", ".join(f"{row.last_name} {row.first_names}" for row in blocking)
+                raise ApiError("exams_still_running", names=names)
+            connection.execute(
+                candidates.update()
+                .where(
+                    candidates.c.session_id == session_id,
+                    candidates.c.status == states.NOT_ARRIVED,
+                )
+                .values(status=states.ABSENT)
+            )
+            for exam in connection.execute(
+                select(t["exams"])
+                .join(candidates, candidates.c.candidate_id == t["exams"].c.candidate_id)
+                .where(
+                    t["exams"].c.session_id == session_id,
+                    candidates.c.status == states.FINISHED,
+                )
+            ).all():
+                _rescore(connection, ctx, exam, now)
+            connection.execute(
+                sessions.update()
+                .where(sessions.c.session_id == session_id)
+                .values(state="finalised", finalised_at=now)
+            )
+    ctx.notifier.notify(room_key(session_id))
+    return _session_state(ctx, session_id)
+
+
+def _rescore(connection, ctx: ServerContext, exam, now: float) -> None:
+    """Replay a verified record again and score it with today's reports and alerts."""
+    db = ctx.db
+    t = db.tables
+    stored = connection.execute(
+        select(t["records"].c.record).where(
+            t["records"].c.exam_id == exam.exam_id,
+            t["records"].c.device_id == exam.device_id,
+            t["records"].c.outcome == "verified",
+        )
+    ).scalar_one()
+    entries = [JournalEntry.from_dict(raw) for raw in json.loads(stored)["entries"]]
+    config = ExamConfig.from_dict(
+        json.loads(
+            connection.scalar(
+                select(t["bank_configs"].c.config).where(
+                    t["bank_configs"].c.bank_id == exam.bank_id,
+                    t["bank_configs"].c.mode == exam.mode,
+                )
+            )
+        )
+    )
+    accessibility = connection.scalar(
+        select(t["candidates"].c.accessibility_needs).where(
+            t["candidates"].c.candidate_id == exam.candidate_id
+        )
+    )
+    replayed = replay(
+        ctx.banks.item_bank(exam.bank_id),
+        config,
+        exam.seed,
+        replay_events(entries),
+        accessibility_needs=bool(accessibility),
+    )
+    result = score(
+        replayed,
+        exam.abort_reason,
+        candidate_reports(connection, db, exam.candidate_id),
+        validated_alert_items(connection, db, exam.exam_id),
+    )
+    store_result(
+        connection,
+        db,
+        exam_id=exam.exam_id,
+        candidate_id=exam.candidate_id,
+        result=result,
+        abort_reason=exam.abort_reason,
+        now=now,
+    )
+
+
+def publish(ctx: ServerContext, session_id: str) -> dict[str, Any]:
+    db, now = ctx.db, ctx.now()
+    t = db.tables
+    sessions, results, candidates = t["sessions"], t["results"], t["candidates"]
+    with db.write() as connection:
+        session = connection.execute(
+            select(sessions).where(sessions.c.session_id == session_id)
+        ).first()
+        if session is None:
+            raise ApiError("session_not_found")
+        if session.state == "planned":
+            raise ApiError("session_not_finalised")
+        if session.state == "finalised":
+            taken = set(
+                connection.scalars(
+                    select(results.c.verification_code).where(
+                        results.c.verification_code.is_not(None)
+                    )
+                )
+            )
+            for exam_id in connection.scalars(
+                select(results.c.exam_id)
+                .join(candidates, candidates.c.candidate_id == results.c.candidate_id)
+                .where(
+                    candidates.c.session_id == session_id,
+                    candidates.c.status == states.FINISHED,
+                    results.c.status == "validated",
+                )
+            ).all():
+                code = codes.verification_code()
+                while code in taken:
+                    code = codes.verification_code()
+                taken.add(code)
+                connection.execute(
+                    results.update()
+                    .where(results.c.exam_id == exam_id)
+                    .values(verification_code=code)
+                )
+            connection.execute(
+                sessions.update()
+                .where(sessions.c.session_id == session_id)
+                .values(state="published", published_at=now)
+            )
+    ctx.notifier.notify(room_key(session_id))
+    return _session_state(ctx, session_id)
+
+
+def _session_state(ctx: ServerContext, session_id: str) -> dict[str, Any]:
+    sessions = ctx.db.tables["sessions"]
+    with ctx.db.read() as connection:
+        session = connection.execute(
+            select(sessions).where(sessions.c.session_id == session_id)
+        ).one()
+    return {"session_id": session_id, "state": session.state}

@@ -1,0 +1,9 @@
+"""`pix-server`: set up a data directory, serve the API, plan sessions and export results."""
+
+from engine.cli import dispatch
+
+SUBCOMMAND_MODULES = ("init", "serve", "session", "candidates", "device", "export")
+
+
+def main(argv: list[str] | None = None) -> int:
+    return dispatch("pix-server", "Certification exam server.", __name__, SUBCOMMAND_MODULES, argv)

@@ -1,0 +1,69 @@
+"""`pix-server serve --data DIR`: run the API with uvicorn.
+
+The first line on stdout is `pix-server listening on <URL>` once the socket accepts connections;
+with `--port 0` the system picks a free port and that line says which (tests and the demo parse
+it). TLS: give both `--tls-cert` and `--tls-key` (PEM); otherwise put a reverse proxy in front
+(docs/server.md). Run one process per database: long-polls are woken within the process.
+"""
+
+import argparse
+import socket
+import sys
+from pathlib import Path
+
+import uvicorn
+
+from server_stub.app import create_app
+from server_stub.command_support import add_data_argument, data_dir, fail, reporting_failures
+from server_stub.context import ServerContext
+
+LISTENING = "pix-server listening on"
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("serve", help="run the HTTP API", description=__doc__)
+    add_data_argument(parser)
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8000, help="port; 0 picks a free one")
+    parser.add_argument("--tls-cert", type=Path, metavar="FILE", help="certificate chain (PEM)")
+    parser.add_argument("--tls-key", type=Path, metavar="FILE", help="private key (PEM)")
+    parser.add_argument("--access-log", action="store_true", help="log every request")
+    parser.set_defaults(func=reporting_failures(run))
+
+
+def run(args: argparse.Namespace) -> int:
+    if (args.tls_cert is None) != (args.tls_key is None):
+        return fail(
+            "--tls-cert et --tls-key vont ensemble.", "--tls-cert and --tls-key go together."
+        )
+    ctx = ServerContext.open(data_dir(args))
+    family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((args.host, args.port))
+    except OSError as error:
+        return fail(
+            f"impossible d'écouter sur {args.host}:{args.port} ({error.strerror}).",
+            f"cannot listen on {args.host}:{args.port} ({error.strerror}).",
+        )
+    sock.listen(2048)
+    port = sock.getsockname()[1]
+    scheme = "https" if args.tls_cert else "http"
+    host = f"[{args.host}]" if family == socket.AF_INET6 else args.host
+    config = uvicorn.Config(
+        create_app(ctx),
+        log_level="info" if args.access_log else "warning",
+        access_log=args.access_log,
+        ssl_certfile=str(args.tls_cert) if args.tls_cert else None,
+        ssl_keyfile=str(args.tls_key) if args.tls_key else None,
+        backlog=2048,
+        timeout_keep_alive=75,
+    )
+    print(f"{LISTENING} {scheme}://{host}:{port}", flush=True)
+    try:
+        uvicorn.Server(config).run(sockets=[sock])
+    finally:
+        ctx.close()
+        sys.stdout.flush()
+    return 0

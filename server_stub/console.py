@@ -1,0 +1,462 @@
+"""The invigilator's actions on a session, signed in with the session's invigilator code.
+
+Every action that concerns a running kiosk also queues a command for it (kiosk_commands.py);
+every action wakes the room status long-poll.
+"""
+
+import secrets
+from typing import Any
+
+from sqlalchemy import select
+
+from server_stub import candidate_states as states
+from server_stub import codes
+from server_stub.checkin import new_seed
+from server_stub.context import ServerContext
+from server_stub.errors import ApiError
+from server_stub.kiosk_commands import device_key, queue_command
+from server_stub.room import room_key
+from server_stub.security import clear_failures, locked_minutes, log_event, record_failure
+from server_stub.timeline import instant_text, load_timeline, time_allowed_s
+
+CONSOLE_TOKEN_TTL_S = 12 * 3600
+INVIGILATOR_SCOPE = "invigilator"
+ABORT_REASONS = ("candidate", "technical")
+ISSUE_CATEGORIES = (
+    "SIGNATURE_ISSUE",
+    "CANDIDATE_INFORMATIONS_CHANGES",
+    "IN_CHALLENGE",
+    "FRAUD",
+    "NON_BLOCKING_CANDIDATE_ISSUE",
+    "NON_BLOCKING_TECHNICAL_ISSUE",
+)
+# IN_CHALLENGE subcategories that neutralise a ko/aband answer (DESIGN §4).
+NEUTRALISING_SUBCATEGORIES = (
+    "IMAGE_NOT_DISPLAYING",
+    "EMBED_NOT_WORKING",
+    "FILE_NOT_OPENING",
+    "WEBSITE_UNAVAILABLE",
+    "WEBSITE_BLOCKED",
+    "SOFTWARE_NOT_WORKING",
+    "EXTRA_TIME_EXCEEDED",
+    "ACCESSIBILITY_ISSUE",
+    "SKIP_ON_OOPS",
+)
+FOCUS_OUT_SUBCATEGORY = "UNINTENTIONAL_FOCUS_OUT"
+IN_CHALLENGE_SUBCATEGORIES = (*NEUTRALISING_SUBCATEGORIES, FOCUS_OUT_SUBCATEGORY)
+
+
+def sign_in(ctx: ServerContext, *, session_number: int, invigilator_code: str) -> dict[str, Any]:
+    db, now = ctx.db, ctx.now()
+    sessions = db.tables["sessions"]
+    failure: ApiError | None = None
+    token = codes.bearer_token()
+    with db.write() as connection:
+        session = connection.execute(
+            select(sessions).where(sessions.c.session_number == session_number)
+        ).first()
+        if session is None:
+            log_event(
+                connection,
+                db,
+                at=now,
+                kind="unknown_session",
+                detail={"session_number": session_number, "by": "invigilator"},
+            )
+            failure = ApiError("session_not_found")
+        elif (
+            minutes := locked_minutes(connection, db, session.session_id, INVIGILATOR_SCOPE, now)
+        ) is not None:
+            log_event(
+                connection,
+                db,
+                at=now,
+                kind="invigilator_sign_in_while_locked",
+                detail={},
+                session_id=session.session_id,
+            )
+            failure = ApiError("invigilator_locked", minutes=minutes)
+        elif not secrets.compare_digest(
+            invigilator_code.strip().encode(), session.invigilator_code.encode()
+        ):
+            left = record_failure(connection, db, session.session_id, INVIGILATOR_SCOPE, now)
+            log_event(
+                connection,
+                db,
+                at=now,
+                kind="wrong_invigilator_code",
+                detail={"attempts_left": left},
+                session_id=session.session_id,
+            )
+            failure = (
+                ApiError("wrong_invigilator_code", remaining=left)
+                if left
+                else ApiError("invigilator_locked", minutes=15)
+            )
+        else:
+            clear_failures(connection, db, session.session_id, INVIGILATOR_SCOPE)
+            connection.execute(
+                db.tables["console_tokens"]
+                .insert()
+                .values(
+                    token_digest=codes.token_digest(token),
+                    session_id=session.session_id,
+                    created_at=now,
+                    expires_at=now + CONSOLE_TOKEN_TTL_S,
+                )
+            )
+    if failure is not None:
+        raise failure
+    return {
+        "token": token,
+        "session_id": session.session_id,
+        "session_number": session.session_number,
+        "centre": session.centre,
+        "room": session.room,
+        "expires_at": instant_text(now + CONSOLE_TOKEN_TTL_S),
+    }
+
+
+def session_for_console_token(ctx: ServerContext, token: str) -> str:
+    tokens = ctx.db.tables["console_tokens"]
+    with ctx.db.read() as connection:
+        row = connection.execute(
+            select(tokens).where(tokens.c.token_digest == codes.token_digest(token))
+        ).first()
+    if row is None or row.expires_at <= ctx.now():
+        raise ApiError("unauthenticated")
+    return row.session_id
+
+
+class _Action:
+    """One console action: a write transaction, then the wake-ups for what it touched."""
+
+    def __init__(self, ctx: ServerContext, session_id: str) -> None:
+        self.ctx = ctx
+        self.db = ctx.db
+        self.t = ctx.db.tables
+        self.now = ctx.now()
+        self.session_id = session_id
+        self.devices: set[str] = set()
+
+    def __enter__(self):
+        self._transaction = self.db.write()
+        self.connection = self._transaction.__enter__()
+        session = self.connection.execute(
+            select(self.t["sessions"]).where(self.t["sessions"].c.session_id == self.session_id)
+        ).first()
+        if session is None:
+            self._transaction.__exit__(None, None, None)
+            raise ApiError("session_not_found")
+        self.session = session
+        return self
+
+    def __exit__(self, kind, error, traceback):
+        result = self._transaction.__exit__(kind, error, traceback)
+        if kind is None:
+            self.ctx.notifier.notify(room_key(self.session_id))
+            for device_id in self.devices:
+                self.ctx.notifier.notify(device_key(device_id))
+        return result
+
+    def require_open(self) -> None:
+        if self.session.state != "planned":
+            raise ApiError("session_closed")
+
+    def candidate(self, candidate_id: str):
+        candidates = self.t["candidates"]
+        row = self.connection.execute(
+            select(candidates).where(
+                candidates.c.candidate_id == candidate_id,
+                candidates.c.session_id == self.session_id,
+            )
+        ).first()
+        if row is None:
+            raise ApiError("candidate_not_found_in_session")
+        return row
+
+    def exam(self, candidate_id: str):
+        exams = self.t["exams"]
+        return self.connection.execute(
+            select(exams).where(exams.c.candidate_id == candidate_id)
+        ).first()
+
+    def running_exam(self, candidate_id: str):
+        candidate = self.candidate(candidate_id)
+        if candidate.status not in states.RUNNING:
+            raise ApiError("exam_not_running", status=candidate.status)
+        return self.exam(candidate_id)
+
+    def set_status(self, candidate_id: str, status: str) -> None:
+        candidates = self.t["candidates"]
+        self.connection.execute(
+            candidates.update()
+            .where(candidates.c.candidate_id == candidate_id)
+            .values(status=status)
+        )
+
+    def command(self, exam, kind: str, payload: dict[str, Any]) -> None:
+        queue_command(
+            self.connection,
+            self.db,
+            device_id=exam.device_id,
+            exam_id=exam.exam_id,
+            kind=kind,
+            payload=payload,
+            now=self.now,
+        )
+        self.devices.add(exam.device_id)
+
+    def timing(self, exam) -> dict[str, Any]:
+        exams = self.t["exams"]
+        fresh = self.connection.execute(select(exams).where(exams.c.exam_id == exam.exam_id)).one()
+        timeline = load_timeline(self.connection, self.db, fresh)
+        deadline = timeline.deadline(self.now)
+        return {
+            "extra_s": fresh.extra_seconds,
+            "remaining_s": round(timeline.remaining_s(self.now), 1),
+            "deadline": instant_text(deadline) if deadline is not None else None,
+        }
+
+
+def authorise(ctx: ServerContext, session_id: str, candidate_id: str) -> dict[str, Any]:
+    """Let a waiting candidate start, or resume after a crash (always asked again, as in Pix)."""
+    with _Action(ctx, session_id) as action:
+        action.require_open()
+        candidate = action.candidate(candidate_id)
+        exams = action.t["exams"]
+        if candidate.status == states.WAITING:
+            exam = action.exam(candidate_id)
+            if exam is None:
+                action.connection.execute(
+                    exams.insert().values(
+                        exam_id=codes.identifier("exam"),
+                        candidate_id=candidate_id,
+                        session_id=session_id,
+                        device_id=candidate.device_id,
+                        bank_id=action.session.bank_id,
+                        mode=action.session.mode,
+                        seed=new_seed(),
+                        time_allowed_seconds=time_allowed_s(candidate.extra_time_percent),
+                        extra_seconds=0,
+                        authorised_at=action.now,
+                        answered=0,
+                        head_seq=0,
+                    )
+                )
+            else:  # authorised before, then checked in again (maybe elsewhere) before starting
+                action.connection.execute(
+                    exams.update()
+                    .where(exams.c.exam_id == exam.exam_id)
+                    .values(device_id=candidate.device_id, authorised_at=action.now)
+                )
+            status, kind = states.AUTHORISED, "start"
+        elif candidate.status == states.WAITING_RESUME:
+            status, kind = states.RESUME_AUTHORISED, "resume"
+        else:
+            raise ApiError("candidate_not_waiting", status=candidate.status)
+        action.set_status(candidate_id, status)
+        log_event(
+            action.connection,
+            action.db,
+            at=action.now,
+            kind=f"authorised_{kind}",
+            detail={"candidate_id": candidate_id},
+            session_id=session_id,
+            device_id=candidate.device_id,
+        )
+    return {"candidate_id": candidate_id, "status": status, "kind": kind}
+
+
+def pause(ctx: ServerContext, session_id: str, candidate_id: str) -> dict[str, Any]:
+    with _Action(ctx, session_id) as action:
+        action.require_open()
+        exam = action.running_exam(candidate_id)
+        if _open_pause(action, exam) is None:
+            action.connection.execute(
+                action.t["pauses"]
+                .insert()
+                .values(exam_id=exam.exam_id, started_at=action.now, reason="invigilator")
+            )
+            action.command(exam, "pause", {})
+        return {"candidate_id": candidate_id, "paused": True, **action.timing(exam)}
+
+
+def resume(ctx: ServerContext, session_id: str, candidate_id: str) -> dict[str, Any]:
+    with _Action(ctx, session_id) as action:
+        action.require_open()
+        exam = action.running_exam(candidate_id)
+        pause_row = _open_pause(action, exam)
+        if pause_row is not None and pause_row.reason == "invigilator":
+            pauses = action.t["pauses"]
+            action.connection.execute(
+                pauses.update()
+                .where(pauses.c.exam_id == exam.exam_id, pauses.c.ended_at.is_(None))
+                .values(ended_at=action.now)
+            )
+            timing = action.timing(exam)
+            action.command(exam, "resume", {"remaining_s": timing["remaining_s"]})
+        return {"candidate_id": candidate_id, "paused": False, **action.timing(exam)}
+
+
+def running_candidates(ctx: ServerContext, session_id: str) -> list[str]:
+    candidates = ctx.db.tables["candidates"]
+    with ctx.db.read() as connection:
+        return list(
+            connection.scalars(
+                select(candidates.c.candidate_id).where(
+                    candidates.c.session_id == session_id,
+                    candidates.c.status == states.IN_PROGRESS,
+                )
+            )
+        )
+
+
+def add_extra_time(
+    ctx: ServerContext, session_id: str, candidate_id: str, minutes: int
+) -> dict[str, Any]:
+    with _Action(ctx, session_id) as action:
+        action.require_open()
+        exam = action.running_exam(candidate_id)
+        exams = action.t["exams"]
+        action.connection.execute(
+            exams.update()
+            .where(exams.c.exam_id == exam.exam_id)
+            .values(extra_seconds=exams.c.extra_seconds + minutes * 60)
+        )
+        timing = action.timing(exam)
+        action.command(exam, "extra_time", {"added_s": minutes * 60, **timing})
+        return {"candidate_id": candidate_id, **timing}
+
+
+def end_exam(
+    ctx: ServerContext, session_id: str, candidate_id: str, abort_reason: str
+) -> dict[str, Any]:
+    """Stop a candidate's test; the kiosk seals and uploads what was answered."""
+    with _Action(ctx, session_id) as action:
+        action.require_open()
+        exam = action.running_exam(candidate_id)
+        exams, pauses = action.t["exams"], action.t["pauses"]
+        action.connection.execute(
+            pauses.update()
+            .where(pauses.c.exam_id == exam.exam_id, pauses.c.ended_at.is_(None))
+            .values(ended_at=action.now)
+        )
+        action.connection.execute(
+            exams.update()
+            .where(exams.c.exam_id == exam.exam_id)
+            .values(ended_at=action.now, abort_reason=abort_reason)
+        )
+        action.set_status(candidate_id, states.ENDED)
+        action.command(exam, "end", {"abort_reason": abort_reason})
+    return {"candidate_id": candidate_id, "status": states.ENDED, "abort_reason": abort_reason}
+
+
+def resolve_alert(
+    ctx: ServerContext, session_id: str, alert_id: str, subcategory: str | None
+) -> dict[str, Any]:
+    """Validate (with a subcategory: the question is replaced) or dismiss (None) a live alert."""
+    if subcategory is not None and subcategory not in IN_CHALLENGE_SUBCATEGORIES:
+        raise ApiError("invalid_subcategory", detail=subcategory)
+    with _Action(ctx, session_id) as action:
+        alerts, exams = action.t["alerts"], action.t["exams"]
+        row = action.connection.execute(
+            select(alerts, exams.c.device_id, exams.c.session_id)
+            .join(exams, exams.c.exam_id == alerts.c.exam_id)
+            .where(alerts.c.alert_id == alert_id, exams.c.session_id == session_id)
+        ).first()
+        if row is None:
+            raise ApiError("alert_not_found")
+        if row.state != "open":
+            raise ApiError("alert_already_resolved")
+        state = "validated" if subcategory is not None else "dismissed"
+        action.connection.execute(
+            alerts.update()
+            .where(alerts.c.alert_id == alert_id)
+            .values(state=state, subcategory=subcategory, resolved_at=action.now)
+        )
+        payload = {"alert_id": alert_id, "item_id": row.item_id}
+        if subcategory is not None:
+            action.command(row, "replace_question", {**payload, "subcategory": subcategory})
+        else:
+            action.command(row, "alert_dismissed", payload)
+    return {"alert_id": alert_id, "state": state, "item_id": row.item_id}
+
+
+def unlock(ctx: ServerContext, session_id: str, incident_id: str) -> dict[str, Any]:
+    with _Action(ctx, session_id) as action:
+        incidents, exams = action.t["incidents"], action.t["exams"]
+        row = action.connection.execute(
+            select(incidents, exams.c.device_id)
+            .join(exams, exams.c.exam_id == incidents.c.exam_id)
+            .where(incidents.c.incident_id == incident_id, exams.c.session_id == session_id)
+        ).first()
+        if row is None:
+            raise ApiError("incident_not_found")
+        if row.resolved_at is None:
+            action.connection.execute(
+                incidents.update()
+                .where(incidents.c.incident_id == incident_id)
+                .values(resolved_at=action.now)
+            )
+            action.command(row, "unlock", {"incident_id": incident_id})
+    return {"incident_id": incident_id, "unlocked": True}
+
+
+def report_issue(
+    ctx: ServerContext,
+    session_id: str,
+    candidate_id: str,
+    *,
+    category: str,
+    subcategory: str | None,
+    item_id: str | None,
+    question_number: int | None,
+    description: str,
+) -> dict[str, Any]:
+    """An issue report (DESIGN §4); IN_CHALLENGE ones name the question and may neutralise it."""
+    if category not in ISSUE_CATEGORIES:
+        raise ApiError("invalid_category", detail=category)
+    if category == "IN_CHALLENGE" and subcategory not in IN_CHALLENGE_SUBCATEGORIES:
+        raise ApiError("invalid_subcategory", detail=str(subcategory))
+    report_id = codes.identifier("rep")
+    with _Action(ctx, session_id) as action:
+        action.require_open()
+        action.candidate(candidate_id)
+        action.connection.execute(
+            action.t["issue_reports"]
+            .insert()
+            .values(
+                report_id=report_id,
+                session_id=session_id,
+                candidate_id=candidate_id,
+                category=category,
+                subcategory=subcategory,
+                item_id=item_id if item_id is not None else _question_ref(question_number),
+                description=description,
+                created_at=action.now,
+            )
+        )
+    return {"report_id": report_id, "category": category, "subcategory": subcategory}
+
+
+def _question_ref(question_number: int | None) -> str | None:
+    """A report may name the question by its number (as the candidate sees it): "#7"."""
+    return f"#{question_number}" if question_number is not None else None
+
+
+def mark_absent(ctx: ServerContext, session_id: str, candidate_id: str) -> dict[str, Any]:
+    with _Action(ctx, session_id) as action:
+        action.require_open()
+        candidate = action.candidate(candidate_id)
+        if candidate.status not in (states.NOT_ARRIVED, states.WAITING, states.ABSENT):
+            raise ApiError("candidate_not_waiting", status=candidate.status)
+        action.set_status(candidate_id, states.ABSENT)
+    return {"candidate_id": candidate_id, "status": states.ABSENT}
+
+
+def _open_pause(action: _Action, exam):
+    pauses = action.t["pauses"]
+    return action.connection.execute(
+        select(pauses).where(pauses.c.exam_id == exam.exam_id, pauses.c.ended_at.is_(None))
+    ).first()

@@ -1,0 +1,63 @@
+"""What every service needs, opened once from the data directory: database, keys, clock, wake-ups.
+
+The server's clock is the authority for the exam timeline (DESIGN §5); it is a field here so
+that a test can move time forward instead of sleeping.
+"""
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from engine.keys import public_key_b64
+from server_stub.banks import BankStore
+from server_stub.database import Database
+from server_stub.datadir import DataDir
+from server_stub.notifier import Notifier
+
+
+@dataclass
+class ServerContext:
+    data_dir: DataDir
+    db: Database
+    server_key: Ed25519PrivateKey
+    publisher_public_key: Ed25519PublicKey
+    admin_token: str
+    banks: BankStore
+    clock: Callable[[], float] = time.time
+    notifier: Notifier = field(default_factory=Notifier)
+    # device id -> server instant of its last request: live console information, not evidence.
+    last_contact: dict[str, float] = field(default_factory=dict)
+    # device token -> device row: a device never changes once enrolled.
+    devices_by_token: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def open(cls, data_dir: DataDir) -> "ServerContext":
+        publisher_public_key = data_dir.publisher_public_key()
+        return cls(
+            data_dir=data_dir,
+            db=data_dir.open_database(),
+            server_key=data_dir.server_key(),
+            publisher_public_key=publisher_public_key,
+            admin_token=data_dir.admin_token(),
+            banks=BankStore(data_dir, publisher_public_key),
+        )
+
+    @property
+    def server_public_key(self) -> Ed25519PublicKey:
+        return self.server_key.public_key()
+
+    def public_keys(self) -> dict[str, str]:
+        """Both keys as kiosks pin them (base64 of the raw 32 bytes)."""
+        return {
+            "server_public_key": public_key_b64(self.server_public_key),
+            "publisher_public_key": public_key_b64(self.publisher_public_key),
+        }
+
+    def now(self) -> float:
+        return self.clock()
+
+    def close(self) -> None:
+        self.db.close()

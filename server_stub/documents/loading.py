@@ -1,0 +1,253 @@
+"""Reads what the documents show from the server's database (SQLAlchemy Core, read-only).
+
+Times are stored as seconds since the epoch on the server's clock; documents show them in the
+server's local time zone, the school's.
+"""
+
+import json
+from collections import defaultdict
+from datetime import date, datetime, time
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from server_stub.database import Database
+from server_stub.documents.data import (
+    AttendanceReportData,
+    AttendanceRow,
+    Candidate,
+    CertificateData,
+    Incident,
+    SessionFacts,
+    SessionSheetData,
+)
+from server_stub.errors import ApiError
+
+# candidates.status (server_stub/candidate_states.py) -> attendance outcome
+_OUTCOMES = {
+    "not_arrived": "not_arrived",
+    "absent": "absent",
+    "waiting": "not_started",
+    "authorised": "not_started",
+    "in_progress": "not_finished",
+    "waiting_resume": "not_finished",
+    "resume_authorised": "not_finished",
+    "ended": "finished",
+    "finished": "finished",
+    "rejected": "finished",
+}
+
+
+def _moment(seconds: float | None) -> datetime | None:
+    return datetime.fromtimestamp(seconds) if seconds is not None else None
+
+
+def _session_row(connection: Connection, db: Database, session_id: str):
+    sessions = db.tables["sessions"]
+    row = connection.execute(select(sessions).where(sessions.c.session_id == session_id)).first()
+    if row is None:
+        raise ApiError("session_not_found")
+    return row
+
+
+def _facts(session) -> SessionFacts:
+    return SessionFacts(
+        number=str(session.session_number),
+        centre=session.centre,
+        room=session.room,
+        day=date.fromisoformat(session.exam_date),
+        start=time.fromisoformat(session.start_time),
+        access_code=session.access_code,
+        invigilator_code=session.invigilator_code,
+        examiner=session.invigilator,
+    )
+
+
+def _candidate(row) -> Candidate:
+    return Candidate(
+        last_name=row.last_name,
+        first_names=row.first_names,
+        birth_date=date.fromisoformat(row.birth_date),
+        external_id=row.ine,
+        extra_time_percent=row.extra_time_percent,
+        accessibility_needs=bool(row.accessibility_needs),
+    )
+
+
+def _candidate_rows(connection: Connection, db: Database, session_id: str) -> list[Any]:
+    candidates = db.tables["candidates"]
+    return connection.execute(select(candidates).where(candidates.c.session_id == session_id)).all()
+
+
+def load_session_sheet(db: Database, session_id: str) -> SessionSheetData:
+    with db.read() as connection:
+        session = _session_row(connection, db, session_id)
+        rows = _candidate_rows(connection, db, session_id)
+    return SessionSheetData(_facts(session), tuple(_candidate(row) for row in rows))
+
+
+def load_attendance_report(db: Database, session_id: str) -> AttendanceReportData:
+    t = db.tables
+    with db.read() as connection:
+        session = _session_row(connection, db, session_id)
+        candidates = _candidate_rows(connection, db, session_id)
+        exams = {
+            row.candidate_id: row
+            for row in connection.execute(
+                select(t["exams"]).where(t["exams"].c.session_id == session_id)
+            )
+        }
+        results = {
+            row.candidate_id: row.status
+            for row in connection.execute(
+                select(t["results"].c.candidate_id, t["results"].c.status).where(
+                    t["results"].c.exam_id.in_([exam.exam_id for exam in exams.values()])
+                )
+            )
+        }
+        devices = dict(connection.execute(select(t["devices"].c.device_id, t["devices"].c.label)))
+        incidents = _incidents(connection, db, session_id, candidates, exams)
+    rows = []
+    for candidate in candidates:
+        exam = exams.get(candidate.candidate_id)
+        outcome = _OUTCOMES.get(candidate.status, "not_finished")
+        if outcome == "finished" and exam is not None and exam.abort_reason:
+            outcome = "aborted"
+        rows.append(
+            AttendanceRow(
+                candidate=_candidate(candidate),
+                outcome=outcome,
+                answers=exam.answered if exam is not None else 0,
+                started_at=_moment(exam.started_at) if exam is not None else None,
+                ended_at=_moment(exam.ended_at) if exam is not None else None,
+                abort_reason=exam.abort_reason if exam is not None else None,
+                device=devices.get(candidate.device_id, "") if candidate.device_id else "",
+                certification_status=results.get(candidate.candidate_id, "pending"),
+            )
+        )
+    return AttendanceReportData(
+        session=_facts(session),
+        rows=tuple(rows),
+        incidents=tuple(incidents),
+        finalised_at=_moment(session.finalised_at),
+        comment=getattr(session, "finalisation_comment", None) or "",
+    )
+
+
+def _incidents(
+    connection: Connection, db: Database, session_id: str, candidates, exams
+) -> list[Incident]:
+    """Issue reports, live alerts, locks, early ends and pauses, each with its candidate."""
+    t = db.tables
+    names = {row.candidate_id: _candidate(row).display_name for row in candidates}
+    by_exam = {exam.exam_id: names[exam.candidate_id] for exam in exams.values()}
+    found = [
+        Incident(
+            at=_moment(row.created_at),
+            candidate_name=names.get(row.candidate_id, ""),
+            kind=row.category,
+            subcategory=row.subcategory or "",
+            description=_with_question(row.description, row.item_id),
+        )
+        for row in connection.execute(
+            select(t["issue_reports"]).where(t["issue_reports"].c.session_id == session_id)
+        )
+    ]
+    exam_ids = list(by_exam)
+    for row in connection.execute(select(t["alerts"]).where(t["alerts"].c.exam_id.in_(exam_ids))):
+        found.append(
+            Incident(
+                at=_moment(row.raised_at),
+                candidate_name=by_exam[row.exam_id],
+                kind="LIVE_ALERT",
+                subcategory=row.subcategory or "",
+                resolution={"validated": "alert_validated", "dismissed": "alert_dismissed"}.get(
+                    row.state, "open"
+                ),
+            )
+        )
+    for row in connection.execute(
+        select(t["incidents"]).where(t["incidents"].c.exam_id.in_(exam_ids))
+    ):
+        found.append(
+            Incident(
+                at=_moment(row.reported_at),
+                candidate_name=by_exam[row.exam_id],
+                kind="KIOSK_LOCKED",
+                description=_incident_detail(row.kind, row.detail),
+                resolution="unlocked" if row.resolved_at is not None else "open",
+            )
+        )
+    for exam in exams.values():
+        if exam.abort_reason and exam.ended_at is not None:
+            found.append(
+                Incident(
+                    at=_moment(exam.ended_at),
+                    candidate_name=by_exam[exam.exam_id],
+                    kind="TEST_ENDED",
+                    subcategory=exam.abort_reason,
+                )
+            )
+    found.extend(_pauses(connection, db, by_exam))
+    return found
+
+
+def _pauses(connection: Connection, db: Database, by_exam: dict[str, str]) -> list[Incident]:
+    """Invigilator pauses; a room-wide pause (same second) is one line naming everyone."""
+    pauses = db.tables["pauses"]
+    grouped: dict[int, list[str]] = defaultdict(list)
+    for row in connection.execute(
+        select(pauses).where(pauses.c.exam_id.in_(list(by_exam)), pauses.c.reason == "invigilator")
+    ):
+        grouped[int(row.started_at)].append(by_exam[row.exam_id])
+    return [
+        Incident(at=_moment(started), candidate_name=", ".join(sorted(who)), kind="PAUSED")
+        for started, who in grouped.items()
+    ]
+
+
+def _with_question(description: str, item_ref: str | None) -> str:
+    """An issue report names its question as "#7" (the 7th shown) or by item id."""
+    return f"[{item_ref}] {description}".strip() if item_ref else description
+
+
+def _incident_detail(kind: str, detail: str) -> str:
+    try:
+        parsed = json.loads(detail)
+    except (TypeError, ValueError):
+        return f"{kind}: {detail}" if detail else kind
+    if isinstance(parsed, dict) and parsed:
+        return f"{kind} (" + ", ".join(f"{key}: {value}" for key, value in parsed.items()) + ")"
+    return kind
+
+
+def load_certificate(db: Database, verification_code: str, lookup_url: str) -> CertificateData:
+    """The certificate of a published, validated result; `lookup_url` is the public lookup
+    address with `{code}` where the verification code goes."""
+    t = db.tables
+    results, candidates, sessions = t["results"], t["candidates"], t["sessions"]
+    with db.read() as connection:
+        row = connection.execute(
+            select(results, candidates, sessions)
+            .join(candidates, candidates.c.candidate_id == results.c.candidate_id)
+            .join(sessions, sessions.c.session_id == candidates.c.session_id)
+            .where(
+                results.c.verification_code == verification_code,
+                results.c.status == "validated",
+                sessions.c.published_at.is_not(None),
+            )
+        ).first()
+    if row is None:
+        raise ApiError("certificate_not_found")
+    return CertificateData(
+        candidate=_candidate(row),
+        session_number=str(row.session_number),
+        centre=row.centre,
+        session_day=date.fromisoformat(row.exam_date),
+        score=row.score,
+        global_level=row.global_level,
+        competence_levels=json.loads(row.competence_levels),
+        verification_code=verification_code,
+        verification_url=lookup_url.format(code=verification_code),
+        issued_on=_moment(row.published_at).date(),
+    )

@@ -1,0 +1,106 @@
+"""Lab PCs join the server: IT makes an enrolment token, each PC presents it with its public keys.
+
+A token enrols at most `max_devices` PCs before it expires. The device id is the fingerprint of
+the PC's Ed25519 key (engine/keys.py), so both sides compute it. The PC receives a device token
+it sends with every later request; the database keeps only digests of both tokens.
+"""
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from engine.keys import (
+    KeyFileError,
+    device_id_for,
+    ed25519_public_from_b64,
+    x25519_public_from_b64,
+)
+from server_stub import codes
+from server_stub.database import Database
+from server_stub.errors import ApiError
+
+
+@dataclass(frozen=True)
+class EnrolledDevice:
+    device_id: str
+    device_token: str
+
+
+def create_enrolment_token(db: Database, *, max_devices: int, valid_hours: float, now: float):
+    token = codes.bearer_token()
+    with db.write() as connection:
+        connection.execute(
+            db.tables["enrolment_tokens"]
+            .insert()
+            .values(
+                token_id=codes.identifier("enr"),
+                token_digest=codes.token_digest(token),
+                max_devices=max_devices,
+                enrolled_devices=0,
+                created_at=now,
+                expires_at=now + valid_hours * 3600,
+            )
+        )
+    return token
+
+
+def enrol_device(
+    db: Database,
+    *,
+    enrolment_token: str,
+    label: str,
+    signing_key: str,
+    exchange_key: str,
+    now: float,
+) -> EnrolledDevice:
+    try:
+        device_id = device_id_for(ed25519_public_from_b64(signing_key))
+    except KeyFileError:
+        raise ApiError("invalid_public_key", detail="signing_key") from None
+    try:
+        x25519_public_from_b64(exchange_key)
+    except KeyFileError:
+        raise ApiError("invalid_public_key", detail="exchange_key") from None
+    tokens, devices = db.tables["enrolment_tokens"], db.tables["devices"]
+    with db.write() as connection:
+        token = connection.execute(
+            select(tokens).where(tokens.c.token_digest == codes.token_digest(enrolment_token))
+        ).first()
+        if token is None:
+            raise ApiError("enrolment_token_invalid")
+        if now >= token.expires_at:
+            raise ApiError("enrolment_token_expired")
+        if token.enrolled_devices >= token.max_devices:
+            raise ApiError("enrolment_token_used_up")
+        if connection.scalar(select(devices.c.device_id).where(devices.c.device_id == device_id)):
+            raise ApiError("device_already_enrolled")
+        enrolled = EnrolledDevice(device_id, codes.bearer_token())
+        connection.execute(
+            devices.insert().values(
+                device_id=enrolled.device_id,
+                label=label.strip()[:100] or enrolled.device_id,
+                signing_key=signing_key,
+                exchange_key=exchange_key,
+                token_digest=codes.token_digest(enrolled.device_token),
+                enrolment_token_id=token.token_id,
+                enrolled_at=now,
+            )
+        )
+        connection.execute(
+            tokens.update()
+            .where(tokens.c.token_id == token.token_id)
+            .values(enrolled_devices=tokens.c.enrolled_devices + 1)
+        )
+    return enrolled
+
+
+def device_for_token(db: Database, device_token: str):
+    """The enrolled device presenting this token, or `unauthenticated`."""
+    devices = db.tables["devices"]
+    with db.read() as connection:
+        device = connection.execute(
+            select(devices).where(devices.c.token_digest == codes.token_digest(device_token))
+        ).first()
+    if device is None:
+        raise ApiError("unauthenticated")
+    return device

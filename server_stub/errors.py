@@ -1,0 +1,230 @@
+"""Every error the API can answer, in one catalogue: stable code, HTTP status, French and English.
+
+Clients switch on the code; people read the message. Keeping them together is what lets
+docs/protocol.md list them all and lets a test check that each has both languages.
+"""
+
+from typing import Any
+
+from engine.canonical import BilingualError
+
+# code: (HTTP status, French, English). Messages may hold {placeholders} filled at raise time.
+CATALOGUE: dict[str, tuple[int, str, str]] = {
+    "invalid_request": (
+        422,
+        "Requête invalide : {detail}.",
+        "Invalid request: {detail}.",
+    ),
+    "not_found": (404, "Ressource introuvable.", "Resource not found."),
+    "method_not_allowed": (405, "Méthode non autorisée.", "Method not allowed."),
+    "unauthenticated": (
+        401,
+        "Authentification requise : jeton absent ou invalide.",
+        "Authentication required: missing or invalid token.",
+    ),
+    "forbidden": (
+        403,
+        "Ce jeton ne donne pas accès à cette ressource.",
+        "This token does not give access to this resource.",
+    ),
+    "enrolment_token_invalid": (
+        403,
+        "Jeton d'enrôlement inconnu. Demandez un nouveau jeton au service informatique.",
+        "Unknown enrolment token. Ask IT for a new token.",
+    ),
+    "enrolment_token_expired": (
+        403,
+        "Jeton d'enrôlement expiré. Demandez un nouveau jeton au service informatique.",
+        "Enrolment token expired. Ask IT for a new token.",
+    ),
+    "enrolment_token_used_up": (
+        403,
+        "Ce jeton d'enrôlement a déjà servi pour le nombre maximal de postes.",
+        "This enrolment token has already enrolled its maximum number of devices.",
+    ),
+    "invalid_public_key": (
+        422,
+        "Clé publique invalide ({detail}) : 32 octets en base64 attendus.",
+        "Invalid public key ({detail}): 32 bytes in base64 expected.",
+    ),
+    "device_already_enrolled": (
+        409,
+        "Ce poste (même clé de signature) est déjà enrôlé.",
+        "This device (same signing key) is already enrolled.",
+    ),
+    "bank_not_found": (404, "Banque d'items introuvable.", "Item bank not found."),
+    "invalid_session_field": (
+        422,
+        "Champ de session invalide : {field} ({detail}).",
+        "Invalid session field: {field} ({detail}).",
+    ),
+    "no_bank_published": (
+        409,
+        "Aucune banque d'items publiée pour le mode {mode} : lancez `pix-server init`.",
+        "No item bank published for mode {mode}: run `pix-server init`.",
+    ),
+    "candidates_rejected": (
+        422,
+        "Fichier de candidats refusé, aucun candidat importé.",
+        "Candidates file refused, no candidate imported.",
+    ),
+    "session_not_found": (
+        404,
+        "Session introuvable : vérifiez le numéro de session.",
+        "Session not found: check the session number.",
+    ),
+    "session_closed": (
+        409,
+        "La session est finalisée : plus aucune action d'examen n'est possible.",
+        "The session is finalised: no further exam action is possible.",
+    ),
+    "exams_still_running": (
+        409,
+        "Impossible de finaliser : des candidats n'ont pas terminé ({names}). Terminez leur "
+        "épreuve ou déclarez-les absents.",
+        "Cannot finalise: some candidates have not finished ({names}). End their test or mark "
+        "them absent.",
+    ),
+    "session_not_finalised": (
+        409,
+        "La session doit être finalisée avant la publication des résultats.",
+        "The session must be finalised before its results are published.",
+    ),
+    "wrong_access_code": (
+        403,
+        "Code d'accès incorrect. Vérifiez le code affiché par le surveillant.",
+        "Wrong access code. Check the code shown by the invigilator.",
+    ),
+    "checkin_locked": (
+        429,
+        "Trop d'essais de code d'accès depuis ce poste. Réessayez dans {minutes} min "
+        "ou appelez le surveillant.",
+        "Too many access code attempts from this device. Try again in {minutes} min "
+        "or call the invigilator.",
+    ),
+    "candidate_not_found": (
+        404,
+        "Aucun candidat de cette session ne porte ce nom avec cette date de naissance. "
+        "Vérifiez l'orthographe ou appelez le surveillant.",
+        "No candidate of this session has this name and birth date. "
+        "Check the spelling or call the invigilator.",
+    ),
+    "candidate_absent": (
+        409,
+        "Ce candidat a été déclaré absent. Appelez le surveillant.",
+        "This candidate was marked absent. Call the invigilator.",
+    ),
+    "candidate_finished": (
+        409,
+        "Ce candidat a déjà terminé son épreuve.",
+        "This candidate has already finished the test.",
+    ),
+    "candidate_on_other_device": (
+        409,
+        "Ce candidat a commencé son épreuve sur un autre poste. Appelez le surveillant.",
+        "This candidate started the test on another device. Call the invigilator.",
+    ),
+    "candidate_not_found_in_session": (
+        404,
+        "Candidat introuvable dans cette session.",
+        "Candidate not found in this session.",
+    ),
+    "wrong_invigilator_code": (
+        403,
+        "Code surveillant incorrect ({remaining} essai(s) restant(s) avant blocage).",
+        "Wrong invigilator code ({remaining} attempt(s) left before lockout).",
+    ),
+    "invigilator_locked": (
+        429,
+        "Connexion surveillant bloquée après 5 échecs. Réessayez dans {minutes} min.",
+        "Invigilator sign-in locked after 5 failures. Try again in {minutes} min.",
+    ),
+    "candidate_not_waiting": (
+        409,
+        "Le candidat n'attend pas d'autorisation (état : {status}).",
+        "The candidate is not waiting for authorisation (status: {status}).",
+    ),
+    "not_authorised_yet": (
+        409,
+        "L'épreuve n'est pas encore autorisée par le surveillant.",
+        "The test has not been authorised by the invigilator yet.",
+    ),
+    "exam_not_found": (404, "Épreuve introuvable.", "Exam not found."),
+    "exam_not_running": (
+        409,
+        "L'épreuve n'est pas en cours (état : {status}).",
+        "The test is not running (status: {status}).",
+    ),
+    "exam_over": (
+        409,
+        "L'épreuve est terminée : action impossible.",
+        "The test is over: action not possible.",
+    ),
+    "alert_not_found": (404, "Signalement introuvable.", "Alert not found."),
+    "alert_already_resolved": (
+        409,
+        "Ce signalement a déjà été traité.",
+        "This alert has already been handled.",
+    ),
+    "invalid_subcategory": (
+        422,
+        "Sous-catégorie inconnue : {detail}.",
+        "Unknown subcategory: {detail}.",
+    ),
+    "invalid_category": (
+        422,
+        "Catégorie de signalement inconnue : {detail}.",
+        "Unknown issue report category: {detail}.",
+    ),
+    "incident_not_found": (404, "Incident introuvable.", "Incident not found."),
+    "entry_rejected": (
+        422,
+        "Entrée de journal refusée : {detail}.",
+        "Journal entry refused: {detail}.",
+    ),
+    "entry_conflict": (
+        422,
+        "Une autre entrée porte déjà le numéro {seq} de cette épreuve : refusée.",
+        "Another entry already holds number {seq} of this exam: refused.",
+    ),
+    "entry_gap": (
+        409,
+        "Entrée {seq} reçue alors que la dernière connue est {head} : envoyez les entrées "
+        "dans l'ordre.",
+        "Entry {seq} received while the last known one is {head}: send entries in order.",
+    ),
+    "record_conflict": (
+        422,
+        "Un autre dossier a déjà été reçu pour cette épreuve : refusé.",
+        "A different record was already received for this exam: refused.",
+    ),
+    "record_malformed": (
+        422,
+        "Dossier d'épreuve illisible : {detail}.",
+        "Unreadable exam record: {detail}.",
+    ),
+    "certificate_not_found": (
+        404,
+        "Aucun certificat ne correspond à ce code de vérification.",
+        "No certificate matches this verification code.",
+    ),
+}
+
+
+class ApiError(BilingualError):
+    """An expected failure answered as JSON with its HTTP status (and kept in the catalogue).
+
+    `details` (optional) lists the individual problems, e.g. every bad line of a CSV file.
+    """
+
+    def __init__(self, code: str, details: list[dict[str, Any]] | None = None, **params: Any):
+        status, fr, en = CATALOGUE[code]
+        super().__init__(code, fr.format(**params), en.format(**params))
+        self.status = status
+        self.details = details
+
+    def body(self) -> dict[str, Any]:
+        error: dict[str, Any] = {"code": self.code, "message_fr": self.fr, "message_en": self.en}
+        if self.details is not None:
+            error["details"] = self.details
+        return {"error": error}

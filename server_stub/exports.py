@@ -1,0 +1,180 @@
+"""Results of a session for the school's systems (CSV and JSON), and the public certificate lookup.
+
+One row per candidate (DESIGN §4): identity, INE, status, score, global level, the level of every
+competence, verification code, session, centre and date. Status: validated, rejected, cancelled
+(as the engine scores them), pending (no verified result yet), absent. A record kept aside by
+verification exports as rejected, with its reason in `rejection_reason`.
+"""
+
+import csv
+import io
+import json
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from engine.referential import COMPETENCES
+from server_stub import candidate_states as states
+from server_stub.codes import is_verification_code
+from server_stub.database import Database
+from server_stub.errors import ApiError
+
+FIELDS = (
+    "last_name",
+    "first_names",
+    "birth_date",
+    "ine",
+    "status",
+    "score",
+    "global_level",
+    "verification_code",
+    "session_id",
+    "centre",
+    "room",
+    "date",
+    "extra_time_percent",
+    "abort_reason",
+    "rejection_reason",
+)
+
+
+def session_results(db: Database, session_id: str) -> list[dict[str, Any]]:
+    t = db.tables
+    with db.read() as connection:
+        session = connection.execute(
+            select(t["sessions"]).where(t["sessions"].c.session_id == session_id)
+        ).first()
+        if session is None:
+            raise ApiError("session_not_found")
+        rows = connection.execute(
+            select(
+                t["candidates"],
+                t["results"].c.status.label("result_status"),
+                t["results"].c.score,
+                t["results"].c.global_level,
+                t["results"].c.competence_levels,
+                t["results"].c.verification_code,
+                t["results"].c.abort_reason,
+            )
+            .outerjoin(t["results"], t["results"].c.candidate_id == t["candidates"].c.candidate_id)
+            .where(t["candidates"].c.session_id == session_id)
+            .order_by(t["candidates"].c.last_name, t["candidates"].c.first_names)
+        ).all()
+        reasons = _rejection_reasons(connection, db, session_id)
+    return [_row(session, row, reasons.get(row.candidate_id)) for row in rows]
+
+
+def _rejection_reasons(connection: Connection, db: Database, session_id: str) -> dict[str, str]:
+    t = db.tables
+    return dict(
+        connection.execute(
+            select(t["exams"].c.candidate_id, t["records"].c.reason_code)
+            .join(
+                t["records"],
+                (t["records"].c.exam_id == t["exams"].c.exam_id)
+                & (t["records"].c.device_id == t["exams"].c.device_id),
+            )
+            .where(t["exams"].c.session_id == session_id, t["records"].c.outcome == "quarantined")
+        ).all()
+    )
+
+
+def _row(session, row, rejection: str | None) -> dict[str, Any]:
+    if row.status == states.FINISHED and row.result_status is not None:
+        status = row.result_status
+    elif row.status == states.REJECTED:
+        status = "rejected"
+    elif row.status == states.ABSENT:
+        status = "absent"
+    else:
+        status = "pending"
+    scored = status in ("validated", "rejected", "cancelled") and row.result_status is not None
+    levels = json.loads(row.competence_levels) if scored else {}
+    return {
+        "last_name": row.last_name,
+        "first_names": row.first_names,
+        "birth_date": row.birth_date,
+        "ine": row.ine,
+        "status": status,
+        "score": row.score if scored else None,
+        "global_level": row.global_level if scored else None,
+        "competence_levels": {c.code: levels.get(c.code) for c in COMPETENCES} if scored else {},
+        "competences": [
+            {
+                "code": c.code,
+                "area": c.area_code,
+                "name_fr": c.name_fr,
+                "name_en": c.name_en,
+                "level": levels.get(c.code),
+            }
+            for c in COMPETENCES
+        ]
+        if scored
+        else [],
+        "verification_code": row.verification_code,
+        "session_id": session.session_id,
+        "centre": session.centre,
+        "room": session.room,
+        "date": session.exam_date,
+        "extra_time_percent": row.extra_time_percent,
+        "abort_reason": row.abort_reason,
+        "rejection_reason": rejection,
+    }
+
+
+def export_json(rows: list[dict[str, Any]]) -> str:
+    return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
+
+
+def export_csv(rows: list[dict[str, Any]]) -> str:
+    """The same rows, one column per competence (`competence_1.1` ... `competence_5.2`)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([*FIELDS, *(f"competence_{c.code}" for c in COMPETENCES)])
+    for row in rows:
+        writer.writerow(
+            [_cell(row[name]) for name in FIELDS]
+            + [_cell(row["competence_levels"].get(c.code)) for c in COMPETENCES]
+        )
+    return buffer.getvalue()
+
+
+def _cell(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def certificate(db: Database, verification_code: str) -> dict[str, Any]:
+    """The published certificate with this code (public: anyone holding the code may check)."""
+    code = verification_code.strip().upper()
+    if not is_verification_code(code):
+        raise ApiError("certificate_not_found")
+    t = db.tables
+    with db.read() as connection:
+        row = connection.execute(
+            select(t["results"].c.candidate_id, t["candidates"].c.session_id)
+            .join(t["candidates"], t["candidates"].c.candidate_id == t["results"].c.candidate_id)
+            .join(t["sessions"], t["sessions"].c.session_id == t["candidates"].c.session_id)
+            .where(t["results"].c.verification_code == code, t["sessions"].c.state == "published")
+        ).first()
+    if row is None:
+        raise ApiError("certificate_not_found")
+    found = next(
+        line for line in session_results(db, row.session_id) if line["verification_code"] == code
+    )
+    return {
+        name: found[name]
+        for name in (
+            "verification_code",
+            "last_name",
+            "first_names",
+            "birth_date",
+            "score",
+            "global_level",
+            "competence_levels",
+            "competences",
+            "centre",
+            "date",
+            "session_id",
+            "status",
+        )
+    }

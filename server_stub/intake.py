@@ -1,0 +1,342 @@
+"""Receiving what kiosks send during and after the exam: journal entries, then the record.
+
+Both are idempotent on (device, exam, seq) — for the record, (device, exam): a retry gets the
+original receipt, the same key with different content is refused (422). Every receipt is the
+server's signature over the journal head it now holds (engine/journal_format.py), which is what
+lets the kiosk mark its outbox acknowledged.
+
+Entries are checked as they come (signature, chain from the stored head); the record is checked
+in full and replayed (verification.py) outside the write lock, then stored: verified and scored,
+or quarantined with its reason.
+"""
+
+import hashlib
+import json
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from engine.canonical import canonical_json
+from engine.config import ExamConfig
+from engine.exam_events import ANSWER, FINISHED
+from engine.journal_format import ChainHead, JournalEntry, JournalError, sign_receipt, verify_chain
+from engine.keys import ed25519_public_from_b64
+from server_stub import candidate_states as states
+from server_stub.context import ServerContext
+from server_stub.errors import ApiError
+from server_stub.results import candidate_reports, score, store_result, validated_alert_items
+from server_stub.room import room_key
+from server_stub.security import log_event
+from server_stub.timeline import load_timeline
+from server_stub.verification import Quarantined, ServerView, verify_exam_record
+
+MAX_BATCH = 500
+
+
+def _exam(connection, ctx: ServerContext, exam_id: str):
+    exams = ctx.db.tables["exams"]
+    exam = connection.execute(select(exams).where(exams.c.exam_id == exam_id)).first()
+    if exam is None:
+        raise ApiError("exam_not_found")
+    return exam
+
+
+def receive_entries(
+    ctx: ServerContext, device, exam_id: str, raw_entries: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """Store the entries that extend the stored chain; answer the signed receipt of the head."""
+    db, now = ctx.db, ctx.now()
+    if len(raw_entries) > MAX_BATCH:
+        raise ApiError("entry_rejected", detail=f"plus de / more than {MAX_BATCH} entries")
+    try:
+        entries = sorted((JournalEntry.from_dict(raw) for raw in raw_entries), key=_seq)
+    except JournalError as error:
+        raise ApiError("entry_rejected", detail=error.en) from error
+    journal = db.tables["journal_entries"]
+    failure: ApiError | None = None
+    with db.write() as connection:
+        exam = _exam(connection, ctx, exam_id)
+        if exam.device_id != device.device_id:
+            raise ApiError("forbidden")
+        head = ChainHead(exam.head_seq, exam.head_hash) if exam.head_seq else None
+        fresh = []
+        for entry in entries:
+            if head is not None and entry.seq <= head.seq:
+                stored = connection.scalar(
+                    select(journal.c.entry_hash).where(
+                        journal.c.device_id == device.device_id,
+                        journal.c.exam_id == exam_id,
+                        journal.c.seq == entry.seq,
+                    )
+                )
+                if stored != entry.hash:
+                    raise ApiError("entry_conflict", seq=entry.seq)
+            else:
+                fresh.append(entry)
+        if fresh:
+            expected = (head.seq if head else 0) + 1
+            if fresh[0].seq != expected:
+                raise ApiError("entry_gap", seq=fresh[0].seq, head=expected - 1)
+            try:
+                head = verify_chain(fresh, _public_key(ctx, device), exam_id, previous=head)
+            except JournalError as error:
+                log_event(
+                    connection,
+                    db,
+                    at=now,
+                    kind="entry_rejected",
+                    detail={"exam_id": exam_id, "code": error.code, "seq": error.seq},
+                    session_id=exam.session_id,
+                    device_id=device.device_id,
+                )
+                failure = ApiError("entry_rejected", detail=error.en)
+            else:
+                _store_entries(connection, ctx, device, exam, fresh, head, now)
+    if failure is not None:
+        raise failure
+    if fresh:
+        ctx.notifier.notify(room_key(exam.session_id))
+    return _receipt(ctx, device.device_id, exam_id, head)
+
+
+def _store_entries(connection, ctx: ServerContext, device, exam, fresh, head, now) -> None:
+    db = ctx.db
+    connection.execute(
+        db.tables["journal_entries"].insert(),
+        [
+            {
+                "device_id": device.device_id,
+                "exam_id": exam.exam_id,
+                "seq": entry.seq,
+                "entry": canonical_json(entry.to_dict()).decode("utf-8"),
+                "entry_hash": entry.hash,
+                "received_at": now,
+            }
+            for entry in fresh
+        ],
+    )
+    exams = db.tables["exams"]
+    values: dict[str, Any] = {
+        "head_seq": head.seq,
+        "head_hash": head.hash,
+        "answered": exam.answered + sum(entry.kind == ANSWER for entry in fresh),
+    }
+    if any(entry.kind == FINISHED for entry in fresh) and exam.ended_at is None:
+        values["ended_at"] = now
+    connection.execute(exams.update().where(exams.c.exam_id == exam.exam_id).values(**values))
+
+
+def _receipt(ctx: ServerContext, device_id: str, exam_id: str, head: ChainHead | None):
+    return sign_receipt(
+        device_id=device_id,
+        head=head or ChainHead(0, ""),
+        exam_id=exam_id,
+        server_key=ctx.server_key,
+    )
+
+
+def _public_key(ctx: ServerContext, device):
+    return ed25519_public_from_b64(device.signing_key)
+
+
+def _seq(entry: JournalEntry) -> int:
+    return entry.seq
+
+
+def receive_record(
+    ctx: ServerContext, device, exam_id: str, record: dict[str, Any]
+) -> dict[str, Any]:
+    """Verify, replay and score a final record (or quarantine it); idempotent per device+exam."""
+    db = ctx.db
+    t = db.tables
+    try:
+        record_hash = hashlib.sha256(canonical_json(record)).hexdigest()
+    except (TypeError, ValueError) as error:
+        raise ApiError("record_malformed", detail=str(error)) from error
+    with db.read() as connection:
+        exam = _exam(connection, ctx, exam_id)
+        previous = _stored_record(connection, ctx, device.device_id, exam_id)
+        if previous is not None:
+            return _previous_answer(previous, record_hash)
+        view = _server_view(connection, ctx, exam)
+        config = ExamConfig.from_dict(
+            json.loads(
+                connection.scalar(
+                    select(t["bank_configs"].c.config).where(
+                        t["bank_configs"].c.bank_id == exam.bank_id,
+                        t["bank_configs"].c.mode == exam.mode,
+                    )
+                )
+            )
+        )
+    outcome, reason, verified = "verified", None, None
+    try:
+        verified = verify_exam_record(
+            record,
+            uploader_id=device.device_id,
+            device_public_key=_public_key(ctx, device),
+            server_public_key=ctx.server_public_key,
+            view=view,
+            bank=ctx.banks.item_bank(exam.bank_id),
+            config=config,
+            item=lambda item_id: ctx.banks.item(exam.bank_id, item_id),
+        )
+    except Quarantined as error:
+        outcome, reason = "quarantined", error
+    head = verified.record.head if verified is not None else _claimed_head(record)
+    receipt = _receipt(ctx, device.device_id, exam_id, head)
+    now = ctx.now()
+    try:
+        with db.write() as connection:
+            connection.execute(
+                t["records"]
+                .insert()
+                .values(
+                    device_id=device.device_id,
+                    exam_id=exam_id,
+                    record_hash=record_hash,
+                    record=json.dumps(record),
+                    received_at=now,
+                    receipt=json.dumps(receipt),
+                    outcome=outcome,
+                    reason_code=reason.code if reason else None,
+                    reason_detail=json.dumps({"fr": reason.fr, "en": reason.en, "seq": reason.seq})
+                    if reason
+                    else None,
+                )
+            )
+            if exam.device_id == device.device_id:
+                _settle(connection, ctx, exam, verified, reason, now)
+    except IntegrityError:  # the same upload, processed concurrently: answer as a retry
+        with db.read() as connection:
+            previous = _stored_record(connection, ctx, device.device_id, exam_id)
+        return _previous_answer(previous, record_hash)
+    ctx.notifier.notify(room_key(exam.session_id))
+    return _answer(receipt, outcome, reason)
+
+
+def _settle(connection, ctx: ServerContext, exam, verified, reason, now: float) -> None:
+    """The candidate's outcome: scored, or rejected with the record kept aside."""
+    db = ctx.db
+    candidates, exams = db.tables["candidates"], db.tables["exams"]
+    if reason is not None:
+        log_event(
+            connection,
+            db,
+            at=now,
+            kind="record_quarantined",
+            detail={"exam_id": exam.exam_id, "code": reason.code, "seq": reason.seq},
+            session_id=exam.session_id,
+            device_id=exam.device_id,
+        )
+        status = states.REJECTED
+    else:
+        abort_reason = exam.abort_reason or verified.record.entries[-1].payload["abort_reason"]
+        result = score(
+            verified.exam,
+            abort_reason,
+            candidate_reports(connection, db, exam.candidate_id),
+            validated_alert_items(connection, db, exam.exam_id),
+        )
+        store_result(
+            connection,
+            db,
+            exam_id=exam.exam_id,
+            candidate_id=exam.candidate_id,
+            result=result,
+            abort_reason=abort_reason,
+            now=now,
+        )
+        connection.execute(
+            exams.update()
+            .where(exams.c.exam_id == exam.exam_id)
+            .values(
+                abort_reason=abort_reason,
+                ended_at=exam.ended_at if exam.ended_at is not None else now,
+            )
+        )
+        status = states.FINISHED
+    connection.execute(
+        candidates.update()
+        .where(candidates.c.candidate_id == exam.candidate_id)
+        .values(status=status)
+    )
+
+
+def _server_view(connection, ctx: ServerContext, exam) -> ServerView:
+    db = ctx.db
+    t = db.tables
+    timeline = load_timeline(connection, db, exam)
+    accessibility = connection.scalar(
+        select(t["candidates"].c.accessibility_needs).where(
+            t["candidates"].c.candidate_id == exam.candidate_id
+        )
+    )
+    return ServerView(
+        exam_id=exam.exam_id,
+        device_id=exam.device_id,
+        seed=exam.seed,
+        accessibility_needs=bool(accessibility),
+        issued_tickets=dict(
+            connection.execute(
+                select(t["tickets"].c.ticket_id, t["tickets"].c.kind).where(
+                    t["tickets"].c.exam_id == exam.exam_id
+                )
+            ).all()
+        ),
+        streamed=dict(
+            connection.execute(
+                select(t["journal_entries"].c.seq, t["journal_entries"].c.entry_hash).where(
+                    t["journal_entries"].c.exam_id == exam.exam_id,
+                    t["journal_entries"].c.device_id == exam.device_id,
+                )
+            ).all()
+        ),
+        validated_alert_items=validated_alert_items(connection, db, exam.exam_id),
+        budget_s=timeline.budget_s,
+        paused_s=timeline.paused_s(ctx.now()),
+    )
+
+
+def _stored_record(connection, ctx: ServerContext, device_id: str, exam_id: str):
+    records = ctx.db.tables["records"]
+    return connection.execute(
+        select(records).where(records.c.device_id == device_id, records.c.exam_id == exam_id)
+    ).first()
+
+
+def _previous_answer(previous, record_hash: str) -> dict[str, Any]:
+    if previous.record_hash != record_hash:
+        raise ApiError("record_conflict")
+    reason = None
+    if previous.reason_code is not None:
+        detail = json.loads(previous.reason_detail)
+        reason = Quarantined(previous.reason_code, detail["fr"], detail["en"], detail["seq"])
+    return _answer(json.loads(previous.receipt), previous.outcome, reason)
+
+
+def _answer(receipt: dict[str, Any], outcome: str, reason: Quarantined | None) -> dict[str, Any]:
+    return {
+        "receipt": receipt,
+        "outcome": outcome,
+        "reason": None
+        if reason is None
+        else {
+            "code": reason.code,
+            "message_fr": reason.fr,
+            "message_en": reason.en,
+            "seq": reason.seq,
+        },
+    }
+
+
+def _claimed_head(record: dict[str, Any]) -> ChainHead:
+    """The head a rejected record claims, for its receipt (0 when it does not say)."""
+    try:
+        head = record["record"]["head"]
+        if type(head["seq"]) is int and isinstance(head["hash"], str):
+            return ChainHead(head["seq"], head["hash"])
+    except (KeyError, TypeError):
+        pass
+    return ChainHead(0, "")

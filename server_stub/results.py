@@ -1,0 +1,104 @@
+"""Scoring a verified exam the server's way: its abort reason, its neutralisations.
+
+Neutralised (left out of the score), as Pix does:
+- an answer ko or aband to a question named by an IN_CHALLENGE issue report whose subcategory
+  neutralises (image not displaying, website unavailable, ...);
+- an answer ko or aband to a question whose live alert the invigilator validated but which the
+  kiosk did not replace (e.g. the candidate answered before the invigilator came).
+Reports name a question by item id or by its number as shown to the candidate ("#7": the
+seventh answer).
+
+Not yet honoured: UNINTENTIONAL_FOCUS_OUT (a focusedOut answer counted as ok) — the engine's
+`Exam.result` has no way to change an answer's status after replay; such reports are kept.
+"""
+
+import json
+from collections.abc import Iterable
+
+from sqlalchemy import Connection, select
+
+from engine.exam import Exam, ExamResult
+from server_stub.console import NEUTRALISING_SUBCATEGORIES
+from server_stub.database import Database
+
+NEUTRALISABLE_STATUSES = ("ko", "aband")
+
+
+def neutralised_items(
+    exam: Exam, reports: Iterable[tuple[str | None, str | None]], validated_alerts: Iterable[str]
+) -> list[str]:
+    """Item ids to leave out of the score; `reports` are (subcategory, item reference) pairs."""
+    answers = exam.answers
+    by_number = {f"#{number}": item_id for number, (item_id, _) in enumerate(answers, start=1)}
+    statuses = dict(answers)
+    named = set(validated_alerts)
+    for subcategory, reference in reports:
+        if subcategory in NEUTRALISING_SUBCATEGORIES and reference is not None:
+            named.add(by_number.get(reference, reference))
+    return sorted(item_id for item_id in named if statuses.get(item_id) in NEUTRALISABLE_STATUSES)
+
+
+def score(
+    exam: Exam,
+    abort_reason: str | None,
+    reports: Iterable[tuple[str | None, str | None]],
+    validated_alerts: Iterable[str],
+) -> ExamResult:
+    return exam.result(
+        abort_reason=abort_reason, neutralised=neutralised_items(exam, reports, validated_alerts)
+    )
+
+
+def candidate_reports(
+    connection: Connection, db: Database, candidate_id: str
+) -> list[tuple[str | None, str | None]]:
+    reports = db.tables["issue_reports"]
+    return [
+        (row.subcategory, row.item_id)
+        for row in connection.execute(
+            select(reports.c.subcategory, reports.c.item_id).where(
+                reports.c.candidate_id == candidate_id, reports.c.category == "IN_CHALLENGE"
+            )
+        )
+    ]
+
+
+def validated_alert_items(connection: Connection, db: Database, exam_id: str) -> frozenset[str]:
+    alerts = db.tables["alerts"]
+    return frozenset(
+        connection.scalars(
+            select(alerts.c.item_id).where(
+                alerts.c.exam_id == exam_id, alerts.c.state == "validated"
+            )
+        )
+    )
+
+
+def store_result(
+    connection: Connection,
+    db: Database,
+    *,
+    exam_id: str,
+    candidate_id: str,
+    result: ExamResult,
+    abort_reason: str | None,
+    now: float,
+) -> None:
+    """Insert or replace the exam's result (re-scoring at finalisation replaces it)."""
+    results = db.tables["results"]
+    values = {
+        "status": result.status,
+        "score": result.score,
+        "global_level": result.global_level,
+        "competence_levels": json.dumps(result.competence_levels, sort_keys=True),
+        "answered": result.answered,
+        "abort_reason": abort_reason,
+        "scored_at": now,
+    }
+    exists = connection.scalar(select(results.c.exam_id).where(results.c.exam_id == exam_id))
+    if exists:
+        connection.execute(results.update().where(results.c.exam_id == exam_id).values(**values))
+    else:
+        connection.execute(
+            results.insert().values(exam_id=exam_id, candidate_id=candidate_id, **values)
+        )

@@ -1,0 +1,88 @@
+"""The security log and the lockouts that stop code guessing (DESIGN §5: codes and PINs).
+
+Every failed code is logged. After `MAX_FAILURES` failures in a row on one scope of a session
+(the invigilator code; the access code from one device), that scope is locked for
+`LOCKOUT_S`. Callers record a failure inside their write transaction and raise only after it
+commits, so a refusal never rolls its own trace back.
+"""
+
+import json
+import math
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from server_stub import codes
+from server_stub.database import Database
+
+MAX_FAILURES = 5
+LOCKOUT_S = 15 * 60
+
+
+def log_event(
+    connection: Connection,
+    db: Database,
+    *,
+    at: float,
+    kind: str,
+    detail: dict[str, Any],
+    session_id: str | None = None,
+    device_id: str | None = None,
+) -> None:
+    connection.execute(
+        db.tables["security_log"]
+        .insert()
+        .values(
+            event_id=codes.identifier("sec"),
+            at=at,
+            kind=kind,
+            session_id=session_id,
+            device_id=device_id,
+            detail=json.dumps(detail, ensure_ascii=False, sort_keys=True),
+        )
+    )
+
+
+def locked_minutes(
+    connection: Connection, db: Database, session_id: str, scope: str, now: float
+) -> int | None:
+    """Minutes left on a lockout (rounded up), or None when the scope is open."""
+    lockouts = db.tables["lockouts"]
+    until = connection.scalar(
+        select(lockouts.c.locked_until).where(
+            lockouts.c.session_id == session_id, lockouts.c.scope == scope
+        )
+    )
+    if until is None or until <= now:
+        return None
+    return max(1, math.ceil((until - now) / 60))
+
+
+def record_failure(
+    connection: Connection, db: Database, session_id: str, scope: str, now: float
+) -> int:
+    """Count one failure; returns the attempts left before the lockout (0: now locked)."""
+    lockouts = db.tables["lockouts"]
+    row = connection.execute(
+        select(lockouts).where(lockouts.c.session_id == session_id, lockouts.c.scope == scope)
+    ).first()
+    expired = row is not None and row.locked_until is not None and row.locked_until <= now
+    failures = 1 if row is None or expired else row.failures + 1
+    locked_until = now + LOCKOUT_S if failures >= MAX_FAILURES else None
+    values = {"failures": failures, "locked_until": locked_until}
+    if row is None:
+        connection.execute(lockouts.insert().values(session_id=session_id, scope=scope, **values))
+    else:
+        connection.execute(
+            lockouts.update()
+            .where(lockouts.c.session_id == session_id, lockouts.c.scope == scope)
+            .values(**values)
+        )
+    return max(0, MAX_FAILURES - failures)
+
+
+def clear_failures(connection: Connection, db: Database, session_id: str, scope: str) -> None:
+    lockouts = db.tables["lockouts"]
+    connection.execute(
+        lockouts.delete().where(lockouts.c.session_id == session_id, lockouts.c.scope == scope)
+    )

@@ -1,0 +1,83 @@
+"""The server's timeline of one exam: when it started, when it was paused, when it must end.
+
+The server's clock is the authority (DESIGN §5). The clock starts when the kiosk receives its
+first ticket; pauses stop it (invigilator pauses, and the wait between a crashed kiosk's new
+check-in and its resume ticket); the invigilator may add time.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import Connection, select
+
+from engine.canonical import utc_text
+from server_stub.database import Database
+
+BASE_DURATION_S = 105 * 60
+# Tolerance for the time an answer takes to reach the journal and the network to carry it.
+GRACE_S = 30
+
+
+def time_allowed_s(extra_time_percent: int) -> int:
+    """105 minutes plus the candidate's extra time ("tiers-temps"), in whole seconds."""
+    return BASE_DURATION_S * (100 + extra_time_percent) // 100
+
+
+@dataclass(frozen=True)
+class Timeline:
+    started_at: float | None
+    time_allowed_s: int
+    extra_s: int
+    pauses: tuple[tuple[float, float | None], ...]
+
+    @property
+    def budget_s(self) -> int:
+        return self.time_allowed_s + self.extra_s
+
+    def paused_s(self, until: float) -> float:
+        return sum(
+            max(0.0, min(end if end is not None else until, until) - start)
+            for start, end in self.pauses
+        )
+
+    def is_paused(self) -> bool:
+        return any(end is None for _, end in self.pauses)
+
+    def deadline(self, now: float) -> float | None:
+        """The server instant the exam must end by (pauses up to `now` included)."""
+        if self.started_at is None:
+            return None
+        return self.started_at + self.budget_s + self.paused_s(now)
+
+    def remaining_s(self, now: float) -> float:
+        if self.started_at is None:
+            return float(self.budget_s)
+        used = now - self.started_at - self.paused_s(now)
+        return max(0.0, self.budget_s - used)
+
+    def was_running(self, instant: float) -> bool:
+        """Whether exam time was running at a server instant (started, not paused, not over)."""
+        if self.started_at is None or instant < self.started_at - GRACE_S:
+            return False
+        used = instant - self.started_at - self.paused_s(instant)
+        return used <= self.budget_s + GRACE_S
+
+
+def load_timeline(connection: Connection, db: Database, exam) -> Timeline:
+    pauses = db.tables["pauses"]
+    rows = connection.execute(
+        select(pauses.c.started_at, pauses.c.ended_at)
+        .where(pauses.c.exam_id == exam.exam_id)
+        .order_by(pauses.c.started_at)
+    ).all()
+    return Timeline(
+        started_at=exam.started_at,
+        time_allowed_s=exam.time_allowed_seconds,
+        extra_s=exam.extra_seconds,
+        pauses=tuple((row.started_at, row.ended_at) for row in rows),
+    )
+
+
+def instant_text(seconds: float) -> str:
+    """A server instant (seconds since the epoch) as the wire writes instants: UTC ISO 8601."""
+    return utc_text(datetime.fromtimestamp(seconds, UTC))

@@ -1,0 +1,174 @@
+"""`pix-engine keygen` and `pix-engine bank seal|verify`, run as IT would, on real files."""
+
+import json
+import os
+import stat
+
+import pytest
+
+from engine.bank_source import BankSourceError, load_demo_bank
+from engine.cli import dispatch
+from engine.items import ItemError
+from engine.keys import load_content_key, load_public_key
+from engine.sealed_bank import SealedBank
+
+
+def pix_engine(*argv: str) -> int:
+    return dispatch("pix-engine", "test", "engine.commands", ("keygen", "bank"), list(argv))
+
+
+@pytest.fixture
+def keys(tmp_path):
+    assert pix_engine("keygen", "--out", str(tmp_path / "keys")) == 0
+    return tmp_path / "keys"
+
+
+@pytest.fixture
+def source(tmp_path, make_items):
+    directory = tmp_path / "source"
+    directory.mkdir()
+    by_competence: dict[str, list] = {}
+    for item in make_items(12):
+        by_competence.setdefault(item.competence, []).append(item.to_dict())
+    for code, items in by_competence.items():
+        (directory / f"{code}.json").write_text(json.dumps(items), encoding="utf-8")
+    return directory
+
+
+@pytest.fixture
+def sealed(tmp_path, keys, source):
+    out, content_key = tmp_path / "bank.pixbank", tmp_path / "bank.key"
+    code = pix_engine(
+        "bank", "seal", str(source), "--key", str(keys / "publisher.key"),
+        "--out", str(out), "--content-key-out", str(content_key), "--no-calibrate",
+    )  # fmt: skip
+    assert code == 0
+    return out, content_key
+
+
+def test_keygen_writes_an_owner_only_private_key_and_a_public_key(keys, capsys):
+    assert sorted(p.name for p in keys.iterdir()) == ["publisher.key", "publisher.pub"]
+    if os.name == "posix":
+        assert stat.S_IMODE(os.stat(keys / "publisher.key").st_mode) == 0o600
+    load_public_key(keys / "publisher.pub")
+
+
+def test_keygen_never_overwrites(keys, capsys):
+    before = (keys / "publisher.key").read_bytes()
+    assert pix_engine("keygen", "--out", str(keys)) == 1
+    assert (keys / "publisher.key").read_bytes() == before
+    err = capsys.readouterr().err
+    assert "existe déjà" in err and "already exists" in err
+
+
+def test_seal_then_verify(sealed, keys, capsys):
+    out, content_key = sealed
+    assert stat.S_IMODE(os.stat(content_key).st_mode) == 0o600
+    opened = SealedBank.open(out, load_public_key(keys / "publisher.pub"))
+    assert opened.item_count == 12 and opened.label == "source"
+    assert len(opened.unlock(load_content_key(content_key)).item_ids) == 12
+    capsys.readouterr()
+    args = ["bank", "verify", str(out), "--publisher", str(keys / "publisher.pub")]
+    assert pix_engine(*args) == 0
+    assert opened.bank_id in capsys.readouterr().out
+    assert pix_engine(*args, "--content-key", str(content_key)) == 0
+    assert "decrypted" in capsys.readouterr().out
+
+
+def _one_line_failure(capsys, *argv: str) -> str:
+    assert pix_engine(*argv) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.count("\n") == 1 and "Traceback" not in captured.err
+    return captured.err
+
+
+def test_verify_failures_are_one_line_reasons(tmp_path, sealed, keys, capsys):
+    out, _ = sealed
+    publisher = str(keys / "publisher.pub")
+    altered = tmp_path / "altered.pixbank"
+    data = bytearray(out.read_bytes())
+    data[len(data) // 2] ^= 0x20
+    altered.write_bytes(bytes(data))
+    assert "altérée" in _one_line_failure(
+        capsys, "bank", "verify", str(altered), "--publisher", publisher
+    )
+
+    truncated = tmp_path / "truncated.pixbank"
+    truncated.write_bytes(out.read_bytes()[:-100])
+    assert "tronquée" in _one_line_failure(
+        capsys, "bank", "verify", str(truncated), "--publisher", publisher
+    )
+
+    other_keys = tmp_path / "other"
+    assert pix_engine("keygen", "--out", str(other_keys)) == 0
+    capsys.readouterr()
+    reason = _one_line_failure(
+        capsys, "bank", "verify", str(out), "--publisher", str(other_keys / "publisher.pub")
+    )
+    assert "another publisher" in reason
+
+    wrong_key = tmp_path / "wrong.key"
+    wrong_key.write_text("A" * 43 + "=\n")
+    os.chmod(wrong_key, 0o600)
+    reason = _one_line_failure(
+        capsys,
+        "bank",
+        "verify",
+        str(out),
+        "--publisher",
+        publisher,
+        "--content-key",
+        str(wrong_key),
+    )
+    assert "content key" in reason
+
+    reason = _one_line_failure(
+        capsys, "bank", "verify", str(tmp_path / "absent"), "--publisher", publisher
+    )
+    assert "Cannot read" in reason
+
+
+def test_seal_refuses_to_overwrite_a_content_key(tmp_path, sealed, keys, source, capsys):
+    _, content_key = sealed
+    before = content_key.read_bytes()
+    _one_line_failure(
+        capsys, "bank", "seal", str(source), "--key", str(keys / "publisher.key"),
+        "--out", str(tmp_path / "again.pixbank"), "--content-key-out", str(content_key),
+        "--no-calibrate",
+    )  # fmt: skip
+    assert content_key.read_bytes() == before
+    assert not (tmp_path / "again.pixbank").exists()
+
+
+def test_seal_reports_a_bad_source_without_a_traceback(tmp_path, keys, capsys):
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "1.1.json").write_text("[{]", encoding="utf-8")
+    reason = _one_line_failure(
+        capsys, "bank", "seal", str(bad), "--key", str(keys / "publisher.key"),
+        "--out", str(tmp_path / "b.pixbank"), "--content-key-out", str(tmp_path / "b.key"),
+        "--no-calibrate",
+    )  # fmt: skip
+    assert "JSON" in reason
+    assert not (tmp_path / "b.key").exists()
+
+
+def _demo_bank_loads() -> bool:
+    """H2's demo bank, once it is there (and importable as package data)."""
+    try:
+        return bool(load_demo_bank())
+    except (BankSourceError, ItemError, OSError):
+        return False
+
+
+@pytest.mark.skipif(not _demo_bank_loads(), reason="the demo bank does not load yet")
+def test_seal_the_demo_bank(tmp_path, keys):
+    code = pix_engine(
+        "bank", "seal", "demo", "--key", str(keys / "publisher.key"),
+        "--out", str(tmp_path / "demo.pixbank"), "--content-key-out", str(tmp_path / "demo.key"),
+    )  # fmt: skip
+    assert code == 0
+    args = ["bank", "verify", str(tmp_path / "demo.pixbank")]
+    assert pix_engine(*args, "--publisher", str(keys / "publisher.pub"),
+                      "--content-key", str(tmp_path / "demo.key")) == 0  # fmt: skip
