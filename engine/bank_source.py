@@ -49,7 +49,7 @@ class BankSourceError(ValueError):
 
 def load_demo_bank() -> list[Item]:
     """The demo bank shipped with the engine (real questions on all 16 competences)."""
-    return load_bank_source(resources.files("engine") / "demo_bank")
+    return load_bank_source(resources.files("engine.demo_bank"))
 
 
 def load_bank_source(path: str | Path | Traversable) -> list[Item]:
@@ -139,19 +139,19 @@ def _load_file(file: Traversable, root: Traversable) -> list[Item]:
         )
     expected_competence = file.name.removesuffix(".json")
     items = []
-    for number, entry in enumerate(data, start=1):
-        where = f"{source}, item #{number}"
+    for position, entry in enumerate(data, start=1):
         try:
             item = build_item(entry, _media_reader(root))
         except ItemError as error:
-            raise error.in_source(where) from None
+            raise error.in_source(source, position) from None
         if expected_competence in COMPETENCE_CODES and item.competence != expected_competence:
             raise ItemError(
                 item.id,
                 "competence",
                 f"this file holds competence {expected_competence}, not {item.competence}",
                 f"ce fichier contient la compétence {expected_competence}, pas {item.competence}",
-                source=where,
+                source=source,
+                position=position,
             )
         items.append(item)
     return items

@@ -18,26 +18,34 @@ true-ability strata that these administrations reached; an item never given in a
 its k raised (doubled, up to 1) so that no information is withheld for nothing.
 """
 
+import math
+
 import numpy as np
 
 from engine.config import ExamConfig
 from engine.itembank import ExposureParameters, ItemBank
-from engine.simulation import simulate_exams
+from engine.simulation import SimulationRun, simulate_exams
 
 STRATUM_EDGES = (-2.5, -1.5, -0.5, 0.5, 1.5, 2.5)
-OUTER_WIDTH = 1.0
+# The populations the bound must hold for: N(μ, 1) for these means (and any mixture of them).
+FAMILY_MEANS = (-1.5, -1.0, -0.5, 0.0, 0.5, 1.0, 1.5)
+# Fine bins of true ability on which exposure is measured before weighting by each population.
+MEASURE_EDGES = tuple(np.arange(-4.0, 4.01, 0.5))
 DEFAULT_TARGET = 0.25
-CALIBRATION_TARGET = 0.22  # a margin under 0.25 for sampling noise and within-stratum spread
-CANDIDATES_PER_STRATUM = 250
+CALIBRATION_TARGET = 0.22  # a margin under 0.25 for sampling noise
+CANDIDATES = 2000
 ITERATIONS = 10
 
 
-def calibration_abilities(per_stratum: int, rng: np.random.Generator) -> np.ndarray:
-    """True abilities spread evenly over the strata (uniform within each, outer ones 1 wide)."""
-    bounds = (STRATUM_EDGES[0] - OUTER_WIDTH, *STRATUM_EDGES, STRATUM_EDGES[-1] + OUTER_WIDTH)
-    return np.concatenate(
-        [rng.uniform(low, high, per_stratum) for low, high in zip(bounds, bounds[1:], strict=False)]
-    )
+def _normal_cdf(x: np.ndarray) -> np.ndarray:
+    return 0.5 * (1 + np.vectorize(math.erf)(x / math.sqrt(2)))
+
+
+def population_weights() -> np.ndarray:
+    """weights[m, j]: share of population N(FAMILY_MEANS[m], 1) in measurement bin j."""
+    edges = np.array([-np.inf, *MEASURE_EDGES, np.inf])
+    cdf = _normal_cdf(edges[None, :] - np.array(FAMILY_MEANS)[:, None])
+    return np.diff(cdf, axis=1)
 
 
 def calibrate_exposure(
@@ -47,32 +55,44 @@ def calibrate_exposure(
     seed: int = 0,
     target: float = CALIBRATION_TARGET,
     iterations: int = ITERATIONS,
-    per_stratum: int = CANDIDATES_PER_STRATUM,
+    candidates: int = CANDIDATES,
 ) -> ItemBank:
     """`bank` carrying conditional Sympson–Hetter parameters calibrated for `config`."""
     if not config.exposure_control:
         raise ValueError("this configuration does not use exposure control (exposure_control)")
     strata = len(STRATUM_EDGES) + 1
+    weights = population_weights()
     k = np.ones((len(bank), strata))
     rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(9,))))
     for iteration in range(iterations):
         parameters = ExposureParameters(edges=STRATUM_EDGES, k=k.copy(), target=target)
-        trial = bank.with_exposure(parameters)
-        theta = calibration_abilities(per_stratum, rng)
-        run = simulate_exams(trial, config, theta, seed=seed * 1000 + iteration)
-        true_stratum = parameters.stratum(theta)
-        given = run.items >= 0
-        rows, steps = np.nonzero(given)
-        items = run.items[rows, steps]
-        at = parameters.stratum(run.selected_at[rows, steps])
-        # exposure[i, j]: share of stratum-j candidates who got item i.
-        counts = np.zeros((len(bank), strata))
-        np.add.at(counts, (items, true_stratum[rows]), 1)
-        exposure = counts / np.bincount(true_stratum, minlength=strata)
-        # reached[i, s, j]: item i given at estimate stratum s to a true-stratum-j candidate.
-        reached = np.zeros((len(bank), strata, strata), dtype=bool)
-        reached[items, at, true_stratum[rows]] = True
-        worst = np.where(reached, exposure[:, None, :], 0.0).max(axis=2)
-        k = np.where(worst > 0, np.minimum(1.0, k * target / np.maximum(worst, 1e-12)), 2 * k)
-        k = np.minimum(k, 1.0)
+        means = rng.choice(FAMILY_MEANS, candidates)
+        theta = rng.normal(means, 1.0)
+        run = simulate_exams(bank.with_exposure(parameters), config, theta, seed=seed + iteration)
+        k = _updated(k, run, parameters, weights, target)
     return bank.with_exposure(ExposureParameters(edges=STRATUM_EDGES, k=k, target=target))
+
+
+def _updated(
+    k: np.ndarray,
+    run: SimulationRun,
+    parameters: ExposureParameters,
+    weights: np.ndarray,
+    target: float,
+) -> np.ndarray:
+    """One Sympson–Hetter step: scale each item's k by target / its worst population exposure."""
+    bins = np.searchsorted(np.array(MEASURE_EDGES), run.theta, side="right")
+    per_bin = np.bincount(bins, minlength=weights.shape[1])
+    rows, steps = np.nonzero(run.items >= 0)
+    items = run.items[rows, steps]
+    at = parameters.stratum(run.selected_at[rows, steps])
+    # share[i, s, j]: share of bin-j candidates who got item i at an estimate in stratum s.
+    share = np.zeros((k.shape[0], k.shape[1], weights.shape[1]))
+    np.add.at(share, (items, at, bins[rows]), 1.0)
+    share /= np.maximum(per_bin, 1)
+    contribution = share @ weights.T  # [i, s, population]
+    exposure = contribution.sum(axis=1)  # [i, population]
+    worst = exposure.argmax(axis=1)
+    contributing = contribution[np.arange(k.shape[0]), :, worst] > 0
+    factor = target / np.maximum(exposure.max(axis=1), 1e-12)
+    return np.minimum(1.0, np.where(contributing, k * factor[:, None], 2 * k))

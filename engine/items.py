@@ -77,8 +77,9 @@ class FieldKind(StrEnum):
 class ItemError(ValueError):
     """An item (or a bank of items) that breaks a rule, explained in English and French.
 
-    `item_id` and `field` say where; `source` (a file, set by loaders) says which file.
-    `message_en` / `message_fr` are complete sentences; str() gives both, English first.
+    `item_id` and `field` say where; loaders add `source` (a file) and `position` (the item's
+    1-based rank in that file). `message_en` / `message_fr` are complete sentences; str() gives
+    both, English first.
     """
 
     def __init__(
@@ -89,23 +90,35 @@ class ItemError(ValueError):
         reason_fr: str,
         *,
         source: str | None = None,
+        position: int | None = None,
     ) -> None:
         self.item_id = item_id
         self.field = field_name
         self.reason_en = reason_en
         self.reason_fr = reason_fr
         self.source = source
-        where = f"{source}: " if source else ""
-        self.message_en = f'{where}item "{item_id}": field "{field_name}": {reason_en}'
-        self.message_fr = f"{where}item « {item_id} » : champ « {field_name} » : {reason_fr}"
+        self.position = position
+        where_en = where_fr = ""
+        if source is not None:
+            where_en = f"{source}, item #{position}: " if position else f"{source}: "
+            where_fr = f"{source}, item n° {position} : " if position else f"{source} : "
+        self.message_en = f'{where_en}item "{item_id}": field "{field_name}": {reason_en}'
+        self.message_fr = f"{where_fr}item « {item_id} » : champ « {field_name} » : {reason_fr}"
         super().__init__(str(self))
 
     def __str__(self) -> str:
         return f"{self.message_en}\n{self.message_fr}"
 
-    def in_source(self, source: str) -> "ItemError":
-        """The same error, located in a file."""
-        return ItemError(self.item_id, self.field, self.reason_en, self.reason_fr, source=source)
+    def in_source(self, source: str, position: int | None = None) -> "ItemError":
+        """The same error, located in a file (and at an item's rank in it)."""
+        return ItemError(
+            self.item_id,
+            self.field,
+            self.reason_en,
+            self.reason_fr,
+            source=source,
+            position=position,
+        )
 
 
 @dataclass(frozen=True)

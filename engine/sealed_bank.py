@@ -4,8 +4,9 @@ Layout and rules: docs/bank-format.md. In short:
 
     magic "PIX-BANK" | version u16 | header length u32 | body length u64 | header | body | signature
 
-The Ed25519 publisher signature covers the SHA-256 of every byte before it (one fast pass gives
-both what is signed and the bank id) and is checked before anything in the file is believed. The
+The Ed25519 publisher signature covers the SHA-256 of every byte before it and is checked before
+anything in the file is believed; the bank id is the SHA-256 of the whole file (`sha256sum`), and
+one pass of the hash gives both. The
 body holds the index (the `ItemBank.to_dict()` and where each item lies) and the items, each
 AES-256-GCM under the bank's random content key (items with their id as associated data).
 Opening needs only the publisher's public key; unlocking needs the content key, which the kiosk
@@ -55,9 +56,11 @@ class SealedBankFile:
     bank_id: str
 
 
-def _bank_id(digest: bytes) -> str:
-    """The id tickets name, from the SHA-256 of the signed part: any change is another bank."""
-    return "sha256:" + digest.hex()
+def _bank_id(signed_part_hash: "hashlib._Hash", signature: bytes) -> str:
+    """The id tickets name: the SHA-256 of the whole file, continuing the signed part's hash."""
+    whole = signed_part_hash.copy()
+    whole.update(signature)
+    return "sha256:" + whole.hexdigest()
 
 
 def seal_bank(
@@ -98,9 +101,13 @@ def seal_bank(
     index_blob = _encrypt(aead, index_plain, header)
     body = index_blob + b"".join(item_blobs)
     signed = PREFIX.pack(MAGIC, FORMAT_VERSION, len(header), len(body)) + header + body
-    digest = hashlib.sha256(signed).digest()
-    data = signed + signing_key.sign(SIGNATURE_DOMAIN + digest)
-    return SealedBankFile(data=data, content_key=content_key, bank_id=_bank_id(digest))
+    signed_hash = hashlib.sha256(signed)
+    signature = signing_key.sign(SIGNATURE_DOMAIN + signed_hash.digest())
+    return SealedBankFile(
+        data=signed + signature,
+        content_key=content_key,
+        bank_id=_bank_id(signed_hash, signature),
+    )
 
 
 def _encrypt(aead: AESGCM, plaintext: bytes, associated_data: bytes) -> bytes:
@@ -112,13 +119,18 @@ class SealedBank:
     """A bank file whose publisher signature has been verified; its content is still locked."""
 
     def __init__(
-        self, data: bytes, header_bytes: bytes, header: dict[str, Any], body_start: int, id: str
+        self,
+        data: bytes,
+        header_bytes: bytes,
+        header: dict[str, Any],
+        body_start: int,
+        bank_id: str,
     ):
         self._data = data
         self._header_bytes = header_bytes
         self._header = header
         self._body_start = body_start
-        self.bank_id = id
+        self.bank_id = bank_id
 
     @classmethod
     def open(cls, path: Path, publisher_key: Ed25519PublicKey) -> "SealedBank":
@@ -155,20 +167,36 @@ class SealedBank:
             raise _truncated()
         if len(data) > signed_length + SIGNATURE_BYTES or header_length > MAX_HEADER_BYTES:
             raise _tampered()
-        digest = hashlib.sha256(memoryview(data)[:signed_length]).digest()
+        signed_hash = hashlib.sha256(memoryview(data)[:signed_length])
+        signature = data[signed_length:]
         header_bytes = bytes(data[PREFIX.size : PREFIX.size + header_length])
         try:
-            publisher_key.verify(data[signed_length:], SIGNATURE_DOMAIN + digest)
+            publisher_key.verify(signature, SIGNATURE_DOMAIN + signed_hash.digest())
         except InvalidSignature:
             raise _signature_failure(header_bytes, publisher_key) from None
         try:
             header = json.loads(header_bytes)
-            well_formed = header["format"] == HEADER_FORMAT and header["cipher"] == CIPHER
+            parse_utc_text(header["created_at"])
+            well_formed = (
+                header["format"] == HEADER_FORMAT
+                and header["cipher"] == CIPHER
+                and isinstance(header["label"], str)
+                and isinstance(header["publisher"], str)
+                and type(header["item_count"]) is int
+                and type(header["index_length"]) is int
+                and 0 <= header["index_length"] <= body_length
+            )
         except (ValueError, TypeError, KeyError):
             well_formed = False
         if not well_formed:
             raise _corrupt("header")
-        return cls(data, header_bytes, header, PREFIX.size + header_length, _bank_id(digest))
+        return cls(
+            data,
+            header_bytes,
+            header,
+            PREFIX.size + header_length,
+            _bank_id(signed_hash, signature),
+        )
 
     @property
     def label(self) -> str:

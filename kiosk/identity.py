@@ -96,23 +96,36 @@ class DeviceIdentity:
         data_dir = Path(data_dir)
         if (data_dir / IDENTITY_DIR).exists():
             return cls.load(data_dir)
-        data_dir.mkdir(mode=PRIVATE_DIR_MODE, parents=True, exist_ok=True)
         identity = cls(
             signing_key=Ed25519PrivateKey.generate(), exchange_key=X25519PrivateKey.generate()
         )
-        staging = Path(tempfile.mkdtemp(prefix=".identity-", dir=data_dir))  # mode 0700
-        write_private_key(staging / SIGNING_KEY_FILE, identity.signing_key)
-        write_private_key(staging / EXCHANGE_KEY_FILE, identity.exchange_key)
-        _fsync_directory(staging)
+        try:
+            data_dir.mkdir(mode=PRIVATE_DIR_MODE, parents=True, exist_ok=True)
+            staging = Path(tempfile.mkdtemp(prefix=".identity-", dir=data_dir))  # mode 0700
+            write_private_key(staging / SIGNING_KEY_FILE, identity.signing_key)
+            write_private_key(staging / EXCHANGE_KEY_FILE, identity.exchange_key)
+            _fsync_directory(staging)
+        except (OSError, KeyFileError) as error:
+            raise _unwritable(data_dir, error) from error
         try:
             staging.rename(data_dir / IDENTITY_DIR)
-        except OSError:  # another process made it first: theirs wins, ours goes
+        except OSError as error:
             for name in (SIGNING_KEY_FILE, EXCHANGE_KEY_FILE):
                 (staging / name).unlink()
             staging.rmdir()
-            return cls.load(data_dir)
+            if not (data_dir / IDENTITY_DIR).exists():
+                raise _unwritable(data_dir, error) from error
+            return cls.load(data_dir)  # another process made it first: theirs wins
         _fsync_directory(data_dir)
         return identity
+
+
+def _unwritable(data_dir: Path, error: Exception) -> IdentityError:
+    return IdentityError(
+        "unwritable",
+        f"Impossible de créer l'identité du poste dans {data_dir} ({error}).",
+        f"Cannot create this computer's identity in {data_dir} ({error}).",
+    )
 
 
 def _fsync_directory(directory: Path) -> None:

@@ -59,8 +59,7 @@ class Journal:
         self._signing_key = signing_key
         self._lock = threading.Lock()
         self.exam_id = exam_id
-        last = self._last_entry()
-        self._elapsed_base_ms = last.elapsed_ms if last else 0
+        self._elapsed_base_ms: int | None = None  # the last entry's, read at the first append
         self._opened_at = time.monotonic()
 
     @classmethod
@@ -73,6 +72,7 @@ class Journal:
         one gets a random id. Reopening with another exam's id is refused.
         """
         path = Path(path)
+        connection = None
         try:
             if not path.exists():
                 os.close(os.open(path, os.O_WRONLY | os.O_CREAT, FILE_MODE))
@@ -91,6 +91,8 @@ class Journal:
                 connection.executemany("INSERT INTO meta VALUES (?, ?)", stored.items())
             connection.execute("COMMIT")
         except (OSError, sqlite3.Error) as error:
+            if connection is not None:
+                connection.close()
             raise _storage_error(path, error) from error
         if stored.get("format") != JOURNAL_FORMAT:
             connection.close()
@@ -117,6 +119,8 @@ class Journal:
                 self._db.execute("BEGIN IMMEDIATE")
                 try:
                     last = self._last_entry()
+                    if self._elapsed_base_ms is None:
+                        self._elapsed_base_ms = last.elapsed_ms if last else 0
                     elapsed = self._elapsed_base_ms + round(
                         (time.monotonic() - self._opened_at) * 1000
                     )
@@ -146,9 +150,9 @@ class Journal:
         """The entries in order (those after `after_seq`, by default all)."""
         with self._lock:
             rows = self._db.execute(
-                "SELECT entry FROM entries WHERE seq > ? ORDER BY seq", (after_seq,)
+                "SELECT seq, entry FROM entries WHERE seq > ? ORDER BY seq", (after_seq,)
             ).fetchall()
-        return [_parse(row[0]) for row in rows]
+        return [_parse(seq, text) for seq, text in rows]
 
     def head(self) -> ChainHead | None:
         with self._lock:
@@ -203,18 +207,23 @@ class Journal:
         self.close()
 
     def _last_entry(self) -> JournalEntry | None:
-        row = self._db.execute("SELECT entry FROM entries ORDER BY seq DESC LIMIT 1").fetchone()
-        return _parse(row[0]) if row else None
+        row = self._db.execute(
+            "SELECT seq, entry FROM entries ORDER BY seq DESC LIMIT 1"
+        ).fetchone()
+        return _parse(*row) if row else None
 
 
-def _parse(text: str) -> JournalEntry:
+def _parse(seq: int, text: str) -> JournalEntry:
     try:
         data = json.loads(text)
     except (TypeError, ValueError):
         data = None
     if not isinstance(data, dict):
         raise JournalError(
-            "malformed", None, "Entrée de journal illisible.", "Unreadable journal entry."
+            "malformed",
+            seq,
+            f"Entrée de journal n° {seq} illisible.",
+            f"Unreadable journal entry no. {seq}.",
         )
     return JournalEntry.from_dict(data)
 

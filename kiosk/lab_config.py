@@ -14,10 +14,11 @@ from urllib.parse import urlparse
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from engine.canonical import BilingualError
-from engine.keys import KeyFileError, ed25519_public_from_b64
+from engine.keys import KeyFileError, ed25519_public_from_b64, write_secret
 
 LANGUAGES = ("fr", "en")
 FONT_SCALES = (1.0, 1.25, 1.5, 1.75, 2.0)
+DEVICE_TOKEN_FILE = "device-token"
 
 
 class LabConfigError(BilingualError):
@@ -41,6 +42,28 @@ class LabConfig:
     font_scale: float = 1.0
     high_contrast: bool = False
     lockdown: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def device_token_path(self) -> Path:
+        """The bearer token enrolment gave this PC (one line, owner-only: `save_device_token`)."""
+        return self.data_dir / DEVICE_TOKEN_FILE
+
+    def device_token(self) -> str:
+        """This PC's device token; a clear error when the PC has not been enrolled."""
+        try:
+            return self.device_token_path.read_text(encoding="ascii").strip()
+        except (OSError, UnicodeDecodeError):
+            raise LabConfigError(
+                f"Ce poste n'est pas inscrit auprès du serveur ({self.device_token_path} "
+                "manque) : lancez pix-kiosk enroll --server URL --token JETON.",
+                f"This PC is not enrolled with the server ({self.device_token_path} is "
+                "missing): run pix-kiosk enroll --server URL --token TOKEN.",
+            ) from None
+
+    def save_device_token(self, token: str) -> None:
+        """Keep the token enrolment returned; refuses to overwrite an existing one."""
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        write_secret(self.device_token_path, token.encode("ascii") + b"\n")
 
 
 def load_lab_config(path: Path) -> LabConfig:

@@ -16,11 +16,17 @@ from server_stub.context import ServerContext
 from server_stub.errors import ApiError
 from server_stub.kiosk_commands import device_key, queue_command
 from server_stub.room import room_key
-from server_stub.security import clear_failures, locked_minutes, log_event, record_failure
+from server_stub.security import (
+    INVIGILATOR_SCOPE,
+    LOCKOUT_S,
+    clear_failures,
+    locked_minutes,
+    log_event,
+    record_failure,
+)
 from server_stub.timeline import instant_text, load_timeline, time_allowed_s
 
 CONSOLE_TOKEN_TTL_S = 12 * 3600
-INVIGILATOR_SCOPE = "invigilator"
 ABORT_REASONS = ("candidate", "technical")
 ISSUE_CATEGORIES = (
     "SIGNATURE_ISSUE",
@@ -91,7 +97,7 @@ def sign_in(ctx: ServerContext, *, session_number: int, invigilator_code: str) -
             failure = (
                 ApiError("wrong_invigilator_code", remaining=left)
                 if left
-                else ApiError("invigilator_locked", minutes=15)
+                else ApiError("invigilator_locked", minutes=LOCKOUT_S // 60)
             )
         else:
             clear_failures(connection, db, session.session_id, INVIGILATOR_SCOPE)

@@ -77,7 +77,12 @@ def receive_entries(
         if fresh:
             expected = (head.seq if head else 0) + 1
             if fresh[0].seq != expected:
-                raise ApiError("entry_gap", seq=fresh[0].seq, head=expected - 1)
+                raise ApiError(
+                    "entry_gap",
+                    details=[{"expected_seq": expected}],
+                    seq=fresh[0].seq,
+                    head=expected - 1,
+                )
             try:
                 head = verify_chain(fresh, _public_key(ctx, device), exam_id, previous=head)
             except JournalError as error:

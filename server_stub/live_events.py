@@ -3,9 +3,11 @@
 A live alert: the candidate signals a problem with the question on screen; the invigilator
 validates it (the question is replaced) or dismisses it. A security incident: the kiosk left
 its locked-down state (focus lost, another window...) and locked itself; the invigilator
-unlocks it remotely once satisfied. Both show on the room status until handled.
+unlocks it remotely once satisfied, or types the invigilator code on the kiosk itself. Both
+show on the room status until handled.
 """
 
+import secrets
 from typing import Any
 
 from sqlalchemy import select
@@ -15,7 +17,14 @@ from server_stub import codes
 from server_stub.context import ServerContext
 from server_stub.errors import ApiError
 from server_stub.room import room_key
-from server_stub.security import log_event
+from server_stub.security import (
+    INVIGILATOR_SCOPE,
+    LOCKOUT_S,
+    clear_failures,
+    locked_minutes,
+    log_event,
+    record_failure,
+)
 
 
 def _running_exam_of_device(connection, ctx: ServerContext, device, exam_id: str):
@@ -87,3 +96,56 @@ def report_incident(
         )
     ctx.notifier.notify(room_key(exam.session_id))
     return {"incident_id": incident_id, "locked": True}
+
+
+def unlock_with_code(ctx: ServerContext, device, exam_id: str, code: str) -> dict[str, Any]:
+    """The invigilator types the invigilator code on the locked kiosk itself.
+
+    The code is checked like a console sign-in: same lockout, every failure logged.
+    """
+    db, now = ctx.db, ctx.now()
+    t = db.tables
+    incidents = t["incidents"]
+    failure: ApiError | None = None
+    with db.write() as connection:
+        exam = _running_exam_of_device(connection, ctx, device, exam_id)
+        session = connection.execute(
+            select(t["sessions"]).where(t["sessions"].c.session_id == exam.session_id)
+        ).one()
+        minutes = locked_minutes(connection, db, session.session_id, INVIGILATOR_SCOPE, now)
+        if minutes is not None:
+            failure = ApiError("invigilator_locked", minutes=minutes)
+        elif not secrets.compare_digest(code.strip().encode(), session.invigilator_code.encode()):
+            left = record_failure(connection, db, session.session_id, INVIGILATOR_SCOPE, now)
+            log_event(
+                connection,
+                db,
+                at=now,
+                kind="wrong_invigilator_code",
+                detail={"attempts_left": left, "on_kiosk": True, "exam_id": exam_id},
+                session_id=session.session_id,
+                device_id=device.device_id,
+            )
+            failure = (
+                ApiError("wrong_invigilator_code", remaining=left)
+                if left
+                else ApiError("invigilator_locked", minutes=LOCKOUT_S // 60)
+            )
+        else:
+            clear_failures(connection, db, session.session_id, INVIGILATOR_SCOPE)
+            resolved = list(
+                connection.scalars(
+                    select(incidents.c.incident_id).where(
+                        incidents.c.exam_id == exam_id, incidents.c.resolved_at.is_(None)
+                    )
+                )
+            )
+            connection.execute(
+                incidents.update()
+                .where(incidents.c.exam_id == exam_id, incidents.c.resolved_at.is_(None))
+                .values(resolved_at=now)
+            )
+    if failure is not None:
+        raise failure
+    ctx.notifier.notify(room_key(exam.session_id))
+    return {"unlocked": True, "incident_ids": resolved}

@@ -17,6 +17,8 @@ from server_stub.database import Database
 
 MAX_FAILURES = 5
 LOCKOUT_S = 15 * 60
+# The invigilator code's scope: console sign-ins and unlocks typed on a kiosk count together.
+INVIGILATOR_SCOPE = "invigilator"
 
 
 def log_event(

@@ -16,6 +16,8 @@ from pathlib import Path
 
 from engine.bank_source import BankSourceError, load_bank_source, load_demo_bank
 from engine.canonical import BilingualError
+from engine.config import ExamConfig
+from engine.exposure import calibrate_exposure
 from engine.itembank import BankIndexError, ItemBank
 from engine.items import ItemError
 from engine.keys import (
@@ -70,7 +72,8 @@ def run_seal(args: argparse.Namespace) -> int:
         items = load_demo_bank() if args.src == "demo" else load_bank_source(Path(args.src))
         bank = ItemBank.from_items(items)
         if not args.no_calibrate:
-            bank = _calibrated(bank)
+            print("Calibration de l'exposition… / calibrating exposure…", flush=True)
+            bank = calibrate_exposure(bank, ExamConfig.default())
         label = args.label or ("demo" if args.src == "demo" else Path(args.src).resolve().name)
         sealed = seal_bank(
             bank.to_dict(), {item.id: item.to_dict() for item in items}, signing_key, label=label
@@ -122,10 +125,6 @@ def run_verify(args: argparse.Namespace) -> int:
     if unlocked is not None:
         print(f"  index et {len(unlocked.item_ids)} items déchiffrés / index and items decrypted")
     return 0
-
-
-def _calibrated(bank: ItemBank) -> ItemBank:
-    raise NotImplementedError
 
 
 def _fail(fr: str, en: str) -> int:

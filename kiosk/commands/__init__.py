@@ -2,7 +2,16 @@
 
 from engine.cli import dispatch
 
-SUBCOMMAND_MODULES: tuple[str, ...] = ()
+SUBCOMMAND_MODULES = (
+    "demo",
+    "run",
+    "rehearse",
+    "invigilate",
+    "robot",
+    "enroll",
+    "doctor",
+    "incidents",
+)
 
 
 def main(argv: list[str] | None = None) -> int:

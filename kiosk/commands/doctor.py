@@ -1,6 +1,7 @@
 """`pix-kiosk doctor`: is this lab PC ready for an exam? A pass / warn / fail report for IT."""
 
 import argparse
+import sys
 from pathlib import Path
 
 from kiosk.doctor.checkup import run_checkup
@@ -25,6 +26,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    keep_printing_whatever_the_console_encoding()
     checks = run_checkup(args.config or default_lab_config_path())
     print(render_json(checks) if args.json else render_text(checks))
     return exit_code(checks)
+
+
+def keep_printing_whatever_the_console_encoding() -> None:
+    """A Windows console or redirection may not encode every accent or arrow: replace those
+    characters rather than stop the report half-way."""
+    if hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(errors="replace")

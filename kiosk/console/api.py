@@ -209,6 +209,10 @@ class ConsoleApi:
     async def publish(self) -> dict[str, Any]:
         return await self._post("/publish")
 
+    async def report(self) -> dict[str, Any]:
+        """The attendance and incidents, as the attendance report will print them."""
+        return await self._http.json("GET", self._session_path("/report"))
+
     async def results(self) -> list[dict[str, Any]]:
         """One row per candidate: status, score, global level, verification code."""
         return await self._http.json("GET", self._session_path("/results"))
@@ -228,6 +232,16 @@ class LeadApi:
 
     def __init__(self, base_url: str, admin_token: str) -> None:
         self._http = _Http(base_url, admin_token.strip())
+
+    async def check_token(self) -> None:
+        """Raise ConsoleApiError (`unauthenticated`) unless the admin token is accepted.
+
+        Asks for a session that cannot exist: a good token gets `session_not_found`."""
+        try:
+            await self._http.json("GET", "/admin/sessions/0")
+        except ConsoleApiError as error:
+            if error.code != "session_not_found":
+                raise
 
     async def create_session(
         self, centre: str, room: str, day: str, start: str, invigilator: str, mode: str

@@ -27,9 +27,10 @@ STATUSES = (
 CLOCK_RUNS = ("in_progress", "locked", "live_alert")
 """Statuses whose time left goes down (a lock or an alert does not stop the clock)."""
 NEEDS_ATTENTION = ("waiting", "locked", "live_alert", "record_rejected")
-UNACCOUNTED = ("waiting", "authorised", "in_progress", "paused", "locked", "live_alert", "finished")
-"""Statuses that stop a session from being finalised: the test is not over or its record is
-not in yet. `not_arrived` candidates are marked absent at finalisation."""
+BLOCKING = ("waiting", "authorised", "in_progress", "paused", "locked", "live_alert")
+"""Statuses that stop a session from being finalised (the server refuses too): the test is not
+over. `not_arrived` candidates are marked absent at finalisation; `finished` ones whose record
+has not come in yet stay pending."""
 STALE_CONTACT_S = 30.0
 
 
@@ -149,8 +150,8 @@ class RoomSnapshot:
     def count(self, *statuses: str) -> int:
         return sum(line.status in statuses for line in self.lines)
 
-    def unaccounted(self) -> tuple[RoomLine, ...]:
-        return tuple(line for line in self.lines if line.status in UNACCOUNTED)
+    def blocking(self) -> tuple[RoomLine, ...]:
+        return tuple(line for line in self.lines if line.status in BLOCKING)
 
 
 ACTIONS = (

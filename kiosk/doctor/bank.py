@@ -6,10 +6,17 @@ nothing is decrypted here.
 
 from engine.sealed_bank import BankError, SealedBank
 from kiosk.doctor.report import Check, failed, passed, warned
+from kiosk.doctor.server import ServerProbe
 from kiosk.lab_config import LabConfig
 
-REFRESH_FR = "Téléchargez-la à nouveau : pix-kiosk enroll --server URL --token JETON."
-REFRESH_EN = "Download it again: pix-kiosk enroll --server URL --token TOKEN."
+REFRESH_FR = (
+    "Téléchargez-la à nouveau : relancez pix-kiosk enroll --server URL --token JETON (un poste "
+    "déjà enrôlé ne fait que mettre sa banque à jour)."
+)
+REFRESH_EN = (
+    "Download it again: run pix-kiosk enroll --server URL --token TOKEN again (an enrolled PC "
+    "only brings its bank up to date)."
+)
 
 
 def bank_present_check(config: LabConfig) -> Check:
@@ -44,15 +51,15 @@ def bank_signature_check(opened: SealedBank | BankError) -> Check:
     )
 
 
-def bank_version_check(opened: SealedBank | BankError, current_bank_id: str | None) -> Check:
-    """`current_bank_id` is the server's (None when the server could not say)."""
+def bank_version_check(opened: SealedBank | BankError, server: ServerProbe) -> Check:
+    """Is this PC's bank the server's current (newest published) one?"""
     if isinstance(opened, BankError):
         return failed(
             "bank_version",
             "Version non vérifiée : la banque ne s'ouvre pas (voir bank_signature).",
             "Version not checked: the bank does not open (see bank_signature).",
         )
-    if current_bank_id is None:
+    if server.error:
         return warned(
             "bank_version",
             "Version non comparée : le serveur ne répond pas (voir server_reachable). "
@@ -60,16 +67,28 @@ def bank_version_check(opened: SealedBank | BankError, current_bank_id: str | No
             "Version not compared: the server does not answer (see server_reachable). "
             "Run doctor again once it does.",
         )
-    if current_bank_id != opened.bank_id:
+    if server.bank_list_refusal is not None:
+        refusal = server.bank_list_refusal
         return failed(
             "bank_version",
-            f"La banque de ce poste ({opened.bank_id[:19]}…) n'est pas celle du serveur "
-            f"({current_bank_id[:19]}…). {REFRESH_FR}",
-            f"This PC's bank ({opened.bank_id[:19]}…) is not the server's "
-            f"({current_bank_id[:19]}…). {REFRESH_EN}",
+            f"Le serveur ne donne pas sa banque à ce poste : {refusal.fr}",
+            f"The server does not give its bank to this PC: {refusal.en}",
+        )
+    if server.current_bank_id is None:
+        return warned(
+            "bank_version",
+            "Le serveur n'a publié aucune banque : demandez à son administrateur d'en publier une.",
+            "The server has published no bank: ask its administrator to publish one.",
+        )
+    short_here, short_server = opened.bank_id[:19], server.current_bank_id[:19]
+    if server.current_bank_id != opened.bank_id:
+        return failed(
+            "bank_version",
+            f"La banque de ce poste ({short_here}…) n'est pas la banque actuelle du serveur "
+            f"({short_server}…). {REFRESH_FR}",
+            f"This PC's bank ({short_here}…) is not the server's current one ({short_server}…). "
+            f"{REFRESH_EN}",
         )
     return passed(
-        "bank_version",
-        f"Banque à jour ({opened.bank_id[:19]}…).",
-        f"Bank up to date ({opened.bank_id[:19]}…).",
+        "bank_version", f"Banque à jour ({short_here}…).", f"Bank up to date ({short_here}…)."
     )

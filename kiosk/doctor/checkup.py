@@ -4,58 +4,93 @@ A group that crashes on something unforeseen becomes a failed line asking for a 
 rest of the report still comes out.
 """
 
+import asyncio
+import os
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
+from engine.cli import package_version
 from kiosk.doctor.bank import (
     bank_present_check,
     bank_signature_check,
     bank_version_check,
     open_bank,
 )
-from kiosk.doctor.configuration import load_for_checks
+from kiosk.doctor.configuration import LoadedConfig, load_for_checks
 from kiosk.doctor.display import display_platform_check, probe_display, screens_check
 from kiosk.doctor.machine import (
+    config_hash_check,
+    effective_settings,
+    lockdown_guards_check,
     prohibited_processes_check,
     remote_session_check,
     virtual_machine_check,
 )
 from kiosk.doctor.report import Check, failed
 from kiosk.doctor.runtime import python_check, qt_check, qt_version
+from kiosk.doctor.server import (
+    clock_offset_check,
+    pinned_keys_check,
+    probe_server,
+    server_reachable_check,
+    server_tls_check,
+    utc_now,
+)
 from kiosk.doctor.storage import data_dir_check, free_bytes, free_disk_check, probe_durable_write
 from kiosk.lab_config import LabConfig
+from kiosk.lockdown.catalogue import detect_platform, effective_guards
+from kiosk.lockdown.config_key import config_key
 from kiosk.lockdown.environment import (
     detect_remote_session,
     detect_virtual_machine,
     find_prohibited_processes,
 )
-from kiosk.lockdown.policy import LockdownPolicy
 from kiosk.paths import machine_data_dir
 
 
-def run_checkup(config_path: Path) -> list[Check]:
-    checks = [python_check(), qt_check(qt_version())]
-    checks += _guarded("display", _display_checks)
+def run_checkup(config_path: Path, clock: Callable[[], datetime] = utc_now) -> list[Check]:
+    """Every check; `clock` is this PC's clock (the offset is measured against the server's)."""
     loaded = load_for_checks(config_path)
-    checks.append(loaded.check)
     config = loaded.config
+    checks = [python_check(), qt_check(qt_version())]
+    checks += _guarded("display", lambda: _display_checks(loaded))
+    checks.append(loaded.check)
     if config is not None:
-        checks += _guarded("bank", lambda: _bank_checks(config))
+        checks += _guarded("server", lambda: _server_and_bank_checks(config, clock))
     data_dir = config.data_dir if config is not None else machine_data_dir()
     checks += _guarded("storage", lambda: _storage_checks(data_dir))
-    checks += _guarded("machine", lambda: _machine_checks(loaded.policy))
+    checks += _guarded("machine", lambda: _machine_checks(loaded))
     return checks
 
 
-def _display_checks() -> list[Check]:
+def _display_checks(loaded: LoadedConfig) -> list[Check]:
     probe = probe_display()
-    return [display_platform_check(probe), screens_check(probe)]
+    platform = (
+        detect_platform({**os.environ, "QT_QPA_PLATFORM": probe.platform})
+        if probe.platform is not None
+        else "other"
+    )
+    secure_mode = loaded.config.secure_mode if loaded.config is not None else True
+    return [
+        display_platform_check(probe),
+        lockdown_guards_check(effective_guards(platform), platform, secure_mode),
+        screens_check(probe, loaded.policy.extra_screens),
+    ]
 
 
-def _bank_checks(config: LabConfig) -> list[Check]:
-    present = bank_present_check(config)
+def _server_and_bank_checks(config: LabConfig, clock: Callable[[], datetime]) -> list[Check]:
+    server = asyncio.run(probe_server(config, clock))
     opened = open_bank(config)
-    return [present, bank_signature_check(opened), bank_version_check(opened, None)]
+    return [
+        server_reachable_check(server),
+        server_tls_check(server),
+        pinned_keys_check(server, config.server_public_key, config.publisher_public_key),
+        clock_offset_check(server),
+        bank_present_check(config),
+        bank_signature_check(opened),
+        bank_version_check(opened, server),
+    ]
 
 
 def _storage_checks(data_dir: Path) -> list[Check]:
@@ -65,12 +100,19 @@ def _storage_checks(data_dir: Path) -> list[Check]:
     ]
 
 
-def _machine_checks(policy: LockdownPolicy) -> list[Check]:
+def _machine_checks(loaded: LoadedConfig) -> list[Check]:
+    policy = loaded.policy
     running = find_prohibited_processes(policy.prohibited_processes)
+    key = (
+        config_key(effective_settings(loaded.config, policy), package_version())
+        if loaded.config is not None
+        else None
+    )
     return [
         prohibited_processes_check(policy.prohibited_process_action, running),
         virtual_machine_check(policy.virtual_machine, detect_virtual_machine()),
         remote_session_check(policy.remote_session, detect_remote_session()),
+        config_hash_check(key),
     ]
 
 

@@ -103,7 +103,8 @@ def display_platform_check(probe: DisplayProbe) -> Check:
     return passed("display_platform", f"Affichage : {shown}.", f"Display: {shown}.")
 
 
-def screens_check(probe: DisplayProbe) -> Check:
+def screens_check(probe: DisplayProbe, extra_screens: str = "cover") -> Check:
+    """`extra_screens` is the lab policy's: "cover" (blank them) or "refuse"."""
     if probe.platform is None:
         return failed(
             "screens",
@@ -120,12 +121,21 @@ def screens_check(probe: DisplayProbe) -> Check:
         f"{s.width}×{s.height}" + (f" ({s.name})" if s.name else "") for s in probe.screens
     )
     if len(probe.screens) > 1:
+        fr = (
+            f"{len(probe.screens)} écrans ({sizes}) : débranchez les écrans en trop ou mettez-les "
+            "en miroir"
+        )
+        en = f"{len(probe.screens)} screens ({sizes}): disconnect the extra screens or mirror them"
+        if extra_screens == "refuse":
+            return failed(
+                "screens",
+                f"{fr} : la politique du centre refuse de démarrer l'examen ainsi.",
+                f"{en}: the lab's policy refuses to start the exam like this.",
+            )
         return warned(
             "screens",
-            f"{len(probe.screens)} écrans ({sizes}) : débranchez les écrans en trop ou mettez-les "
-            "en miroir, pour qu'aucun autre écran ne montre les questions.",
-            f"{len(probe.screens)} screens ({sizes}): disconnect the extra screens or mirror them, "
-            "so that no other screen shows the questions.",
+            f"{fr} ; sinon le kiosque les masque par un écran noir.",
+            f"{en}; otherwise the kiosk blanks them.",
         )
     (screen,) = probe.screens
     if screen.width < MINIMUM_SCREEN[0] or screen.height < MINIMUM_SCREEN[1]:

@@ -44,13 +44,14 @@ def exit_code(checks: Sequence[Check]) -> int:
 
 
 def render_json(checks: Sequence[Check]) -> str:
+    """ASCII JSON (accents escaped): safe through any console encoding or redirection."""
     payload = {
         "checks": [
             {"name": check.name, "status": str(check.status), "detail": check.detail}
             for check in checks
         ]
     }
-    return json.dumps(payload, ensure_ascii=False, indent=2)
+    return json.dumps(payload, indent=2)
 
 
 def render_text(checks: Sequence[Check]) -> str:

@@ -15,7 +15,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWidget
 
 from kiosk.lockdown.clipboard import ClipboardGuard
-from kiosk.lockdown.environment import EnvironmentGuard, EnvironmentProbe, detect_remote_session
+from kiosk.lockdown.environment import EnvironmentGuard
 from kiosk.lockdown.guard import Guard
 from kiosk.lockdown.macos import PresentationOptionsGuard, WindowSharingGuard, load_mac_api
 from kiosk.lockdown.policy import LockdownPolicy
@@ -24,12 +24,7 @@ from kiosk.lockdown.screens import ScreenGuard
 from kiosk.lockdown.server_keys import ServerKeysGuard
 from kiosk.lockdown.shortcuts import ShortcutGuard
 from kiosk.lockdown.violations import Report
-from kiosk.lockdown.win32 import (
-    CaptureExclusionGuard,
-    KeyboardHookGuard,
-    is_remote_session,
-    load_win32_api,
-)
+from kiosk.lockdown.win32 import CaptureExclusionGuard, KeyboardHookGuard, load_win32_api
 from kiosk.lockdown.window import FocusGuard, WindowGuard
 from kiosk.lockdown.x11 import ForeignWindowGuard, KeyboardGrabGuard
 
@@ -41,25 +36,39 @@ PERSISTENT_RESTORERS = {
 }
 
 
-def detect_platform(environ: Mapping[str, str] = os.environ) -> Platform:
-    """The window system the kiosk runs on (Qt's platform plugin once the app exists).
+def detect_platform(environ: Mapping[str, str] | None = None) -> Platform:
+    """The window system the kiosk runs on: the running Qt app's platform plugin, or what
+    `environ` (by default this process's environment) says when asked about another one.
 
     "xwayland": an X11 client on a Wayland desktop, where a keyboard grab only holds against
     other X11 clients, not against the compositor's shortcuts.
     """
-    if QGuiApplication.instance() is not None:
+    app = QGuiApplication.instance()
+    if environ is None and app is not None:
         qt_platform = QGuiApplication.platformName()
     else:
-        qt_platform = environ.get("QT_QPA_PLATFORM", "").split(":")[0] or {
-            "win32": "windows",
-            "darwin": "cocoa",
-        }.get(sys.platform, "wayland" if environ.get("WAYLAND_DISPLAY") else "xcb")
+        qt_platform = _qt_platform_from(environ if environ is not None else os.environ)
+    environ = environ if environ is not None else os.environ
     wayland_desktop = bool(environ.get("WAYLAND_DISPLAY")) or (
         environ.get("XDG_SESSION_TYPE") == "wayland"
     )
     if qt_platform == "xcb":
         return "xwayland" if wayland_desktop else "x11"
     return {"wayland": "wayland", "windows": "windows", "cocoa": "macos"}.get(qt_platform, "other")
+
+
+def _qt_platform_from(environ: Mapping[str, str]) -> str:
+    """The Qt platform plugin a new app would pick in this environment."""
+    chosen = environ.get("QT_QPA_PLATFORM", "").split(":")[0].split(";")[0]
+    if chosen:
+        return chosen
+    if sys.platform == "win32":
+        return "windows"
+    if sys.platform == "darwin":
+        return "cocoa"
+    if environ.get("WAYLAND_DISPLAY"):
+        return "wayland"
+    return "xcb" if environ.get("DISPLAY") else "other"
 
 
 def build_guards(
@@ -73,13 +82,8 @@ def build_guards(
     platform = platform or detect_platform()
     win32 = load_win32_api() if platform == "windows" else None
     mac = load_mac_api() if platform == "macos" else None
-    probe = EnvironmentProbe(
-        remote_session=lambda: detect_remote_session(
-            windows_remote=(lambda: is_remote_session(win32)) if win32 is not None else None
-        )
-    )
     guards: list[Guard] = [
-        EnvironmentGuard(policy, report, warn, probe),
+        EnvironmentGuard(policy, report, warn),
         ScreenGuard(window, policy.extra_screens, report),
         WindowGuard(window, report),
         ClipboardGuard(),

@@ -19,6 +19,7 @@ from PySide6.QtCore import QTimer
 from kiosk.lockdown.guard import Guard, LockdownRefused
 from kiosk.lockdown.policy import Action, LockdownPolicy
 from kiosk.lockdown.violations import Report, ViolationKind
+from kiosk.lockdown.win32 import Win32Api, is_remote_session, load_win32_api
 
 VM_VENDOR_WORDS = (
     "virtualbox",
@@ -148,14 +149,17 @@ def _macos_virtual_machine() -> str | None:
 
 
 def detect_remote_session(
-    environ: Mapping[str, str] = os.environ, windows_remote: Callable[[], bool] | None = None
+    environ: Mapping[str, str] = os.environ, win32: Win32Api | None = None
 ) -> str | None:
-    """Why this session looks remote (SSH or XRDP variables; Windows' SM_REMOTESESSION), or None."""
+    """Why this session looks remote (SSH or XRDP variables; Windows' SM_REMOTESESSION), or None.
+
+    `win32` defaults to the real Windows API on Windows (nothing elsewhere)."""
     for name in REMOTE_ENVIRONMENT:
         if environ.get(name):
             return f"{name} is set"
-    if windows_remote is not None and windows_remote():
-        return "Windows reports a remote desktop session"
+    win32 = win32 or load_win32_api()
+    if win32 is not None and is_remote_session(win32):
+        return "Windows reports a remote desktop session (SM_REMOTESESSION)"
     return None
 
 

@@ -79,6 +79,7 @@ class ScreenGuard(Guard):
         for screen in self._extra_screens():
             cover = QWidget(None, COVER_FLAGS)
             cover.setObjectName("lockdown-cover")
+            cover.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
             cover.setStyleSheet("background: black;")
             cover.setGeometry(QRect(screen.geometry()))
             cover.show()

@@ -178,6 +178,11 @@ class LockdownSession:
         self._previous_sigterm = None
 
     def _on_sigterm(self, signum: int, frame: FrameType | None) -> None:
+        # Python runs this between two bytecodes of whatever Qt callback is under way (a guard's
+        # timer, say): releasing here would pull the guards from under it. Do it from the loop.
+        QTimer.singleShot(0, lambda: self._terminate(signum, frame))
+
+    def _terminate(self, signum: int, frame: FrameType | None) -> None:
         previous = self._previous_sigterm
         self.release()
         if callable(previous):

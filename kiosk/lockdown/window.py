@@ -20,10 +20,12 @@ class WindowGuard(Guard):
         self.report = report
         self._filter = CallbackEventFilter(self._on_event)
         self._saved_flags = window.windowFlags()
+        self._saved_state = window.windowState()
         self._was_visible = False
 
     def apply(self) -> None:
         self._saved_flags = self.window.windowFlags()
+        self._saved_state = self.window.windowState()
         self._was_visible = self.window.isVisible()
         self.window.setWindowFlags(self._saved_flags | KIOSK_FLAGS)
         self.window.installEventFilter(self._filter)
@@ -33,9 +35,10 @@ class WindowGuard(Guard):
 
     def release(self) -> None:
         self.window.removeEventFilter(self._filter)
-        self.window.setWindowFlags(self._saved_flags)
+        self.window.setWindowFlags(self._saved_flags)  # hides the window
+        self.window.setWindowState(self._saved_state)
         if self._was_visible:
-            self.window.showNormal()
+            self.window.show()
 
     def reassert(self) -> None:
         if self.window.isMinimized() or not self.window.isFullScreen():

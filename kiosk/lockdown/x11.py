@@ -11,7 +11,7 @@ from kiosk.lockdown.guard import Guard, keyboard_lock_refused
 from kiosk.lockdown.violations import Report, ViolationKind
 from kiosk.lockdown.x11_api import X11Api
 
-GRAB_TIMEOUT_S = 2.0  # the window must be mapped before X lets it grab the keyboard
+GRAB_TIMEOUT_S = 3.0  # the window must be mapped before X lets it grab the keyboard
 REGRAB_EVERY_MS = 250  # Qt drops our grab when one of its popups (a combo box list) closes
 FOREIGN_CHECK_EVERY_MS = 200
 

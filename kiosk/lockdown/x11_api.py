@@ -129,6 +129,8 @@ class X11Api:
             self._display = 0
 
     def _query_tree(self, window: int) -> tuple[int, list[int]]:
+        if not self._display:
+            return 0, []
         root = ctypes.c_ulong()
         parent = ctypes.c_ulong()
         children = ctypes.POINTER(ctypes.c_ulong)()

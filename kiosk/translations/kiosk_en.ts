@@ -137,6 +137,10 @@
         <source>Vos résultats seront publiés après la validation de la session.</source>
         <translation>Your results will be published once the session is validated.</translation>
     </message>
+    <message>
+        <source>Revenir à l&apos;accueil pour le candidat suivant</source>
+        <translation>Back to the start for the next candidate</translation>
+    </message>
 </context>
 <context>
     <name>InstructionsScreen</name>
@@ -271,8 +275,8 @@
         <translation>Offline</translation>
     </message>
     <message>
-        <source>{count} en attente d&apos;envoi</source>
-        <translation>{count} waiting to be sent</translation>
+        <source>{count} à envoyer</source>
+        <translation>{count} to send</translation>
     </message>
     <message>
         <source>État du réseau</source>

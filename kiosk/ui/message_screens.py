@@ -211,7 +211,10 @@ class TimeOverScreen(Screen):
 
 
 class EndScreen(Screen):
-    """Thanks, and where the answers are: sent, or kept on this PC until the network is back."""
+    """Thanks, and where the answers are: sent, or kept on this PC until the network is back.
+    A quiet link brings the kiosk back to check-in for the next candidate."""
+
+    next_candidate = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -223,6 +226,10 @@ class EndScreen(Screen):
         self.results = text_label("muted", self)
         for widget in (self.title, self.lead, self.delivery, self.results):
             self.column.addWidget(widget)
+        self.column.addSpacing(32)
+        self.again = button("link", self)
+        self.again.clicked.connect(self.next_candidate)
+        self.column.addWidget(self.again, 0, Qt.AlignmentFlag.AlignLeft)
         self.column.addStretch(1)
         self.retranslate()
 
@@ -258,3 +265,5 @@ class EndScreen(Screen):
         self.results.setText(
             self.tr("Vos résultats seront publiés après la validation de la session.")
         )
+        self.again.setText(self.tr("Revenir à l'accueil pour le candidat suivant"))
+        self.again.setAccessibleName(self.again.text())

@@ -38,7 +38,7 @@ class NetworkStatus(QWidget):
     def retranslate(self) -> None:
         state = self.tr("En ligne") if self.online else self.tr("Hors ligne")
         if self.pending:
-            waiting = self.tr("{count} en attente d'envoi").format(count=self.pending)
+            waiting = self.tr("{count} à envoyer").format(count=self.pending)
             state = f"{state} · {waiting}"
         self.text.setText(state)
         set_role(self.dot, "online-dot" if self.online else "offline-dot")

@@ -179,6 +179,13 @@ class QuestionScreen(Screen):
         self.report_done.show()
         self.retranslate()
 
+    def show_problem_dismissed(self) -> None:
+        """The invigilator looked and closed the alert: the question stays, reporting again is
+        possible."""
+        self.problem_sent = False
+        self.report_done.hide()
+        self.report.show()
+
     def set_busy(self, busy: bool) -> None:
         """While an answer is being recorded, nothing can be sent twice."""
         for control in (self.skip, self.validate, self.report):

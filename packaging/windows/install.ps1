@@ -94,7 +94,7 @@ if ($Server) {
 if ($ShellLauncher) {
     Enable-WindowsOptionalFeature -Online -FeatureName Client-EmbeddedShellLauncher -All -NoRestart | Out-Null
     $sid = (Get-LocalUser -Name $KioskUser).SID.Value
-    $shell = "`"$(Join-Path $AppDir 'pix-kiosk-session.exe')`" candidate --config `"$Config`""
+    $shell = "`"$(Join-Path $AppDir 'pix-kiosk-session.exe')`" run --config `"$Config`""
     $launcher = [wmiclass]"\\localhost\root\standardcimv2\embedded:WESL_UserSetting"
     $launcher.SetDefaultShell("explorer.exe", 0) | Out-Null
     $existing = Get-CimInstance -Namespace root\standardcimv2\embedded -ClassName WESL_UserSetting |

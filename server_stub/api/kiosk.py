@@ -20,6 +20,8 @@ from server_stub.api.models import (
     EntriesRequest,
     IncidentRequest,
     IncidentResponse,
+    KioskUnlockRequest,
+    KioskUnlockResponse,
     Receipt,
     RecordResponse,
     RecordUpload,
@@ -30,7 +32,7 @@ from server_stub.checkin import candidate_status, check_in, fetch_ticket
 from server_stub.context import ServerContext
 from server_stub.intake import receive_entries, receive_record
 from server_stub.kiosk_commands import commands_after, device_key
-from server_stub.live_events import raise_alert, report_incident
+from server_stub.live_events import raise_alert, report_incident, unlock_with_code
 from server_stub.timeline import instant_text
 
 router = APIRouter(prefix="/api/v1/kiosk", tags=["kiosk"], responses=ERROR_RESPONSES)
@@ -133,6 +135,18 @@ def incident(
 ):
     """The kiosk left its locked-down state and locked itself; the invigilator must unlock."""
     return report_incident(ctx, device, exam_id, body.kind, body.detail)
+
+
+@router.post("/exams/{exam_id}/unlock", response_model=KioskUnlockResponse)
+def unlock(
+    exam_id: str,
+    body: KioskUnlockRequest,
+    device=Depends(current_device),
+    ctx: ServerContext = Depends(server_context),
+):
+    """The invigilator unlocks the kiosk on the spot with the invigilator code (same lockout as
+    the console sign-in)."""
+    return unlock_with_code(ctx, device, exam_id, body.invigilator_code)
 
 
 @router.post("/exams/{exam_id}/entries", response_model=Receipt)

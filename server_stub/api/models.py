@@ -167,6 +167,15 @@ class IncidentResponse(BaseModel):
     locked: bool
 
 
+class KioskUnlockRequest(Strict):
+    invigilator_code: str = Field(min_length=1, max_length=20)
+
+
+class KioskUnlockResponse(BaseModel):
+    unlocked: bool
+    incident_ids: list[str]
+
+
 # --- kiosk: journal and record ------------------------------------------------------------------
 
 

@@ -8,6 +8,8 @@ the default mode unless `--no-calibrate`, which tests use: calibration takes abo
 import argparse
 import time
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
 from engine.bank_source import load_demo_bank
 from engine.config import ExamConfig
 from engine.exposure import calibrate_exposure
@@ -25,7 +27,6 @@ from server_stub.banks import publish_bank
 from server_stub.command_support import add_data_argument, data_dir, reporting_failures
 from server_stub.database import Database
 from server_stub.datadir import DataDirError
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

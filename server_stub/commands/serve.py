@@ -59,6 +59,7 @@ def run(args: argparse.Namespace) -> int:
         ssl_keyfile=str(args.tls_key) if args.tls_key else None,
         backlog=2048,
         timeout_keep_alive=75,
+        timeout_graceful_shutdown=5,
     )
     print(f"{LISTENING} {scheme}://{host}:{port}", flush=True)
     try:

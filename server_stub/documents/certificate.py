@@ -7,6 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QTextDocument
 
+from engine.canonical import BilingualError
 from engine.referential import AREAS, COMPETENCE_CODES, competences_of
 from server_stub.documents.data import CertificateData
 from server_stub.documents.pdf_pages import PageFrame, write_pdf
@@ -19,7 +20,7 @@ MAX_LEVEL = 7
 QR_URL = QUrl("qr:verification")
 
 
-class CertificateDataError(ValueError):
+class CertificateDataError(BilingualError):
     """Certificate data that cannot be printed (missing competence, level out of range)."""
 
 
@@ -27,14 +28,16 @@ def _check(data: CertificateData) -> None:
     missing = [code for code in COMPETENCE_CODES if code not in data.competence_levels]
     if missing:
         raise CertificateDataError(
-            f"no level for competences {', '.join(missing)} / "
-            f"niveau manquant pour les compétences {', '.join(missing)}"
+            "certificate_data_invalid",
+            f"niveau manquant pour les compétences {', '.join(missing)}",
+            f"no level for competences {', '.join(missing)}",
         )
     levels = [data.global_level, *data.competence_levels.values()]
     if not all(0 <= level <= MAX_LEVEL for level in levels) or not 0 <= data.score <= MAX_SCORE:
         raise CertificateDataError(
-            f"score {data.score} or a level outside 0–895 / 0–7 / "
-            f"score {data.score} ou niveau hors de 0–895 / 0–7"
+            "certificate_data_invalid",
+            f"score {data.score} ou niveau hors des bornes (0–895, 0–7)",
+            f"score {data.score} or a level out of range (0–895, 0–7)",
         )
 
 

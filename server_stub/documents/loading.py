@@ -22,6 +22,8 @@ from server_stub.documents.data import (
     SessionSheetData,
 )
 from server_stub.errors import ApiError
+from server_stub.exports import certificate
+from server_stub.planning import session_row
 
 # candidates.status (server_stub/candidate_states.py) -> attendance outcome
 _OUTCOMES = {
@@ -39,15 +41,8 @@ _OUTCOMES = {
 
 
 def _moment(seconds: float | None) -> datetime | None:
-    return datetime.fromtimestamp(seconds) if seconds is not None else None
-
-
-def _session_row(connection: Connection, db: Database, session_id: str):
-    sessions = db.tables["sessions"]
-    row = connection.execute(select(sessions).where(sessions.c.session_id == session_id)).first()
-    if row is None:
-        raise ApiError("session_not_found")
-    return row
+    """A stored instant as an aware datetime in the server's local time zone."""
+    return datetime.fromtimestamp(seconds).astimezone() if seconds is not None else None
 
 
 def _facts(session) -> SessionFacts:
@@ -81,7 +76,7 @@ def _candidate_rows(connection: Connection, db: Database, session_id: str) -> li
 
 def load_session_sheet(db: Database, session_id: str) -> SessionSheetData:
     with db.read() as connection:
-        session = _session_row(connection, db, session_id)
+        session = session_row(connection, db, session_id)
         rows = _candidate_rows(connection, db, session_id)
     return SessionSheetData(_facts(session), tuple(_candidate(row) for row in rows))
 
@@ -89,7 +84,7 @@ def load_session_sheet(db: Database, session_id: str) -> SessionSheetData:
 def load_attendance_report(db: Database, session_id: str) -> AttendanceReportData:
     t = db.tables
     with db.read() as connection:
-        session = _session_row(connection, db, session_id)
+        session = session_row(connection, db, session_id)
         candidates = _candidate_rows(connection, db, session_id)
         exams = {
             row.candidate_id: row
@@ -105,7 +100,9 @@ def load_attendance_report(db: Database, session_id: str) -> AttendanceReportDat
                 )
             )
         }
-        devices = dict(connection.execute(select(t["devices"].c.device_id, t["devices"].c.label)))
+        devices = dict(
+            connection.execute(select(t["devices"].c.device_id, t["devices"].c.label)).all()
+        )
         incidents = _incidents(connection, db, session_id, candidates, exams)
     rows = []
     for candidate in candidates:
@@ -222,32 +219,26 @@ def _incident_detail(kind: str, detail: str) -> str:
 
 
 def load_certificate(db: Database, verification_code: str, lookup_url: str) -> CertificateData:
-    """The certificate of a published, validated result; `lookup_url` is the public lookup
-    address with `{code}` where the verification code goes."""
-    t = db.tables
-    results, candidates, sessions = t["results"], t["candidates"], t["sessions"]
-    with db.read() as connection:
-        row = connection.execute(
-            select(results, candidates, sessions)
-            .join(candidates, candidates.c.candidate_id == results.c.candidate_id)
-            .join(sessions, sessions.c.session_id == candidates.c.session_id)
-            .where(
-                results.c.verification_code == verification_code,
-                results.c.status == "validated",
-                sessions.c.published_at.is_not(None),
-            )
-        ).first()
-    if row is None:
+    """The published certificate with this code (as the public lookup finds it); `lookup_url`
+    is the public lookup address, with `{code}` where the verification code goes."""
+    found = certificate(db, verification_code)
+    if found["status"] != "validated":
         raise ApiError("certificate_not_found")
+    with db.read() as connection:
+        session = session_row(connection, db, found["session_id"])
     return CertificateData(
-        candidate=_candidate(row),
-        session_number=str(row.session_number),
-        centre=row.centre,
-        session_day=date.fromisoformat(row.exam_date),
-        score=row.score,
-        global_level=row.global_level,
-        competence_levels=json.loads(row.competence_levels),
-        verification_code=verification_code,
-        verification_url=lookup_url.format(code=verification_code),
-        issued_on=_moment(row.published_at).date(),
+        candidate=Candidate(
+            last_name=found["last_name"],
+            first_names=found["first_names"],
+            birth_date=date.fromisoformat(found["birth_date"]),
+        ),
+        session_number=str(session.session_number),
+        centre=found["centre"],
+        session_day=date.fromisoformat(found["date"]),
+        score=found["score"],
+        global_level=found["global_level"],
+        competence_levels=found["competence_levels"],
+        verification_code=found["verification_code"],
+        verification_url=lookup_url.format(code=found["verification_code"]),
+        issued_on=_moment(session.published_at).date(),
     )

@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt
 from PySide6.QtGui import QColor, QFont, QPageLayout, QPageSize, QPainter, QPdfWriter, QTextDocument
 
+from engine.canonical import BilingualError
 from server_stub.documents.qt_runtime import ensure_gui_application
 from server_stub.documents.style import BLUE, FONT_FAMILIES, MUTED
 
@@ -15,6 +16,10 @@ RESOLUTION_DPI = 300
 MARGIN_MM = 15.0
 HEAD_POINTS = 8.5
 BAND_MM = 2.0
+
+
+class PdfWriteError(BilingualError):
+    """The PDF could not be written where asked (missing folder, no permission)."""
 
 
 @dataclass(frozen=True)
@@ -107,7 +112,13 @@ def _paint(body: QTextDocument, path: Path, title: str, frame: PageFrame, fit: b
     painter = QPainter()
     if not painter.begin(writer):
         layout.setPaintDevice(None)
-        raise OSError(f"cannot write {path.parent} / impossible d'écrire dans {path.parent}")
+        raise PdfWriteError(
+            "pdf_not_written",
+            f"impossible d'écrire le PDF dans {path.parent} : le dossier existe-t-il, "
+            "et avez-vous le droit d'y écrire ?",
+            f"cannot write the PDF into {path.parent}: does the folder exist, and may you "
+            "write there?",
+        )
     # Images (the QR code) stay sharp: Qt would otherwise store them as JPEG.
     painter.setRenderHint(QPainter.RenderHint.LosslessImageRendering)
     try:

@@ -66,7 +66,9 @@ def test_seal_then_verify(sealed, keys, capsys):
     assert stat.S_IMODE(os.stat(content_key).st_mode) == 0o600
     opened = SealedBank.open(out, load_public_key(keys / "publisher.pub"))
     assert opened.item_count == 12 and opened.label == "source"
-    assert len(opened.unlock(load_content_key(content_key)).item_ids) == 12
+    unlocked = opened.unlock(load_content_key(content_key))
+    assert len(unlocked.item_ids) == 12
+    assert unlocked.item_bank().exposure is None  # --no-calibrate
     capsys.readouterr()
     args = ["bank", "verify", str(out), "--publisher", str(keys / "publisher.pub")]
     assert pix_engine(*args) == 0
@@ -162,13 +164,17 @@ def _demo_bank_loads() -> bool:
         return False
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not _demo_bank_loads(), reason="the demo bank does not load yet")
-def test_seal_the_demo_bank(tmp_path, keys):
+def test_seal_the_demo_bank_with_exposure_calibration(tmp_path, keys):
+    out, content_key = tmp_path / "demo.pixbank", tmp_path / "demo.key"
     code = pix_engine(
         "bank", "seal", "demo", "--key", str(keys / "publisher.key"),
-        "--out", str(tmp_path / "demo.pixbank"), "--content-key-out", str(tmp_path / "demo.key"),
+        "--out", str(out), "--content-key-out", str(content_key),
     )  # fmt: skip
     assert code == 0
-    args = ["bank", "verify", str(tmp_path / "demo.pixbank")]
-    assert pix_engine(*args, "--publisher", str(keys / "publisher.pub"),
-                      "--content-key", str(tmp_path / "demo.key")) == 0  # fmt: skip
+    args = ["bank", "verify", str(out), "--publisher", str(keys / "publisher.pub")]
+    assert pix_engine(*args, "--content-key", str(content_key)) == 0
+    opened = SealedBank.open(out, load_public_key(keys / "publisher.pub"))
+    assert opened.label == "demo"
+    assert opened.unlock(load_content_key(content_key)).item_bank().exposure is not None

@@ -259,12 +259,13 @@ def test_a_journal_moved_to_another_exam_is_detected(path, key):
     assert _verify_code(path, key) == ("exam_mismatch", 1)
 
 
-def test_unreadable_entry_text_is_reported_not_crashed_on(path, key):
+@pytest.mark.parametrize("seq", [2, 6])
+def test_unreadable_entry_text_is_reported_by_verify(path, key, seq):
     _fill(path, key)
     connection = _raw(path)
-    connection.execute("UPDATE entries SET entry = 'not json' WHERE seq = 2")
+    connection.execute("UPDATE entries SET entry = 'not json' WHERE seq = ?", (seq,))
     connection.close()
-    assert _verify_code(path, key)[0] == "malformed"
+    assert _verify_code(path, key) == ("malformed", seq)
 
 
 def test_a_file_that_is_not_a_journal(tmp_path, key):

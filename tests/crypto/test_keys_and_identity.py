@@ -163,3 +163,10 @@ def test_an_identity_opened_to_others_is_refused(tmp_path):
     with pytest.raises(IdentityError) as caught:
         DeviceIdentity.load(tmp_path)
     assert caught.value.code == "too_open"
+
+
+def test_an_unusable_data_directory_is_reported(tmp_path):
+    (tmp_path / "data").write_text("a file where the data directory should be")
+    with pytest.raises(IdentityError) as caught:
+        DeviceIdentity.load_or_create(tmp_path / "data" / "kiosk")
+    assert caught.value.code == "unwritable"

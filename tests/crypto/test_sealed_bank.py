@@ -9,12 +9,20 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from engine.items import Item
-from engine.sealed_bank import PREFIX, SIGNATURE_DOMAIN, BankError, SealedBank, seal_bank
+from engine.sealed_bank import (
+    FORMAT_VERSION,
+    MAGIC,
+    PREFIX,
+    SIGNATURE_DOMAIN,
+    BankError,
+    SealedBank,
+    seal_bank,
+)
 
 
 def test_round_trip_gives_back_the_index_and_each_item(small_bank, small_items, publisher_key):
     opened = SealedBank.from_bytes(small_bank.data, publisher_key.public_key())
-    digest = hashlib.sha256(small_bank.data[:-64]).hexdigest()
+    digest = hashlib.sha256(small_bank.data).hexdigest()  # what `sha256sum` prints
     assert opened.bank_id == small_bank.bank_id == f"sha256:{digest}"
     assert (opened.label, opened.item_count) == ("test", 3)
     unlocked = opened.unlock(small_bank.content_key)
@@ -164,3 +172,14 @@ def test_sealing_twice_gives_two_banks_with_their_own_keys(small_items, seal_ite
     first, second = seal_items(small_items, publisher_key), seal_items(small_items, publisher_key)
     assert first.content_key != second.content_key
     assert first.bank_id != second.bank_id
+
+
+def test_a_signed_but_malformed_file_is_reported_as_the_publishers_fault(publisher_key):
+    def signed_file(header: bytes, body: bytes) -> bytes:
+        signed = PREFIX.pack(MAGIC, FORMAT_VERSION, len(header), len(body)) + header + body
+        return signed + publisher_key.sign(SIGNATURE_DOMAIN + hashlib.sha256(signed).digest())
+
+    for header in (b"not json", b"[]", b'{"format": "pix-sealed-bank"}'):
+        with pytest.raises(BankError) as caught:
+            SealedBank.from_bytes(signed_file(header, bytes(40)), publisher_key.public_key())
+        assert caught.value.code == "corrupt"

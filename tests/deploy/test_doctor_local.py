@@ -23,6 +23,9 @@ from kiosk.doctor.display import (
     screens_check,
 )
 from kiosk.doctor.machine import (
+    config_hash_check,
+    effective_settings,
+    lockdown_guards_check,
     prohibited_processes_check,
     remote_session_check,
     virtual_machine_check,
@@ -39,6 +42,8 @@ from kiosk.doctor.storage import (
     probe_durable_write,
 )
 from kiosk.lab_config import load_lab_config
+from kiosk.lockdown.catalogue import effective_guards
+from kiosk.lockdown.config_key import config_key
 from kiosk.lockdown.environment import (
     detect_remote_session,
     detect_virtual_machine,
@@ -257,3 +262,30 @@ def test_remote_session():
     assert check.status is Status.FAIL and "SSH" in check.en
     assert remote_session_check("warn", reason).status is Status.WARN
     assert remote_session_check("refuse", detect_remote_session({})).status is Status.PASS
+
+
+def test_screens_under_a_policy_that_refuses_extra_screens():
+    two = DisplayProbe("xcb", [Screen("a", 1920, 1080), Screen("b", 1920, 1080)])
+    assert screens_check(two, "cover").status is Status.WARN
+    assert screens_check(two, "refuse").status is Status.FAIL
+
+
+def test_lockdown_guards_per_platform():
+    x11 = lockdown_guards_check(effective_guards("x11"), "x11", secure_mode=True)
+    assert x11.status is Status.PASS and "keyboard_lock" in x11.en
+    wayland = lockdown_guards_check(effective_guards("wayland"), "wayland", secure_mode=True)
+    assert wayland.status is Status.WARN and "packaging/linux" in wayland.en
+    unknown = lockdown_guards_check(effective_guards("other"), "other", secure_mode=True)
+    assert unknown.status is Status.WARN
+    off = lockdown_guards_check(effective_guards("x11"), "x11", secure_mode=False)
+    assert off.status is Status.WARN and "off" in off.en
+
+
+def test_config_hash_is_the_same_for_the_same_settings(lab):
+    first = load_for_checks(lab)
+    key = config_key(effective_settings(first.config, first.policy), "1.0")
+    assert config_key(effective_settings(load_lab_config(lab), LockdownPolicy()), "1.0") == key
+    stricter = LockdownPolicy(virtual_machine="refuse")
+    assert config_key(effective_settings(first.config, stricter), "1.0") != key
+    assert config_hash_check(key).status is Status.PASS and key[:16] in config_hash_check(key).en
+    assert config_hash_check(None).status is Status.FAIL

@@ -17,19 +17,20 @@ ROOT = Path(__file__).resolve().parents[2]
 LINUX = ROOT / "packaging" / "linux"
 OVERLAID = ("/etc", "/opt", "/usr/local", "/var/lib", "/home")
 
-pytestmark = pytest.mark.skipif(
-    os.geteuid() != 0 or shutil.which("unshare") is None,
-    reason="needs root and unshare (a private mount namespace)",
+
+@pytest.mark.parametrize(
+    "script", [LINUX / "install.sh", LINUX / "uninstall.sh", ROOT / "scripts" / "build-bundle.sh"]
 )
-
-
-@pytest.mark.parametrize("script", ["install.sh", "uninstall.sh"])
 def test_shellcheck_clean(script):
     if shutil.which("shellcheck") is None:
         pytest.skip("shellcheck is not installed (apt-get install shellcheck)")
-    subprocess.run(["shellcheck", str(LINUX / script)], check=True)
+    subprocess.run(["shellcheck", str(script)], check=True)
 
 
+@pytest.mark.skipif(
+    os.geteuid() != 0 or shutil.which("unshare") is None,
+    reason="needs root and unshare (a private mount namespace)",
+)
 def test_install_twice_then_uninstall_twice(tmp_path):
     bundle = tmp_path / "bundle"
     bundle.mkdir()

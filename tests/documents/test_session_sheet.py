@@ -2,7 +2,10 @@
 
 import re
 
+import pytest
+
 from server_stub.documents import SessionSheetData, render_session_sheet
+from server_stub.documents.pdf_pages import PdfWriteError
 
 
 def test_sheet_holds_codes_and_every_candidate_alphabetically(
@@ -53,10 +56,7 @@ def test_sheet_in_english_and_with_an_empty_list(tmp_path, session_sheet_data, r
 
 def test_failed_render_leaves_nothing_behind(tmp_path, session_sheet_data):
     out = tmp_path / "missing-folder" / "sheet.pdf"
-    try:
+    with pytest.raises(PdfWriteError) as refused:
         render_session_sheet(session_sheet_data, out)
-    except OSError as error:
-        assert "impossible d'écrire" in str(error)
-    else:
-        raise AssertionError("writing into a missing folder should fail")
+    assert "impossible d'écrire" in refused.value.fr and "cannot write" in refused.value.en
     assert not out.parent.exists()

@@ -6,6 +6,7 @@ import json
 import math
 
 import pytest
+import rfc8785
 
 from engine.items import (
     MAX_MEDIA_BYTES,
@@ -58,6 +59,14 @@ def test_every_type_round_trips_through_json(type_):
     assert again == item
     assert again.type is ItemType(type_)
     assert again.to_dict() == item.to_dict()
+
+
+@pytest.mark.parametrize("type_", ALL_TYPES)
+def test_round_trip_through_canonical_json_which_writes_1_0_as_1(type_):
+    item = Item.from_dict(base(type_) | {"discrimination": 1.0, "difficulty": 0.0})
+    canonical = rfc8785.dumps(item.to_dict())
+    assert b'"discrimination":1,' in canonical
+    assert Item.from_dict(json.loads(canonical)) == item
 
 
 def test_media_round_trip_as_base64_and_stay_in_memory():
@@ -147,8 +156,10 @@ def test_error_message_names_item_and_field_in_both_languages():
     )
     assert str(error) == f"{error.message_en}\n{error.message_fr}"
     assert (error.item_id, error.field) == ("rech-moteur-02", "choices")
-    located = error.in_source("1.1.json, item #3")
+    located = error.in_source("1.1.json", 3)
     assert located.message_en.startswith('1.1.json, item #3: item "rech-moteur-02"')
+    assert located.message_fr.startswith("1.1.json, item n° 3 : item « rech-moteur-02 »")
+    assert error.in_source("banque").message_fr.startswith("banque : item")
     assert isinstance(error, ValueError)
 
 

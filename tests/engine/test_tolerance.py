@@ -4,7 +4,7 @@ import unicodedata
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engine.tolerance import (
@@ -26,6 +26,8 @@ ONLY_T2 = Tolerances(t1=False, t2=True, t3=False)
 ONLY_T3 = Tolerances(t1=False, t2=False, t3=True)
 
 ACCENTS = ["\u0301", "\u0300", "\u0302", "\u0308", "\u0327"]  # acute, grave, circumflex, …
+# Shared CI machines make timings vary; the logic under test does not depend on them.
+relaxed = settings(deadline=None)
 latin_words = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=12)
 
 
@@ -109,6 +111,7 @@ def test_number_matches_numerically():
 # --- properties ---------------------------------------------------------------------------------
 
 
+@relaxed
 @given(st.text())
 def test_t1_is_idempotent_and_leaves_no_whitespace_nor_capitals(text):
     once = apply_t1(text)
@@ -117,6 +120,7 @@ def test_t1_is_idempotent_and_leaves_no_whitespace_nor_capitals(text):
     assert once == once.lower()
 
 
+@relaxed
 @given(st.text())
 def test_t2_is_idempotent_and_ascii(text):
     once = apply_t2(text)
@@ -124,6 +128,7 @@ def test_t2_is_idempotent_and_ascii(text):
     assert all(ch.isascii() and (ch.isalnum() or ch == " ") for ch in once)
 
 
+@relaxed
 @given(st.text(), st.booleans(), st.booleans(), st.booleans())
 def test_normalise_is_idempotent_for_every_switch(text, t1, t2, t3):
     tolerances = Tolerances(t1, t2, t3)
@@ -131,6 +136,7 @@ def test_normalise_is_idempotent_for_every_switch(text, t1, t2, t3):
     assert normalise(once, tolerances) == once
 
 
+@relaxed
 @given(
     st.lists(
         st.tuples(
@@ -154,6 +160,7 @@ def test_t1_ignores_case_accents_and_spacing(letters, form):
     assert text_matches(unicodedata.normalize(form, decorated), [plain], ONLY_T1)
 
 
+@relaxed
 @given(latin_words, latin_words)
 def test_levenshtein_is_a_metric_bounded_by_lengths(a, b):
     d = levenshtein(a, b)
@@ -162,11 +169,13 @@ def test_levenshtein_is_a_metric_bounded_by_lengths(a, b):
     assert abs(len(a) - len(b)) <= d <= max(len(a), len(b))
 
 
+@relaxed
 @given(latin_words, latin_words, latin_words)
 def test_levenshtein_triangle_inequality(a, b, c):
     assert levenshtein(a, c) <= levenshtein(a, b) + levenshtein(b, c)
 
 
+@relaxed
 @given(st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=40), st.data())
 def test_t3_accepts_exactly_up_to_a_quarter_of_substitutions(accepted, data):
     edits = data.draw(st.integers(min_value=0, max_value=len(accepted)))
@@ -182,6 +191,7 @@ def test_t3_accepts_exactly_up_to_a_quarter_of_substitutions(accepted, data):
     assert text_matches(typed, [accepted], ONLY_T3) == (edits / len(accepted) <= 0.25)
 
 
+@relaxed
 @given(
     st.decimals(
         allow_nan=False, allow_infinity=False, places=3, max_value=10**9, min_value=-(10**9)
@@ -194,6 +204,7 @@ def test_numbers_read_back_with_comma_or_point(value):
     assert number_matches(text.replace(".", ","), [text])
 
 
+@relaxed
 @given(st.integers(min_value=1000, max_value=10**12))
 def test_thousands_separated_by_spaces(value):
     grouped = f"{value:,}".replace(",", " ")

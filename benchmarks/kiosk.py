@@ -1,0 +1,221 @@
+"""Kiosk benchmark: cold start, answer → next question, memory; against the engine-only step.
+
+    .venv/bin/python benchmarks/kiosk.py [--exams 2] [--cold-starts 5]
+
+Everything is real: a `pix-server` on loopback, an enrolled kiosk, the sealed demo bank, the
+window (offscreen), a simulated candidate clicking through it. Figures:
+
+- cold start: a new process to the check-in screen painted (target: under 3 s);
+- answer → next question: from the click on « Valider » to the next question painted, i.e.
+  journal fsync + engine selection + item decryption + render (target p95 ≤ 50 ms), compared with
+  the engine-only step (selection + record + decryption, no journal, no Qt) so the UI's and the
+  disk's share shows;
+- memory: resident set size after full exams.
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psutil
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# This file is called kiosk.py: its own folder must not hide the kiosk package.
+sys.path[0] = str(Path(__file__).resolve().parent.parent)
+
+from engine.config import ExamConfig  # noqa: E402
+from engine.exam import Exam  # noqa: E402
+from engine.sealed_bank import SealedBank  # noqa: E402
+from engine.ticket import unwrap_content_key, verify_ticket  # noqa: E402
+from kiosk.commands.demo import EmbeddedServer  # noqa: E402
+from kiosk.commands.run import Kiosk, run_kiosk  # noqa: E402
+from kiosk.console.api import ConsoleApi  # noqa: E402
+from kiosk.identity import DeviceIdentity  # noqa: E402
+from kiosk.journal import Journal  # noqa: E402
+from kiosk.lab_config import LabConfig  # noqa: E402
+from kiosk.rehearsal import (  # noqa: E402
+    SimulatedCandidate,
+    authorise_each_arrival,
+    provision_kiosk,
+)
+from kiosk.robot import read_candidates_csv  # noqa: E402
+
+TARGET_STEP_P95_MS = 50.0
+TARGET_COLD_START_S = 3.0
+
+COLD_START = """
+import sys, time
+from kiosk.commands.run import run_kiosk
+from kiosk.lab_config import load_lab_config
+async def ready(kiosk):
+    kiosk.window.show()
+    kiosk.window.checkin.repaint()
+    print("ready", flush=True)
+    return 0
+sys.exit(run_kiosk(load_lab_config(__import__("pathlib").Path(sys.argv[1])), ready))
+"""
+
+
+def quantile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def cold_starts(config_path: Path, runs: int) -> list[float]:
+    """Seconds from launching a process to the check-in screen painted."""
+    figures = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            [sys.executable, "-c", COLD_START, str(config_path)],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert process.stdout is not None
+        for line in process.stdout:
+            if line.strip() == "ready":
+                figures.append(time.perf_counter() - started)
+                break
+        process.wait()
+    return figures
+
+
+def timed_exams(config: LabConfig, session: dict, exams: int) -> dict:
+    """Sit `exams` exams through the window; per answer, click → next question painted."""
+    steps: list[float] = []
+    candidates = read_candidates_csv(Path(session["candidates_csv"]).read_text(encoding="utf-8"))
+
+    async def sit(kiosk: Kiosk) -> int:
+        kiosk.window.show()
+        screen = kiosk.window.question
+        clicked: list[float] = []
+        screen.answered.connect(lambda _: clicked.append(time.perf_counter()))
+        screen.skipped.connect(lambda: clicked.append(time.perf_counter()))
+        kiosk.session.finished.connect(lambda _: clicked.clear())
+        original = screen.show_item
+
+        def show_and_paint(*args):
+            original(*args)
+            screen.repaint()
+            if clicked:
+                steps.append((time.perf_counter() - clicked.pop()) * 1000)
+
+        screen.show_item = show_and_paint
+        console = ConsoleApi(config.server_url)
+        await console.sign_in(int(session["session_number"]), session["invigilator_code"])
+        invigilator = asyncio.ensure_future(authorise_each_arrival(kiosk.session, console))
+        for index in range(exams):
+            candidate = SimulatedCandidate(
+                kiosk.session,
+                candidates[index],
+                str(session["session_number"]),
+                session["access_code"],
+                session["invigilator_code"],
+                seed=index,
+                say=lambda _: None,
+            )
+            await candidate.run()
+            kiosk.session.start_next_candidate()
+        invigilator.cancel()
+        await console.close()
+        return 0
+
+    run_kiosk(config, sit)
+    return {
+        "steps": len(steps),
+        "p50_ms": statistics.median(steps),
+        "p95_ms": quantile(steps, 0.95),
+        "max_ms": max(steps),
+        "rss_mb": psutil.Process().memory_info().rss / 2**20,
+    }
+
+
+def engine_steps(config: LabConfig) -> list[float]:
+    """The engine-only step on the same bank: select, decrypt the item, record an answer."""
+    journals = sorted((config.data_dir / "exams").glob("*.journal"))
+    identity = DeviceIdentity.load(config.data_dir)
+    with Journal.open(journals[0], identity.signing_key) as journal:
+        signed = journal.entries()[0].payload["ticket"]
+    ticket = verify_ticket(signed, config.server_public_key, device_id=identity.device_id)
+    unlocked = SealedBank.open(config.bank_path, config.publisher_public_key).unlock(
+        unwrap_content_key(ticket, identity.exchange_key)
+    )
+    bank = unlocked.item_bank()
+    figures = []
+    for seed in range(10):
+        exam = Exam(bank, ExamConfig.from_dict(ticket.config), seed)
+        while True:
+            started = time.perf_counter()
+            item_id = exam.next_item()
+            if item_id is None:
+                break
+            unlocked.item(item_id)
+            exam.record(item_id, "ok" if seed % 2 else "ko")
+            figures.append((time.perf_counter() - started) * 1000)
+    return figures
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--exams", type=int, default=3, help="full exams sat in the window")
+    parser.add_argument("--cold-starts", type=int, default=5)
+    args = parser.parse_args()
+    root = Path(tempfile.mkdtemp(prefix="pix-kiosk-bench-"))
+    (root / "server").mkdir()
+    with EmbeddedServer(root / "server") as server:
+        server.start()
+        session = server.create_session()
+        config = asyncio.run(
+            provision_kiosk(
+                root / "kiosk",
+                server.url,
+                server.enrolment_token(),
+                secure_mode=False,
+                label="bench",
+            )
+        )
+        starts = cold_starts(root / "kiosk" / "kiosk.toml", args.cold_starts)
+        ui = timed_exams(config, session, args.exams)
+    engine = engine_steps(config)
+    engine_p95 = quantile(engine, 0.95)
+    figures = {
+        "cold_start_s": {
+            "median": round(statistics.median(starts), 3),
+            "max": round(max(starts), 3),
+            "target": TARGET_COLD_START_S,
+        },
+        "answer_to_next_question_ms": {
+            "steps": ui["steps"],
+            "p50": round(ui["p50_ms"], 2),
+            "p95": round(ui["p95_ms"], 2),
+            "max": round(ui["max_ms"], 2),
+            "target_p95": TARGET_STEP_P95_MS,
+        },
+        "engine_only_step_ms": {
+            "steps": len(engine),
+            "p50": round(statistics.median(engine), 3),
+            "p95": round(engine_p95, 3),
+        },
+        "ui_and_journal_overhead_p95_ratio": round(ui["p95_ms"] / engine_p95, 1),
+        "rss_after_exams_mb": round(ui["rss_mb"], 1),
+    }
+    print(json.dumps(figures, indent=2))
+    print(
+        f"cold start {figures['cold_start_s']['median']} s (target < {TARGET_COLD_START_S} s); "
+        f"answer → next question p95 {figures['answer_to_next_question_ms']['p95']} ms "
+        f"(target ≤ {TARGET_STEP_P95_MS} ms, engine alone {figures['engine_only_step_ms']['p95']}"
+        f" ms, ×{figures['ui_and_journal_overhead_p95_ratio']}); "
+        f"memory {figures['rss_after_exams_mb']} MB after {args.exams} exams"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

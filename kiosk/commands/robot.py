@@ -1,0 +1,91 @@
+"""`pix-kiosk robot`: headless candidates against a real server, for load tests and rehearsals.
+
+    pix-kiosk robot --server URL --session ID --access-code CODE --invigilator-code CODE
+        --candidates-csv FILE --enroll-token TOKEN [--count N] [--seed S] [--think S]
+        [--finalize] [--json]
+
+Each robot enrols as its own lab PC (identity and journal in a temporary directory), checks in
+as one candidate of the CSV (in file order), is authorised by the robot invigilator (who signs
+in with the invigilator code), sits the exam from a simulated ability and uploads its record.
+`--finalize` then finalises and publishes the session. The enrolment token must allow N
+devices. Prints a summary: completed, failed with reasons, latency figures per call.
+"""
+
+import argparse
+import asyncio
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+from engine.canonical import BilingualError
+from kiosk.robot import RobotSettings, read_candidates_csv, run_robots
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "robot",
+        help="run headless candidates against a server",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--server", required=True, metavar="URL")
+    parser.add_argument("--session", required=True, metavar="ID", help="session id (its number)")
+    parser.add_argument("--access-code", required=True)
+    parser.add_argument("--invigilator-code", required=True)
+    parser.add_argument("--candidates-csv", required=True, type=Path, metavar="FILE")
+    parser.add_argument("--enroll-token", required=True, metavar="TOKEN")
+    parser.add_argument("--count", type=int, default=1, help="robots (default 1)")
+    parser.add_argument("--seed", type=int, default=0, help="abilities and answers (default 0)")
+    parser.add_argument(
+        "--think", type=float, default=0.0, metavar="S", help="mean seconds before each answer"
+    )
+    parser.add_argument("--finalize", action="store_true", help="finalise and publish at the end")
+    parser.add_argument("--json", action="store_true", help="print the summary as JSON")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        candidates = read_candidates_csv(args.candidates_csv.read_text(encoding="utf-8-sig"))
+        session_number = int(args.session)
+    except (OSError, ValueError, IndexError) as error:
+        print(
+            f"erreur : fichier de candidats ou session illisible ({error}).\n"
+            f"error: unreadable candidates file or session ({error}).",
+            file=sys.stderr,
+        )
+        return 1
+    settings = RobotSettings(
+        server_url=args.server,
+        session_number=session_number,
+        access_code=args.access_code,
+        enrol_token=args.enroll_token,
+        seed=args.seed,
+        think_s=args.think,
+    )
+    with tempfile.TemporaryDirectory(prefix="pix-robots-") as state_root:
+        try:
+            summary = asyncio.run(
+                run_robots(
+                    settings,
+                    candidates,
+                    args.invigilator_code,
+                    Path(state_root),
+                    count=args.count,
+                    finalize=args.finalize,
+                )
+            )
+        except BilingualError as error:
+            print(f"erreur : {error.fr}\nerror: {error.en}", file=sys.stderr)
+            return 1
+        except ValueError as error:
+            print(f"erreur / error: {error}", file=sys.stderr)
+            return 1
+    if args.json:
+        print(json.dumps(summary, indent=2))
+    else:
+        print(f"{summary['completed']}/{summary['robots']} robots completed")
+        for failure in summary["failed"]:
+            print(f"  robot {failure['index']} ({failure['candidate']}): {failure['reason']}")
+    return 0 if not summary["failed"] else 1

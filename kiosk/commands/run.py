@@ -1,0 +1,153 @@
+"""`pix-kiosk run --config FILE`: the candidate kiosk of a lab PC (see docs/kiosk.md).
+
+Everything the kiosk needs is checked before the window opens (lab configuration, device keys
+and token, the sealed bank signed by the pinned publisher), so a badly set-up PC says what to
+fix instead of failing in front of a candidate. `open_kiosk` is shared with `demo` and
+`rehearse`: the same window, controller and client, whatever drives them.
+"""
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import qasync
+from PySide6.QtWidgets import QApplication
+
+from engine.canonical import BilingualError
+from engine.sealed_bank import SealedBank
+from kiosk.client import KioskClient
+from kiosk.exam_session import ExamSession, LockdownFactory
+from kiosk.i18n import LanguageSwitcher
+from kiosk.identity import DeviceIdentity
+from kiosk.lab_config import LabConfig, LabConfigError, load_lab_config
+from kiosk.lockdown import LockdownPolicy, LockdownSession, recover_after_crash
+from kiosk.paths import default_lab_config_path
+from kiosk.ui.main_window import KioskWindow
+from kiosk.ui.theme import apply_theme
+
+LOCKDOWN_STATE_DIR = "lockdown"
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "run",
+        help="open the candidate kiosk / ouvrir le poste candidat",
+        description=__doc__,
+    )
+    parser.add_argument(
+        "--config",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help=f"lab configuration (default: {default_lab_config_path()})",
+    )
+    parser.add_argument(
+        "--windowed",
+        action="store_true",
+        help="a normal window instead of fullscreen (secure mode off only)",
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        config = load_lab_config(args.config or default_lab_config_path())
+    except BilingualError as error:
+        return report_failure(error)
+
+    async def until_closed(kiosk: "Kiosk") -> int:
+        if args.windowed and not config.secure_mode:
+            kiosk.window.show()
+        else:
+            kiosk.window.showFullScreen()
+        await kiosk.closed.wait()
+        return 0
+
+    return run_kiosk(config, until_closed)
+
+
+def report_failure(error: BilingualError) -> int:
+    """An expected failure, said in both languages, without a traceback."""
+    print(f"pix-kiosk: {error.fr}\npix-kiosk: {error.en}", file=sys.stderr)
+    return 2
+
+
+@dataclass
+class Kiosk:
+    """One open kiosk: its window, its controller, its connection to the server."""
+
+    app: QApplication
+    window: KioskWindow
+    session: ExamSession
+    client: KioskClient
+    closed: asyncio.Event
+
+
+def run_kiosk(config: LabConfig, main: Callable[[Kiosk], Awaitable[int]]) -> int:
+    """Open the kiosk described by `config` and run `main` in the Qt event loop (qasync)."""
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    try:
+        with loop:
+            return loop.run_until_complete(_open_and_run(app, config, main))
+    except BilingualError as error:
+        return report_failure(error)
+
+
+async def _open_and_run(
+    app: QApplication, config: LabConfig, main: Callable[[Kiosk], Awaitable[int]]
+) -> int:
+    kiosk = open_kiosk(app, config)
+    try:
+        return await main(kiosk)
+    finally:
+        await kiosk.session.close()
+        await kiosk.client.aclose()
+        kiosk.window.close()
+
+
+def open_kiosk(app: QApplication, config: LabConfig) -> Kiosk:
+    """Load what the lab configuration names and build the window and its controller."""
+    identity = DeviceIdentity.load(config.data_dir)
+    client = KioskClient(config.server_url, config.device_token())
+    bank = SealedBank.open(config.bank_path, config.publisher_public_key)
+    switcher = LanguageSwitcher(app)
+    switcher.set_language(config.language)
+    apply_theme(app, config.high_contrast, config.font_scale)
+    window = KioskWindow(switcher, config.font_scale, config.high_contrast)
+    closed = asyncio.Event()
+    app.lastWindowClosed.connect(closed.set)
+    session = ExamSession(
+        window,
+        switcher,
+        client,
+        identity,
+        bank,
+        config.server_public_key,
+        config.data_dir,
+        lockdown_factory=_lockdown_factory(config, window),
+    )
+    session.start()
+    return Kiosk(app, window, session, client, closed)
+
+
+def _lockdown_factory(config: LabConfig, window: KioskWindow) -> LockdownFactory | None:
+    """Secure mode on: a lockdown around the window for each exam (None: no lockdown)."""
+    if not config.secure_mode:
+        return None
+    try:
+        policy = LockdownPolicy.from_dict(config.lockdown)
+    except (ValueError, TypeError) as error:
+        raise LabConfigError(
+            f"Table [lockdown] de la configuration invalide : {error}.",
+            f"Invalid [lockdown] table in the configuration: {error}.",
+        ) from None
+    state_dir = config.data_dir / LOCKDOWN_STATE_DIR
+    state_dir.mkdir(parents=True, exist_ok=True)
+    recover_after_crash(state_dir)
+    return lambda on_violation: LockdownSession(window, policy, on_violation, state_dir=state_dir)

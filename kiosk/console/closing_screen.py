@@ -1,0 +1,217 @@
+"""End of session: check that every candidate is accounted for, review the incidents, finalise;
+then publish and read the results (status, score, level, verification code)."""
+
+from collections.abc import Mapping
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QListWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QWidget,
+)
+
+from engine.canonical import parse_utc_text
+from kiosk.console.labels import (
+    abort_reason_label,
+    certification_status_label,
+    global_level_label,
+    incident_label,
+    resolution_label,
+    status_label,
+    subcategory_label,
+)
+from kiosk.console.room_state import RoomSnapshot
+from kiosk.ui.controls import button, set_error, text_label
+from kiosk.ui.screen import Screen
+from kiosk.ui.theme import set_role
+
+
+class ClosingScreen(Screen):
+    back_requested = Signal()
+    finalise_requested = Signal()
+    publish_requested = Signal()
+    report_pdf_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.snapshot: RoomSnapshot | None = None
+        self.state = "planned"
+        self.title = text_label("title", self)
+        self.state_label = text_label("lead", self)
+        self.accounted_title = text_label("subtitle", self)
+        self.accounted = text_label("lead", self)
+        self.incidents_title = text_label("subtitle", self)
+        self.incidents = QListWidget(self)
+        self.incidents.setMinimumHeight(160)
+        self.results_title = text_label("subtitle", self)
+        self.results = QTableWidget(0, 5, self)
+        self.results.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.results.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.results.verticalHeader().hide()
+        self.results.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.results.setMinimumHeight(260)
+        self.message = text_label("success", self)
+        self.message.hide()
+        self.error = text_label("error", self)
+        self.error.hide()
+        self.finalise = button("primary", self)
+        self.finalise.clicked.connect(self.finalise_requested)
+        self.publish = button("primary", self)
+        self.publish.clicked.connect(self.publish_requested)
+        self.report_pdf = button("secondary", self)
+        self.report_pdf.clicked.connect(self.report_pdf_requested)
+        self.back = button("link", self)
+        self.back.clicked.connect(self.back_requested)
+        actions = QHBoxLayout()
+        for control in (self.finalise, self.publish, self.report_pdf):
+            actions.addWidget(control)
+        actions.addStretch(1)
+        actions.addWidget(self.back)
+        for widget in (
+            self.title,
+            self.state_label,
+            self.accounted_title,
+            self.accounted,
+            self.incidents_title,
+            self.incidents,
+            self.results_title,
+            self.results,
+            self.message,
+            self.error,
+        ):
+            self.column.addWidget(widget)
+        self.column.addLayout(actions)
+        self.retranslate()
+
+    # --- what the controller tells the screen ------------------------------------------------
+
+    def show_room(self, snapshot: RoomSnapshot) -> None:
+        self.snapshot = snapshot
+        self.state = snapshot.session_state
+        self._show_accounting()
+        self._show_state()
+
+    def show_report(self, report: Mapping[str, Any]) -> None:
+        self.incidents.clear()
+        for incident in report["incidents"]:
+            when = parse_utc_text(incident["at"]).astimezone().strftime("%H:%M")
+            details = [
+                abort_reason_label(incident["subcategory"])
+                if incident["kind"] == "TEST_ENDED"
+                else subcategory_label(incident["subcategory"]),
+                resolution_label(incident["resolution"]),
+                incident["description"],
+            ]
+            text = f"{when} · {incident['candidate_name'] or self.tr('toute la salle')} · "
+            text += incident_label(incident["kind"])
+            extra = " · ".join(part for part in details if part)
+            self.incidents.addItem(f"{text} ({extra})" if extra else text)
+        if not report["incidents"]:
+            self.incidents.addItem(self.tr("Aucun incident signalé."))
+
+    def show_results(self, rows: list[Mapping[str, Any]]) -> None:
+        self.results.setRowCount(len(rows))
+        for row, result in enumerate(rows):
+            cells = (
+                f"{result['last_name'].upper()} {result['first_names']}",
+                certification_status_label(result["status"]),
+                "" if result["score"] is None else f"{result['score']} / 895",
+                global_level_label(result["global_level"]),
+                result["verification_code"] or "",
+            )
+            for column, text in enumerate(cells):
+                self.results.setItem(row, column, QTableWidgetItem(text))
+        self._show_state()
+
+    def show_message(self, text: str) -> None:
+        set_error(self.error, "")
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
+
+    def show_error(self, text: str) -> None:
+        self.message.hide()
+        set_error(self.error, text)
+
+    # --- internals ----------------------------------------------------------------------------
+
+    def _blocking(self):
+        return self.snapshot.blocking() if self.snapshot else ()
+
+    def _show_accounting(self) -> None:
+        snapshot = self.snapshot
+        if snapshot is None:
+            return
+        blocking = self._blocking()
+        lines = [
+            self.tr("✗ {name} : {status}").format(
+                name=line.name, status=status_label(line.status, line.waiting_for)
+            )
+            for line in blocking
+        ]
+        absent = [line.name for line in snapshot.lines if line.status == "not_arrived"]
+        if absent and self.state == "planned":
+            lines.append(
+                self.tr("Seront déclarés absents : {names}").format(names=", ".join(absent))
+            )
+        awaiting = [line.name for line in snapshot.lines if line.status == "finished"]
+        if awaiting:
+            lines.append(
+                self.tr("Résultats pas encore reçus (ils resteront en attente) : {names}").format(
+                    names=", ".join(awaiting)
+                )
+            )
+        if not blocking:
+            lines.insert(0, self.tr("✓ Tous les candidats ont terminé ou sont absents."))
+        else:
+            lines.insert(
+                0,
+                self.tr(
+                    "Finalisation impossible : terminez ces tests (ou attendez leurs résultats) "
+                    "ou déclarez ces candidats absents."
+                ),
+            )
+        self.accounted.setText("\n".join(lines))
+        set_role(self.accounted, "error" if blocking and self.state == "planned" else "lead")
+
+    def _show_state(self) -> None:
+        planned, published = self.state == "planned", self.state == "published"
+        self.state_label.setText(
+            self.tr("Session en cours : vérifiez puis finalisez.")
+            if planned
+            else self.tr("Résultats publiés : les certificats sont disponibles.")
+            if published
+            else self.tr("Session finalisée : publiez les résultats quand vous êtes prêt.")
+        )
+        self.finalise.setVisible(planned)
+        self.finalise.setEnabled(planned and not self._blocking())
+        self.publish.setVisible(self.state == "finalised")
+        self.results_title.setVisible(published)
+        self.results.setVisible(published)
+
+    def retranslate(self) -> None:
+        self.title.setText(self.tr("Fin de session"))
+        self.accounted_title.setText(self.tr("Candidats"))
+        self.incidents_title.setText(self.tr("Incidents et signalements"))
+        self.results_title.setText(self.tr("Résultats"))
+        self.results.setHorizontalHeaderLabels(
+            [
+                self.tr("Candidat"),
+                self.tr("Certification"),
+                self.tr("Score"),
+                self.tr("Niveau global"),
+                self.tr("Code de vérification"),
+            ]
+        )
+        self.finalise.setText(self.tr("Finaliser la session…"))
+        self.publish.setText(self.tr("Publier les résultats…"))
+        self.report_pdf.setText(self.tr("Procès-verbal (PDF)"))
+        self.back.setText(self.tr("Retour à la salle"))
+        self.incidents.setAccessibleName(self.tr("Incidents et signalements"))
+        self.results.setAccessibleName(self.tr("Résultats"))
+        self._show_accounting()
+        self._show_state()

@@ -1,0 +1,160 @@
+"""The journal's outbox, emptied in the background: stream what the server has not acknowledged.
+
+The exam never waits on the network. Entries are appended to the journal first; this task sends
+the unacknowledged ones in order, checks the server's signed receipt (engine/journal_format.py:
+the right server, this device, this exam, a head that is really ours) and only then marks them
+acknowledged in the journal. While the server is unreachable it retries with exponential
+backoff and full jitter (kiosk/client.py), so a whole room coming back online spreads out.
+
+A refusal (the server rejects an entry) is not retried in a loop: it is kept in `refusal` for
+the screens and the record, which the server will verify, tells the rest.
+"""
+
+import asyncio
+import contextlib
+from collections.abc import Sequence
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from engine.canonical import BilingualError
+from engine.journal_format import JournalEntry, JournalError, verify_receipt
+from kiosk.client import Backoff, KioskClient, ServerError, ServerUnreachable
+from kiosk.journal import Journal
+
+BATCH_SIZE = 100
+IDLE_CHECK_S = 2.0
+
+
+class OutboxSync:
+    """Stream one journal to the server; `start()` it, `wake()` it after each append."""
+
+    def __init__(
+        self,
+        client: KioskClient,
+        journal: Journal,
+        *,
+        server_public_key: Ed25519PublicKey,
+        device_id: str,
+        backoff: Backoff | None = None,
+        batch_size: int = BATCH_SIZE,
+        idle_check_s: float = IDLE_CHECK_S,
+    ) -> None:
+        self.client = client
+        self.journal = journal
+        self.server_public_key = server_public_key
+        self.device_id = device_id
+        self.backoff = backoff or client.backoff
+        self.batch_size = batch_size
+        self.idle_check_s = idle_check_s
+        self.refusal: BilingualError | None = None
+        self.last_error: BilingualError | None = None
+        self._online = False
+        self._pending = 0
+        self._resend_after: int | None = None
+        self._wake = asyncio.Event()
+        self._idle = asyncio.Event()
+        self._task: asyncio.Task | None = None
+
+    @property
+    def online(self) -> bool:
+        """Whether the last exchange with the server succeeded."""
+        return self._online
+
+    @property
+    def pending(self) -> int:
+        """Entries not yet acknowledged (as of the last pass)."""
+        return self._pending
+
+    def start(self) -> "OutboxSync":
+        if self._task is None:
+            self._task = asyncio.get_running_loop().create_task(self._run())
+        return self
+
+    def wake(self) -> None:
+        self._idle.clear()
+        self._wake.set()
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def flush(self, timeout_s: float) -> bool:
+        """Wake the task and wait until everything is acknowledged; False on timeout."""
+        self.wake()
+        try:
+            await asyncio.wait_for(self._idle.wait(), timeout_s)
+        except TimeoutError:
+            return False
+        return self._pending == 0
+
+    async def _run(self) -> None:
+        failures = 0
+        while True:
+            self._wake.clear()
+            try:
+                await self.send_pending()
+            except ServerUnreachable as error:
+                self._online, self.last_error = False, error
+                await asyncio.sleep(self.backoff.delay(failures))
+                failures += 1
+                continue
+            except (ServerError, JournalError) as error:
+                self._online = isinstance(error, ServerError)
+                self.refusal = self.last_error = error
+                self._idle.set()
+                await asyncio.sleep(self.backoff.cap_s)
+                continue
+            failures = 0
+            self._idle.set()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self.idle_check_s)
+
+    async def send_pending(self) -> None:
+        """One pass: send every unacknowledged entry, batch by batch, acknowledging each."""
+        while True:
+            entries = await asyncio.to_thread(self._outbox)
+            self._pending = len(entries)
+            if not entries:
+                self._online = True
+                self.refusal = None
+                return
+            batch = entries[: self.batch_size]
+            try:
+                receipt = await self.client.stream_entries(self.journal.exam_id, batch)
+            except ServerError as error:
+                if error.code != "entry_gap" or not error.details:
+                    raise
+                # The server holds less than we thought (restored from a backup?): resend.
+                self._resend_after = int(error.details[0]["expected_seq"]) - 1
+                continue
+            self._online = True
+            self._resend_after = None
+            await asyncio.to_thread(self._acknowledge, receipt, batch)
+
+    def _outbox(self) -> list[JournalEntry]:
+        if self._resend_after is not None:
+            return self.journal.entries(after_seq=self._resend_after)
+        return self.journal.unacknowledged()
+
+    def _acknowledge(self, receipt: dict, batch: Sequence[JournalEntry]) -> None:
+        head = verify_receipt(
+            receipt,
+            self.server_public_key,
+            device_id=self.device_id,
+            exam_id=self.journal.exam_id,
+        )
+        ours = {entry.seq: entry.hash for entry in batch}
+        known = ours.get(head.seq) or next(
+            (e.hash for e in self.journal.entries(after_seq=head.seq - 1)[:1]), None
+        )
+        if head.seq and known != head.hash:
+            raise JournalError(
+                "bad_receipt",
+                head.seq,
+                "L'accusé du serveur ne correspond pas au journal de ce poste : ignoré.",
+                "The server's receipt does not match this computer's journal: ignored.",
+            )
+        self.journal.acknowledge(head.seq)

@@ -1,0 +1,57 @@
+"""`pix-server certificate`: print one candidate's certificate as a PDF.
+
+    pix-server certificate --data DIR --code P-XXXXXXXX --out FILE.pdf
+        [--lang fr|en] [--public-url URL]
+
+The certificate must be published (the session's results were published and the
+certification is validated). Its QR code holds the public lookup address
+`URL/api/v1/certificates/<code>`: give `--public-url` with the address candidates and employers
+reach the server at.
+"""
+
+import argparse
+import sys
+from pathlib import Path
+
+from server_stub.command_support import add_data_argument, data_dir, reporting_failures
+from server_stub.documents import render_certificate
+from server_stub.documents.loading import load_certificate
+from server_stub.documents.wording import LANGUAGES
+
+DEFAULT_PUBLIC_URL = "http://localhost:8000"
+LOOKUP_PATH = "/api/v1/certificates/{code}"
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "certificate", help="print a candidate's certificate (PDF)", description=__doc__
+    )
+    add_data_argument(parser)
+    parser.add_argument("--code", required=True, metavar="P-XXXXXXXX", help="verification code")
+    parser.add_argument("--out", required=True, type=Path, metavar="FILE.pdf")
+    parser.add_argument("--lang", choices=LANGUAGES, default="fr", help="language (default fr)")
+    parser.add_argument(
+        "--public-url",
+        default=DEFAULT_PUBLIC_URL,
+        metavar="URL",
+        help=f"the server's public address, for the QR code (default {DEFAULT_PUBLIC_URL})",
+    )
+    parser.set_defaults(func=reporting_failures(run))
+
+
+def run(args: argparse.Namespace) -> int:
+    db = data_dir(args).open_database()
+    try:
+        lookup = args.public_url.rstrip("/") + LOOKUP_PATH
+        data = load_certificate(db, args.code, lookup)
+    finally:
+        db.close()
+    pages = render_certificate(data, args.out, args.lang)
+    if args.public_url == DEFAULT_PUBLIC_URL:
+        print(
+            f"attention : le QR code renvoie vers {DEFAULT_PUBLIC_URL} ; précisez --public-url.\n"
+            f"warning: the QR code points to {DEFAULT_PUBLIC_URL}; give --public-url.",
+            file=sys.stderr,
+        )
+    print(f"PDF : {args.out} ({pages} page) — {data.candidate.display_name}")
+    return 0

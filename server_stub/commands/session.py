@@ -1,0 +1,54 @@
+"""`pix-server session create`: plan a session and get its codes.
+
+    pix-server session create --data DIR --centre NAME --room NAME --date YYYY-MM-DD
+        --time HH:MM [--invigilator NAME] [--mode pix|default] [--json]
+
+With `--json` the output is one object: session_id, session_number, access_code,
+invigilator_code.
+"""
+
+import argparse
+import json
+import time
+
+from server_stub.command_support import add_data_argument, data_dir, reporting_failures
+from server_stub.planning import MODES, create_session
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("session", help="plan exam sessions", description=__doc__)
+    actions = parser.add_subparsers(dest="session_command", required=True)
+    create = actions.add_parser("create", help="create a session and print its codes")
+    add_data_argument(create)
+    create.add_argument("--centre", required=True, help="certification centre (school)")
+    create.add_argument("--room", required=True)
+    create.add_argument("--date", required=True, help="YYYY-MM-DD")
+    create.add_argument("--time", required=True, help="HH:MM")
+    create.add_argument("--invigilator", default="", help="invigilator's name")
+    create.add_argument("--mode", choices=MODES, default="default", help="exam mode")
+    create.add_argument("--json", action="store_true", help="print JSON")
+    create.set_defaults(func=reporting_failures(run_create))
+
+
+def run_create(args: argparse.Namespace) -> int:
+    db = data_dir(args).open_database()
+    try:
+        created = create_session(
+            db,
+            centre=args.centre,
+            room=args.room,
+            exam_date=args.date,
+            start_time=args.time,
+            invigilator=args.invigilator,
+            mode=args.mode,
+            now=time.time(),
+        )
+    finally:
+        db.close()
+    if args.json:
+        print(json.dumps(created.__dict__))
+        return 0
+    print(f"Session {created.session_number} ({args.centre}, {args.room}, {args.date} {args.time})")
+    print(f"  code d'accès candidats / candidates' access code: {created.access_code}")
+    print(f"  code surveillant / invigilator code: {created.invigilator_code}")
+    return 0

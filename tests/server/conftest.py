@@ -1,0 +1,138 @@
+"""A real server on loopback for each test: its own data directory (copied from one made by
+`pix-server init --no-calibrate` per worker), uvicorn in a thread, and a clock the test can move
+forward (the server's clock is the authority on deadlines)."""
+
+import shutil
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from server_stub.app import create_app
+from server_stub.commands import main as pix_server
+from server_stub.context import ServerContext
+from server_stub.datadir import DataDir
+from server_stub.enrolment import create_enrolment_token
+from server_stub.planning import create_session, import_candidates
+
+FIRST_NAMES = ("Marie", "Lucas", "Aïssatou", "Étienne", "Chloé", "Noah", "Inès", "Hugo")
+LAST_NAMES = ("Dupont", "Martin", "N'Diaye", "Lefèvre", "Bernard", "Petit", "Durand", "Moreau")
+
+
+@dataclass
+class SettableClock:
+    offset: float = 0.0
+
+    def __call__(self) -> float:
+        return time.time() + self.offset
+
+    def advance(self, seconds: float) -> None:
+        self.offset += seconds
+
+
+@dataclass
+class PlannedSession:
+    session_id: str
+    session_number: int
+    access_code: str
+    invigilator_code: str
+    csv_text: str
+    enrol_token: str
+    candidate_ids: list[str] = field(default_factory=list)
+
+
+@dataclass
+class LiveServer:
+    url: str
+    ctx: ServerContext
+    clock: SettableClock
+    data_dir: Path
+
+    def plan(
+        self,
+        candidates: int,
+        *,
+        mode: str = "default",
+        extra_time_percent: int = 0,
+        devices: int | None = None,
+    ) -> PlannedSession:
+        """A session with `candidates` candidates and a token enrolling as many devices."""
+        codes = create_session(
+            self.ctx.db,
+            centre="Lycée Jean Moulin",
+            room="B12",
+            exam_date="2025-06-12",
+            start_time="09:00",
+            invigilator="M. Robot",
+            mode=mode,
+            now=self.clock(),
+        )
+        lines = ["last_name,first_names,birth_date,ine,extra_time_percent,accessibility_adjustment"]
+        for index in range(candidates):
+            last = f"{LAST_NAMES[index % len(LAST_NAMES)]}{'' if index < 8 else index}"
+            first = FIRST_NAMES[(index * 3) % len(FIRST_NAMES)]
+            lines.append(
+                f"{last},{first},2008-0{1 + index % 9}-1{index % 10},INE{index:06d},"
+                f"{extra_time_percent},false"
+            )
+        csv_text = "\n".join(lines) + "\n"
+        ids = import_candidates(self.ctx.db, codes.session_id, csv_text.encode())
+        token = create_enrolment_token(
+            self.ctx.db, max_devices=devices or candidates, valid_hours=1, now=self.clock()
+        )
+        return PlannedSession(
+            codes.session_id,
+            codes.session_number,
+            codes.access_code,
+            codes.invigilator_code,
+            csv_text,
+            token,
+            ids,
+        )
+
+
+@pytest.fixture(scope="session")
+def template_data_dir(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("template") / "data"
+    assert pix_server(["init", "--data", str(root), "--no-calibrate"]) == 0
+    return root
+
+
+@pytest.fixture
+def data_dir(template_data_dir: Path, tmp_path: Path) -> Path:
+    target = tmp_path / "data"
+    shutil.copytree(template_data_dir, target)
+    copy = DataDir(target)
+    copy.write_settings(copy.default_database_url())
+    return target
+
+
+@pytest.fixture
+def live_server(data_dir: Path):
+    clock = SettableClock()
+    ctx = ServerContext.open(DataDir(data_dir))
+    ctx.clock = clock
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(512)
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(ctx), log_level="warning", access_log=False, timeout_graceful_shutdown=1
+        )
+    )
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert time.monotonic() < deadline, "server did not start"
+        time.sleep(0.02)
+    yield LiveServer(f"http://127.0.0.1:{port}", ctx, clock, data_dir)
+    server.should_exit = True
+    thread.join(timeout=20)
+    ctx.close()
+    sock.close()
