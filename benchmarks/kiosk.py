@@ -51,7 +51,9 @@ TARGET_STEP_P95_MS = 50.0
 TARGET_COLD_START_S = 3.0
 
 COLD_START = """
-import sys, time
+import sys
+from dataclasses import replace
+from pathlib import Path
 from kiosk.commands.run import run_kiosk
 from kiosk.lab_config import load_lab_config
 async def ready(kiosk):
@@ -59,7 +61,7 @@ async def ready(kiosk):
     kiosk.window.checkin.repaint()
     print("ready", flush=True)
     return 0
-sys.exit(run_kiosk(load_lab_config(__import__("pathlib").Path(sys.argv[1])), ready))
+sys.exit(run_kiosk(replace(load_lab_config(Path(sys.argv[1])), secure_mode=False), ready))
 """
 
 

@@ -6,7 +6,7 @@
   (posterior standard deviation with Sheppard's correction for the 9/80 class interval). Sums
   run left to right, as JavaScript's `lodash.sum` does, so the arithmetic follows Pix's order.
 - `default` is a textbook EAP with a *fixed* normal prior N(mean, sd²) on a 0.1-wide grid
-  from −8 to 8: the posterior after n answers does not depend on the order of the answers,
+  from −6 to 6: the posterior after n answers does not depend on the order of the answers,
   there is no arbitrary step cap, and the reported error is the posterior standard deviation.
 
 Both estimators are vectorised over a batch of candidates (one row each), so that the exam of
@@ -21,7 +21,7 @@ PIX_PRIOR_VARIANCE = 1.5
 PIX_CLASS_INTERVAL = 9 / 80
 PIX_NO_ANSWER_ERROR = 5.0
 DEFAULT_PRIOR_SD = 1.25
-DEFAULT_GRID = np.linspace(-8.0, 8.0, 161)
+DEFAULT_GRID = np.linspace(-6.0, 6.0, 121)
 
 
 def _pix_grid() -> np.ndarray:

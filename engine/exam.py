@@ -71,6 +71,7 @@ class Cohort:
         self.tickets = (
             np.stack([draws.tickets(len(bank)) for draws in self.draws]) if controlled else None
         )
+        self.prices = bank.exposure.prices if controlled else None
 
     @property
     def capacity(self) -> np.ndarray:
@@ -91,9 +92,11 @@ class Cohort:
         for start in range(0, rows.size, ROWS_PER_CHUNK):
             part = rows[start : start + ROWS_PER_CHUNK]
             capacity = self.estimator.capacity[part]
-            allowed = allowed_items(self.bank, self.config, self.state, part, capacity, self.tickets)
+            allowed = allowed_items(
+                self.bank, self.config, self.state, part, capacity, self.tickets
+            )
             ranked[start : start + part.size] = ranked_candidates(
-                self.bank, self.config, allowed, capacity
+                self.bank, self.config, allowed, capacity, self.prices
             )
         if ranked.shape[1] == 1:
             picks = ranked[:, 0]
@@ -102,7 +105,9 @@ class Cohort:
             first = self.selections[rows] * stride
             uniforms = self._pick_uniforms(int(first.max()) + stride)
             levels = uniforms[rows[:, None], first[:, None] + np.arange(stride)]
-            rank = binary_tree_picks((ranked >= 0).sum(axis=1), self.config.pick_probability, levels)
+            rank = binary_tree_picks(
+                (ranked >= 0).sum(axis=1), self.config.pick_probability, levels
+            )
             picks = ranked[np.arange(rows.size), rank]
         self.selections[rows] += 1
         chosen[going] = picks

@@ -6,6 +6,7 @@ read before any item is decrypted. Items are kept sorted by id: an item's positi
 in id order, which is how ties between equally informative items are broken.
 """
 
+import itertools
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from engine.referential import COMPETENCE_CODES
 
 BANK_FORMAT = "pix-kiosk/item-bank-index"
 BANK_FORMAT_VERSION = 1
+EXPOSURE_METHOD = "priced-conditional-sympson-hetter"
 
 
 class BankIndexError(ValueError):
@@ -42,43 +44,62 @@ class ItemLike(Protocol):
 
 @dataclass(frozen=True, eq=False)
 class ExposureParameters:
-    """Conditional Sympson–Hetter parameters, calibrated by simulation, travelling with the bank.
+    """Exposure-control parameters, calibrated by simulation, travelling with the bank.
 
-    `edges` split the ability scale into strata (a stratum per gap, plus the two open ends);
-    `k[i, s]` is the probability that item i may be given when the current estimate lies in
-    stratum s. `target` is the exposure rate the calibration aimed at.
+    Two parts (see engine.exposure): `prices[i]`, in information units, is subtracted from item
+    i's information when items are ranked; `k[i, s]` is the Sympson–Hetter probability that item
+    i may be given, during the first `opening` answers, when the current estimate lies in stratum
+    s, the strata being cut at `edges` (a stratum per gap, plus the two open ends). `target` is
+    the exposure rate aimed at.
     """
 
     edges: tuple[float, ...]
     k: np.ndarray
+    prices: np.ndarray
+    opening: int
     target: float
 
     def stratum(self, capacity: np.ndarray) -> np.ndarray:
         return np.searchsorted(np.asarray(self.edges), capacity, side="right")
 
+    def reordered(self, order: Sequence[int]) -> "ExposureParameters":
+        return ExposureParameters(
+            self.edges, self.k[order], self.prices[order], self.opening, self.target
+        )
+
     def to_dict(self) -> dict[str, Any]:
         return {
-            "method": "conditional-sympson-hetter",
+            "method": EXPOSURE_METHOD,
             "target": self.target,
+            "opening": self.opening,
             "edges": list(self.edges),
             "k": [[float(value) for value in row] for row in self.k],
+            "prices": [float(value) for value in self.prices],
         }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], n_items: int) -> "ExposureParameters":
-        if data.get("method") != "conditional-sympson-hetter":
+        if data.get("method") != EXPOSURE_METHOD:
             raise BankIndexError(
                 f"unknown exposure-control method {data.get('method')!r}",
                 f"méthode de contrôle d'exposition inconnue : {data.get('method')!r}",
             )
         edges = tuple(float(edge) for edge in data["edges"])
         k = np.array(data["k"], dtype=float).reshape(n_items, len(edges) + 1)
-        if np.any(np.diff(edges) <= 0) or np.any((k < 0) | (k > 1)) or np.isnan(k).any():
+        prices = np.array(data["prices"], dtype=float).reshape(n_items)
+        opening = data["opening"]
+        if (
+            not isinstance(opening, int)
+            or opening < 0
+            or np.any(np.diff(edges) <= 0)
+            or not np.all((k >= 0) & (k <= 1))
+            or not np.all(np.isfinite(prices) & (prices >= 0))
+        ):
             raise BankIndexError(
-                "exposure parameters are malformed (edges must increase, 0 ≤ k ≤ 1)",
-                "paramètres d'exposition mal formés (bornes croissantes, 0 ≤ k ≤ 1)",
+                "exposure parameters are malformed (edges increase, 0 ≤ k ≤ 1, prices ≥ 0)",
+                "paramètres d'exposition mal formés (bornes croissantes, 0 ≤ k ≤ 1, prix ≥ 0)",
             )
-        return cls(edges=edges, k=k, target=float(data["target"]))
+        return cls(edges, k, prices, opening, float(data["target"]))
 
 
 def _codes(values: Iterable[str]) -> tuple[np.ndarray, tuple[str, ...]]:
@@ -125,7 +146,7 @@ class ItemBank:
             raise BankIndexError("the bank has no item", "la banque ne contient aucune question")
         order = sorted(range(len(ids)), key=lambda position: str(ids[position]))
         self.ids: tuple[str, ...] = tuple(str(ids[position]) for position in order)
-        duplicates = sorted({a for a, b in zip(self.ids, self.ids[1:], strict=False) if a == b})
+        duplicates = sorted({a for a, b in itertools.pairwise(self.ids) if a == b})
         if duplicates:
             raise BankIndexError(
                 f"duplicate item ids: {', '.join(duplicates)}",
@@ -163,11 +184,7 @@ class ItemBank:
                 "exposure parameters do not match the number of items",
                 "les paramètres d'exposition ne correspondent pas au nombre de questions",
             )
-        self.exposure = (
-            None
-            if exposure is None
-            else ExposureParameters(exposure.edges, exposure.k[order], exposure.target)
-        )
+        self.exposure = None if exposure is None else exposure.reordered(order)
         self.information_scale = self.discrimination * self.discrimination
         # Added to rank keys: of two equally informative items, the smaller id ranks first.
         self.tie_break = np.arange(len(self.ids) - 1, -1, -1, dtype=np.float64)

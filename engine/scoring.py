@@ -4,7 +4,8 @@ The numbers (capacity breakpoints, the mesh of weights and coefficients, the com
 breakpoints, the minimum number of answers) are versioned data in `engine/config/scoring.json`,
 not code; a result names the version it was scored with.
 
-- Score: in the interval [min, max) that holds θ, floor(weight·(coef + (θ − min)/(max − min)));
+- Score: in the interval [min, max) that holds θ, floor(weight·(coef + (θ − min)/(max − min))),
+  kept inside that interval's band (floating point may round a θ just below a breakpoint up);
   θ ≤ the first breakpoint gives 0, θ ≥ the last gives the certificate's maximum (895).
 - Global level: the mesh row of that interval (0 = no level, 1 Novice 1 … 7 Expert 1).
 - Competence level (0–7): a per-competence EAP whose prior is N(global capacity, 1²) and whose
@@ -14,6 +15,7 @@ not code; a result names the version it was scored with.
   picture only as far as that competence's own answers justify.
 """
 
+import itertools
 import json
 import math
 from collections.abc import Mapping
@@ -48,7 +50,7 @@ class MeshRow:
 
 def _increasing(values: Any, name: str) -> tuple[float, ...]:
     numbers = tuple(float(value) for value in values)
-    if len(numbers) < 2 or any(b <= a for a, b in zip(numbers, numbers[1:], strict=False)):
+    if len(numbers) < 2 or any(b <= a for a, b in itertools.pairwise(numbers)):
         raise ScoringConfigError(
             f"scoring: {name} must be at least 2 increasing numbers",
             f"notation : {name} doit compter au moins 2 nombres croissants",
@@ -127,7 +129,10 @@ class ScoringConfig:
         index = self.interval(capacity)
         low, high = self.breakpoints[index], self.breakpoints[index + 1]
         row = self.mesh[index]
-        return min(math.floor(row.weight * (row.coef + (capacity - low) / (high - low))), self.max_score)
+        # Just below a breakpoint the fraction can round up to 1: stay in the interval's band.
+        top_of_band = row.weight * (row.coef + 1) - 1
+        fraction = (capacity - low) / (high - low)
+        return min(math.floor(row.weight * (row.coef + fraction)), top_of_band, self.max_score)
 
     def global_level(self, capacity: float) -> int:
         return self.mesh[self.interval(capacity)].level

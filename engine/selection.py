@@ -17,11 +17,13 @@ simulation of thousands run the same code. The rules, per mode:
  2. the plan: only competences that have had fewer than 2 questions (unless none is left);
  3. one question per tube (else per skill), unless that leaves nothing in the plan;
  4. no competence of the last N answers if configured (N = 0 by default);
- 5. exposure control: an item may be given only if the exam's ticket for it is below its
-    Sympson–Hetter parameter for the stratum of the current estimate (unless none passes);
- 6. the most informative item.
+ 5. exposure control, during the opening questions: an item may be given only if the exam's
+    ticket for it is below its Sympson–Hetter parameter for the stratum of the current estimate
+    (unless none passes);
+ 6. the item with the most information minus its exposure price (see engine.exposure).
 
-Ranking is on information rounded to `information_decimals`, ties going to the smaller item id;
+Ranking is on information (minus its price) rounded to `information_decimals`, ties going to the
+smaller item id;
 draws come from PCG64 streams seeded by the exam's seed (numpy guarantees these streams are
 the same on every platform and version), indexed by position so a replay redraws the same values.
 """
@@ -63,17 +65,22 @@ class ExamDraws:
     """
 
     def __init__(self, seed: int | str) -> None:
-        entropy = seed_entropy(seed)
-        self._tickets = np.random.PCG64(np.random.SeedSequence(entropy, spawn_key=(0,)))
-        self._picks = np.random.PCG64(np.random.SeedSequence(entropy, spawn_key=(1,)))
+        self._entropy = seed_entropy(seed)
+        self._picks: np.random.PCG64 | None = None
         self._pick_values = np.empty(0)
 
+    def _stream(self, key: int) -> np.random.PCG64:
+        return np.random.PCG64(np.random.SeedSequence(self._entropy, spawn_key=(key,)))
+
     def tickets(self, count: int) -> np.ndarray:
-        return _uniforms(self._tickets, count)
+        """`count` uniforms from the start of the ticket stream (the same on every call)."""
+        return _uniforms(self._stream(0), count)
 
     def picks(self, count: int) -> np.ndarray:
         """The first `count` uniforms of the pick stream (drawn once, kept for re-reads)."""
         if count > self._pick_values.size:
+            if self._picks is None:
+                self._picks = self._stream(1)
             more = _uniforms(self._picks, count - self._pick_values.size)
             self._pick_values = np.concatenate([self._pick_values, more])
         return self._pick_values[:count]
@@ -155,9 +162,10 @@ def allowed_items(
     if config.challenges_between_same_competence:
         mask = _prefer(mask, mask & _not_recent(bank, state, rows))
     if tickets is not None and bank.exposure is not None:
-        strata = bank.exposure.stratum(capacity)
-        eligible = tickets[rows] < bank.exposure.k.T[strata]
-        mask = _prefer(mask, mask & eligible)
+        exposure = bank.exposure
+        opening = state.competence_count[rows].sum(axis=1) < exposure.opening
+        eligible = tickets[rows] < exposure.k.T[exposure.stratum(capacity)]
+        mask = _prefer(mask, mask & (eligible | ~opening[:, None]))
     return mask
 
 
@@ -168,26 +176,32 @@ def information(bank: ItemBank, capacity: np.ndarray) -> np.ndarray:
 
 
 def ranked_candidates(
-    bank: ItemBank, config: ExamConfig, allowed: np.ndarray, capacity: np.ndarray
+    bank: ItemBank,
+    config: ExamConfig,
+    allowed: np.ndarray,
+    capacity: np.ndarray,
+    prices: np.ndarray | None = None,
 ) -> np.ndarray:
     """Per row, the `candidates_kept` best allowed items, best first; −1 pads missing ones.
 
-    The key is the information rounded to `information_decimals`, times the number of items,
-    plus the reversed position (so the smaller id wins a tie): keys are distinct whole numbers
-    (exact in float64 below 2⁵³), hence the same order on every machine.
+    Items rank by information minus their exposure price (if any), rounded to
+    `information_decimals`. The key is that rounded value times the number of items plus the
+    reversed position (so the smaller id wins a tie): keys are distinct whole numbers, exact in
+    float64 below 2⁵³, hence the same order on every machine.
     """
     n_items = len(bank)
     scale = 10.0**config.information_decimals
-    if bank.information_scale.max() / 4 * scale * n_items >= 2.0**53:
+    if bank.information_scale.max() * scale * n_items >= 2.0**53:
         raise ValueError("information_decimals too high for this bank: keys would lose exactness")
-    key = np.rint(information(bank, capacity) * scale) * n_items + bank.tie_break
-    key = np.where(allowed, key, -1.0)
+    value = information(bank, capacity)
+    if prices is not None:
+        value = value - prices
+    key = np.where(allowed, np.rint(value * scale) * n_items + bank.tie_break, -np.inf)
     lines = np.arange(key.shape[0])
     kept = min(config.candidates_kept, n_items)
     ranked = np.empty((key.shape[0], kept), dtype=np.intp)
     for rank in range(kept):
         best = key.argmax(axis=1)
-        ranked[:, rank] = np.where(key[lines, best] >= 0, best, -1)
-        key[lines, best] = -1.0
+        ranked[:, rank] = np.where(np.isfinite(key[lines, best]), best, -1)
+        key[lines, best] = -np.inf
     return ranked
-

@@ -154,7 +154,9 @@ def exposure_rates(bank: ItemBank, run: SimulationRun) -> np.ndarray:
     return np.bincount(given, minlength=len(bank)) / run.theta.size
 
 
-def report(bank: ItemBank, config: ExamConfig, run: SimulationRun, *, seed: int) -> SimulationReport:
+def report(
+    bank: ItemBank, config: ExamConfig, run: SimulationRun, *, seed: int
+) -> SimulationReport:
     """Accuracy, exposure, plan coverage and level agreement of a run, against the oracle."""
     rates = exposure_rates(bank, run)
     oracle = _rmse(oracle_estimates(bank, run.theta, seed=seed), run.theta)

@@ -12,7 +12,9 @@ from engine.itembank import ItemBank
 from engine.referential import COMPETENCE_CODES
 
 
-def synthetic_bank(items_per_competence: int, *, seed: int = 0, items_per_tube: int = 4) -> ItemBank:
+def synthetic_bank(
+    items_per_competence: int, *, seed: int = 0, items_per_tube: int = 4
+) -> ItemBank:
     """A bank of 16 × `items_per_competence` items (see the module docstring)."""
     if items_per_competence < 1 or items_per_tube < 1:
         raise ValueError("a synthetic bank needs ≥ 1 item per competence and per tube")

@@ -12,64 +12,37 @@ import asyncio
 import random
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-import tomli_w
 from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLineEdit, QWidget
 
 from engine.items import Item, ItemType
-from kiosk.client import KioskClient
 from kiosk.console.api import ConsoleApi
+from kiosk.enrolment import enrol_lab_pc
 from kiosk.exam_session import ExamSession, Phase
-from kiosk.identity import DeviceIdentity
 from kiosk.lab_config import LabConfig, load_lab_config
-from kiosk.paths import LAB_CONFIG_NAME
 from kiosk.robot import CandidateIdentity
 from kiosk.ui.item_widgets import ChoiceAnswer, FieldsAnswer
 
 RIGHT_ANSWER_SHARE = 0.7
 SKIP_SHARE = 0.1
 UNREACHABLE_TEXT = "je ne sais pas"
-BANK_FILE = "bank.pixbank"
 
 
 async def provision_kiosk(
     state_dir: Path, server_url: str, enrol_token: str, *, secure_mode: bool, label: str
 ) -> LabConfig:
-    """Make `state_dir` a lab PC of the server at `server_url`: device keys, enrolment, the
-    sealed bank, and a lab configuration (`kiosk.toml`) like IT's. Done once: a second call
-    with the same directory reuses it all (a rehearsal resumed after a kill)."""
-    config_path = state_dir / LAB_CONFIG_NAME
-    if config_path.exists():
-        return load_lab_config(config_path)
-    state_dir.mkdir(parents=True, exist_ok=True)
-    identity = DeviceIdentity.load_or_create(state_dir)
-    async with KioskClient(server_url) as client:
-        enrolment = await client.enrol(enrol_token, identity, label=label)
-        bank = (await client.banks())[0]
-        await client.download_bank(bank["bank_id"], state_dir / BANK_FILE)
-    raw = {
-        "server": {"url": server_url, "public_key": enrolment.server_public_key},
-        "publisher": {"public_key": enrolment.publisher_public_key},
-        "kiosk": {
-            "data_dir": ".",
-            "bank": BANK_FILE,
-            "language": "fr",
-            "secure_mode": secure_mode,
-        },
-    }
-    staging = config_path.with_name(config_path.name + ".tmp")
-    staging.write_text(tomli_w.dumps(raw), encoding="utf-8")
-    config = load_lab_config(staging)
-    config.save_device_token(enrolment.device_token)
-    staging.replace(config_path)
-    return config
+    """Make `state_dir` a lab PC of the server at `server_url` as `pix-kiosk enroll` does (or
+    bring it up to date when it already is one: a rehearsal resumed after a kill), with the
+    secure mode this run asks for."""
+    report = await enrol_lab_pc(server_url, enrol_token, state_dir, label=label)
+    return replace(load_lab_config(report.config_path), secure_mode=secure_mode)
 
 
 async def authorise_each_arrival(session: ExamSession, console: ConsoleApi) -> None:
@@ -142,7 +115,7 @@ class SimulatedCandidate:
         last: tuple[str, str] | None = None
         while not self._done.is_set():
             phase = self.session.phase
-            refusal = self._check_in_refusal()
+            refusal = self._refusal()
             if refusal:
                 self.report.failure = refusal
                 await self._in_qt(lambda: self._screenshot(Phase.CHECK_IN, None, "refused"))
@@ -189,12 +162,16 @@ class SimulatedCandidate:
         elif phase == Phase.TIME_OVER:
             self._click(self.window.time_over.next)
 
-    def _check_in_refusal(self) -> str:
-        """The server's refusal of the check-in, if it showed one (the rehearsal stops there)."""
+    def _refusal(self) -> str:
+        """Why the exam cannot go on, when the screen says so (the rehearsal stops there): the
+        server refused the check-in, or the secure mode refused to start on this PC."""
         screen = self.window.checkin
-        if self.session.phase != Phase.CHECK_IN or screen.busy or screen.problem.isHidden():
-            return ""
-        return screen.problem.text()
+        phase = self.session.phase
+        if phase == Phase.CHECK_IN and not screen.busy and not screen.problem.isHidden():
+            return screen.problem.text()
+        if phase == Phase.INSTRUCTIONS and not self.window.notice_frame.isHidden():
+            return self.window.notice.text()
+        return ""
 
     # --- check-in -------------------------------------------------------------------------
 

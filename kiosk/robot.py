@@ -62,7 +62,7 @@ WRONG_TEXT = "zqxj"
 WRONG_NUMBER = "-987654321"
 ACCESSIBILITY_NEEDS = "accessibility_needs"
 ENROLMENT_FILE = "enrolment.json"
-JOURNAL_FILE = "exam.journal"
+JOURNAL_SUFFIX = ".journal"
 
 
 @dataclass(frozen=True)
@@ -269,7 +269,9 @@ class RobotCandidate:
             signed, self.server_key, device_id=self.identity.device_id, now=datetime.now(UTC)
         )
         self.journal = Journal.open(
-            self.state_dir / JOURNAL_FILE, self.identity.signing_key, ticket.exam_id
+            self.state_dir / f"{ticket.exam_id}{JOURNAL_SUFFIX}",
+            self.identity.signing_key,
+            ticket.exam_id,
         )
         entries = self.journal.entries()
         if not entries:
@@ -408,26 +410,31 @@ class RobotCandidate:
         elif kind == "replace_question" and self.exam.current == payload["item_id"]:
             await self.replace(payload["item_id"], command["seq"])
 
-    async def finish(self, abort_reason: str | None = None, time_over: bool = False) -> None:
-        """Seal and upload the record; the outcome says what the server made of it."""
+    async def seal(self, abort_reason: str | None = None, time_over: bool = False) -> dict:
+        """End the exam in the journal and build the signed record (not sent)."""
         assert self.exam is not None and self.journal is not None and self.identity is not None
         if self._commands_task is not None:
             self._commands_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._commands_task
+            self._commands_task = None
         reason = abort_reason or self.abort_reason
         if time_over:
             await self.append(TIME_OVER, {})
         result = self.exam.result(abort_reason=reason).to_dict()
         await self.append(FINISHED, {"abort_reason": reason, "result": result})
-        await self.outbox.flush(timeout_s=30)
-        await self.outbox.stop()
-        record = build_record(
+        return build_record(
             ticket=self.signed_ticket,
             entries=self.journal.entries(),
             result=result,
             signing_key=self.identity.signing_key,
         )
+
+    async def upload(self, record: Mapping[str, Any]) -> dict[str, Any]:
+        """Stream what is left, then upload the record; the outcome notes the server's word."""
+        if self.outbox is not None:
+            await self.outbox.flush(timeout_s=30)
+            await self.outbox.stop()
         answer = await self.client.upload_record(record, attempts=8)
         self.outcome.record_outcome = answer["outcome"]
         if answer["reason"] is not None:
@@ -435,6 +442,10 @@ class RobotCandidate:
         self.outcome.completed = answer["outcome"] == "verified"
         if not self.outcome.completed:
             self.outcome.reason = f"record quarantined: {self.outcome.rejection}"
+        return answer
+
+    async def finish(self, abort_reason: str | None = None, time_over: bool = False) -> dict:
+        return await self.upload(await self.seal(abort_reason, time_over))
 
     async def run(self) -> RobotOutcome:
         """The whole exam day; failures end up in the outcome, never as an exception."""

@@ -53,6 +53,7 @@ class OutboxSync:
         self._resend_after: int | None = None
         self._wake = asyncio.Event()
         self._idle = asyncio.Event()
+        self._stopping = asyncio.Event()
         self._task: asyncio.Task | None = None
 
     @property
@@ -75,14 +76,22 @@ class OutboxSync:
         self._wake.set()
 
     async def stop(self) -> None:
+        """End the task (what is not acknowledged stays in the journal's outbox)."""
         if self._task is not None:
+            # A flag as well as the cancellation: on Python 3.11 `wait_for` can swallow a
+            # cancellation that arrives as the awaited event fires.
+            self._stopping.set()
+            self._wake.set()
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
 
     async def flush(self, timeout_s: float) -> bool:
-        """Wake the task and wait until everything is acknowledged; False on timeout."""
+        """Wake the task and wait until everything is acknowledged; False on timeout (or when
+        the task is not running)."""
+        if self._task is None:
+            return False
         self.wake()
         try:
             await asyncio.wait_for(self._idle.wait(), timeout_s)
@@ -92,25 +101,24 @@ class OutboxSync:
 
     async def _run(self) -> None:
         failures = 0
-        while True:
+        while not self._stopping.is_set():
             self._wake.clear()
             try:
                 await self.send_pending()
             except ServerUnreachable as error:
                 self._online, self.last_error = False, error
-                await asyncio.sleep(self.backoff.delay(failures))
+                await _wait(self._stopping, self.backoff.delay(failures))
                 failures += 1
                 continue
             except (ServerError, JournalError) as error:
                 self._online = isinstance(error, ServerError)
                 self.refusal = self.last_error = error
                 self._idle.set()
-                await asyncio.sleep(self.backoff.cap_s)
+                await _wait(self._stopping, self.backoff.cap_s)
                 continue
             failures = 0
             self._idle.set()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.idle_check_s)
+            await _wait(self._wake, self.idle_check_s)
 
     async def send_pending(self) -> None:
         """One pass: send every unacknowledged entry, batch by batch, acknowledging each."""
@@ -158,3 +166,9 @@ class OutboxSync:
                 "The server's receipt does not match this computer's journal: ignored.",
             )
         self.journal.acknowledge(head.seq)
+
+
+async def _wait(event: asyncio.Event, timeout_s: float) -> None:
+    """Until `event` is set or `timeout_s` has passed, whichever comes first."""
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(event.wait(), timeout_s)

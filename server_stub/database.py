@@ -40,13 +40,19 @@ class Database:
             yield connection
 
     @contextmanager
-    def write(self) -> Iterator[Connection]:
-        """A transaction that commits on success and rolls back on any exception."""
+    def write(self, *, durable: bool = True) -> Iterator[Connection]:
+        """A transaction that commits on success and rolls back on any exception.
+
+        `durable=False` (SQLite only) commits without waiting for the disk (synchronous=NORMAL
+        in WAL mode): safe against a crash of the server process, not against a power cut.
+        Journal streaming uses it: the kiosk keeps every entry until its record is verified,
+        and resends what a server restored after a power cut is missing (docs/protocol.md).
+        """
         with (
             self._write_lock,
             self.engine.connect() as connection,
         ):
-            connection.execution_options(pix_write=True)
+            connection.execution_options(pix_write=True, pix_durable=durable)
             with connection.begin():
                 yield connection
 
@@ -65,16 +71,17 @@ def _create_engine(url: str, is_sqlite: bool) -> Engine:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        # FULL: a receipt promises the data is stored; it must survive a power cut.
-        cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def begin(connection: Connection) -> None:
-        writes = connection.get_execution_options().get("pix_write", False)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
+        options = connection.get_execution_options()
+        # FULL by default: a receipt promises the data is stored; it must survive a power cut.
+        durable = options.get("pix_durable", True)
+        connection.exec_driver_sql(f"PRAGMA synchronous={'FULL' if durable else 'NORMAL'}")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if options.get("pix_write") else "BEGIN")
 
     return engine
 

@@ -17,7 +17,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from engine.canonical import canonical_json
 from engine.config import ExamConfig
 from engine.exam_events import ANSWER, FINISHED
 from engine.journal_format import ChainHead, JournalEntry, JournalError, sign_receipt, verify_chain
@@ -28,6 +27,7 @@ from server_stub.errors import ApiError
 from server_stub.results import candidate_reports, score, store_result, validated_alert_items
 from server_stub.room import room_key
 from server_stub.security import log_event
+from server_stub.signature_cache import PreverifiedKey
 from server_stub.timeline import load_timeline
 from server_stub.verification import Quarantined, ServerView, verify_exam_record
 
@@ -55,7 +55,7 @@ def receive_entries(
         raise ApiError("entry_rejected", detail=error.en) from error
     journal = db.tables["journal_entries"]
     failure: ApiError | None = None
-    with db.write() as connection:
+    with db.write(durable=False) as connection:
         exam = _exam(connection, ctx, exam_id)
         if exam.device_id != device.device_id:
             raise ApiError("forbidden")
@@ -114,8 +114,9 @@ def _store_entries(connection, ctx: ServerContext, device, exam, fresh, head, no
                 "device_id": device.device_id,
                 "exam_id": exam.exam_id,
                 "seq": entry.seq,
-                "entry": canonical_json(entry.to_dict()).decode("utf-8"),
+                "entry": json.dumps(entry.to_dict(), ensure_ascii=False),
                 "entry_hash": entry.hash,
+                "signature": entry.signature,
                 "received_at": now,
             }
             for entry in fresh
@@ -156,7 +157,7 @@ def receive_record(
     db = ctx.db
     t = db.tables
     try:
-        record_hash = hashlib.sha256(canonical_json(record)).hexdigest()
+        record_hash = fingerprint(record)
     except (TypeError, ValueError) as error:
         raise ApiError("record_malformed", detail=str(error)) from error
     with db.read() as connection:
@@ -180,7 +181,11 @@ def receive_record(
         verified = verify_exam_record(
             record,
             uploader_id=device.device_id,
-            device_public_key=_public_key(ctx, device),
+            device_public_key=PreverifiedKey(
+                _public_key(ctx, device),
+                # Checked on arrival with this device's key: only for the exam's own device.
+                view.streamed_signatures if device.device_id == exam.device_id else set(),
+            ),
             server_public_key=ctx.server_public_key,
             view=view,
             bank=ctx.banks.item_bank(exam.bank_id),
@@ -273,6 +278,12 @@ def _server_view(connection, ctx: ServerContext, exam) -> ServerView:
     db = ctx.db
     t = db.tables
     timeline = load_timeline(connection, db, exam)
+    journal = t["journal_entries"]
+    streamed = connection.execute(
+        select(journal.c.seq, journal.c.entry_hash, journal.c.signature).where(
+            journal.c.exam_id == exam.exam_id, journal.c.device_id == exam.device_id
+        )
+    ).all()
     accessibility = connection.scalar(
         select(t["candidates"].c.accessibility_needs).where(
             t["candidates"].c.candidate_id == exam.candidate_id
@@ -290,14 +301,7 @@ def _server_view(connection, ctx: ServerContext, exam) -> ServerView:
                 )
             ).all()
         ),
-        streamed=dict(
-            connection.execute(
-                select(t["journal_entries"].c.seq, t["journal_entries"].c.entry_hash).where(
-                    t["journal_entries"].c.exam_id == exam.exam_id,
-                    t["journal_entries"].c.device_id == exam.device_id,
-                )
-            ).all()
-        ),
+        streamed={row.seq: (row.entry_hash, row.signature) for row in streamed},
         validated_alert_items=validated_alert_items(connection, db, exam.exam_id),
         budget_s=timeline.budget_s,
         paused_s=timeline.paused_s(ctx.now()),
@@ -309,6 +313,13 @@ def _stored_record(connection, ctx: ServerContext, device_id: str, exam_id: str)
     return connection.execute(
         select(records).where(records.c.device_id == device_id, records.c.exam_id == exam_id)
     ).first()
+
+
+def fingerprint(record: dict[str, Any]) -> str:
+    """What makes two uploads "the same record" for idempotency: the content, key order aside
+    (a deterministic digest, not a signature: the stdlib's C encoder is enough)."""
+    text = json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _previous_answer(previous, record_hash: str) -> dict[str, Any]:

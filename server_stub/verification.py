@@ -17,12 +17,13 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from engine.answers import ResponseError, check_answer
-from engine.canonical import BilingualError
+from engine.canonical import BilingualError, b64decode
 from engine.config import ExamConfig
 from engine.exam import Exam
 from engine.exam_events import ANSWER, ITEM_REPLACED, ITEM_SHOWN
 from engine.itembank import ItemBank
 from engine.items import Item
+from engine.journal_format import ENTRY_DOMAIN
 from engine.record import RecordError, VerifiedRecord, verify_record
 from engine.replay import ReplayError, replay
 from server_stub.timeline import GRACE_S
@@ -49,10 +50,18 @@ class ServerView:
     seed: int
     accessibility_needs: bool
     issued_tickets: Mapping[str, str]  # ticket id -> kind ("start" / "resume")
-    streamed: Mapping[int, str]  # seq -> hash of the entries already streamed
+    streamed: Mapping[int, tuple[str, str]]  # seq -> (hash, signature) of streamed entries
     validated_alert_items: frozenset[str]
     budget_s: int  # time allowed (with extra time) plus the invigilator's added time
     paused_s: float  # every pause on the server's timeline
+
+    @property
+    def streamed_signatures(self) -> set[tuple[bytes, bytes]]:
+        """(signature, signed message) of every entry verified when it was streamed."""
+        return {
+            (b64decode(signature), ENTRY_DOMAIN + bytes.fromhex(digest))
+            for digest, signature in self.streamed.values()
+        }
 
 
 @dataclass(frozen=True)
@@ -130,7 +139,7 @@ def _check_binding(verified: VerifiedRecord, uploader_id: str, view: ServerView)
 def _check_streamed(verified: VerifiedRecord, view: ServerView) -> None:
     """Entries the server already holds must be in the record, unchanged."""
     held = {entry.seq: entry.hash for entry in verified.entries}
-    for seq, digest in sorted(view.streamed.items()):
+    for seq, (digest, _) in sorted(view.streamed.items()):
         if held.get(seq) != digest:
             raise Quarantined(
                 "streamed_entries_differ",

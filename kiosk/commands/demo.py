@@ -2,9 +2,10 @@
 
 It starts a real exam server on loopback in a fresh data directory (`pix-server init`, then
 `pix-server serve --port 0` as a separate process, exactly as in a school), creates a session
-with a few demo candidates, enrols this PC, and opens the kiosk with the codes shown. The
-invigilator console does not exist yet, so the demo authorises the candidate itself, and says so.
-Secure mode is off unless `--secure`.
+with a few demo candidates, enrols this PC, and opens the kiosk with the codes shown. By default
+the demo plays the invigilator and authorises the candidate itself, and says so; with
+`--console` the invigilator console opens beside the kiosk and you authorise from it. Secure
+mode is off unless `--secure`.
 """
 
 import argparse
@@ -182,24 +183,54 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--secure", action="store_true", help="secure mode on (lockdown)")
     parser.add_argument(
+        "--console",
+        action="store_true",
+        help="open the invigilator console beside the kiosk (you authorise the candidate)",
+    )
+    parser.add_argument(
         "--data", type=Path, metavar="DIR", help="keep the demo here (default: a new temp folder)"
     )
     parser.set_defaults(func=run)
 
 
-def demo_notice(session: dict[str, str]) -> str:
+def demo_notice(session: dict[str, str], console: bool) -> str:
     """What the person trying the demo needs to type, in both languages."""
     people = ", ".join(
         f"{c.first_names} {c.last_name} ({'/'.join(reversed(c.birth_date.split('-')))})"
         for c in read_candidates_csv(DEMO_CANDIDATES)
     )
+    number, code = session["session_number"], session["access_code"]
+    if console:
+        who_fr = (
+            "Autorisez le candidat dans la console surveillant (code surveillant "
+            f"{session['invigilator_code']})."
+        )
+        who_en = (
+            "Authorise the candidate in the invigilator console (invigilator code "
+            f"{session['invigilator_code']})."
+        )
+    else:
+        who_fr = "Le surveillant est simulé : la démonstration autorise elle-même le candidat."
+        who_en = "The invigilator is simulated: the demo authorises the candidate itself."
     return (
-        f"Démonstration — session {session['session_number']}, code d'accès "
-        f"{session['access_code']}, candidats : {people}. Le surveillant est simulé : la "
-        "démonstration autorise elle-même le candidat.\n"
-        f"Demo — session {session['session_number']}, access code {session['access_code']}, "
-        f"candidates: {people}. The invigilator is simulated: the demo authorises the candidate "
-        "itself."
+        f"Démonstration — session {number}, code d'accès {code}, candidats : {people}. {who_fr}\n"
+        f"Demo — session {number}, access code {code}, candidates: {people}. {who_en}"
+    )
+
+
+def open_console(server: EmbeddedServer) -> subprocess.Popen:
+    """The invigilator console, in its own process and window, as on the invigilator's PC."""
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "kiosk",
+            "invigilate",
+            "--server",
+            server.url,
+            "--admin-token-file",
+            str(server.data_dir / ADMIN_TOKEN_FILE),
+        ]
     )
 
 
@@ -219,7 +250,7 @@ def run(args: argparse.Namespace) -> int:
                     label="demo",
                 )
             )
-            notice = demo_notice(session)
+            notice = demo_notice(session, console=args.console)
             print(notice)
             print(f"Dossier / folder: {root}")
 
@@ -229,6 +260,15 @@ def run(args: argparse.Namespace) -> int:
                     kiosk.window.showFullScreen()
                 else:
                     kiosk.window.show()
+                if args.console:
+                    area = kiosk.window.screen().availableGeometry()
+                    kiosk.window.setGeometry(area.x(), area.y(), area.width() // 2, area.height())
+                    console_window = open_console(server)
+                    try:
+                        await kiosk.closed.wait()
+                    finally:
+                        console_window.terminate()
+                    return 0
                 console = ConsoleApi(server.url)
                 await console.sign_in(int(session["session_number"]), session["invigilator_code"])
                 invigilator = asyncio.ensure_future(authorise_each_arrival(kiosk.session, console))

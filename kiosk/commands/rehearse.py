@@ -18,7 +18,7 @@ from kiosk.console.api import ConsoleApi
 from kiosk.rehearsal import SimulatedCandidate, authorise_each_arrival, provision_kiosk
 from kiosk.robot import read_candidates_csv
 
-RECORD_WAIT_S = 30.0
+RECORD_WAIT_S = 120.0
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

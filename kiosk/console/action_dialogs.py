@@ -8,7 +8,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QHBoxLayout,
-    QLabel,
+    QLayout,
     QPlainTextEdit,
     QRadioButton,
     QSpinBox,
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.console.forms import labelled_choice
 from kiosk.console.labels import (
     IN_CHALLENGE_SUBCATEGORIES,
     ISSUE_CATEGORIES,
@@ -27,6 +28,7 @@ from kiosk.console.room_state import RoomLine
 from kiosk.ui.controls import button, set_error, text_label
 
 MAX_DESCRIPTION = 2000
+DIALOG_WIDTH = 640
 
 
 class ActionDialog(QDialog):
@@ -39,8 +41,10 @@ class ActionDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(title)
         self.setModal(True)
-        self.setMinimumWidth(620)
+        self.setFixedWidth(DIALOG_WIDTH)
         layout = QVBoxLayout(self)
+        # A fixed width, and the height the layout needs at that width (wrapped texts included).
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetFixedSize)
         layout.setContentsMargins(28, 24, 28, 24)
         layout.setSpacing(16)
         heading = text_label("subtitle", self)
@@ -95,8 +99,8 @@ class IdentityCheckDialog(ActionDialog):
             danger=False,
             parent=parent,
         )
-        who = QLabel(f"{line.name}\n{self.tr('Né(e) le {date}').format(date=line.birth_date)}")
-        who.setProperty("role", "big-status")
+        who = text_label("big-status", self)
+        who.setText(f"{line.name}\n{self.tr('Né(e) le {date}').format(date=line.born)}")
         self.body.addWidget(who)
         if line.extra_time_percent or line.accessibility_needs:
             needs = text_label("muted", self)
@@ -109,7 +113,9 @@ class IdentityCheckDialog(ActionDialog):
                 self.tr("Prévu pour ce candidat : {needs}.").format(needs=", ".join(parts))
             )
             self.body.addWidget(needs)
-        self.checked = QCheckBox(self.tr("J'ai vérifié l'identité du candidat"), self)
+        self.checked = labelled_choice(
+            QCheckBox, self.tr("J'ai vérifié l'identité du candidat"), self
+        )
         self.body.addWidget(self.checked)
 
     def problem(self) -> str:
@@ -132,6 +138,7 @@ class ExtraTimeDialog(ActionDialog):
         )
         row = QHBoxLayout()
         label = text_label("field-label", self)
+        label.setWordWrap(False)
         label.setText(self.tr("Minutes à ajouter"))
         self.minutes = QSpinBox(self)
         self.minutes.setRange(1, 120)
@@ -164,7 +171,7 @@ class EndTestDialog(ActionDialog):
         self.body.addWidget(reason_label)
         self.reasons = QButtonGroup(self)
         for reason in ("candidate", "technical"):
-            choice = QRadioButton(abort_reason_label(reason), self)
+            choice = labelled_choice(QRadioButton, abort_reason_label(reason), self)
             choice.setProperty("reason", reason)
             self.reasons.addButton(choice)
             self.body.addWidget(choice)
@@ -194,8 +201,12 @@ class AlertDialog(ActionDialog):
             parent=parent,
         )
         self.decisions = QButtonGroup(self)
-        self.validate = QRadioButton(self.tr("Valider : la question sera remplacée"), self)
-        self.dismiss = QRadioButton(self.tr("Rejeter : le candidat reprend la question"), self)
+        self.validate = labelled_choice(
+            QRadioButton, self.tr("Valider : la question sera remplacée"), self
+        )
+        self.dismiss = labelled_choice(
+            QRadioButton, self.tr("Rejeter : le candidat reprend la question"), self
+        )
         for choice in (self.validate, self.dismiss):
             self.decisions.addButton(choice)
         self.body.addWidget(self.validate)
@@ -249,6 +260,7 @@ class IssueReportDialog(ActionDialog):
             self.subcategory.addItem(subcategory_label(code), code)
         question_row = QHBoxLayout()
         question_label = text_label("field-label", self)
+        question_label.setWordWrap(False)
         question_label.setText(self.tr("Numéro de la question"))
         self.question = QSpinBox(self)
         self.question.setRange(1, max(1, line.question_count))
@@ -278,10 +290,10 @@ class IssueReportDialog(ActionDialog):
         self._category_changed()
 
     def _category_changed(self) -> None:
+        """The question and its problem only matter for IN_CHALLENGE (shown, greyed out else)."""
         in_challenge = self.category.currentData() == "IN_CHALLENGE"
-        self.subcategory.setVisible(in_challenge)
-        self.question_row.setVisible(in_challenge)
-        self.adjustSize()
+        self.subcategory.setEnabled(in_challenge)
+        self.question_row.setEnabled(in_challenge)
 
     @property
     def report(self) -> tuple[str, str | None, int | None, str]:

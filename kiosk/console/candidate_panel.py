@@ -23,7 +23,8 @@ class CandidatePanel(QFrame):
     def __init__(self, now: Callable[[], float] = time.monotonic, parent: QWidget | None = None):
         super().__init__(parent)
         self.setProperty("role", "panel")
-        self.setMinimumWidth(380)
+        self.setMinimumWidth(320)
+        self.setMaximumWidth(380)
         self.now = now
         self.line: RoomLine | None = None
         self.snapshot: RoomSnapshot | None = None
@@ -79,7 +80,7 @@ class CandidatePanel(QFrame):
             return
         self.name.setText(line.name)
         self.status.setText(status_label(line.status, line.waiting_for))
-        facts = [self.tr("Né(e) le {date}").format(date=line.birth_date)]
+        facts = [self.tr("Né(e) le {date}").format(date=line.born)]
         if line.device_label:
             facts.append(self.tr("Poste : {device}").format(device=line.device_label))
         if line.extra_time_percent:

@@ -21,6 +21,7 @@ from kiosk.console.labels import (
     certification_status_label,
     global_level_label,
     incident_label,
+    lock_reason_label,
     resolution_label,
     status_label,
     subcategory_label,
@@ -47,14 +48,17 @@ class ClosingScreen(Screen):
         self.accounted = text_label("lead", self)
         self.incidents_title = text_label("subtitle", self)
         self.incidents = QListWidget(self)
-        self.incidents.setMinimumHeight(160)
+        self.incidents.setWordWrap(True)
+        self.incidents.setMinimumHeight(200)
         self.results_title = text_label("subtitle", self)
         self.results = QTableWidget(0, 5, self)
         self.results.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.results.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.results.verticalHeader().hide()
-        self.results.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.results.setMinimumHeight(260)
+        header = self.results.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.results.setMinimumHeight(320)
         self.message = text_label("success", self)
         self.message.hide()
         self.error = text_label("error", self)
@@ -100,10 +104,9 @@ class ClosingScreen(Screen):
         self.incidents.clear()
         for incident in report["incidents"]:
             when = parse_utc_text(incident["at"]).astimezone().strftime("%H:%M")
+            reason = {"TEST_ENDED": abort_reason_label, "KIOSK_LOCKED": lock_reason_label}
             details = [
-                abort_reason_label(incident["subcategory"])
-                if incident["kind"] == "TEST_ENDED"
-                else subcategory_label(incident["subcategory"]),
+                reason.get(incident["kind"], subcategory_label)(incident["subcategory"]),
                 resolution_label(incident["resolution"]),
                 incident["description"],
             ]

@@ -141,12 +141,7 @@ class ConsoleController(QObject):
         self.window.closing.show_room(snapshot)
 
     def _connection_changed(self, error: ConsoleApiError | None) -> None:
-        if error is None:
-            self.window.room.set_connection(True, self.tr("● Connecté"))
-        else:
-            self.window.room.set_connection(
-                False, self.tr("● Connexion perdue : {reason}").format(reason=self.text(error))
-            )
+        self.window.room.set_connection(None if error is None else self.text(error))
 
     async def _call(self, call: Awaitable[Any], success: str, screen=None) -> Any:
         """Run one server call; say what happened on `screen` (the room unless told)."""

@@ -1,6 +1,8 @@
 """A labelled form field (label, hint, input, its own error line) for the console's forms."""
 
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from typing import TypeVar
+
+from PySide6.QtWidgets import QCheckBox, QRadioButton, QVBoxLayout, QWidget
 
 from kiosk.ui.controls import set_error, text_label
 
@@ -36,3 +38,13 @@ class Field(QWidget):
         self.edit.setProperty("invalid", bool(message))
         self.edit.style().unpolish(self.edit)
         self.edit.style().polish(self.edit)
+
+
+Button = TypeVar("Button", QCheckBox, QRadioButton)
+
+
+def labelled_choice(kind: type[Button], text: str, parent: QWidget | None = None) -> Button:
+    """A check box or radio button that shows its text (the kiosk theme styles bare ones)."""
+    choice = kind(text, parent)
+    choice.setProperty("role", "labelled")
+    return choice

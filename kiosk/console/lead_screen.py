@@ -15,13 +15,28 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLineEdit,
     QListWidget,
+    QPushButton,
     QTimeEdit,
+    QVBoxLayout,
     QWidget,
 )
 
 from kiosk.console.forms import Field
 from kiosk.ui.controls import button, set_error, text_label
 from kiosk.ui.screen import Screen
+
+
+def _row(*widgets: QWidget) -> QHBoxLayout:
+    """Widgets side by side, bottom-aligned (fields with a hint line up on their inputs); a
+    lone button keeps its natural width."""
+    row = QHBoxLayout()
+    row.setSpacing(16)
+    for widget in widgets:
+        row.addWidget(widget, 0 if isinstance(widget, QPushButton) else 1)
+        row.setAlignment(widget, Qt.AlignmentFlag.AlignBottom)
+    if len(widgets) == 1:
+        row.addStretch(1)
+    return row
 
 
 class LeadScreen(Screen):
@@ -100,46 +115,33 @@ class LeadScreen(Screen):
     def _layout(self) -> None:
         top = QHBoxLayout()
         top.addWidget(self.title, 1)
-        top.addWidget(self.back)
+        top.addWidget(self.back, 0, Qt.AlignmentFlag.AlignTop)
         self.column.addLayout(top)
-        for widget in (
-            self.lead,
-            self.server,
-            self.token,
-            self.connect_button,
-            self.access_status,
-            self.access_error,
-            self.create_title,
-            self.centre,
-            self.room,
-            self.day,
-            self.start,
-            self.invigilator,
-            self.mode,
-            self.create_button,
-            self.created,
-            self.create_error,
-            self.import_title,
-            self.import_session,
-        ):
+        self.column.addWidget(self.lead)
+        self.access = QWidget(self)
+        access = QVBoxLayout(self.access)
+        access.setContentsMargins(0, 0, 0, 0)
+        access.addWidget(self.server)
+        access.addWidget(self.token)
+        access.addLayout(_row(self.connect_button))
+        self.column.addWidget(self.access)
+        for widget in (self.access_status, self.access_error, self.create_title):
             self.column.addWidget(widget)
-        file_row = QHBoxLayout()
-        file_row.addWidget(self.csv_path, 1)
-        file_row.addWidget(self.browse, 0, Qt.AlignmentFlag.AlignBottom)
-        self.column.addLayout(file_row)
-        for widget in (
-            self.import_button,
-            self.imported,
-            self.import_error,
-            self.import_lines,
-            self.sheet_title,
-            self.sheet_session,
-            self.sheet_language,
-            self.sheet_button,
-            self.sheet_saved,
-            self.sheet_error,
-        ):
+        self.column.addLayout(_row(self.centre, self.room))
+        self.column.addLayout(_row(self.day, self.start, self.mode))
+        self.column.addWidget(self.invigilator)
+        self.column.addLayout(_row(self.create_button))
+        for widget in (self.created, self.create_error, self.import_title):
             self.column.addWidget(widget)
+        self.column.addLayout(_row(self.import_session, QWidget(self)))
+        self.column.addLayout(_row(self.csv_path, self.browse))
+        self.column.addLayout(_row(self.import_button))
+        for widget in (self.imported, self.import_error, self.import_lines, self.sheet_title):
+            self.column.addWidget(widget)
+        self.column.addLayout(_row(self.sheet_session, self.sheet_language))
+        self.column.addLayout(_row(self.sheet_button))
+        self.column.addWidget(self.sheet_saved)
+        self.column.addWidget(self.sheet_error)
         self.column.addStretch(1)
 
     def retranslate(self) -> None:
@@ -175,8 +177,8 @@ class LeadScreen(Screen):
         self.csv_path.set_texts(
             self.tr("Fichier CSV des candidats"),
             self.tr(
-                "En-tête : nom,prenoms,date_naissance,ine,tiers_temps_pourcent,"
-                "amenagement_accessibilite (dates JJ/MM/AAAA)."
+                "Colonnes : nom, prenoms, date_naissance (JJ/MM/AAAA), ine, "
+                "tiers_temps_pourcent, amenagement_accessibilite (oui/non)."
             ),
         )
         self.browse.setText(self.tr("Parcourir…"))
@@ -255,8 +257,11 @@ class LeadScreen(Screen):
         ):  # fmt: skip
             widget.setEnabled(signed_in)
         if signed_in:
-            self.access_status.setText(self.tr("Connecté au serveur."))
+            self.access_status.setText(
+                self.tr("Connecté au serveur {url}.").format(url=self.server.edit.text().strip())
+            )
         self.access_status.setVisible(signed_in)
+        self.access.setVisible(not signed_in)
 
     def show_access_error(self, message: str) -> None:
         set_error(self.access_error, message)

@@ -38,15 +38,18 @@ def console_stylesheet(scale: float) -> str:
 
     return f"""
 QTableView {{
-    font-size: {px(19)}; background: #ffffff; border: 1px solid {STANDARD.border};
+    font-size: {px(18)}; background: #ffffff; border: 1px solid {STANDARD.border};
     gridline-color: #dddddd; selection-background-color: {BLUE};
     selection-color: #ffffff;
 }}
 QTableView:focus {{ border: 3px solid {STANDARD.focus}; }}
-QTableView::item {{ padding: {px(6)} {px(10)}; }}
+QTableView::item {{ padding: {px(6)} {px(8)}; }}
 QHeaderView::section {{
     background: {GREY}; color: {STANDARD.text}; font-weight: 700; font-size: {px(17)};
     padding: {px(6)} {px(10)}; border: none; border-bottom: 2px solid {BLUE};
+}}
+QPushButton[role="toolbar"]:checked {{
+    background: {BLUE}; color: #ffffff; border-color: {BLUE};
 }}
 QFrame[role="panel"] {{
     background: {GREY}; border: 1px solid {STANDARD.border}; border-radius: 4px;
@@ -63,11 +66,16 @@ QPushButton[role="danger"] {{
     background: #ffffff; color: {ALERT_RED}; border: 3px solid {ALERT_RED};
 }}
 QPushButton[role="danger"]:focus {{ border: 4px solid {STANDARD.focus}; }}
-QComboBox, QSpinBox, QPlainTextEdit {{
+QComboBox, QSpinBox, QDateEdit, QTimeEdit, QPlainTextEdit {{
     font-size: {px(19)}; padding: {px(6)} {px(10)}; border: 2px solid {STANDARD.border};
     background: #ffffff;
 }}
-QComboBox:focus, QSpinBox:focus, QPlainTextEdit:focus {{ border: 3px solid {STANDARD.focus}; }}
+QComboBox:focus, QSpinBox:focus, QDateEdit:focus, QTimeEdit:focus, QPlainTextEdit:focus {{
+    border: 3px solid {STANDARD.focus};
+}}
+QCheckBox[role="labelled"], QRadioButton[role="labelled"] {{
+    spacing: {px(12)}; max-width: 16777215px; font-size: {px(19)};
+}}
 QListWidget {{ font-size: {px(18)}; border: 1px solid {STANDARD.border}; background: #ffffff; }}
 """
 

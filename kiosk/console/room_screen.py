@@ -31,6 +31,7 @@ class RoomScreen(QWidget):
         super().__init__(parent)
         self.snapshot: RoomSnapshot | None = None
         self.title_text = ""
+        self.connection_problem: str | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 16, 24, 16)
         layout.setSpacing(12)
@@ -106,10 +107,17 @@ class RoomScreen(QWidget):
         self._selection_changed()
         self._update_counts()
 
-    def set_connection(self, ok: bool, message: str) -> None:
-        set_role(self.connection, "online" if ok else "offline")
-        self.connection.setText(message)
-        self.connection.setAccessibleName(message)
+    def set_connection(self, problem: str | None) -> None:
+        """Connected (None), or why not: said in the header line until it comes back."""
+        self.connection_problem = problem
+        set_role(self.connection, "online" if problem is None else "offline")
+        text = (
+            self.tr("● Connecté")
+            if problem is None
+            else self.tr("● Connexion perdue : {reason}").format(reason=problem)
+        )
+        self.connection.setText(text)
+        self.connection.setAccessibleName(text)
 
     def show_message(self, text: str) -> None:
         set_error(self.error, "")
@@ -199,6 +207,8 @@ class RoomScreen(QWidget):
         self.table.setAccessibleName(self.tr("Candidats de la salle"))
         self.model.retranslate()
         self._update_counts()
+        if self.connection.text():  # once the first answer (or failure) came
+            self.set_connection(self.connection_problem)
 
     def eventFilter(self, watched, event) -> bool:
         if (

@@ -74,6 +74,12 @@ class RoomLine:
     def name(self) -> str:
         return f"{self.last_name.upper()} {self.first_names}"
 
+    @property
+    def born(self) -> str:
+        """The birth date as on French identity documents: 10/01/2008."""
+        year, month, day = self.birth_date.split("-")
+        return f"{day}/{month}/{year}"
+
     @classmethod
     def from_wire(cls, line: Mapping[str, Any]) -> "RoomLine":
         return cls(

@@ -45,7 +45,7 @@ class RoomTableModel(QAbstractTableModel):
             self.tr("Questions"),
             self.tr("Temps restant"),
             self.tr("Poste"),
-            self.tr("Dernier contact"),
+            self.tr("Contact"),
         )[section]
 
     def line(self, row: int) -> RoomLine | None:
@@ -112,7 +112,9 @@ class RoomTableModel(QAbstractTableModel):
             font.setBold(True)
             return font
         if role == Qt.ItemDataRole.ToolTipRole and column == "candidate":
-            return self.tr("Né(e) le {date}").format(date=line.birth_date)
+            return self.tr("Né(e) le {date}").format(date=line.born)
+        if role == Qt.ItemDataRole.ToolTipRole and column == "contact":
+            return self.tr("Temps écoulé depuis la dernière requête du poste au serveur")
         return None
 
     def _stale(self, line: RoomLine) -> bool:
@@ -122,6 +124,8 @@ class RoomTableModel(QAbstractTableModel):
     def _text(self, line: RoomLine, column: str) -> str:
         assert self.snapshot is not None
         if column == "candidate":
+            if line.extra_time_percent:
+                return self.tr("{name} · tiers-temps").format(name=line.name)
             return line.name
         if column == "status":
             return status_label(line.status, line.waiting_for)
@@ -129,19 +133,15 @@ class RoomTableModel(QAbstractTableModel):
             started = line.remaining_s is not None or line.answered
             return f"{line.answered} / {line.question_count}" if started else ""
         if column == "time_left":
-            left = format_clock(self.snapshot.time_left_s(line, self.now()))
-            if line.extra_time_percent:
-                left += self.tr(" (tiers-temps {n} %)").format(n=line.extra_time_percent)
-            return left
+            if line.status not in (*CLOCK_RUNS, "paused"):
+                return ""
+            return format_clock(self.snapshot.time_left_s(line, self.now()))
         if column == "device":
             return line.device_label
         age = self.snapshot.contact_age_s(line, self.now())
         if age is None:
             return "–"
-        if age < 60:
-            text = self.tr("il y a {n} s").format(n=int(age))
-        else:
-            text = self.tr("il y a {n} min").format(n=int(age // 60))
+        text = f"{int(age)} s" if age < 60 else f"{int(age // 60)} min"
         return ("⚠ " + text) if self._stale(line) else text
 
 
@@ -160,5 +160,5 @@ class RoomTable(QTableView):
         self.verticalHeader().hide()
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(True)
         header.setHighlightSections(False)

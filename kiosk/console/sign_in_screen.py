@@ -9,7 +9,7 @@ from PySide6.QtCore import QRegularExpression, Qt, Signal
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLineEdit, QWidget
 
-from kiosk.console.forms import Field
+from kiosk.console.forms import Field, labelled_choice
 from kiosk.ui.controls import button, set_error, text_label
 from kiosk.ui.screen import Screen
 
@@ -33,7 +33,7 @@ class SignInScreen(Screen):
         self.code = Field(QLineEdit(), self)
         self.code.edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.code.edit.setMaxLength(20)
-        self.show_code = QCheckBox(self)
+        self.show_code = labelled_choice(QCheckBox, "", self)
         self.show_code.toggled.connect(self._toggle_code)
         self.problem = text_label("error", self)
         self.problem.hide()

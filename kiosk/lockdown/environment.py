@@ -6,6 +6,7 @@ an incident.
 
 import fnmatch
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -58,17 +59,16 @@ def find_prohibited_processes(
     patterns: Iterable[str], processes: Iterable[tuple[int, str]] | None = None
 ) -> list[tuple[int, str]]:
     """(pid, name) of the running processes whose name matches a pattern (any case, no .exe)."""
-    lowered = [pattern.lower() for pattern in patterns]
+    translated = [fnmatch.translate(pattern.lower()) for pattern in patterns]
+    if not translated:
+        return []
+    matches = re.compile("|".join(translated)).match
     if processes is None:
         processes = (
             (process.info["pid"], process.info["name"] or "")
             for process in psutil.process_iter(["pid", "name"])
         )
-    return [
-        (pid, name)
-        for pid, name in processes
-        if any(fnmatch.fnmatchcase(process_base_name(name), pattern) for pattern in lowered)
-    ]
+    return [(pid, name) for pid, name in processes if matches(process_base_name(name))]
 
 
 def _read(path: Path) -> str:

@@ -1,12 +1,13 @@
 """A small real kiosk for the escape-attempt suite: one fullscreen window under `LockdownSession`,
-incidents journaled in a real exam journal.
+journaling like the candidate app.
 
     python -m kiosk.lockdown.harness --state DIR [--policy POLICY.json]
 
-It prints JSON lines on stdout: `ready` (window id, applied guards), `warning`, each `incident`
-(kind, detail, journal seq: what the real app would report to the server), `refused` (the start
-was refused: exit status 3) and `released`. The lock state is in the window title and in
-STATE/harness-status.json. SIGTERM releases every guard and exits with status 143.
+On a violation it journals `security_incident` then `locked` in a real exam journal
+(STATE/exams/*.journal), as the app does, shows a lock message and prints an `incident` JSON line
+(what the app reports to the server). Other lines on stdout: `ready` (window id, applied guards),
+`warning`, `refused` (the start was refused: exit status 3) and `released`. SIGTERM releases
+every guard and exits with status 143.
 """
 
 import argparse
@@ -20,7 +21,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel
 
-from engine.exam_events import SECURITY_INCIDENT
+from engine.exam_events import LOCKED, SECURITY_INCIDENT
 from kiosk.exam_session import JOURNAL_SUFFIX
 from kiosk.identity import DeviceIdentity
 from kiosk.journal import Journal
@@ -29,7 +30,6 @@ from kiosk.lockdown.policy import LockdownPolicy
 from kiosk.lockdown.session import LockdownSession
 
 REFUSED_EXIT_STATUS = 3
-STATUS_FILE = "harness-status.json"
 TITLE = "pix-kiosk lockdown harness"
 
 
@@ -50,7 +50,6 @@ class Harness:
         self.window = QLabel("Épreuve en cours")
         self.window.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.window.setWindowTitle(TITLE)
-        self.incidents = 0
         self.session = LockdownSession(
             self.window,
             policy,
@@ -58,21 +57,13 @@ class Harness:
             state_dir=state_dir,
             on_warning=lambda kind, detail: emit("warning", kind=kind, detail=detail),
         )
-        self.write_status(locked=False)
 
     def on_violation(self, kind: str, detail: str) -> None:
         seq = self.journal.append(SECURITY_INCIDENT, {"kind": kind, "detail": detail})
-        self.incidents += 1
+        self.journal.append(LOCKED, {"reason": kind})
         emit("incident", kind=kind, detail=detail, seq=seq)
         self.window.setText("Poste verrouillé : appelez le surveillant")
         self.window.setWindowTitle(f"{TITLE} [locked]")
-        self.write_status(locked=True)
-
-    def write_status(self, locked: bool) -> None:
-        path = self.state_dir / STATUS_FILE
-        temporary = path.with_suffix(".tmp")
-        temporary.write_text(json.dumps({"locked": locked, "incidents": self.incidents}))
-        os.replace(temporary, path)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -81,10 +81,8 @@ class ScreenGuard(Guard):
             cover.setObjectName("lockdown-cover")
             cover.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
             cover.setStyleSheet("background: black;")
+            cover.setScreen(screen)
             cover.setGeometry(QRect(screen.geometry()))
-            cover.show()
-            if cover.windowHandle() is not None:
-                cover.windowHandle().setScreen(screen)
             cover.showFullScreen()
             self.covers.append(cover)
 

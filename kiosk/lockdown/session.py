@@ -90,6 +90,11 @@ class LockdownSession:
         self._active = False  # every guard applied: from now on, reports are violations
         self._marker: AppliedGuardsMarker | None = None
         self._previous_sigterm: Any = None
+        self._sigterm_installed = False
+        # Python runs signal handlers only when it gets control: a Qt timer gives it some.
+        self._signal_poll = QTimer()
+        self._signal_poll.setInterval(200)
+        self._signal_poll.timeout.connect(lambda: None)
         self._incident = _WindowIncident(self)
 
     @property
@@ -165,17 +170,16 @@ class LockdownSession:
         if threading.current_thread() is not threading.main_thread():
             return
         self._previous_sigterm = signal.signal(signal.SIGTERM, self._on_sigterm)
-        # Python runs signal handlers only when it gets control: a Qt timer gives it some.
-        self._signal_poll = QTimer()
-        self._signal_poll.timeout.connect(lambda: None)
-        self._signal_poll.start(200)
+        self._sigterm_installed = True
+        self._signal_poll.start()
 
     def _restore_sigterm_handler(self) -> None:
-        if self._previous_sigterm is None:
+        if not self._sigterm_installed:
             return
-        signal.signal(signal.SIGTERM, self._previous_sigterm)
+        # None: the previous handler was not set from Python; the default is the nearest.
+        signal.signal(signal.SIGTERM, self._previous_sigterm or signal.SIG_DFL)
         self._signal_poll.stop()
-        self._previous_sigterm = None
+        self._sigterm_installed = False
 
     def _on_sigterm(self, signum: int, frame: FrameType | None) -> None:
         # Python runs this between two bytecodes of whatever Qt callback is under way (a guard's

@@ -8,6 +8,7 @@ desktop's own shortcuts (Alt+Tab, Super…), which then never reach the window m
 
 from PySide6.QtCore import QEvent, QKeyCombination, QObject, Qt
 from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import QApplication
 
 from kiosk.lockdown.event_filter import CallbackEventFilter
 from kiosk.lockdown.guard import Guard
@@ -15,6 +16,7 @@ from kiosk.lockdown.violations import Report, ViolationKind
 
 _SUPER_KEYS = {Qt.Key.Key_Super_L, Qt.Key.Key_Super_R, Qt.Key.Key_Meta}
 _IGNORED_MODIFIERS = Qt.KeyboardModifier.KeypadModifier | Qt.KeyboardModifier.GroupSwitchModifier
+_ESC = QKeyCombination(Qt.KeyboardModifier.NoModifier, Qt.Key.Key_Escape)
 
 
 def parse_shortcuts(texts: tuple[str, ...]) -> set[QKeyCombination]:
@@ -69,6 +71,8 @@ class ShortcutGuard(Guard):
         if kind not in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride):
             return False
         combination = key_combination(event)
+        if combination == _ESC and QApplication.activePopupWidget() is not None:
+            return False  # Esc closes the app's own popup (a drop-down list)
         escape = self._is_escape(combination)
         if not escape and combination not in self.blocked:
             return False

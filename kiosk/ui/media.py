@@ -6,11 +6,11 @@ from PySide6.QtSvg import QSvgRenderer
 
 from engine.items import Media
 
-MAX_ENLARGEMENT = 1.5  # past this, small pictures turn blurry or crowd out the question
+MAX_ENLARGEMENT = 1.25  # past this, small pictures turn blurry or crowd out the question
 
 
 def media_pixmap(media: Media, max_width: int, pixel_ratio: float = 1.0) -> QPixmap | None:
-    """The image scaled to fit `max_width` (enlarged at most 1.5 times), or None when the
+    """The image scaled to fit `max_width` (enlarged at most 1.25 times), or None when the
     bytes are not a readable image (the caller then shows the alternative text instead)."""
     if media.media_type == "image/svg+xml":
         return _svg_pixmap(media.data, max_width, pixel_ratio)

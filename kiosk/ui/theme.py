@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 FONT_FAMILIES = ("Marianne", "Noto Sans", "DejaVu Sans", "Liberation Sans", "Arial")
 BASE_FONT_PX = 19
+HEADER_MAX_SCALE = 1.25
 ASSETS_DIR = Path(__file__).resolve().parent.parent / "assets"
 
 
@@ -114,6 +115,10 @@ def stylesheet(palette: Palette, font_scale: float, family: str) -> str:
     def px(size: float) -> str:
         return f"{round(size * font_scale)}px"
 
+    def header_px(size: float) -> str:
+        """The header grows less than the content, so that it always fits on one line."""
+        return f"{round(size * min(font_scale, HEADER_MAX_SCALE))}px"
+
     p = palette
     return f"""
 * {{ font-family: "{family}"; color: {p.text}; }}
@@ -129,15 +134,15 @@ QFrame[role="notice"] {{
     background: {p.warning_surface}; border-left: 6px solid {p.primary}; border-radius: 2px;
 }}
 QLabel {{ font-size: {px(19)}; background: transparent; }}
-QLabel[role="brand"] {{ font-size: {px(20)}; font-weight: 700; color: {p.primary}; }}
+QLabel[role="brand"] {{ font-size: {header_px(20)}; font-weight: 700; color: {p.primary}; }}
 QLabel[role="title"] {{ font-size: {px(34)}; font-weight: 700; }}
 QLabel[role="subtitle"] {{ font-size: {px(24)}; font-weight: 700; }}
 QLabel[role="lead"] {{ font-size: {px(22)}; }}
 QLabel[role="stem"] {{ font-size: {px(22)}; }}
 QLabel[role="muted"] {{ font-size: {px(17)}; color: {p.muted}; }}
-QLabel[role="status"] {{ font-size: {px(16)}; color: {p.muted}; }}
-QLabel[role="online-dot"] {{ font-size: {px(16)}; color: {p.success}; }}
-QLabel[role="offline-dot"] {{ font-size: {px(16)}; color: {p.border}; }}
+QLabel[role="status"] {{ font-size: {header_px(16)}; color: {p.muted}; }}
+QLabel[role="online-dot"] {{ font-size: {header_px(16)}; color: {p.success}; }}
+QLabel[role="offline-dot"] {{ font-size: {header_px(16)}; color: {p.border}; }}
 QLabel[role="error"] {{ font-size: {px(18)}; color: {p.error}; font-weight: 700; }}
 QLabel[role="success"] {{ font-size: {px(19)}; color: {p.success}; font-weight: 700; }}
 QLabel[role="progress"] {{ font-size: {px(19)}; font-weight: 700; color: {p.primary}; }}
@@ -171,7 +176,7 @@ QPushButton[role="link"] {{
 }}
 QPushButton[role="link"]:focus {{ border: 3px solid {p.focus}; }}
 QPushButton[role="toolbar"] {{
-    font-size: {px(16)}; min-height: {px(20)}; padding: {px(4)} {px(12)};
+    font-size: {header_px(16)}; min-height: {header_px(20)}; padding: {px(4)} {header_px(12)};
     border: 2px solid {p.border}; color: {p.text}; font-weight: 400;
 }}
 QPushButton[role="toolbar"]:focus {{ border: 3px solid {p.focus}; }}
@@ -195,7 +200,7 @@ QFrame[role="choice"][checked="true"] {{ background: {p.surface}; border-color: 
 QFrame[role="choice"][focused="true"] {{ border-color: {p.focus}; }}
 QRadioButton, QCheckBox {{
     font-size: {px(20)}; spacing: 0; background: transparent;
-    min-height: {px(30)}; min-width: {px(30)};
+    min-height: {px(30)}; min-width: {px(30)}; max-width: {px(30)};
 }}
 QRadioButton::indicator, QCheckBox::indicator {{
     width: {px(24)}; height: {px(24)}; border: 2px solid {p.text}; background: {p.background};

@@ -1,12 +1,15 @@
 """Routes for the invigilator console: sign in with the invigilator code, then act on one session
 (console token)."""
 
-from fastapi import APIRouter, Depends, Query
+import asyncio
+
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 
 from server_stub import closing, console
 from server_stub.api.auth import console_session, server_context
 from server_stub.api.errors import ERROR_RESPONSES
+from server_stub.api.kiosk import DISCONNECT_CHECK_S
 from server_stub.api.models import (
     AlertDecision,
     AlertValidation,
@@ -43,6 +46,7 @@ def sign_in(body: SignInRequest, ctx: ServerContext = Depends(server_context)):
 
 @router.get(SESSION + "/room", response_model=RoomStatus)
 async def room(
+    request: Request,
     session_id: str = Depends(console_session),
     since: str | None = Query(None, max_length=100, description="`version` last received"),
     wait: float = Query(0, ge=0, le=60, description="Seconds to wait for a change"),
@@ -50,8 +54,14 @@ async def room(
 ):
     """The room, one line per candidate; with `since` and `wait`, a long-poll for the next
     change."""
-    if wait and since is not None:
-        await ctx.notifier.wait(room_key(session_id), since, wait)
+    loop = asyncio.get_running_loop()
+    give_up = loop.time() + wait
+    key = room_key(session_id)
+    while since is not None and ctx.notifier.version(key) == since:
+        remaining = give_up - loop.time()
+        if remaining <= 0 or await request.is_disconnected():
+            break
+        await ctx.notifier.wait(key, since, min(remaining, DISCONNECT_CHECK_S))
     return await run_in_threadpool(room_status, ctx, session_id)
 
 

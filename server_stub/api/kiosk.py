@@ -3,7 +3,7 @@ journal streaming and the final record."""
 
 import asyncio
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse
 
@@ -34,6 +34,9 @@ from server_stub.intake import receive_entries, receive_record
 from server_stub.kiosk_commands import commands_after, device_key
 from server_stub.live_events import raise_alert, report_incident, unlock_with_code
 from server_stub.timeline import instant_text
+
+# A long-poll checks this often whether its client has gone (a kiosk restarting, a shutdown).
+DISCONNECT_CHECK_S = 1.0
 
 router = APIRouter(prefix="/api/v1/kiosk", tags=["kiosk"], responses=ERROR_RESPONSES)
 
@@ -94,6 +97,7 @@ def ticket(
 
 @router.get("/commands", response_model=CommandList)
 async def commands(
+    request: Request,
     after: int = Query(0, ge=0, le=2**31 - 1, description="Last command number handled"),
     wait: float = Query(25, ge=0, le=60, description="Seconds to wait for a command"),
     device=Depends(current_device),
@@ -107,9 +111,9 @@ async def commands(
         version = ctx.notifier.version(key)
         found = await run_in_threadpool(commands_after, ctx.db, device.device_id, after)
         remaining = give_up - loop.time()
-        if found or remaining <= 0:
+        if found or remaining <= 0 or await request.is_disconnected():
             break
-        await ctx.notifier.wait(key, version, remaining)
+        await ctx.notifier.wait(key, version, min(remaining, DISCONNECT_CHECK_S))
     for command in found:
         command["issued_at"] = instant_text(command["issued_at"])
     return {"commands": found, "last_seq": found[-1]["seq"] if found else after}

@@ -9,7 +9,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from server_stub.console import IN_CHALLENGE_SUBCATEGORIES, ISSUE_CATEGORIES
+
 Text = Field(min_length=1, max_length=200)
+PUBLIC_KEY = r"^[A-Za-z0-9+/]{43}=$"  # 32 bytes in base64
+Category = Literal[ISSUE_CATEGORIES]
+InChallengeSubcategory = Literal[IN_CHALLENGE_SUBCATEGORIES]
 Name = Field(min_length=1, max_length=200)
 
 
@@ -78,8 +83,8 @@ class Certificate(BaseModel):
 class EnrolRequest(Strict):
     enrolment_token: str = Field(min_length=1, max_length=200)
     label: str = Field(default="", max_length=100, description="Name shown on the console")
-    signing_public_key: str = Field(max_length=100, description="Ed25519, base64 of 32 bytes")
-    exchange_public_key: str = Field(max_length=100, description="X25519, base64 of 32 bytes")
+    signing_public_key: str = Field(pattern=PUBLIC_KEY, description="Ed25519, base64 of 32 bytes")
+    exchange_public_key: str = Field(pattern=PUBLIC_KEY, description="X25519, base64 of 32 bytes")
 
 
 class EnrolResponse(BaseModel):
@@ -321,7 +326,7 @@ class EndResponse(BaseModel):
 
 
 class AlertValidation(Strict):
-    subcategory: str = Field(min_length=1, max_length=50)
+    subcategory: InChallengeSubcategory
 
 
 class AlertDecision(BaseModel):
@@ -336,8 +341,10 @@ class UnlockResponse(BaseModel):
 
 
 class IssueReportRequest(Strict):
-    category: str = Field(min_length=1, max_length=50)
-    subcategory: str | None = Field(default=None, max_length=50)
+    category: Category
+    subcategory: str | None = Field(
+        default=None, max_length=50, description="Required for IN_CHALLENGE (DESIGN §4 list)"
+    )
     item_id: str | None = Field(default=None, max_length=200)
     question_number: int | None = Field(default=None, ge=1, le=64)
     description: str = Field(default="", max_length=2000)

@@ -84,10 +84,12 @@ def _outcome(row: AttendanceRow, lang: str) -> str:
 
 
 def _times(row: AttendanceRow, lang: str) -> str:
+    """`14 h 05 – 15 h 40`; an open end (`…`) only while the test may still be running."""
     if row.started_at is None:
         return ""
-    end = clock(row.ended_at, lang) if row.ended_at else "…"
-    return f"{clock(row.started_at, lang)} – {end}"
+    if row.ended_at is not None:
+        return f"{clock(row.started_at, lang)} – {clock(row.ended_at, lang)}"
+    return clock(row.started_at, lang) + (" – …" if row.outcome == "not_finished" else "")
 
 
 _ATTENDANCE_COLUMNS = (

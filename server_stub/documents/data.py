@@ -95,8 +95,8 @@ class Incident:
 
     `kind` is an issue-report category of DESIGN §4 or one of the room's event kinds
     (`LIVE_ALERT`, `KIOSK_LOCKED`, `TEST_ENDED`, `PAUSED`); `subcategory` and `resolution` are
-    codes too (`alert_validated`, `alert_dismissed`, `unlocked`, `open`); unknown codes print
-    as they are.
+    codes too (a live alert's subcategory, a lock's reason, an early end's abort reason;
+    `alert_validated`, `alert_dismissed`, `unlocked`, `open`); unknown codes print as they are.
     """
 
     at: datetime

@@ -119,7 +119,7 @@ def load_attendance_report(db: Database, session_id: str) -> AttendanceReportDat
                 ended_at=_moment(exam.ended_at) if exam is not None else None,
                 abort_reason=exam.abort_reason if exam is not None else None,
                 device=devices.get(candidate.device_id, "") if candidate.device_id else "",
-                certification_status=results.get(candidate.candidate_id, "pending"),
+                certification_status=_certification_status(candidate, results),
             )
         )
     return AttendanceReportData(
@@ -129,6 +129,14 @@ def load_attendance_report(db: Database, session_id: str) -> AttendanceReportDat
         finalised_at=_moment(session.finalised_at),
         comment=getattr(session, "finalisation_comment", None) or "",
     )
+
+
+def _certification_status(candidate, results: dict[str, str]) -> str:
+    """As the exports say it (server_stub/exports.py): the scored status once the record is
+    in, rejected when the record was kept aside, pending otherwise."""
+    if candidate.status == "finished" and candidate.candidate_id in results:
+        return results[candidate.candidate_id]
+    return "rejected" if candidate.status == "rejected" else "pending"
 
 
 def _incidents(
@@ -171,7 +179,8 @@ def _incidents(
                 at=_moment(row.reported_at),
                 candidate_name=by_exam[row.exam_id],
                 kind="KIOSK_LOCKED",
-                description=_incident_detail(row.kind, row.detail),
+                subcategory=row.kind,
+                description=_incident_detail(row.detail),
                 resolution="unlocked" if row.resolved_at is not None else "open",
             )
         )
@@ -208,14 +217,15 @@ def _with_question(description: str, item_ref: str | None) -> str:
     return f"[{item_ref}] {description}".strip() if item_ref else description
 
 
-def _incident_detail(kind: str, detail: str) -> str:
+def _incident_detail(detail: str) -> str:
+    """What the kiosk said of a lock: plain text, or a JSON object flattened to `key: value`."""
     try:
         parsed = json.loads(detail)
     except (TypeError, ValueError):
-        return f"{kind}: {detail}" if detail else kind
-    if isinstance(parsed, dict) and parsed:
-        return f"{kind} (" + ", ".join(f"{key}: {value}" for key, value in parsed.items()) + ")"
-    return kind
+        return detail or ""
+    if isinstance(parsed, dict):
+        return ", ".join(f"{key}: {value}" for key, value in parsed.items())
+    return str(parsed)
 
 
 def load_certificate(db: Database, verification_code: str, lookup_url: str) -> CertificateData:

@@ -136,6 +136,7 @@ CREATE TABLE journal_entries (
     seq INTEGER NOT NULL,
     entry TEXT NOT NULL,
     entry_hash TEXT NOT NULL,
+    signature TEXT NOT NULL,
     received_at DOUBLE PRECISION NOT NULL,
     PRIMARY KEY (device_id, exam_id, seq)
 );

@@ -3,6 +3,7 @@ an ephemeral loopback port as a subprocess, one fresh session per test; the cons
 calls run on a qasync loop that the test drives with `run_until`."""
 
 import asyncio
+import os
 import subprocess
 import sys
 import time
@@ -13,6 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 import qasync
+from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk.console.controller import ConsoleController
 from kiosk.console.language import ConsoleLanguage
@@ -162,39 +164,84 @@ def plan(server: Server) -> Callable[[int], Planned]:
 
 @pytest.fixture
 def loop(qapp):
+    """A qasync loop that counts as running even between two runs of the test's Driver: Qt may
+    process events then (pytest-qt does, after each test phase), as in production where the
+    loop runs for the whole life of the window."""
     loop = qasync.QEventLoop(qapp, already_running=False)
     asyncio.set_event_loop(loop)
+    asyncio.events._set_running_loop(loop)
     yield loop
+    asyncio.events._set_running_loop(None)
     loop.close()
     asyncio.set_event_loop(None)
 
 
 @dataclass
 class Driver:
-    """Runs the Qt + asyncio loop for a test: until a condition holds, or a coroutine ends."""
+    """Runs the Qt + asyncio loop for a test: until a condition holds, or a coroutine ends.
+
+    It runs the loop with run_forever()/stop() rather than qasync's run_until_complete(), whose
+    last processEvents() runs outside the loop and breaks the tasks still waiting on I/O.
+    """
 
     loop: asyncio.AbstractEventLoop
 
     def until(self, predicate: Callable[[], bool], timeout: float = 15.0) -> float:
         """Seconds it took for `predicate()` to hold (TimeoutError after `timeout`)."""
         started = time.monotonic()
+        timed_out: list[bool] = []
 
-        async def wait() -> None:
-            while not predicate():
-                if time.monotonic() - started > timeout:
-                    raise TimeoutError(f"condition not met within {timeout} s")
-                await asyncio.sleep(0.02)
+        def check() -> None:
+            if predicate():
+                self.loop.stop()
+            elif time.monotonic() - started > timeout:
+                timed_out.append(True)
+                self.loop.stop()
+            else:
+                self.loop.call_later(0.02, check)
 
-        self.loop.run_until_complete(wait())
+        self.loop.call_soon(check)
+        try:
+            self.loop.run_forever()
+        finally:
+            asyncio.events._set_running_loop(self.loop)  # see the `loop` fixture
+        if timed_out:
+            raise TimeoutError(f"condition not met within {timeout} s")
         return time.monotonic() - started
 
-    def run(self, coroutine):
-        return self.loop.run_until_complete(coroutine)
+    def inside(self, action: Callable[[], object]) -> object:
+        """Do `action` inside the running loop, as a real click is handled (widgets that process
+        events, or open a dialog, must never do it outside the loop)."""
+        done: list[object] = []
+        self.loop.call_soon(lambda: done.append(action()))
+        self.until(lambda: bool(done))
+        return done[0]
+
+    def run(self, coroutine, timeout: float = 60.0):
+        """Run one coroutine to its end (the console keeps running meanwhile)."""
+        task = asyncio.ensure_future(coroutine, loop=self.loop)
+        self.until(task.done, timeout)
+        return task.result()
 
 
 @pytest.fixture
 def drive(loop) -> Driver:
     return Driver(loop)
+
+
+@pytest.fixture
+def shot() -> Callable[[QWidget, str], None]:
+    """`shot(widget, name)` saves docs/screenshots-style pictures when PIX_CONSOLE_SCREENSHOTS
+    names a folder (call it inside the running loop: a grab processes events)."""
+    folder = os.environ.get("PIX_CONSOLE_SCREENSHOTS")
+
+    def save(widget: QWidget, name: str) -> None:
+        if folder:
+            Path(folder).mkdir(parents=True, exist_ok=True)
+            QApplication.processEvents()  # let pending layouts settle, as on a real screen
+            widget.grab().save(str(Path(folder) / f"console-{name}.png"))
+
+    return save
 
 
 @dataclass
@@ -218,5 +265,5 @@ def console(qapp, qtbot, loop, server, tmp_path):
     window.show()
     window.show_screen(window.sign_in)
     yield Console(window, controller, language, opened, tmp_path / "documents")
-    loop.run_until_complete(controller.close())
+    Driver(loop).run(controller.close())
     language.set_language("fr")

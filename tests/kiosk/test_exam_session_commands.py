@@ -4,26 +4,37 @@ the exam until the invigilator unlocks, from the console or with the code typed 
 
 import asyncio
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from engine.exam_events import ITEM_REPLACED, LIVE_ALERT_RAISED, LOCKED, PAUSED, RESUMED, UNLOCKED
+from engine.exam_events import (
+    FINISHED,
+    ITEM_REPLACED,
+    LIVE_ALERT_RAISED,
+    LOCKED,
+    PAUSED,
+    RESUMED,
+    TIME_OVER,
+    UNLOCKED,
+)
 from kiosk.commands.demo import EmbeddedServer
 from kiosk.commands.run import Kiosk, run_kiosk
 from kiosk.console.api import ConsoleApi
-from kiosk.exam_session import Phase
+from kiosk.exam_session import ExamSession, Phase
+from kiosk.lab_config import LabConfig
 from kiosk.rehearsal import SimulatedCandidate, authorise_each_arrival, provision_kiosk
 from kiosk.robot import read_candidates_csv
 
 pytestmark = pytest.mark.slow
 
 
-async def until(condition, timeout_s: float = 20.0) -> None:
+async def until(condition, timeout_s: float = 60.0) -> None:
     loop = asyncio.get_running_loop()
     give_up = loop.time() + timeout_s
     while not condition():
-        assert loop.time() < give_up, "timed out"
+        assert loop.time() < give_up, f"timed out: line {condition.__code__.co_firstlineno}"
         await asyncio.sleep(0.05)
 
 
@@ -38,82 +49,131 @@ async def first_listed(console: ConsoleApi, candidate_id: str, kind: str) -> dic
     raise AssertionError(f"no {kind} listed")
 
 
-def test_pause_alert_lock_and_unlock(qapp, tmp_path):
+@dataclass
+class Lab:
+    """A server with a session, and one provisioned kiosk for it."""
+
+    server: EmbeddedServer
+    codes: dict
+    config: LabConfig
+
+    def candidate(self, session: ExamSession, row: int, pace_s: float) -> SimulatedCandidate:
+        identity = read_candidates_csv(Path(self.codes["candidates_csv"]).read_text())[row]
+        return SimulatedCandidate(
+            session,
+            identity,
+            str(self.codes["session_number"]),
+            self.codes["access_code"],
+            self.codes["invigilator_code"],
+            pace_s=pace_s,
+            say=lambda _: None,
+        )
+
+    async def console(self) -> ConsoleApi:
+        console = ConsoleApi(self.server.url)
+        await console.sign_in(self.codes["session_number"], self.codes["invigilator_code"])
+        return console
+
+    def exported(self, last_name: str) -> dict:
+        rows = json.loads(self.server.command("export", "--session", self.codes["session_id"]))
+        return next(row for row in rows if row["last_name"] == last_name)
+
+
+@pytest.fixture
+def lab(qapp, tmp_path):
     (tmp_path / "server").mkdir()
     with EmbeddedServer(tmp_path / "server") as server:
         server.start()
-        session_codes = server.create_session()
+        codes = server.create_session()
         config = asyncio.run(
             provision_kiosk(
-                tmp_path / "pc",
-                server.url,
-                server.enrolment_token(),
-                secure_mode=False,
-                label="test",
+                tmp_path / "pc", server.url, server.enrolment_token(), secure_mode=False, label="t"
             )
         )
-        identity = read_candidates_csv(Path(session_codes["candidates_csv"]).read_text())[1]
-        kinds: list[str] = []
+        yield Lab(server, codes, config)
 
-        async def scenario(kiosk: Kiosk) -> int:
-            kiosk.window.show()
-            session = kiosk.session
-            console = ConsoleApi(server.url)
-            await console.sign_in(
-                session_codes["session_number"], session_codes["invigilator_code"]
-            )
-            invigilator = asyncio.ensure_future(authorise_each_arrival(session, console))
-            candidate = SimulatedCandidate(
-                session,
-                identity,
-                str(session_codes["session_number"]),
-                session_codes["access_code"],
-                session_codes["invigilator_code"],
-                pace_s=3.0,
-                say=lambda _: None,
-            )
-            sitting = asyncio.ensure_future(candidate.run())
-            await until(lambda: session.phase == Phase.QUESTION)
-            candidate_id = session.candidate_id
 
-            await console.pause(candidate_id)
-            await until(lambda: session.phase == Phase.PAUSED)
-            frozen = session.clock.remaining_s(session._elapsed_ms())
-            await asyncio.sleep(1.0)
-            assert session.clock.remaining_s(session._elapsed_ms()) == frozen
-            await console.resume(candidate_id)
-            await until(lambda: session.phase == Phase.QUESTION)
+def test_pause_alert_lock_and_unlock(lab):
+    kinds: list[str] = []
 
-            alerted = session.item.id
-            kiosk.window.question.report.click()
-            await until(lambda: kiosk.window.question.report_done.isVisibleTo(kiosk.window))
-            alert = await first_listed(console, candidate_id, "alerts")
-            await console.validate_alert(alert["alert_id"], "IMAGE_NOT_DISPLAYING")
-            await until(lambda: session.item is not None and session.item.id != alerted)
+    async def scenario(kiosk: Kiosk) -> int:
+        kiosk.window.show()
+        session = kiosk.session
+        console = await lab.console()
+        invigilator = asyncio.ensure_future(authorise_each_arrival(session, console))
+        candidate = lab.candidate(session, 1, pace_s=3.0)
+        sitting = asyncio.ensure_future(candidate.run())
+        await until(lambda: session.phase == Phase.QUESTION)
+        candidate_id = session.candidate_id
 
-            session.report_violation("focus_lost", "the test left the window")
-            await until(lambda: session.phase == Phase.LOCKED)
-            incident = await first_listed(console, candidate_id, "incidents")
-            await console.unlock(incident["incident_id"])
-            await until(lambda: session.phase == Phase.QUESTION)
+        await console.pause(candidate_id)
+        await until(lambda: session.phase == Phase.PAUSED)
+        frozen = session.clock.remaining_s(session._elapsed_ms())
+        await asyncio.sleep(1.0)
+        assert session.clock.remaining_s(session._elapsed_ms()) == frozen
+        await console.resume(candidate_id)
+        await until(lambda: session.phase == Phase.QUESTION)
 
-            candidate.pace_s = 0.0
-            session.report_violation("minimised", "the test minimised the window")
-            await until(lambda: session.phase == Phase.LOCKED)
-            await until(lambda: session.phase == Phase.QUESTION)  # the code typed on the kiosk
+        alerted = session.item.id
+        kiosk.window.question.report.click()
+        await until(lambda: kiosk.window.question.report_done.isVisibleTo(kiosk.window))
+        alert = await first_listed(console, candidate_id, "alerts")
+        await console.validate_alert(alert["alert_id"], "IMAGE_NOT_DISPLAYING")
+        await until(lambda: session.item is not None and session.item.id != alerted)
 
-            report = await sitting
-            assert report.completed and report.questions == 32
-            await session.wait_record_sent(30)
-            kinds.extend(entry.kind for entry in session.journal.entries())
-            invigilator.cancel()
-            await console.close()
-            return 0
+        session.report_violation("focus_lost", "the test left the window")
+        await until(lambda: session.phase == Phase.LOCKED)
+        incident = await first_listed(console, candidate_id, "incidents")
+        await console.unlock(incident["incident_id"])
+        await until(lambda: session.phase == Phase.QUESTION)
 
-        assert run_kiosk(config, scenario) == 0
-        for kind in (PAUSED, RESUMED, LIVE_ALERT_RAISED, ITEM_REPLACED):
-            assert kinds.count(kind) == 1, kind
-        assert kinds.count(LOCKED) == 2 and kinds.count(UNLOCKED) == 2
-        rows = json.loads(server.command("export", "--session", session_codes["session_id"]))
-        (row,) = [row for row in rows if row["last_name"] == identity.last_name]
-        assert row["status"] == "validated"
+        candidate.pace_s = 0.0
+        session.report_violation("minimised", "the test minimised the window")
+        await until(lambda: session.phase == Phase.LOCKED)
+        await until(lambda: session.phase == Phase.QUESTION)  # the code typed on the kiosk
+
+        report = await sitting
+        assert report.completed and report.questions == 32
+        await session.wait_record_sent(30)
+        kinds.extend(entry.kind for entry in session.journal.entries())
+        invigilator.cancel()
+        await console.close()
+        return 0
+
+    assert run_kiosk(lab.config, scenario) == 0
+    for kind in (PAUSED, RESUMED, LIVE_ALERT_RAISED, ITEM_REPLACED):
+        assert kinds.count(kind) == 1, kind
+    assert kinds.count(LOCKED) == 2 and kinds.count(UNLOCKED) == 2
+    assert lab.exported("Martin")["status"] == "validated"
+
+
+def test_time_over_ends_the_exam_with_the_answers_given(lab):
+    kinds: list[str] = []
+
+    async def scenario(kiosk: Kiosk) -> int:
+        kiosk.window.show()
+        session = kiosk.session
+        console = await lab.console()
+        invigilator = asyncio.ensure_future(authorise_each_arrival(session, console))
+        candidate = lab.candidate(session, 0, pace_s=0.3)
+        sitting = asyncio.ensure_future(candidate.run())
+        await until(lambda: session.position >= 3)
+        session.clock.allowed_s = 0  # as if the time allowed had run out now
+        try:
+            await until(lambda: session.phase == Phase.TIME_OVER)
+        except AssertionError:
+            raise AssertionError(
+                (session.phase, session._tick.isActive(), session.clock, session.position)
+            ) from None
+        assert kiosk.window.current_screen() is kiosk.window.time_over
+        report = await sitting
+        assert report.completed and 3 <= report.questions < 32
+        await session.wait_record_sent(30)
+        kinds.extend(entry.kind for entry in session.journal.entries())
+        invigilator.cancel()
+        await console.close()
+        return 0
+
+    assert run_kiosk(lab.config, scenario) == 0
+    assert kinds[-2:] == [TIME_OVER, FINISHED]
+    assert lab.exported("Dupont")["status"] in ("rejected", "validated")

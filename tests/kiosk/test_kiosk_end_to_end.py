@@ -18,12 +18,6 @@ from kiosk.journal import Journal
 
 pytestmark = pytest.mark.slow
 
-# Until the lead lists the command in kiosk.commands.SUBCOMMAND_MODULES, call it directly.
-REHEARSE = (
-    "import sys; from engine.cli import dispatch; "
-    "sys.exit(dispatch('pix-kiosk', '', 'kiosk.commands', ('rehearse',), sys.argv[1:]))"
-)
-
 
 @pytest.fixture(scope="module")
 def running_server(tmp_path_factory):
@@ -44,7 +38,7 @@ def rehearse(server: EmbeddedServer, state: Path, *extra: str) -> subprocess.Pop
     environment = os.environ | {"QT_QPA_PLATFORM": "offscreen"}
     return subprocess.Popen(
         [
-            sys.executable, "-c", REHEARSE, "rehearse",
+            sys.executable, "-m", "kiosk", "rehearse",
             "--server", server.url,
             "--session", str(session["session_number"]),
             "--access-code", session["access_code"],

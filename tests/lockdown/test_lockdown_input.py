@@ -5,7 +5,7 @@ from collections.abc import Iterator
 import pytest
 from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtGui import QAction, QContextMenuEvent, QGuiApplication, QKeyEvent, QKeySequence
-from PySide6.QtWidgets import QApplication, QLineEdit
+from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit
 from pytestqt.qtbot import QtBot
 
 from kiosk.lockdown.clipboard import ClipboardGuard
@@ -152,3 +152,17 @@ def test_the_clipboard_is_emptied_kept_empty_and_emptied_at_the_end(qtbot: QtBot
     clipboard.setText("after the exam")
     qtbot.wait(20)
     assert clipboard.text() == "after the exam"
+
+
+def test_escape_still_closes_the_apps_own_drop_down_list(
+    qtbot: QtBot, shortcuts: ShortcutGuard, reports: Reports
+) -> None:
+    choices = QComboBox()
+    choices.addItems(["un", "deux", "trois"])
+    qtbot.addWidget(choices)
+    choices.show()
+    choices.showPopup()
+    qtbot.waitUntil(lambda: QApplication.activePopupWidget() is not None)
+    qtbot.keyClick(QApplication.activePopupWidget(), Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: QApplication.activePopupWidget() is None)
+    assert reports == []

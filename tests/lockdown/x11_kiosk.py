@@ -4,7 +4,8 @@ The kiosk under test is `KIOSK_COMMAND` (the lockdown harness until the candidat
 started straight into an exam): switching to the real app is that one line. What the tests read
 does not depend on the program: incidents come from the exam journals in STATE (through
 `pix-kiosk incidents`' own reader), the window and its state from the X server. The harness'
-stdout lines ("incident" = what the app reports to the server) are read when present.
+stdout lines ("incident" = what the app reports to the server) are read when present; the lock
+state comes from the journal too (`locked` / `unlocked` entries, as the app writes them).
 """
 
 import json
@@ -20,7 +21,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from engine.exam_events import LOCKED, UNLOCKED
 from kiosk.commands.incidents import Incident, collect_incidents
+from kiosk.exam_session import JOURNAL_SUFFIX
+from kiosk.journal import Journal
 from kiosk.lockdown.x11_api import X11Api
 
 KIOSK_COMMAND = [sys.executable, "-m", "kiosk.lockdown.harness"]  # + --state DIR --policy FILE
@@ -31,7 +37,7 @@ SCREEN = (2048, 768)  # wide enough to split into two screens
 START_TIMEOUT_S = 15.0
 
 
-def wait_until(predicate: Callable[[], Any], timeout_s: float, every_s: float = 0.02) -> Any:
+def wait_until(predicate: Callable[[], Any], timeout_s: float, every_s: float = 0.05) -> Any:
     """The first true value of `predicate` within the timeout, else its last (false) value."""
     deadline = time.monotonic() + timeout_s
     while True:
@@ -176,7 +182,9 @@ class KioskProcess:
     def wait_ready(self) -> int:
         """Wait until the kiosk is fullscreen, focused and holds the keyboard; its window id."""
         ready = wait_until(
-            lambda: not self.alive or self.event("refused") or self.in_order(), START_TIMEOUT_S
+            lambda: not self.alive or self.event("refused") or self.in_order(),
+            START_TIMEOUT_S,
+            every_s=0.1,
         )
         assert ready is True, f"kiosk not ready: {self.events}, exit status {self.process.poll()}"
         return self.window
@@ -196,12 +204,14 @@ class KioskProcess:
         return output.strip().endswith(f"= {self.process.pid}")
 
     def locked(self) -> bool:
-        """The lock screen is shown (the harness' status file)."""
-        try:
-            status = json.loads((self.state_dir / "harness-status.json").read_text())
-        except (OSError, ValueError):
-            return False
-        return bool(status.get("locked"))
+        """The kiosk shows its lock screen: its journal's last lock event is `locked`."""
+        reader_key = Ed25519PrivateKey.generate()
+        for path in (self.state_dir / "exams").glob(f"*{JOURNAL_SUFFIX}"):
+            with Journal.open(path, reader_key) as journal:
+                kinds = [entry.kind for entry in journal.entries()]
+            if [kind for kind in kinds if kind in (LOCKED, UNLOCKED)][-1:] == [LOCKED]:
+                return True
+        return False
 
     def incidents(self) -> list[Incident]:
         """The incidents journaled in STATE (what `pix-kiosk incidents` lists)."""

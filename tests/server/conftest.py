@@ -2,6 +2,7 @@
 `pix-server init --no-calibrate` per worker), uvicorn in a thread, and a clock the test can move
 forward (the server's clock is the authority on deadlines)."""
 
+import asyncio
 import shutil
 import socket
 import threading
@@ -12,6 +13,8 @@ from pathlib import Path
 import pytest
 import uvicorn
 
+from kiosk.console.api import ConsoleApi
+from kiosk.robot import CandidateIdentity, RobotCandidate, RobotSettings, read_candidates_csv
 from server_stub.app import create_app
 from server_stub.commands import main as pix_server
 from server_stub.context import ServerContext
@@ -136,3 +139,63 @@ def live_server(data_dir: Path):
     thread.join(timeout=20)
     ctx.close()
     sock.close()
+
+
+@dataclass
+class Room:
+    """Robots and a robot invigilator for one planned session (use inside `asyncio.run`)."""
+
+    server: LiveServer
+    planned: PlannedSession
+    root: Path
+
+    def settings(self, **changes) -> RobotSettings:
+        return RobotSettings(
+            server_url=self.server.url,
+            session_number=self.planned.session_number,
+            access_code=self.planned.access_code,
+            enrol_token=self.planned.enrol_token,
+            seed=11,
+            **changes,
+        )
+
+    def identity(self, index: int) -> CandidateIdentity:
+        return read_candidates_csv(self.planned.csv_text)[index]
+
+    async def invigilator(self) -> ConsoleApi:
+        console = ConsoleApi(self.server.url)
+        await console.sign_in(self.planned.session_number, self.planned.invigilator_code)
+        return console
+
+    def robot(self, index: int, invigilator: ConsoleApi, *, device: int | None = None):
+        """Candidate `index` on lab PC `device` (default: a PC of its own)."""
+        state = self.root / f"pc-{index if device is None else device}"
+        return RobotCandidate(index, self.identity(index), self.settings(), state, invigilator)
+
+    async def started(self, index: int, invigilator: ConsoleApi, **kwargs) -> RobotCandidate:
+        robot = self.robot(index, invigilator, **kwargs)
+        await robot.enrol()
+        await robot.check_in()
+        await robot.wait_for_ticket()
+        return robot
+
+
+@pytest.fixture
+def room_factory(live_server: LiveServer, tmp_path: Path):
+    def make(candidates: int = 2, **plan) -> Room:
+        return Room(live_server, live_server.plan(candidates, **plan), tmp_path / "pcs")
+
+    return make
+
+
+async def eventually(check, timeout_s: float = 10.0, every_s: float = 0.05):
+    """Await `check()` (sync or async) until it is truthy; its value, or AssertionError."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        value = check()
+        if asyncio.iscoroutine(value):
+            value = await value
+        if value:
+            return value
+        assert time.monotonic() < deadline, "condition not met in time"
+        await asyncio.sleep(every_s)

@@ -29,7 +29,6 @@ def test_full_session_with_several_candidates(live_server, tmp_path):
             tmp_path / "robots",
             count=4,
             finalize=True,
-            progress=print,
         )
     )
     assert summary["failed"] == []

@@ -227,14 +227,6 @@
         <translation>Session {number} · {centre} · {room}</translation>
     </message>
     <message>
-        <source>● Connecté</source>
-        <translation>● Connected</translation>
-    </message>
-    <message>
-        <source>● Connexion perdue : {reason}</source>
-        <translation>● Connection lost: {reason}</translation>
-    </message>
-    <message>
         <source>Départ autorisé : {name}</source>
         <translation>Start authorised: {name}</translation>
     </message>
@@ -856,8 +848,12 @@
         <translation>Candidates' CSV file</translation>
     </message>
     <message>
-        <source>En-tête : nom,prenoms,date_naissance,ine,tiers_temps_pourcent,amenagement_accessibilite (dates JJ/MM/AAAA).</source>
-        <translation>Header: last_name,first_names,birth_date,ine,extra_time_percent,accessibility_adjustment (ISO dates), or the French header with DD/MM/YYYY dates.</translation>
+        <source>Colonnes : nom, prenoms, date_naissance (JJ/MM/AAAA), ine, tiers_temps_pourcent, amenagement_accessibilite (oui/non).</source>
+        <translation>Columns: last_name, first_names, birth_date (YYYY-MM-DD), ine, extra_time_percent, accessibility_adjustment (true/false) — or the French header.</translation>
+    </message>
+    <message>
+        <source>Connecté au serveur {url}.</source>
+        <translation>Connected to the server {url}.</translation>
     </message>
     <message>
         <source>Parcourir…</source>
@@ -912,10 +908,6 @@
         <translation>Choose the CSV file.</translation>
     </message>
     <message>
-        <source>Connecté au serveur.</source>
-        <translation>Connected to the server.</translation>
-    </message>
-    <message>
         <source>Session {number} créée.
 Code d'accès candidats : {access}
 Code surveillant : {code}</source>
@@ -930,6 +922,14 @@ Invigilator code: {code}</translation>
 </context>
 <context>
     <name>RoomScreen</name>
+    <message>
+        <source>● Connecté</source>
+        <translation>● Connected</translation>
+    </message>
+    <message>
+        <source>● Connexion perdue : {reason}</source>
+        <translation>● Connection lost: {reason}</translation>
+    </message>
     <message>
         <source>pas arrivé(s)</source>
         <translation>not arrived</translation>
@@ -1014,24 +1014,20 @@ Invigilator code: {code}</translation>
         <translation>Device</translation>
     </message>
     <message>
-        <source>Dernier contact</source>
-        <translation>Last contact</translation>
+        <source>Contact</source>
+        <translation>Contact</translation>
+    </message>
+    <message>
+        <source>Temps écoulé depuis la dernière requête du poste au serveur</source>
+        <translation>Time since the kiosk's last request to the server</translation>
+    </message>
+    <message>
+        <source>{name} · tiers-temps</source>
+        <translation>{name} · extra time</translation>
     </message>
     <message>
         <source>Né(e) le {date}</source>
         <translation>Born on {date}</translation>
-    </message>
-    <message>
-        <source> (tiers-temps {n} %)</source>
-        <translation> (extra time {n} %)</translation>
-    </message>
-    <message>
-        <source>il y a {n} s</source>
-        <translation>{n} s ago</translation>
-    </message>
-    <message>
-        <source>il y a {n} min</source>
-        <translation>{n} min ago</translation>
     </message>
 </context>
 <context>

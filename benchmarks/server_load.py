@@ -1,0 +1,212 @@
+"""Load on one exam server on this machine: robots stream their answers, then upload records.
+
+    .venv/bin/python benchmarks/server_load.py [--candidates 300] [--think 2.0] [--uploaders 32]
+
+1. `--candidates` robot kiosks (each its own enrolled device, journal and outbox) sit the exam at
+   once against `pix-server serve`, pausing `--think` seconds on average before each answer;
+   every journal entry is streamed as it is written. Figure: latency of the streaming calls
+   (p50/p95/p99), target p99 ≤ 200 ms.
+2. Their sealed records are then uploaded all together by `--uploaders` concurrent uploaders.
+   Figure: records verified (signatures, chain, ticket, clock, replay, re-scoring) and stored
+   per second, target ≥ 200/s.
+3. Nothing lost or duplicated: every entry each robot wrote is in the server's database exactly
+   once, every record is verified, and the journals are all acknowledged.
+
+Robots and server share the machine (2 cores here), so the figures are a floor.
+"""
+
+import argparse
+import asyncio
+import json
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import create_engine, text  # noqa: E402
+
+from kiosk.console.api import ConsoleApi  # noqa: E402
+from kiosk.robot import (  # noqa: E402
+    RobotCandidate,
+    RobotSettings,
+    Timings,
+    latency_figures,
+    read_candidates_csv,
+)
+
+SERVER = [sys.executable, "-c", "from server_stub.commands import main; main()"]
+STREAMING_P99_TARGET_MS = 200.0
+RECORDS_PER_S_TARGET = 200.0
+
+
+def pix_server(*args: str) -> str:
+    return subprocess.run([*SERVER, *args], capture_output=True, text=True, check=True).stdout
+
+
+def prepare(data: Path, candidates: int) -> tuple[dict, str, str]:
+    pix_server("init", "--data", str(data), "--no-calibrate")
+    session = json.loads(
+        pix_server(
+            "session",
+            "create",
+            "--data",
+            str(data),
+            "--centre",
+            "Bench",
+            "--room",
+            "Hall",
+            "--date",
+            "2025-06-12",
+            "--time",
+            "09:00",
+            "--json",
+        )
+    )
+    lines = ["last_name,first_names,birth_date,ine,extra_time_percent,accessibility_adjustment"]
+    lines += [
+        f"Robot{i:04d},Candidate,2008-01-{1 + i % 28:02d},R{i},0,false" for i in range(candidates)
+    ]
+    csv_text = "\n".join(lines) + "\n"
+    csv_path = data.parent / "candidates.csv"
+    csv_path.write_text(csv_text, encoding="utf-8")
+    pix_server(
+        "candidates",
+        "import",
+        "--data",
+        str(data),
+        "--session",
+        session["session_id"],
+        str(csv_path),
+    )
+    token = pix_server("device", "token", "--data", str(data), "--devices", str(candidates)).strip()
+    return session, csv_text, token
+
+
+async def sit_exams(url: str, session: dict, csv_text: str, token: str, args, root: Path):
+    settings = RobotSettings(
+        server_url=url,
+        session_number=session["session_number"],
+        access_code=session["access_code"],
+        enrol_token=token,
+        seed=1,
+        think_s=args.think,
+    )
+    identities = read_candidates_csv(csv_text)
+    invigilator = ConsoleApi(url)
+    await invigilator.sign_in(session["session_number"], session["invigilator_code"])
+    timings = Timings()
+    robots = [
+        RobotCandidate(i, identities[i], settings, root / f"pc-{i:04d}", invigilator, timings)
+        for i in range(args.candidates)
+    ]
+    setup = asyncio.Semaphore(20)  # a room of kiosks starting, not a stampede of enrolments
+
+    async def sit(robot: RobotCandidate) -> dict:
+        async with setup:
+            await robot.enrol()
+            await robot.check_in()
+            await robot.wait_for_ticket()
+        await robot.take_exam()
+        record = await robot.seal()
+        await robot.outbox.flush(timeout_s=120)
+        await robot.outbox.stop()
+        return record
+
+    started = time.perf_counter()
+    records = await asyncio.gather(*(sit(robot) for robot in robots))
+    exam_s = time.perf_counter() - started
+
+    uploaders = asyncio.Semaphore(args.uploaders)
+
+    async def upload(robot: RobotCandidate, record: dict) -> dict:
+        async with uploaders:
+            return await robot.client.upload_record(record, attempts=5)
+
+    started = time.perf_counter()
+    answers = await asyncio.gather(
+        *(upload(r, rec) for r, rec in zip(robots, records, strict=True))
+    )
+    upload_s = time.perf_counter() - started
+    written = {r.ticket.exam_id: [e.hash for e in r.journal.entries()] for r in robots}
+    acknowledged = sum(r.journal.acknowledged_seq == r.journal.head().seq for r in robots)
+    for robot in robots:
+        await robot.close()
+    await invigilator.close()
+    return timings, records, answers, written, acknowledged, exam_s, upload_s
+
+
+def stored_entries(data: Path) -> dict[str, list[tuple[int, str]]]:
+    url = json.loads((data / "server.json").read_text())["database"]
+    engine = create_engine(url)
+    found: dict[str, list[tuple[int, str]]] = {}
+    with engine.connect() as connection:
+        for exam_id, seq, digest in connection.execute(
+            text("SELECT exam_id, seq, entry_hash FROM journal_entries ORDER BY exam_id, seq")
+        ):
+            found.setdefault(exam_id, []).append((seq, digest))
+    engine.dispose()
+    return found
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--candidates", type=int, default=300)
+    parser.add_argument("--think", type=float, default=2.0, help="mean seconds before an answer")
+    parser.add_argument("--uploaders", type=int, default=32)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="pix-bench-") as workdir:
+        data = Path(workdir) / "data"
+        session, csv_text, token = prepare(data, args.candidates)
+        server = subprocess.Popen(
+            [*SERVER, "serve", "--data", str(data), "--port", "0"],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            url = re.search(r"(http://\S+)", server.stdout.readline()).group(1)
+            timings, records, answers, written, acknowledged, exam_s, upload_s = asyncio.run(
+                sit_exams(url, session, csv_text, token, args, Path(workdir) / "robots")
+            )
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+        stored = stored_entries(data)
+
+    streaming = latency_figures(timings.samples["stream_entries"])
+    verified = sum(answer["outcome"] == "verified" for answer in answers)
+    records_per_s = len(records) / upload_s
+    lost = sum(
+        [digest for _, digest in stored.get(exam_id, [])] != hashes
+        for exam_id, hashes in written.items()
+    )
+    duplicated = sum(len({seq for seq, _ in rows}) != len(rows) for rows in stored.values())
+    entries = sum(len(hashes) for hashes in written.values())
+    print(
+        f"{args.candidates} candidates, think {args.think} s, {entries} journal entries "
+        f"in {exam_s:.1f} s"
+    )
+    print(
+        f"answer streaming latency: p50 {streaming['p50_ms']} ms, p95 {streaming['p95_ms']} ms, "
+        f"p99 {streaming['p99_ms']} ms over {streaming['count']} calls — target p99 ≤ "
+        f"{STREAMING_P99_TARGET_MS:.0f} ms (ratio {streaming['p99_ms'] / STREAMING_P99_TARGET_MS:.2f})"
+    )
+    print(
+        f"records verified and stored: {records_per_s:.0f}/s ({verified}/{len(records)} verified, "
+        f"{args.uploaders} uploaders, {upload_s:.2f} s) — target ≥ {RECORDS_PER_S_TARGET:.0f}/s "
+        f"(ratio {records_per_s / RECORDS_PER_S_TARGET:.2f})"
+    )
+    print(
+        f"journals: {len(written) - lost}/{len(written)} stored exactly (lost or altered: {lost}, "
+        f"duplicated: {duplicated}); outboxes acknowledged: {acknowledged}/{len(written)}"
+    )
+    sound = verified == len(records) and lost == 0 and duplicated == 0
+    return 0 if sound else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

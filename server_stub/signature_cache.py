@@ -1,0 +1,25 @@
+"""Not checking twice a signature the server has already checked.
+
+Every streamed journal entry had its device signature verified on arrival; the final record
+repeats those entries. `PreverifiedKey` stands for the device's public key when the record is
+verified: a (signature, message) pair the server already verified with this very key passes at
+once, anything else is verified for real. The entry's hash is still recomputed from its content
+(engine.journal_format.verify_chain), so a changed entry cannot ride on an old signature.
+"""
+
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+
+class PreverifiedKey:
+    def __init__(self, key: Ed25519PublicKey, verified: set[tuple[bytes, bytes]]) -> None:
+        self._key = key
+        self._verified = verified
+
+    def verify(self, signature: bytes, data: bytes) -> None:
+        if (signature, data) not in self._verified:
+            self._key.verify(signature, data)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._key, name)

@@ -1,0 +1,168 @@
+"""Scoring: the shipped intervals and mesh, the levels, and the rules for short or aborted exams."""
+
+import copy
+import json
+from importlib import resources
+
+import numpy as np
+import pytest
+
+from engine import Exam, ExamConfig, capacity_history
+from engine.referential import COMPETENCE_CODES
+from engine.scoring import ScoringConfig, ScoringConfigError, competence_capacities
+
+SHIPPED = ScoringConfig.shipped()
+BREAKPOINTS = [-4.67, -1.4, -0.519, 0.6, 1.5, 2.25, 3.1, 4, 8]
+
+
+def test_shipped_configuration_is_versioned_data():
+    data = json.loads(resources.files("engine").joinpath("config", "scoring.json").read_text())
+    assert data["version"] == SHIPPED.version
+    assert list(SHIPPED.breakpoints) == BREAKPOINTS
+    assert [(row.weight, row.coef) for row in SHIPPED.mesh] == [
+        (64, 0), (64, 1), (128, 1), (128, 2), (128, 3), (128, 4), (128, 5), (128, 6),
+    ]  # fmt: skip
+    assert all(
+        SHIPPED.competence_breakpoints[code] == (-2, -1, 0.5, 1, 2, 3, 4)
+        for code in COMPETENCE_CODES
+    )
+
+
+@pytest.mark.parametrize(
+    ("capacity", "score", "level"),
+    [
+        (-1.4, 64, 1),
+        (-0.519, 128, 2),
+        (0.6, 256, 3),
+        (1.5, 384, 4),
+        (2.25, 512, 5),
+        (3.1, 640, 6),
+        (4, 768, 7),
+    ],
+)
+def test_each_breakpoint_opens_its_band(capacity, score, level):
+    assert SHIPPED.score(capacity) == score
+    assert SHIPPED.global_level(capacity) == level
+    below = np.nextafter(capacity, -np.inf)
+    assert SHIPPED.score(below) == score - 1
+    assert SHIPPED.global_level(below) == level - 1
+
+
+def test_score_formula_inside_an_interval():
+    # [0.6, 1.5): weight 128, coef 2 → floor(128 · (2 + 0.45 / 0.9)) = 320.
+    assert SHIPPED.score(1.05) == 320
+
+
+@pytest.mark.parametrize(
+    ("capacity", "score"), [(-9, 0), (-4.67, 0), (7.999, 895), (8, 895), (9, 895)]
+)
+def test_ends_of_the_scale(capacity, score):
+    assert SHIPPED.score(capacity) == score
+
+
+def test_level_zero_below_64_and_seven_from_768():
+    assert SHIPPED.global_level(-3.0) == 0 and SHIPPED.score(-3.0) < 64
+    assert SHIPPED.global_level(9.0) == 7
+
+
+@pytest.mark.parametrize(
+    ("capacity", "level"), [(-2.5, 0), (-2, 1), (-1, 2), (0.5, 3), (1, 4), (2, 5), (3, 6), (4, 7)]
+)
+def test_competence_levels_from_the_competence_intervals(capacity, level):
+    assert SHIPPED.competence_level("3.4", capacity) == level
+
+
+def test_a_competence_estimate_is_pulled_by_its_own_answers_only(psy_bank):
+    items = np.array([p for p in range(len(psy_bank)) if psy_bank.competence_codes[p] == "2.1"][:2])
+    up = competence_capacities(SHIPPED, 0.5, psy_bank, items, np.array([True, True]))
+    down = competence_capacities(SHIPPED, 0.5, psy_bank, items, np.array([False, False]))
+    index = COMPETENCE_CODES.index("2.1")
+    assert up[index] > 0.5 > down[index]
+    others = [i for i in range(len(COMPETENCE_CODES)) if i != index]
+    assert up[others] == pytest.approx(0.5, abs=1e-9)
+    assert down[others] == pytest.approx(0.5, abs=1e-9)
+
+
+def test_malformed_configuration_is_refused():
+    data = json.loads(resources.files("engine").joinpath("config", "scoring.json").read_text())
+    broken = copy.deepcopy(data)
+    broken["global"]["breakpoints"][2] = -5
+    with pytest.raises(ScoringConfigError):
+        ScoringConfig.from_dict(broken)
+    broken = copy.deepcopy(data)
+    del broken["global"]["mesh"][0]
+    with pytest.raises(ScoringConfigError):
+        ScoringConfig.from_dict(broken)
+
+
+def answered_exam(bank, config, answers, seed=21):
+    exam = Exam(bank, config, seed)
+    for index in range(answers):
+        exam.record(exam.next_item(), "ok" if index % 3 else "ko")
+    return exam
+
+
+@pytest.mark.parametrize("mode", ["pix", "default"])
+@pytest.mark.parametrize(("answers", "reason", "status"), [
+    (19, None, "rejected"), (19, "candidate", "rejected"), (19, "technical", "cancelled"),
+    (0, "technical", "cancelled"), (20, "technical", "validated"), (20, "candidate", "validated"),
+])  # fmt: skip
+def test_fewer_than_20_answers(psy_bank, mode, answers, reason, status):
+    config = ExamConfig.pix() if mode == "pix" else ExamConfig.default()
+    result = answered_exam(psy_bank, config, answers).result(abort_reason=reason)
+    assert result.status == status
+    assert result.answered == answers
+    if status != "validated":
+        assert result.score == 0 and result.global_level == 0
+        assert set(result.competence_levels.values()) == {0}
+
+
+@pytest.mark.parametrize("answers", [20, 25, 31])
+def test_candidate_abort_scores_missing_answers_as_skipped(psy_bank, answers):
+    config = ExamConfig.pix()
+    aborted = answered_exam(psy_bank, config, answers).result(abort_reason="candidate")
+    completed = answered_exam(psy_bank, config, answers)
+    while (item_id := completed.next_item()) is not None:
+        completed.record(item_id, "aband")
+    assert aborted.capacity == completed.capacity
+    assert aborted.score == completed.result().score
+    assert aborted.answered == answers
+
+
+def test_technical_abort_scores_the_answers_given(psy_bank):
+    exam = answered_exam(psy_bank, ExamConfig.default(), 25)
+    result = exam.result(abort_reason="technical")
+    assert result.status == "validated"
+    assert result.capacity == exam.capacity
+
+
+def test_abort_reason_must_be_known(psy_bank):
+    with pytest.raises(ValueError):
+        answered_exam(psy_bank, ExamConfig.default(), 25).result(abort_reason="tired")
+
+
+@pytest.mark.parametrize("mode", ["pix", "default"])
+def test_neutralised_questions_leave_the_scoring(psy_bank, mode):
+    config = ExamConfig.pix() if mode == "pix" else ExamConfig.default()
+    exam = answered_exam(psy_bank, config, 32)
+    dropped = exam.administered[3:6]
+    result = exam.result(neutralised=dropped)
+    kept = [(i, s) for i, s in exam.answers if i not in dropped]
+    positions = [psy_bank.position[i] for i, _ in kept]
+    expected = capacity_history(
+        psy_bank.discrimination[positions],
+        psy_bank.difficulty[positions],
+        [s == "ok" for _, s in kept],
+        start=config.default_candidate_capacity,
+        variation_percent=config.variation_percent,
+        mode=mode,
+    )[-1]
+    assert (result.capacity, result.error) == pytest.approx(expected, abs=1e-12)
+    assert result.answered == 32
+    assert result.capacity != exam.capacity
+
+
+def test_neutralising_an_item_not_answered_is_an_error(psy_bank):
+    exam = answered_exam(psy_bank, ExamConfig.default(), 32)
+    with pytest.raises(ValueError, match="neutralised"):
+        exam.result(neutralised=["nope"])

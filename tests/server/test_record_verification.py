@@ -1,0 +1,275 @@
+"""Every way a record can fail verification, on a real server: each is quarantined with its
+reason and never scored (DESIGN §5). Forgers here hold real keys and sign real entries."""
+
+import asyncio
+import base64
+from collections.abc import Callable
+from dataclasses import replace
+
+import httpx
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from engine.config import ExamConfig
+from engine.exam import Exam
+from engine.exam_events import ANSWER
+from engine.journal_format import JournalEntry, genesis_hash, sign_entry
+from engine.record import build_record
+from kiosk.client import ServerError
+from kiosk.robot import simulated_response
+from server_stub.exports import session_results
+
+HOURS_MS = 3600 * 1000
+
+
+def forged(entries: list[JournalEntry], key: Ed25519PrivateKey, change: Callable) -> list:
+    """The journal re-signed after `change(entry) -> entry` (a forger holding `key`)."""
+    out, prev = [], genesis_hash(entries[0].exam_id)
+    for entry in entries:
+        changed = change(entry)
+        signed = sign_entry(
+            exam_id=changed.exam_id,
+            seq=changed.seq,
+            prev=prev,
+            elapsed_ms=changed.elapsed_ms,
+            wall_time=changed.wall_datetime,
+            kind=changed.kind,
+            payload=changed.payload,
+            signing_key=key,
+        )
+        out.append(signed)
+        prev = signed.hash
+    return out
+
+
+def rebuilt(robot, entries: list[JournalEntry], key: Ed25519PrivateKey) -> dict:
+    return build_record(
+        ticket=robot.signed_ticket,
+        entries=entries,
+        result=entries[-1].payload["result"],
+        signing_key=key,
+    )
+
+
+def run(room, body) -> object:
+    async def scenario():
+        invigilator = await room.invigilator()
+        try:
+            return await body(invigilator)
+        finally:
+            await invigilator.close()
+
+    return asyncio.run(scenario())
+
+
+def statuses(room) -> list[str]:
+    return [row["status"] for row in session_results(room.server.ctx.db, room.planned.session_id)]
+
+
+def test_a_bad_record_signature_is_quarantined(room_factory):
+    room = room_factory(1)
+
+    async def body(invigilator):
+        robot = await room.started(0, invigilator)
+        await robot.take_exam()
+        record = await robot.seal()
+        other = Ed25519PrivateKey.generate().sign(b"something else")
+        record["signature"] = base64.b64encode(other).decode()
+        answer = await robot.upload(record)
+        await robot.close()
+        return answer
+
+    answer = run(room, body)
+    assert answer["outcome"] == "quarantined"
+    assert answer["reason"]["code"] == "bad_signature"
+    assert answer["reason"]["message_fr"] and answer["reason"]["message_en"]
+    assert statuses(room) == ["rejected"]
+
+
+def test_an_altered_entry_is_quarantined(room_factory):
+    room = room_factory(1)
+
+    async def body(invigilator):
+        robot = await room.started(0, invigilator)
+        await robot.outbox.stop()  # nothing streamed: only the record can tell
+        await robot.take_exam()
+        record = await robot.seal()
+        answers = [e for e in record["entries"] if e["kind"] == ANSWER]
+        answers[4]["payload"]["status"] = "ok" if answers[4]["payload"]["status"] != "ok" else "ko"
+        answer = await robot.upload(record)
+        await robot.close()
+        return answer
+
+    answer = run(room, body)
+    assert (answer["outcome"], answer["reason"]["code"]) == ("quarantined", "chain_broken")
+    assert answer["reason"]["seq"] is not None
+
+
+def test_a_record_signed_by_another_device_is_quarantined(room_factory):
+    room = room_factory(3)
+
+    async def body(invigilator):
+        honest = await room.started(0, invigilator)
+        other = await room.started(1, invigilator)
+        third = await room.started(2, invigilator)
+        await honest.take_exam()
+        genuine = await honest.seal()
+        entries = [JournalEntry.from_dict(raw) for raw in genuine["entries"]]
+        key = other.identity.signing_key
+        stolen = rebuilt(honest, forged(entries, key, lambda e: e), key)
+        relayed = await other.client.upload_record(stolen)  # device 1 sends exam 0's record
+        plain = await third.client.upload_record(genuine)  # and device 2 relays it as it is
+        answer = await honest.upload(genuine)  # the candidate's own PC is still heard
+        for robot in (honest, other, third):
+            await robot.close()
+        return relayed, plain, answer
+
+    relayed, plain, answer = run(room, body)
+    assert relayed["reason"]["code"] == "wrong_device"
+    assert plain["reason"]["code"] == "bad_signature"
+    assert answer["outcome"] == "verified"
+
+
+def test_items_the_engine_would_not_pick_are_quarantined(room_factory):
+    room = room_factory(1)
+
+    async def body(invigilator):
+        robot = await room.started(0, invigilator)
+        # A kiosk running another selection than the ticket's: a valid journal of wrong items.
+        robot.exam = Exam(robot.exam.bank, ExamConfig.pix(), robot.ticket.selection_seed)
+        await robot.take_exam()
+        answer = await robot.finish()
+        await robot.close()
+        return answer
+
+    answer = run(room, body)
+    assert answer["reason"]["code"] == "not_engine_items"
+    assert statuses(room) == ["rejected"]
+
+
+def test_answers_after_the_deadline_are_quarantined(room_factory):
+    room = room_factory(1)
+
+    async def body(invigilator):
+        robot = await room.started(0, invigilator)
+        await robot.outbox.stop()
+        await robot.take_exam()
+        record = await robot.seal()
+        entries = [JournalEntry.from_dict(raw) for raw in record["entries"]]
+        late_from = [e.seq for e in entries if e.kind == ANSWER][24]  # from the 25th answer
+
+        def two_hours_later(entry: JournalEntry) -> JournalEntry:
+            if entry.seq < late_from:
+                return entry
+            return replace(entry, elapsed_ms=entry.elapsed_ms + 2 * HOURS_MS)
+
+        key = robot.identity.signing_key
+        answer = await robot.upload(rebuilt(robot, forged(entries, key, two_hours_later), key))
+        await robot.close()
+        return answer
+
+    answer = run(room, body)
+    assert answer["reason"]["code"] == "answer_after_deadline"
+
+
+def test_a_record_replayed_for_another_candidate_is_quarantined(room_factory):
+    room = room_factory(2)
+
+    async def body(invigilator):
+        first = await room.started(0, invigilator)
+        await first.take_exam()
+        record = await first.seal()
+        assert (await first.upload(record))["outcome"] == "verified"
+        await first.close()
+        second = await room.started(1, invigilator, device=0)  # same PC, next candidate
+        async with httpx.AsyncClient(base_url=room.server.url) as http:
+            replayed = await http.post(
+                f"/api/v1/kiosk/exams/{second.ticket.exam_id}/record",
+                json=record,
+                headers={"Authorization": f"Bearer {second.client.device_token}"},
+            )
+        await second.close()
+        return replayed.json()
+
+    answer = run(room, body)
+    assert answer["reason"]["code"] == "record_for_another_exam"
+    assert sorted(statuses(room)) == ["rejected", "validated"]
+
+
+def test_a_replacement_without_a_validated_alert_is_quarantined(room_factory):
+    room = room_factory(1)
+
+    async def body(invigilator):
+        robot = await room.started(0, invigilator)
+        await robot.take_exam(stop_after=6)
+        await robot.replace(await robot.show_next())  # the kiosk skips a hard question
+        await robot.take_exam()
+        answer = await robot.finish()
+        await robot.close()
+        return answer
+
+    assert run(room, body)["reason"]["code"] == "replacement_not_validated"
+
+
+def test_a_status_that_contradicts_the_response_is_quarantined(room_factory):
+    room = room_factory(1)
+
+    async def body(invigilator):
+        robot = await room.started(0, invigilator)
+        await robot.take_exam(stop_after=3)
+        item_id = await robot.show_next()
+        item = robot.unlocked.item(item_id)
+        right = simulated_response(item, True, robot.rng)
+        await robot.append(
+            ANSWER, {"item_id": item_id, "response": right, "status": "ko", "time_spent_s": 9}
+        )
+        robot.exam.record(item_id, "ko")
+        await robot.take_exam()
+        answer = await robot.finish()
+        await robot.close()
+        return answer
+
+    assert run(room, body)["reason"]["code"] == "status_mismatch"
+
+
+def test_a_record_that_rewrites_streamed_entries_is_quarantined(room_factory):
+    room = room_factory(1)
+
+    async def body(invigilator):
+        robot = await room.started(0, invigilator)
+        await robot.take_exam()
+        record = await robot.seal()
+        await robot.outbox.flush(timeout_s=10)  # the server holds the true journal
+        entries = [JournalEntry.from_dict(raw) for raw in record["entries"]]
+
+        def slower(entry: JournalEntry) -> JournalEntry:
+            return replace(entry, elapsed_ms=entry.elapsed_ms + 1) if entry.seq == 10 else entry
+
+        key = robot.identity.signing_key
+        answer = await robot.upload(rebuilt(robot, forged(entries, key, slower), key))
+        await robot.close()
+        return answer
+
+    assert run(room, body)["reason"]["code"] == "streamed_entries_differ"
+
+
+def test_uploads_are_idempotent_and_a_different_record_is_refused(room_factory):
+    room = room_factory(1)
+
+    async def body(invigilator):
+        robot = await room.started(0, invigilator)
+        await robot.take_exam()
+        record = await robot.seal()
+        first = await robot.upload(record)
+        again = await robot.client.upload_record(record)
+        changed = dict(record, signature=base64.b64encode(b"\0" * 64).decode())
+        with pytest.raises(ServerError) as refused:
+            await robot.client.upload_record(changed)
+        await robot.close()
+        return first, again, refused.value
+
+    first, again, refused = run(room, body)
+    assert first["outcome"] == "verified"
+    assert again == first
+    assert (refused.status, refused.code) == (422, "record_conflict")
+    assert refused.fr and refused.en
