@@ -2,10 +2,13 @@
 
     .venv/bin/python benchmarks/server_load.py [--candidates 300] [--think 2.0] [--uploaders 32]
 
-1. `--candidates` robot kiosks (each its own enrolled device, journal and outbox) sit the exam at
-   once against `pix-server serve`, pausing `--think` seconds on average before each answer;
-   every journal entry is streamed as it is written. Figure: latency of the streaming calls
-   (p50/p95/p99), target p99 ≤ 200 ms.
+1. `--candidates` robot kiosks (each its own enrolled device and journal) sit the exam against
+   `pix-server serve` (enrolment, check-in, authorisation, ticket, the engine's questions),
+   their outboxes held back. Then all of them stream their journals at once, entry by entry as
+   a kiosk does, waiting a candidate's `--think` seconds (exponential, mean) before each
+   answer. Streaming is measured apart from sitting so that the robots' own work (engine,
+   signatures, journal writes) does not slow the load generator on a shared machine.
+   Figure: latency of the streaming calls (p50/p95/p99), target p99 ≤ 200 ms.
 2. Their sealed records are then uploaded all together by `--uploaders` concurrent uploaders.
    Figure: records verified (signatures, chain, ticket, clock, replay, re-scoring) and stored
    per second, target ≥ 200/s.
@@ -18,11 +21,13 @@ Robots and server share the machine (2 cores here), so the figures are a floor.
 import argparse
 import asyncio
 import json
+import random
 import re
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,6 +35,8 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import create_engine, text  # noqa: E402
 
+from engine.exam_events import ANSWER  # noqa: E402
+from engine.journal_format import verify_receipt  # noqa: E402
 from kiosk.console.api import ConsoleApi  # noqa: E402
 from kiosk.robot import (  # noqa: E402
     RobotCandidate,
@@ -94,50 +101,87 @@ async def sit_exams(url: str, session: dict, csv_text: str, token: str, args, ro
         access_code=session["access_code"],
         enrol_token=token,
         seed=1,
-        think_s=args.think,
     )
     identities = read_candidates_csv(csv_text)
     invigilator = ConsoleApi(url)
     await invigilator.sign_in(session["session_number"], session["invigilator_code"])
-    timings = Timings()
     robots = [
-        RobotCandidate(i, identities[i], settings, root / f"pc-{i:04d}", invigilator, timings)
+        RobotCandidate(i, identities[i], settings, root / f"pc-{i:04d}", invigilator)
         for i in range(args.candidates)
     ]
-    setup = asyncio.Semaphore(20)  # a room of kiosks starting, not a stampede of enrolments
+    try:
+        started = time.perf_counter()
+        records = await prepare_exams(robots)
+        prepare_s = time.perf_counter() - started
+        timings = Timings()
+        started = time.perf_counter()
+        await asyncio.gather(*(stream(robot, args.think, timings) for robot in robots))
+        stream_s = time.perf_counter() - started
+        uploaders = asyncio.Semaphore(args.uploaders)
+
+        async def upload(robot: RobotCandidate, record: dict) -> dict:
+            async with uploaders:
+                return await robot.client.upload_record(record, attempts=5)
+
+        started = time.perf_counter()
+        answers = await asyncio.gather(
+            *(upload(robot, record) for robot, record in zip(robots, records, strict=True))
+        )
+        upload_s = time.perf_counter() - started
+        written = {r.ticket.exam_id: [e.hash for e in r.journal.entries()] for r in robots}
+        acknowledged = sum(r.journal.acknowledged_seq == r.journal.head().seq for r in robots)
+    finally:
+        for robot in robots:
+            await robot.close()
+        await invigilator.close()
+    return Run(timings, records, answers, written, acknowledged, prepare_s, stream_s, upload_s)
+
+
+async def prepare_exams(robots: list[RobotCandidate]) -> list[dict]:
+    """Every robot sits its exam with its outbox held back: journals full, nothing streamed."""
+    room = asyncio.Semaphore(25)
 
     async def sit(robot: RobotCandidate) -> dict:
-        async with setup:
+        async with room:
             await robot.enrol()
             await robot.check_in()
             await robot.wait_for_ticket()
-        await robot.take_exam()
-        record = await robot.seal()
-        await robot.outbox.flush(timeout_s=120)
-        await robot.outbox.stop()
-        return record
+            await robot.outbox.stop()
+            await robot.take_exam()
+            return await robot.seal()
 
-    started = time.perf_counter()
-    records = await asyncio.gather(*(sit(robot) for robot in robots))
-    exam_s = time.perf_counter() - started
+    return await asyncio.gather(*(sit(robot) for robot in robots))
 
-    uploaders = asyncio.Semaphore(args.uploaders)
 
-    async def upload(robot: RobotCandidate, record: dict) -> dict:
-        async with uploaders:
-            return await robot.client.upload_record(record, attempts=5)
+async def stream(robot: RobotCandidate, think_s: float, timings: Timings) -> None:
+    """Send the journal as the kiosk did during the exam: each entry as it is written, a
+    candidate's thinking time before each answer; acknowledge from the last receipt."""
+    rng = random.Random(robot.index)
+    exam_id = robot.ticket.exam_id
+    receipt = None
+    for entry in robot.journal.unacknowledged():
+        if entry.kind == ANSWER:
+            await asyncio.sleep(rng.expovariate(1.0 / think_s))
+        started = time.perf_counter()
+        receipt = await robot.client.stream_entries(exam_id, [entry], attempts=5)
+        timings.record("stream_entries", time.perf_counter() - started)
+    if receipt is not None:
+        head = verify_receipt(
+            receipt, robot.server_key, device_id=robot.identity.device_id, exam_id=exam_id
+        )
+        robot.journal.acknowledge(head.seq)
 
-    started = time.perf_counter()
-    answers = await asyncio.gather(
-        *(upload(r, rec) for r, rec in zip(robots, records, strict=True))
-    )
-    upload_s = time.perf_counter() - started
-    written = {r.ticket.exam_id: [e.hash for e in r.journal.entries()] for r in robots}
-    acknowledged = sum(r.journal.acknowledged_seq == r.journal.head().seq for r in robots)
-    for robot in robots:
-        await robot.close()
-    await invigilator.close()
-    return timings, records, answers, written, acknowledged, exam_s, upload_s
+
+@dataclass
+class Run:
+    timings: Timings
+    records: list[dict]
+    answers: list[dict]
+    written: dict[str, list[str]]
+    acknowledged: int
+    prepare_s: float
+    stream_s: float
+    upload_s: float
 
 
 def stored_entries(data: Path) -> dict[str, list[tuple[int, str]]]:
@@ -169,7 +213,7 @@ def main() -> int:
         )
         try:
             url = re.search(r"(http://\S+)", server.stdout.readline()).group(1)
-            timings, records, answers, written, acknowledged, exam_s, upload_s = asyncio.run(
+            run = asyncio.run(
                 sit_exams(url, session, csv_text, token, args, Path(workdir) / "robots")
             )
         finally:
@@ -177,34 +221,36 @@ def main() -> int:
             server.wait(timeout=30)
         stored = stored_entries(data)
 
-    streaming = latency_figures(timings.samples["stream_entries"])
-    verified = sum(answer["outcome"] == "verified" for answer in answers)
-    records_per_s = len(records) / upload_s
+    streaming = latency_figures(run.timings.samples["stream_entries"])
+    verified = sum(answer["outcome"] == "verified" for answer in run.answers)
+    records_per_s = len(run.records) / run.upload_s
     lost = sum(
         [digest for _, digest in stored.get(exam_id, [])] != hashes
-        for exam_id, hashes in written.items()
+        for exam_id, hashes in run.written.items()
     )
     duplicated = sum(len({seq for seq, _ in rows}) != len(rows) for rows in stored.values())
-    entries = sum(len(hashes) for hashes in written.values())
+    entries = sum(len(hashes) for hashes in run.written.values())
+    p99_ratio = streaming["p99_ms"] / STREAMING_P99_TARGET_MS
     print(
-        f"{args.candidates} candidates, think {args.think} s, {entries} journal entries "
-        f"in {exam_s:.1f} s"
+        f"{args.candidates} candidates: exams sat in {run.prepare_s:.1f} s; {entries} journal "
+        f"entries streamed in {run.stream_s:.1f} s (think {args.think} s before each answer)"
     )
     print(
         f"answer streaming latency: p50 {streaming['p50_ms']} ms, p95 {streaming['p95_ms']} ms, "
         f"p99 {streaming['p99_ms']} ms over {streaming['count']} calls — target p99 ≤ "
-        f"{STREAMING_P99_TARGET_MS:.0f} ms (ratio {streaming['p99_ms'] / STREAMING_P99_TARGET_MS:.2f})"
+        f"{STREAMING_P99_TARGET_MS:.0f} ms (ratio {p99_ratio:.2f})"
     )
     print(
-        f"records verified and stored: {records_per_s:.0f}/s ({verified}/{len(records)} verified, "
-        f"{args.uploaders} uploaders, {upload_s:.2f} s) — target ≥ {RECORDS_PER_S_TARGET:.0f}/s "
-        f"(ratio {records_per_s / RECORDS_PER_S_TARGET:.2f})"
+        f"records verified and stored: {records_per_s:.0f}/s ({verified}/{len(run.records)} "
+        f"verified, {args.uploaders} uploaders, {run.upload_s:.2f} s) — target ≥ "
+        f"{RECORDS_PER_S_TARGET:.0f}/s (ratio {records_per_s / RECORDS_PER_S_TARGET:.2f})"
     )
     print(
-        f"journals: {len(written) - lost}/{len(written)} stored exactly (lost or altered: {lost}, "
-        f"duplicated: {duplicated}); outboxes acknowledged: {acknowledged}/{len(written)}"
+        f"journals: {len(run.written) - lost}/{len(run.written)} stored exactly (lost or altered: "
+        f"{lost}, duplicated: {duplicated}); outboxes acknowledged: "
+        f"{run.acknowledged}/{len(run.written)}"
     )
-    sound = verified == len(records) and lost == 0 and duplicated == 0
+    sound = verified == len(run.records) and lost == 0 and duplicated == 0
     return 0 if sound else 1
 
 

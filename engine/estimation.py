@@ -96,7 +96,7 @@ class NormalPriorEstimator:
     def __init__(self, size: int, mean: float | np.ndarray, sd: float) -> None:
         means = np.broadcast_to(np.asarray(mean, dtype=float), (size,))
         prior = np.exp(-0.5 * ((DEFAULT_GRID - means[:, None]) / sd) ** 2)
-        self.posterior = prior / prior.sum(axis=1, keepdims=True)
+        self.posterior = prior / _sequential_sum(prior)[:, None]
         self.capacity = np.empty(size)
         self.error = np.empty(size)
         self._summarise(np.arange(size), self.posterior)
@@ -105,15 +105,16 @@ class NormalPriorEstimator:
         """Take one more answer for each of `rows` (item parameters and success per row)."""
         p = probability_correct(DEFAULT_GRID, a[:, None], b[:, None])
         posterior = self.posterior[rows] * np.where(correct[:, None], p, 1 - p)
-        posterior /= posterior.sum(axis=1, keepdims=True)
+        posterior /= _sequential_sum(posterior)[:, None]
         self.posterior[rows] = posterior
         self._summarise(rows, posterior)
 
     def _summarise(self, rows: np.ndarray, posterior: np.ndarray) -> None:
-        capacity = posterior @ DEFAULT_GRID
+        # Sequential sums, not BLAS: the same bits for one row or many, on any machine.
+        capacity = _sequential_sum(posterior * DEFAULT_GRID)
         spread = DEFAULT_GRID - capacity[:, None]
         self.capacity[rows] = capacity
-        self.error[rows] = np.sqrt((posterior * spread * spread).sum(axis=1))
+        self.error[rows] = np.sqrt(_sequential_sum(posterior * spread * spread))
 
 
 Estimator = PixEstimator | NormalPriorEstimator

@@ -48,30 +48,25 @@ class ExposureParameters:
 
     Two parts (see engine.exposure): `prices[i]`, in information units, is subtracted from item
     i's information when items are ranked; `k[i, s]` is the Sympson–Hetter probability that item
-    i may be given, during the first `opening` answers, when the current estimate lies in stratum
-    s, the strata being cut at `edges` (a stratum per gap, plus the two open ends). `target` is
-    the exposure rate aimed at.
+    i may be given when the current estimate lies in stratum s, the strata being cut at `edges`
+    (a stratum per gap, plus the two open ends). `target` is the exposure rate aimed at.
     """
 
     edges: tuple[float, ...]
     k: np.ndarray
     prices: np.ndarray
-    opening: int
     target: float
 
     def stratum(self, capacity: np.ndarray) -> np.ndarray:
         return np.searchsorted(np.asarray(self.edges), capacity, side="right")
 
     def reordered(self, order: Sequence[int]) -> "ExposureParameters":
-        return ExposureParameters(
-            self.edges, self.k[order], self.prices[order], self.opening, self.target
-        )
+        return ExposureParameters(self.edges, self.k[order], self.prices[order], self.target)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "method": EXPOSURE_METHOD,
             "target": self.target,
-            "opening": self.opening,
             "edges": list(self.edges),
             "k": [[float(value) for value in row] for row in self.k],
             "prices": [float(value) for value in self.prices],
@@ -87,11 +82,8 @@ class ExposureParameters:
         edges = tuple(float(edge) for edge in data["edges"])
         k = np.array(data["k"], dtype=float).reshape(n_items, len(edges) + 1)
         prices = np.array(data["prices"], dtype=float).reshape(n_items)
-        opening = data["opening"]
         if (
-            not isinstance(opening, int)
-            or opening < 0
-            or np.any(np.diff(edges) <= 0)
+            np.any(np.diff(edges) <= 0)
             or not np.all((k >= 0) & (k <= 1))
             or not np.all(np.isfinite(prices) & (prices >= 0))
         ):
@@ -99,7 +91,7 @@ class ExposureParameters:
                 "exposure parameters are malformed (edges increase, 0 ≤ k ≤ 1, prices ≥ 0)",
                 "paramètres d'exposition mal formés (bornes croissantes, 0 ≤ k ≤ 1, prix ≥ 0)",
             )
-        return cls(edges, k, prices, opening, float(data["target"]))
+        return cls(edges, k, prices, float(data["target"]))
 
 
 def _codes(values: Iterable[str]) -> tuple[np.ndarray, tuple[str, ...]]:

@@ -17,9 +17,8 @@ simulation of thousands run the same code. The rules, per mode:
  2. the plan: only competences that have had fewer than 2 questions (unless none is left);
  3. one question per tube (else per skill), unless that leaves nothing in the plan;
  4. no competence of the last N answers if configured (N = 0 by default);
- 5. exposure control, during the opening questions: an item may be given only if the exam's
-    ticket for it is below its Sympson–Hetter parameter for the stratum of the current estimate
-    (unless none passes);
+ 5. exposure control: an item may be given only if the exam's ticket for it is below its
+    Sympson–Hetter parameter for the stratum of the current estimate (unless none passes);
  6. the item with the most information minus its exposure price (see engine.exposure).
 
 Ranking is on information (minus its price) rounded to `information_decimals`, ties going to the
@@ -162,10 +161,8 @@ def allowed_items(
     if config.challenges_between_same_competence:
         mask = _prefer(mask, mask & _not_recent(bank, state, rows))
     if tickets is not None and bank.exposure is not None:
-        exposure = bank.exposure
-        opening = state.competence_count[rows].sum(axis=1) < exposure.opening
-        eligible = tickets[rows] < exposure.k.T[exposure.stratum(capacity)]
-        mask = _prefer(mask, mask & (eligible | ~opening[:, None]))
+        eligible = tickets[rows] < bank.exposure.k.T[bank.exposure.stratum(capacity)]
+        mask = _prefer(mask, mask & eligible)
     return mask
 
 

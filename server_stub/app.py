@@ -11,6 +11,7 @@ from engine.cli import package_version
 from server_stub.api import console, kiosk, planning, public
 from server_stub.api.errors import install_error_handlers
 from server_stub.context import ServerContext
+from server_stub.documents import routes as documents
 
 DESCRIPTION = """Exam server of the pix-kiosk certification (sessions, candidates, invigilation,
 key release, record intake, results). Errors are `{"error": {"code", "message_fr",
@@ -31,6 +32,6 @@ def create_app(ctx: ServerContext) -> FastAPI:
     )
     app.state.ctx = ctx
     install_error_handlers(app)
-    for module in (public, kiosk, console, planning):
+    for module in (public, kiosk, console, planning, documents):
         app.include_router(module.router)
     return app

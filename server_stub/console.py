@@ -14,6 +14,7 @@ from server_stub import codes
 from server_stub.checkin import new_seed
 from server_stub.context import ServerContext
 from server_stub.errors import ApiError
+from server_stub.issue_categories import IN_CHALLENGE_SUBCATEGORIES, ISSUE_CATEGORIES
 from server_stub.kiosk_commands import device_key, queue_command
 from server_stub.room import room_key
 from server_stub.security import (
@@ -28,28 +29,6 @@ from server_stub.timeline import instant_text, load_timeline, time_allowed_s
 
 CONSOLE_TOKEN_TTL_S = 12 * 3600
 ABORT_REASONS = ("candidate", "technical")
-ISSUE_CATEGORIES = (
-    "SIGNATURE_ISSUE",
-    "CANDIDATE_INFORMATIONS_CHANGES",
-    "IN_CHALLENGE",
-    "FRAUD",
-    "NON_BLOCKING_CANDIDATE_ISSUE",
-    "NON_BLOCKING_TECHNICAL_ISSUE",
-)
-# IN_CHALLENGE subcategories that neutralise a ko/aband answer (DESIGN §4).
-NEUTRALISING_SUBCATEGORIES = (
-    "IMAGE_NOT_DISPLAYING",
-    "EMBED_NOT_WORKING",
-    "FILE_NOT_OPENING",
-    "WEBSITE_UNAVAILABLE",
-    "WEBSITE_BLOCKED",
-    "SOFTWARE_NOT_WORKING",
-    "EXTRA_TIME_EXCEEDED",
-    "ACCESSIBILITY_ISSUE",
-    "SKIP_ON_OOPS",
-)
-FOCUS_OUT_SUBCATEGORY = "UNINTENTIONAL_FOCUS_OUT"
-IN_CHALLENGE_SUBCATEGORIES = (*NEUTRALISING_SUBCATEGORIES, FOCUS_OUT_SUBCATEGORY)
 
 
 def sign_in(ctx: ServerContext, *, session_number: int, invigilator_code: str) -> dict[str, Any]:

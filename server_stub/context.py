@@ -16,6 +16,7 @@ from server_stub.banks import BankStore
 from server_stub.database import Database
 from server_stub.datadir import DataDir
 from server_stub.notifier import Notifier
+from server_stub.verifier import RecordVerifier
 
 
 @dataclass
@@ -26,6 +27,7 @@ class ServerContext:
     publisher_public_key: Ed25519PublicKey
     admin_token: str
     banks: BankStore
+    verifier: RecordVerifier
     clock: Callable[[], float] = time.time
     notifier: Notifier = field(default_factory=Notifier)
     # device id -> server instant of its last request: live console information, not evidence.
@@ -34,15 +36,18 @@ class ServerContext:
     devices_by_token: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def open(cls, data_dir: DataDir) -> "ServerContext":
+    def open(cls, data_dir: DataDir, verify_workers: int = 0) -> "ServerContext":
+        """`verify_workers`: processes verifying records (0: in this process; verifier.py)."""
         publisher_public_key = data_dir.publisher_public_key()
+        banks = BankStore(data_dir, publisher_public_key)
         return cls(
             data_dir=data_dir,
             db=data_dir.open_database(),
             server_key=data_dir.server_key(),
             publisher_public_key=publisher_public_key,
             admin_token=data_dir.admin_token(),
-            banks=BankStore(data_dir, publisher_public_key),
+            banks=banks,
+            verifier=RecordVerifier(data_dir, banks, verify_workers),
         )
 
     @property
@@ -60,4 +65,5 @@ class ServerContext:
         return self.clock()
 
     def close(self) -> None:
+        self.verifier.close()
         self.db.close()

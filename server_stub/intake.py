@@ -17,19 +17,20 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from engine.config import ExamConfig
+from engine.canonical import b64decode
+from engine.exam import ExamResult
 from engine.exam_events import ANSWER, FINISHED
 from engine.journal_format import ChainHead, JournalEntry, JournalError, sign_receipt, verify_chain
-from engine.keys import ed25519_public_from_b64
+from engine.keys import ed25519_public_from_b64, raw_public_bytes
 from server_stub import candidate_states as states
 from server_stub.context import ServerContext
 from server_stub.errors import ApiError
-from server_stub.results import candidate_reports, score, store_result, validated_alert_items
+from server_stub.record_checks import RecordJob, RecordVerdict
+from server_stub.results import candidate_reports, store_result, validated_alert_items
 from server_stub.room import room_key
 from server_stub.security import log_event
-from server_stub.signature_cache import PreverifiedKey
 from server_stub.timeline import load_timeline
-from server_stub.verification import Quarantined, ServerView, verify_exam_record
+from server_stub.verification import Quarantined, ServerView
 
 MAX_BATCH = 500
 
@@ -165,37 +166,28 @@ def receive_record(
         previous = _stored_record(connection, ctx, device.device_id, exam_id)
         if previous is not None:
             return _previous_answer(previous, record_hash)
-        view = _server_view(connection, ctx, exam)
-        config = ExamConfig.from_dict(
-            json.loads(
+        job = RecordJob(
+            record=record,
+            uploader_id=device.device_id,
+            uploader_key=b64decode(device.signing_key),
+            server_key=raw_public_bytes(ctx.server_public_key),
+            view=_server_view(connection, ctx, exam),
+            bank_id=exam.bank_id,
+            config=json.loads(
                 connection.scalar(
                     select(t["bank_configs"].c.config).where(
                         t["bank_configs"].c.bank_id == exam.bank_id,
                         t["bank_configs"].c.mode == exam.mode,
                     )
                 )
-            )
-        )
-    outcome, reason, verified = "verified", None, None
-    try:
-        verified = verify_exam_record(
-            record,
-            uploader_id=device.device_id,
-            device_public_key=PreverifiedKey(
-                _public_key(ctx, device),
-                # Checked on arrival with this device's key: only for the exam's own device.
-                view.streamed_signatures if device.device_id == exam.device_id else set(),
             ),
-            server_public_key=ctx.server_public_key,
-            view=view,
-            bank=ctx.banks.item_bank(exam.bank_id),
-            config=config,
-            item=lambda item_id: ctx.banks.item(exam.bank_id, item_id),
+            abort_reason=exam.abort_reason,
+            reports=candidate_reports(connection, db, exam.candidate_id),
         )
-    except Quarantined as error:
-        outcome, reason = "quarantined", error
-    head = verified.record.head if verified is not None else _claimed_head(record)
-    receipt = _receipt(ctx, device.device_id, exam_id, head)
+    verdict = ctx.verifier.check(job)
+    reason = None if verdict.reason is None else Quarantined(*verdict.reason)
+    receipt = _receipt(ctx, device.device_id, exam_id, ChainHead(*verdict.head))
+    outcome = "verified" if reason is None else "quarantined"
     now = ctx.now()
     try:
         with db.write() as connection:
@@ -217,7 +209,7 @@ def receive_record(
                 )
             )
             if exam.device_id == device.device_id:
-                _settle(connection, ctx, exam, verified, reason, now)
+                _settle(connection, ctx, exam, verdict, now)
     except IntegrityError:  # the same upload, processed concurrently: answer as a retry
         with db.read() as connection:
             previous = _stored_record(connection, ctx, device.device_id, exam_id)
@@ -226,43 +218,37 @@ def receive_record(
     return _answer(receipt, outcome, reason)
 
 
-def _settle(connection, ctx: ServerContext, exam, verified, reason, now: float) -> None:
+def _settle(connection, ctx: ServerContext, exam, verdict: RecordVerdict, now: float) -> None:
     """The candidate's outcome: scored, or rejected with the record kept aside."""
     db = ctx.db
     candidates, exams = db.tables["candidates"], db.tables["exams"]
-    if reason is not None:
+    if verdict.reason is not None:
+        code, _, _, seq = verdict.reason
         log_event(
             connection,
             db,
             at=now,
             kind="record_quarantined",
-            detail={"exam_id": exam.exam_id, "code": reason.code, "seq": reason.seq},
+            detail={"exam_id": exam.exam_id, "code": code, "seq": seq},
             session_id=exam.session_id,
             device_id=exam.device_id,
         )
         status = states.REJECTED
     else:
-        abort_reason = exam.abort_reason or verified.record.entries[-1].payload["abort_reason"]
-        result = score(
-            verified.exam,
-            abort_reason,
-            candidate_reports(connection, db, exam.candidate_id),
-            validated_alert_items(connection, db, exam.exam_id),
-        )
         store_result(
             connection,
             db,
             exam_id=exam.exam_id,
             candidate_id=exam.candidate_id,
-            result=result,
-            abort_reason=abort_reason,
+            result=ExamResult.from_dict(verdict.result),
+            abort_reason=verdict.abort_reason,
             now=now,
         )
         connection.execute(
             exams.update()
             .where(exams.c.exam_id == exam.exam_id)
             .values(
-                abort_reason=abort_reason,
+                abort_reason=verdict.abort_reason,
                 ended_at=exam.ended_at if exam.ended_at is not None else now,
             )
         )
@@ -345,14 +331,3 @@ def _answer(receipt: dict[str, Any], outcome: str, reason: Quarantined | None) -
             "seq": reason.seq,
         },
     }
-
-
-def _claimed_head(record: dict[str, Any]) -> ChainHead:
-    """The head a rejected record claims, for its receipt (0 when it does not say)."""
-    try:
-        head = record["record"]["head"]
-        if type(head["seq"]) is int and isinstance(head["hash"], str):
-            return ChainHead(head["seq"], head["hash"])
-    except (KeyError, TypeError):
-        pass
-    return ChainHead(0, "")

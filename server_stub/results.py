@@ -18,8 +18,8 @@ from collections.abc import Iterable
 from sqlalchemy import Connection, select
 
 from engine.exam import Exam, ExamResult
-from server_stub.console import NEUTRALISING_SUBCATEGORIES
 from server_stub.database import Database
+from server_stub.issue_categories import NEUTRALISING_SUBCATEGORIES
 
 NEUTRALISABLE_STATUSES = ("ko", "aband")
 

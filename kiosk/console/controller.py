@@ -160,21 +160,32 @@ class ConsoleController(QObject):
         line = self.snapshot.line(candidate_id) if self.snapshot else None
         if line is None or self.api is None:
             return
-        handler = getattr(self, f"_{action}")
-        handler(line, self.api)
+        handlers = {
+            "authorise_start": self._authorise,
+            "authorise_resume": self._authorise,
+            "pause": self._pause,
+            "resume": self._resume,
+            "extra_time": self._extra_time,
+            "handle_alert": self._handle_alert,
+            "unlock": self._unlock,
+            "end": self._end,
+            "mark_absent": self._mark_absent,
+            "report": self._report,
+        }
+        handlers[action](line, self.api)
 
     def _confirm(self, title: str, text: str, confirm: str, danger: bool = False) -> bool:
         dialog = ActionDialog(title, text, confirm, danger, self.window)
         return dialog.exec() == ActionDialog.DialogCode.Accepted
 
-    def _authorise_start(self, line: RoomLine, api: ConsoleApi) -> None:
+    def _authorise(self, line: RoomLine, api: ConsoleApi) -> None:
+        """A start or, after a crash, a resume: both after the identity check."""
         if IdentityCheckDialog(line, self.window).exec() == ActionDialog.DialogCode.Accepted:
-            done = self.tr("Départ autorisé : {name}").format(name=line.name)
-            self.spawn(self._call(api.authorise(line.candidate_id), done))
-
-    def _authorise_resume(self, line: RoomLine, api: ConsoleApi) -> None:
-        if IdentityCheckDialog(line, self.window).exec() == ActionDialog.DialogCode.Accepted:
-            done = self.tr("Reprise autorisée : {name}").format(name=line.name)
+            done = (
+                self.tr("Reprise autorisée : {name}")
+                if line.waiting_for == "resume"
+                else self.tr("Départ autorisé : {name}")
+            ).format(name=line.name)
             self.spawn(self._call(api.authorise(line.candidate_id), done))
 
     def _pause(self, line: RoomLine, api: ConsoleApi) -> None:

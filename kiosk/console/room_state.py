@@ -11,19 +11,6 @@ from typing import Any
 
 from engine.canonical import parse_utc_text
 
-STATUSES = (
-    "not_arrived",
-    "waiting",
-    "authorised",
-    "in_progress",
-    "paused",
-    "locked",
-    "live_alert",
-    "finished",
-    "record_received",
-    "record_rejected",
-    "absent",
-)
 CLOCK_RUNS = ("in_progress", "locked", "live_alert")
 """Statuses whose time left goes down (a lock or an alert does not stop the clock)."""
 NEEDS_ATTENTION = ("waiting", "locked", "live_alert", "record_rejected")

@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from server_stub.console import IN_CHALLENGE_SUBCATEGORIES, ISSUE_CATEGORIES
+from server_stub.issue_categories import IN_CHALLENGE_SUBCATEGORIES, ISSUE_CATEGORIES
 
 Text = Field(min_length=1, max_length=200)
 PUBLIC_KEY = r"^[A-Za-z0-9+/]{43}=$"  # 32 bytes in base64

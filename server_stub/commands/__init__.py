@@ -2,7 +2,7 @@
 
 from engine.cli import dispatch
 
-SUBCOMMAND_MODULES = ("init", "serve", "session", "candidates", "device", "export")
+SUBCOMMAND_MODULES = ("init", "serve", "session", "candidates", "device", "export", "certificate")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -7,6 +7,7 @@ it). TLS: give both `--tls-cert` and `--tls-key` (PEM); otherwise put a reverse 
 """
 
 import argparse
+import os
 import socket
 import sys
 from pathlib import Path
@@ -27,6 +28,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--port", type=int, default=8000, help="port; 0 picks a free one")
     parser.add_argument("--tls-cert", type=Path, metavar="FILE", help="certificate chain (PEM)")
     parser.add_argument("--tls-key", type=Path, metavar="FILE", help="private key (PEM)")
+    parser.add_argument(
+        "--verify-workers",
+        type=int,
+        default=os.cpu_count() or 1,
+        metavar="N",
+        help="processes verifying records (default: one per core; 0: in the server process)",
+    )
     parser.add_argument("--access-log", action="store_true", help="log every request")
     parser.set_defaults(func=reporting_failures(run))
 
@@ -36,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
         return fail(
             "--tls-cert et --tls-key vont ensemble.", "--tls-cert and --tls-key go together."
         )
-    ctx = ServerContext.open(data_dir(args))
+    ctx = ServerContext.open(data_dir(args), verify_workers=max(0, args.verify_workers))
     family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

@@ -12,6 +12,7 @@ import json
 import time
 
 from server_stub.command_support import add_data_argument, data_dir, reporting_failures
+from server_stub.commands.session_sheet import register_action
 from server_stub.planning import MODES, create_session
 
 
@@ -28,6 +29,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     create.add_argument("--mode", choices=MODES, default="default", help="exam mode")
     create.add_argument("--json", action="store_true", help="print JSON")
     create.set_defaults(func=reporting_failures(run_create))
+    register_action(actions)
 
 
 def run_create(args: argparse.Namespace) -> int:

@@ -1,11 +1,10 @@
 """The documents as PDF bytes, for the server's routes (the console downloads them).
 
-One render at a time: Qt's text layout is shared process state, and a document takes a tenth of
-a second. Call `ensure_gui_application()` once in the server's main thread before serving.
+Each render (a tenth of a second) runs on the render thread (render_thread.py), one at a time;
+the caller waits for it without holding the server's event loop.
 """
 
 import tempfile
-import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -18,15 +17,14 @@ from server_stub.documents.loading import (
     load_certificate,
     load_session_sheet,
 )
+from server_stub.documents.render_thread import submit
 from server_stub.documents.session_sheet import render_session_sheet
-
-_ONE_AT_A_TIME = threading.Lock()
 
 
 def _pdf(render: Callable[[Any, Path, str], int], data: Any, lang: str) -> bytes:
-    with _ONE_AT_A_TIME, tempfile.TemporaryDirectory(prefix="pix-pdf-") as folder:
+    with tempfile.TemporaryDirectory(prefix="pix-pdf-") as folder:
         path = Path(folder) / "document.pdf"
-        render(data, path, lang)
+        submit(lambda: render(data, path, lang)).result()
         return path.read_bytes()
 
 

@@ -2,7 +2,7 @@
 and the results for the console, the certificate for anyone holding its code.
 
 Included by the app like the other routers (server_stub/app.py). The router's lifespan makes
-the Qt application the renderers need in the server's main thread, before any request.
+the Qt application the renderers need in the server's main thread, and their render thread.
 """
 
 from collections.abc import AsyncIterator
@@ -19,6 +19,7 @@ from server_stub.api.auth import admin, console_session, server_context
 from server_stub.api.errors import ERROR_RESPONSES
 from server_stub.api.models import ExportRow
 from server_stub.context import ServerContext
+from server_stub.documents import render_thread
 from server_stub.documents.data import AttendanceReportData
 from server_stub.documents.downloads import (
     attendance_report_pdf,
@@ -34,12 +35,17 @@ Language = Literal["fr", "en"]
 
 
 @asynccontextmanager
-async def _qt_in_main_thread(_app: FastAPI) -> AsyncIterator[None]:
+async def _qt_for_documents(_app: FastAPI) -> AsyncIterator[None]:
+    """The Qt application in the main thread, and the render thread, for the server's life."""
     ensure_gui_application()
-    yield
+    render_thread.start()
+    try:
+        yield
+    finally:
+        render_thread.stop()
 
 
-router = APIRouter(prefix="/api/v1", responses=ERROR_RESPONSES, lifespan=_qt_in_main_thread)
+router = APIRouter(prefix="/api/v1", responses=ERROR_RESPONSES, lifespan=_qt_for_documents)
 
 
 class ReportCandidate(BaseModel):

@@ -22,26 +22,7 @@ from kiosk.console.look import restyle
 from kiosk.console.window import ConsoleWindow
 from server_stub.commands import main as pix_server
 
-# Until the lead includes the documents router in server_stub/app.py, the server is started
-# through this shim, which adds it (and does nothing once the router is there).
 LISTENING = "pix-server listening on"
-_SHIM = """
-import sys
-from server_stub import app as app_module
-from server_stub.commands import main, serve
-from server_stub.documents.routes import router
-
-original = app_module.create_app
-
-def create_app(ctx):
-    app = original(ctx)
-    if not any(getattr(route, "path", "").endswith("/report.pdf") for route in app.routes):
-        app.include_router(router)
-    return app
-
-serve.create_app = create_app
-sys.exit(main(sys.argv[1:]))
-"""
 
 
 def start_server(data: Path) -> tuple[subprocess.Popen, str]:
@@ -50,7 +31,7 @@ def start_server(data: Path) -> tuple[subprocess.Popen, str]:
     log = data.parent / "server.log"
     with log.open("w", encoding="utf-8") as errors:
         process = subprocess.Popen(
-            [sys.executable, "-c", _SHIM, "serve", "--data", str(data), "--port", "0"],
+            [sys.executable, "-m", "server_stub", "serve", "--data", str(data), "--port", "0"],
             stdout=subprocess.PIPE,
             stderr=errors,
             text=True,

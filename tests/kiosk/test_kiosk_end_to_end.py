@@ -42,9 +42,9 @@ def rehearse(server: EmbeddedServer, state: Path, *extra: str) -> subprocess.Pop
             "--server", server.url,
             "--session", str(session["session_number"]),
             "--access-code", session["access_code"],
-            "--invigilator-code", session["invigilator_code"],
+            f"--invigilator-code={session['invigilator_code']}",
             "--candidates-csv", session["candidates_csv"],
-            "--enroll-token", server.enrolment_token(),
+            f"--enroll-token={server.enrolment_token()}",  # tokens may start with "-"
             "--state", str(state),
             "--json",
             *extra,

@@ -1,0 +1,5 @@
+import sys
+
+from server_stub.commands import main
+
+sys.exit(main())

@@ -1,0 +1,78 @@
+"""One record's verdict: verified and scored, or quarantined with the reason.
+
+A pure function of what the server knew when the record arrived (`RecordJob`), so that it can
+run in a worker process (verifier.py): the heavy part of intake — signatures, hashes, the
+engine's replay and the scoring — then uses every core while the server keeps answering.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from engine.config import ExamConfig
+from engine.journal_format import ChainHead
+from server_stub.banks import BankStore
+from server_stub.results import score
+from server_stub.signature_cache import PreverifiedKey
+from server_stub.verification import Quarantined, ServerView, verify_exam_record
+
+
+@dataclass(frozen=True)
+class RecordJob:
+    record: dict[str, Any]
+    uploader_id: str
+    uploader_key: bytes  # raw Ed25519 public key of the uploading device
+    server_key: bytes  # raw Ed25519 public key of this server
+    view: ServerView
+    bank_id: str
+    config: dict[str, Any]
+    abort_reason: str | None  # the invigilator's, which wins over the kiosk's
+    reports: list[tuple[str | None, str | None]]  # IN_CHALLENGE (subcategory, item reference)
+
+
+@dataclass(frozen=True)
+class RecordVerdict:
+    head: tuple[int, str]
+    reason: tuple[str, str, str, int | None] | None  # code, French, English, seq
+    result: dict[str, Any] | None  # ExamResult.to_dict() when verified
+    abort_reason: str | None
+
+
+def check_record(job: RecordJob, banks: BankStore) -> RecordVerdict:
+    uploader_key = Ed25519PublicKey.from_public_bytes(job.uploader_key)
+    own_device = job.uploader_id == job.view.device_id
+    try:
+        verified = verify_exam_record(
+            job.record,
+            uploader_id=job.uploader_id,
+            # Entries checked on arrival were checked with this device's key: trust only those.
+            device_public_key=PreverifiedKey(
+                uploader_key, job.view.streamed_signatures if own_device else set()
+            ),
+            server_public_key=Ed25519PublicKey.from_public_bytes(job.server_key),
+            view=job.view,
+            bank=banks.item_bank(job.bank_id),
+            config=ExamConfig.from_dict(job.config),
+            item=lambda item_id: banks.item(job.bank_id, item_id),
+        )
+    except Quarantined as error:
+        head = _claimed_head(job.record)
+        return RecordVerdict(
+            (head.seq, head.hash), (error.code, error.fr, error.en, error.seq), None, None
+        )
+    abort_reason = job.abort_reason or verified.record.entries[-1].payload["abort_reason"]
+    result = score(verified.exam, abort_reason, job.reports, job.view.validated_alert_items)
+    head = verified.record.head
+    return RecordVerdict((head.seq, head.hash), None, result.to_dict(), abort_reason)
+
+
+def _claimed_head(record: dict[str, Any]) -> ChainHead:
+    """The head a rejected record claims, for its receipt (0 when it does not say)."""
+    try:
+        head = record["record"]["head"]
+        if type(head["seq"]) is int and isinstance(head["hash"], str):
+            return ChainHead(head["seq"], head["hash"])
+    except (KeyError, TypeError):
+        pass
+    return ChainHead(0, "")
