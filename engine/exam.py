@@ -27,7 +27,7 @@ from engine.selection import (
 STATUSES = ("ok", "ko", "aband", "timedout", "focusedOut")
 ABORT_REASONS = (None, "candidate", "technical")
 # Rows selected together: small enough for the temporaries to stay in cache.
-ROWS_PER_CHUNK = 128
+ROWS_PER_CHUNK = 64
 
 
 class ExamError(ValueError):

@@ -2,10 +2,11 @@
 
 It starts a real exam server on loopback in a fresh data directory (`pix-server init`, then
 `pix-server serve --port 0` as a separate process, exactly as in a school), creates a session
-with a few demo candidates, enrols this PC, and opens the kiosk with the codes shown. By default
-the demo plays the invigilator and authorises the candidate itself, and says so; with
-`--console` the invigilator console opens beside the kiosk and you authorise from it. Secure
-mode is off unless `--secure`.
+with a few demo candidates, enrols this PC, and opens the kiosk with the codes shown, and the
+invigilator console beside it, from which you authorise the candidate. With `--no-console` (and
+always with `--secure`, whose lockdown forbids leaving the kiosk window) the demo plays the
+invigilator and authorises the candidate itself, and says so. Secure mode is off unless
+`--secure`.
 """
 
 import argparse
@@ -183,9 +184,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--secure", action="store_true", help="secure mode on (lockdown)")
     parser.add_argument(
-        "--console",
-        action="store_true",
-        help="open the invigilator console beside the kiosk (you authorise the candidate)",
+        "--no-console",
+        dest="console",
+        action="store_false",
+        help="no invigilator console: the demo authorises the candidate itself",
     )
     parser.add_argument(
         "--data", type=Path, metavar="DIR", help="keep the demo here (default: a new temp folder)"
@@ -218,7 +220,7 @@ def demo_notice(session: dict[str, str], console: bool) -> str:
     )
 
 
-def open_console(server: EmbeddedServer) -> subprocess.Popen:
+def open_console(server: EmbeddedServer, geometry: str) -> subprocess.Popen:
     """The invigilator console, in its own process and window, as on the invigilator's PC."""
     return subprocess.Popen(
         [
@@ -230,6 +232,8 @@ def open_console(server: EmbeddedServer) -> subprocess.Popen:
             server.url,
             "--admin-token-file",
             str(server.data_dir / ADMIN_TOKEN_FILE),
+            "--geometry",
+            geometry,
         ]
     )
 
@@ -250,7 +254,8 @@ def run(args: argparse.Namespace) -> int:
                     label="demo",
                 )
             )
-            notice = demo_notice(session, console=args.console)
+            with_console = args.console and not args.secure
+            notice = demo_notice(session, console=with_console)
             print(notice)
             print(f"Dossier / folder: {root}")
 
@@ -260,10 +265,13 @@ def run(args: argparse.Namespace) -> int:
                     kiosk.window.showFullScreen()
                 else:
                     kiosk.window.show()
-                if args.console:
+                if with_console:
                     area = kiosk.window.screen().availableGeometry()
-                    kiosk.window.setGeometry(area.x(), area.y(), area.width() // 2, area.height())
-                    console_window = open_console(server)
+                    half = area.width() // 2
+                    kiosk.window.setGeometry(area.x(), area.y(), half, area.height())
+                    console_window = open_console(
+                        server, f"{half}x{area.height()}+{area.x() + half}+{area.y()}"
+                    )
                     try:
                         await kiosk.closed.wait()
                     finally:

@@ -38,6 +38,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--admin-token-file", type=Path, metavar="FILE", help="the lead's admin token"
     )
     parser.add_argument("--documents", type=Path, metavar="DIR", help="where PDFs are saved")
+    parser.add_argument(
+        "--geometry", metavar="WxH+X+Y", help="where the window opens (e.g. beside the kiosk)"
+    )
     parser.set_defaults(func=run)
 
 
@@ -53,7 +56,8 @@ def run(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return 2
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    qt_arguments = sys.argv[:1] + (["-qwindowgeometry", args.geometry] if args.geometry else [])
+    app = QApplication.instance() or QApplication(qt_arguments)
     assert isinstance(app, QApplication)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
