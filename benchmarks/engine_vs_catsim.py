@@ -28,7 +28,7 @@ from catsim.stopping import TestLengthStopper
 
 from engine import Exam, ExamConfig, calibrate_exposure
 from engine.estimation import probability_correct
-from engine.simulation import oracle_estimates, report, simulate_exams
+from engine.simulation import oracle_rmse, report, simulate_exams
 from engine.synthetic import synthetic_bank
 
 LENGTH = 32
@@ -51,8 +51,10 @@ def catsim_run(bank, theta: np.ndarray) -> tuple[float, float, float]:
     given = sum(len(items) for items in simulator.administered_items)
     counts = np.bincount(np.concatenate(simulator.administered_items), minlength=len(bank))
     estimates = np.array(simulator.latest_estimations)
-    return seconds / given * 1e6, float(np.sqrt(np.mean((estimates - theta) ** 2))), float(
-        counts.max() / theta.size
+    return (
+        seconds / given * 1e6,
+        float(np.sqrt(np.mean((estimates - theta) ** 2))),
+        float(counts.max() / theta.size),
     )
 
 
@@ -82,15 +84,13 @@ def main() -> None:
     bank = synthetic_bank(100, seed=args.seed, items_per_tube=1)
     rng = np.random.default_rng(args.seed)
     theta = rng.normal(0.0, 1.0, args.candidates)
-    oracle = float(np.sqrt(np.mean((oracle_estimates(bank, theta, seed=1) - theta) ** 2)))
+    oracle = oracle_rmse(bank, theta, seed=1)
     print(f"bank: {len(bank)} items (16 × 100); {args.candidates} candidates, θ ~ N(0, 1)")
     print(f"oracle floor (2 best items per competence at the true θ): RMSE {oracle:.4f}\n")
 
     catsim_theta = theta[: args.catsim_candidates]
     catsim_us, catsim_rmse, catsim_exposure = catsim_run(bank, catsim_theta)
-    catsim_oracle = float(
-        np.sqrt(np.mean((oracle_estimates(bank, catsim_theta, seed=1) - catsim_theta) ** 2))
-    )
+    catsim_oracle = oracle_rmse(bank, catsim_theta, seed=1)
 
     default = ExamConfig.default()
     started = time.perf_counter()
@@ -129,8 +129,10 @@ def main() -> None:
 
     ours = rows[0][1].microseconds_per_step
     print(f"\nexposure calibration: {calibration_seconds:.1f} s for {len(bank)} items")
-    print(f"speed: catsim / ours = {catsim_us / ours:.0f}× (target ≥ 50×) batched; "
-          f"{catsim_us / single_default:.0f}× one Exam at a time")
+    print(
+        f"speed: catsim / ours = {catsim_us / ours:.0f}× (target ≥ 50×) batched; "
+        f"{catsim_us / single_default:.0f}× one Exam at a time"
+    )
     for name, figures in rows[:3]:
         ok = figures.rmse_over_oracle <= 1.07 and figures.max_exposure <= 0.25
         print(

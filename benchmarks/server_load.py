@@ -20,7 +20,9 @@ Robots and server share the machine (2 cores here), so the figures are a floor.
 
 import argparse
 import asyncio
+import contextlib
 import json
+import os
 import random
 import re
 import subprocess
@@ -33,6 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import psutil  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
 
 from engine.exam_events import ANSWER  # noqa: E402
@@ -94,7 +97,20 @@ def prepare(data: Path, candidates: int) -> tuple[dict, str, str]:
     return session, csv_text, token
 
 
-async def sit_exams(url: str, session: dict, csv_text: str, token: str, args, root: Path):
+def server_cpu_s(pid: int) -> float:
+    """CPU seconds used so far by the server and its verification workers."""
+    server = psutil.Process(pid)
+    total = 0.0
+    for process in [server, *server.children(recursive=True)]:
+        with contextlib.suppress(psutil.Error):
+            times = process.cpu_times()
+            total += times.user + times.system
+    return total
+
+
+async def sit_exams(
+    url: str, session: dict, csv_text: str, token: str, args, root: Path, server_pid: int
+):
     settings = RobotSettings(
         server_url=url,
         session_number=session["session_number"],
@@ -114,27 +130,43 @@ async def sit_exams(url: str, session: dict, csv_text: str, token: str, args, ro
         records = await prepare_exams(robots)
         prepare_s = time.perf_counter() - started
         timings = Timings()
-        started = time.perf_counter()
+        started, cpu_before = time.perf_counter(), server_cpu_s(server_pid)
+        own_before = sum(psutil.Process().cpu_times()[:2])
         await asyncio.gather(*(stream(robot, args.think, timings) for robot in robots))
         stream_s = time.perf_counter() - started
+        stream_cpu_s = server_cpu_s(server_pid) - cpu_before
+        client_cpu_s = sum(psutil.Process().cpu_times()[:2]) - own_before
         uploaders = asyncio.Semaphore(args.uploaders)
 
         async def upload(robot: RobotCandidate, record: dict) -> dict:
             async with uploaders:
                 return await robot.client.upload_record(record, attempts=5)
 
-        started = time.perf_counter()
+        started, cpu_before = time.perf_counter(), server_cpu_s(server_pid)
         answers = await asyncio.gather(
             *(upload(robot, record) for robot, record in zip(robots, records, strict=True))
         )
         upload_s = time.perf_counter() - started
+        upload_cpu_s = server_cpu_s(server_pid) - cpu_before
         written = {r.ticket.exam_id: [e.hash for e in r.journal.entries()] for r in robots}
         acknowledged = sum(r.journal.acknowledged_seq == r.journal.head().seq for r in robots)
     finally:
         for robot in robots:
             await robot.close()
         await invigilator.close()
-    return Run(timings, records, answers, written, acknowledged, prepare_s, stream_s, upload_s)
+    return Run(
+        timings,
+        records,
+        answers,
+        written,
+        acknowledged,
+        prepare_s,
+        stream_s,
+        upload_s,
+        upload_cpu_s,
+        stream_cpu_s,
+        client_cpu_s,
+    )
 
 
 async def prepare_exams(robots: list[RobotCandidate]) -> list[dict]:
@@ -182,6 +214,9 @@ class Run:
     prepare_s: float
     stream_s: float
     upload_s: float
+    upload_cpu_s: float
+    stream_cpu_s: float
+    client_cpu_s: float
 
 
 def stored_entries(data: Path) -> dict[str, list[tuple[int, str]]]:
@@ -214,7 +249,7 @@ def main() -> int:
         try:
             url = re.search(r"(http://\S+)", server.stdout.readline()).group(1)
             run = asyncio.run(
-                sit_exams(url, session, csv_text, token, args, Path(workdir) / "robots")
+                sit_exams(url, session, csv_text, token, args, Path(workdir) / "robots", server.pid)
             )
         finally:
             server.terminate()
@@ -238,12 +273,20 @@ def main() -> int:
     print(
         f"answer streaming latency: p50 {streaming['p50_ms']} ms, p95 {streaming['p95_ms']} ms, "
         f"p99 {streaming['p99_ms']} ms over {streaming['count']} calls — target p99 ≤ "
-        f"{STREAMING_P99_TARGET_MS:.0f} ms (ratio {p99_ratio:.2f})"
+        f"{STREAMING_P99_TARGET_MS:.0f} ms (ratio {p99_ratio:.2f}); server CPU "
+        f"{1000 * run.stream_cpu_s / streaming['count']:.1f} ms per call, load generator CPU "
+        f"{1000 * run.client_cpu_s / streaming['count']:.1f} ms per call"
     )
     print(
         f"records verified and stored: {records_per_s:.0f}/s ({verified}/{len(run.records)} "
         f"verified, {args.uploaders} uploaders, {run.upload_s:.2f} s) — target ≥ "
-        f"{RECORDS_PER_S_TARGET:.0f}/s (ratio {records_per_s / RECORDS_PER_S_TARGET:.2f})"
+        f"{RECORDS_PER_S_TARGET:.0f}/s (ratio {records_per_s / RECORDS_PER_S_TARGET:.2f}); "
+        f"server CPU {1000 * run.upload_cpu_s / len(run.records):.0f} ms per record, i.e. "
+        f"{len(run.records) / run.upload_cpu_s:.0f} records per CPU-second"
+    )
+    print(
+        f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end "
+        "(other work on the machine slows every figure above)"
     )
     print(
         f"journals: {len(run.written) - lost}/{len(run.written)} stored exactly (lost or altered: "

@@ -7,6 +7,8 @@
 | answer            | item_id, response, status, time_spent_s | status: ok, ko, aband, ...    |
 | live_alert_raised | item_id                                 | the candidate asks for help   |
 | item_replaced     | item_id                                 | alert validated: replaced     |
+| alert_dismissed   | item_id                                 | alert dismissed: item stays   |
+| extra_time        | added_s, remaining_s                    | invigilator added time (s)    |
 | paused, resumed   | -                                       | invigilator pause / resume    |
 | locked, unlocked  | -                                       | left the app / unlocked       |
 | security_incident | kind, detail                            | a lockdown violation          |
@@ -15,7 +17,9 @@
 | finished          | abort_reason, result                    | last entry (see below)        |
 
 Tickets are the signed wire form (`{"ticket", "signature"}`); `finished`'s abort_reason is
-null, "candidate" or "technical" and its result is the one computed on the kiosk. Payloads may
+null, "candidate" or "technical" and its result is the one computed on the kiosk.
+`extra_time` journals the server's figures as its command gave them: the seconds added and the
+time left then (the server's own clock remains the authority on the deadline). Payloads may
 carry more keys than the required ones (e.g. a reason for a pause); the required ones
 (`REQUIRED_PAYLOAD_KEYS`) are checked when a record is verified. `replay_events` gives
 `engine.replay` its input; `timeline` the entries the server sets against its own clock.
@@ -31,6 +35,8 @@ ITEM_SHOWN = "item_shown"
 ANSWER = "answer"
 LIVE_ALERT_RAISED = "live_alert_raised"
 ITEM_REPLACED = "item_replaced"
+ALERT_DISMISSED = "alert_dismissed"
+EXTRA_TIME = "extra_time"
 PAUSED = "paused"
 RESUMED = "resumed"
 LOCKED = "locked"
@@ -46,6 +52,8 @@ REQUIRED_PAYLOAD_KEYS: Mapping[str, frozenset[str]] = {
     ANSWER: frozenset({"item_id", "response", "status", "time_spent_s"}),
     LIVE_ALERT_RAISED: frozenset({"item_id"}),
     ITEM_REPLACED: frozenset({"item_id"}),
+    ALERT_DISMISSED: frozenset({"item_id"}),
+    EXTRA_TIME: frozenset({"added_s", "remaining_s"}),
     PAUSED: frozenset(),
     RESUMED: frozenset(),
     LOCKED: frozenset(),
@@ -63,6 +71,8 @@ TIMELINE_KINDS = frozenset(
         EXAM_STARTED,
         LIVE_ALERT_RAISED,
         ITEM_REPLACED,
+        ALERT_DISMISSED,
+        EXTRA_TIME,
         PAUSED,
         RESUMED,
         LOCKED,
@@ -88,5 +98,5 @@ def replay_events(entries: Iterable[JournalEntry]) -> list[dict[str, Any]]:
 
 
 def timeline(entries: Iterable[JournalEntry]) -> list[JournalEntry]:
-    """Start, pauses, locks, alerts, incidents, resumptions and the end, in journal order."""
+    """Start, pauses, extra time, locks, alerts, incidents, resumptions and the end, in order."""
     return [entry for entry in entries if entry.kind in TIMELINE_KINDS]

@@ -14,17 +14,18 @@ mechanisms work together in the default mode (engine.selection rules 5 and 6):
    estimate, so a price alone would send all of them to the same next-best item.
 
 Exposure is measured conditionally on true ability, in half-unit bins, and the bound is required
-for every population of a family, N(μ, 1) for μ from −1.5 to 1.5 (hence for any mixture of
-them): a collège class centred a unit below the calibration population keeps the bound, and so
-does a lycée class a unit above it. A strictly per-ability bound (≤ 0.25 at every θ) would be
-stronger still, but forces 8 items to share each slot at every ability and costs ~18 % of RMSE
-on a 16 × 100 bank; the family bound costs ~5 %.
+for every population of a family, N(μ, 1) for μ from −1 to 1 in half-unit steps (hence for any
+mixture of them): a collège population centred a unit below the standard one keeps the bound,
+and so does a lycée population a unit above it. A strictly per-ability bound (≤ 0.25 at every θ)
+would be stronger still, but forces 8 items to share each slot at every ability and costs ~18 %
+of RMSE on a 16 × 100 bank; the family bound costs ~7 %.
 
 Prices come from dual ascent on a fast model of the exam (each simulated candidate takes, in
 every competence, the 2 best-priced items at his ability blurred by the estimation error). The
 lottery then comes from the Sympson–Hetter fixed point k ← min(1, k · target / exposure) on
 simulations of the real engine: for each item its worst population decides, and only the strata
-where the item was given are cut (the others are relaxed towards 1).
+where the item was given are cut (the others are relaxed towards 1); the last two steps only
+tighten, so that one simulation's noise cannot loosen the bound at the end.
 """
 
 import math
@@ -38,7 +39,7 @@ from engine.referential import COMPETENCE_CODES
 from engine.simulation import SimulationRun, simulate_exams
 
 STRATUM_EDGES = (-2.5, -1.5, -0.5, 0.5, 1.5, 2.5)
-FAMILY_MEANS = (-1.5, -1.0, -0.5, 0.0, 0.5, 1.0, 1.5)
+FAMILY_MEANS = (-1.0, -0.5, 0.0, 0.5, 1.0)
 MEASURE_EDGES = tuple(np.arange(-4.0, 4.01, 0.5))
 CALIBRATION_TARGET = 0.21  # under 0.25: room for sampling noise in the exams that follow
 MODEL_CANDIDATES = 2000
@@ -46,6 +47,7 @@ MODEL_BLUR = 0.3  # typical error of the estimate when a competence's items are 
 MODEL_ITERATIONS = 120
 LOTTERY_CANDIDATES = 2000
 LOTTERY_ITERATIONS = 8
+TIGHTENING = 2
 
 
 def population_weights() -> np.ndarray:
@@ -83,7 +85,9 @@ def calibrate_exposure(
         theta = family_abilities(LOTTERY_CANDIDATES, rng)
         run = simulate_exams(bank.with_exposure(parameters), config, theta, seed=seed + iteration)
         damping = 1.0 if iteration < 3 else 0.6
-        k = _lottery_step(k, run, parameters, weights, target, damping)
+        # The last steps only tighten: the noise of one simulation must not loosen the bound.
+        tighten_only = iteration >= LOTTERY_ITERATIONS - TIGHTENING
+        k = _lottery_step(k, run, parameters, weights, target, damping, tighten_only)
     return bank.with_exposure(ExposureParameters(STRATUM_EDGES, k, prices, target))
 
 
@@ -142,8 +146,10 @@ def _lottery_step(
     weights: np.ndarray,
     target: float,
     damping: float,
+    tighten_only: bool,
 ) -> np.ndarray:
-    """One Sympson–Hetter step: k · (target / worst population exposure)^damping, per item."""
+    """One Sympson–Hetter step: k · (target / worst population exposure)^damping, per item;
+    `tighten_only` keeps every k that this step would raise."""
     bins = _bins(run.theta)
     per_bin = np.maximum(np.bincount(bins, minlength=weights.shape[1]), 1)
     rows, steps = np.nonzero(run.items >= 0)
@@ -158,4 +164,6 @@ def _lottery_step(
     worst = exposure.argmax(axis=1)
     given = contribution[np.arange(k.shape[0]), :, worst] > 0
     factor = (target / np.maximum(exposure.max(axis=1), 1e-12)) ** damping
+    if tighten_only:
+        return np.where(given, k * np.minimum(factor, 1.0)[:, None], k)
     return np.minimum(1.0, np.where(given, k * factor[:, None], k * 2.0**damping))

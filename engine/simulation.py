@@ -21,6 +21,7 @@ from engine.referential import COMPETENCE_CODES
 from engine.scoring import ScoringConfig
 
 Progress = Callable[[int, int], None]
+ORACLE_REPLICATIONS = 4
 
 
 def candidate_seed(seed: int, index: int) -> str:
@@ -87,6 +88,10 @@ def simulate_exams(
     )
 
 
+def _rmse(estimate: np.ndarray, theta: np.ndarray) -> float:
+    return float(np.sqrt(np.mean((estimate - theta) ** 2)))
+
+
 def oracle_items(bank: ItemBank, theta: np.ndarray, per_competence: int) -> np.ndarray:
     """Per candidate, the `per_competence` most informative items of each competence at θ."""
     a, b = bank.discrimination, bank.difficulty
@@ -103,21 +108,31 @@ def oracle_items(bank: ItemBank, theta: np.ndarray, per_competence: int) -> np.n
     return np.concatenate(chosen, axis=1)
 
 
-def oracle_estimates(
-    bank: ItemBank, theta: np.ndarray, *, seed: int, per_competence: int = 2
-) -> np.ndarray:
-    """The default estimator's final estimates when every candidate gets his oracle items."""
+def oracle_rmse(
+    bank: ItemBank,
+    theta: np.ndarray,
+    *,
+    seed: int,
+    per_competence: int = 2,
+    replications: int = ORACLE_REPLICATIONS,
+) -> float:
+    """RMSE of the default estimator when every candidate gets his oracle items.
+
+    Each candidate answers them `replications` times (independent answers): the oracle is cheap,
+    and this takes most of the sampling noise out of the floor the engine is compared with.
+    """
     reference = ExamConfig.default()
-    items = oracle_items(bank, theta, per_competence)
+    items = np.tile(oracle_items(bank, theta, per_competence), (replications, 1))
+    truth = np.tile(theta, replications)
     answers = np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(8,))))
     estimator = NormalPriorEstimator(
-        theta.size, reference.default_candidate_capacity, reference.prior_sd
+        truth.size, reference.default_candidate_capacity, reference.prior_sd
     )
-    rows = np.arange(theta.size)
+    rows = np.arange(truth.size)
     for column in items.T:
         a, b = bank.discrimination[column], bank.difficulty[column]
-        estimator.update(rows, a, b, answers.random(theta.size) < probability_correct(theta, a, b))
-    return estimator.capacity
+        estimator.update(rows, a, b, answers.random(truth.size) < probability_correct(truth, a, b))
+    return _rmse(estimator.capacity, truth)
 
 
 @dataclass(frozen=True)
@@ -144,10 +159,6 @@ class SimulationReport:
         return dict(self.__dict__)
 
 
-def _rmse(estimate: np.ndarray, theta: np.ndarray) -> float:
-    return float(np.sqrt(np.mean((estimate - theta) ** 2)))
-
-
 def exposure_rates(bank: ItemBank, run: SimulationRun) -> np.ndarray:
     """Share of the candidates who got each item."""
     given = run.items[run.items >= 0]
@@ -159,7 +170,7 @@ def report(
 ) -> SimulationReport:
     """Accuracy, exposure, plan coverage and level agreement of a run, against the oracle."""
     rates = exposure_rates(bank, run)
-    oracle = _rmse(oracle_estimates(bank, run.theta, seed=seed), run.theta)
+    oracle = oracle_rmse(bank, run.theta, seed=seed)
     rmse = _rmse(run.estimate, run.theta)
     per_competence = np.zeros((run.theta.size, len(COMPETENCE_CODES)), dtype=np.intp)
     rows, steps = np.nonzero(run.items >= 0)

@@ -15,7 +15,6 @@ import contextlib
 import json
 import os
 import sys
-import time
 import traceback
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
@@ -33,8 +32,10 @@ from engine.canonical import BilingualError
 from engine.config import ExamConfig
 from engine.exam import Exam
 from engine.exam_events import (
+    ALERT_DISMISSED,
     ANSWER,
     EXAM_STARTED,
+    EXTRA_TIME,
     FINISHED,
     ITEM_REPLACED,
     ITEM_SHOWN,
@@ -128,7 +129,9 @@ class ExamClock:
     @classmethod
     def from_entries(cls, allowed_s: float, entries: list[JournalEntry]) -> "ExamClock":
         """Rebuild the clock from a journal; a restart stopped it at the last entry before the
-        resume authorisation (what happened after that entry is given back to the candidate)."""
+        resume authorisation (what happened after that entry is given back to the candidate).
+        `allowed_s` is the latest ticket's, which already counts the extra time the server
+        granted before issuing it: journaled `extra_time` entries are not added again."""
         clock = cls(allowed_s)
         previous: JournalEntry | None = None
         for entry in entries:
@@ -234,7 +237,6 @@ class ExamSession(QObject):
         self._record_delivered = asyncio.Event()
         self._waiting_task: asyncio.Task | None = None
         self._commands_task: asyncio.Task | None = None
-        self._elapsed_anchor = (0, time.monotonic())
         self._paused_from = Phase.QUESTION
         self._locked_from = Phase.QUESTION
 
@@ -275,10 +277,9 @@ class ExamSession(QObject):
         return seq
 
     def _elapsed_ms(self) -> int:
-        """The journal's running time now, on the scale of its entries' `elapsed_ms`: the last
-        entry's time when the journal was opened, plus the monotonic time since."""
-        base_ms, opened_at = self._elapsed_anchor
-        return base_ms + round((time.monotonic() - opened_at) * 1000)
+        """The journal's running time now (the clock and the item timers run on it)."""
+        assert self.journal is not None
+        return self.journal.elapsed_ms()
 
     def _show(self, phase: Phase) -> None:
         self.phase = phase
@@ -378,7 +379,6 @@ class ExamSession(QObject):
         resuming = path.exists()
         self.journal = Journal.open(path, self.identity.signing_key, ticket.exam_id)
         entries = self.journal.entries()
-        self._elapsed_anchor = (entries[-1].elapsed_ms if entries else 0, time.monotonic())
         config = ExamConfig.from_dict(ticket.config)
         needs = ACCESSIBILITY_NEEDS in ticket.accessibility
         if resuming and entries:
@@ -675,12 +675,22 @@ class ExamSession(QObject):
                 self.exam.replace(self.item.id)
                 self.item = None
                 await self._show_next_item()
-        elif kind == "extra_time" and self.clock is not None:
-            # The server's new figure. Not journaled: the journal has no kind for it yet (the
-            # server keeps it, and gives the time left again at any resume).
-            self.clock.allowed_s += float(payload.get("added_s", 0))
-        elif kind == "alert_dismissed" and self.item is not None:
-            if payload.get("item_id") == self.item.id:
+        elif kind == "extra_time" and self.clock is not None and self.phase != Phase.FINISHED:
+            # The server's figures, journaled as given; its clock stays the authority.
+            added_s = float(payload.get("added_s", 0))
+            self._journal(
+                EXTRA_TIME,
+                {
+                    "added_s": added_s,
+                    "remaining_s": payload.get("remaining_s"),
+                    "command_seq": seq,
+                },
+            )
+            self.clock.allowed_s += added_s
+        elif kind == "alert_dismissed" and self.phase != Phase.FINISHED:
+            item_id = payload.get("item_id")
+            self._journal(ALERT_DISMISSED, {"item_id": item_id, "command_seq": seq})
+            if self.item is not None and item_id == self.item.id:
                 self.window.question.show_problem_dismissed()
         elif kind == "end" and self.phase != Phase.FINISHED:
             await self._finish(payload.get("abort_reason"))

@@ -59,7 +59,7 @@ class Journal:
         self._signing_key = signing_key
         self._lock = threading.Lock()
         self.exam_id = exam_id
-        self._elapsed_base_ms: int | None = None  # the last entry's, read at the first append
+        self._elapsed_base_ms: int | None = None  # the last entry's, read at first use
         self._opened_at = time.monotonic()
 
     @classmethod
@@ -119,11 +119,7 @@ class Journal:
                 self._db.execute("BEGIN IMMEDIATE")
                 try:
                     last = self._last_entry()
-                    if self._elapsed_base_ms is None:
-                        self._elapsed_base_ms = last.elapsed_ms if last else 0
-                    elapsed = self._elapsed_base_ms + round(
-                        (time.monotonic() - self._opened_at) * 1000
-                    )
+                    elapsed = self._elapsed_now_ms()
                     entry = sign_entry(
                         exam_id=self.exam_id,
                         seq=last.seq + 1 if last else 1,
@@ -145,6 +141,15 @@ class Journal:
             except sqlite3.Error as error:
                 raise _storage_error(None, error) from error
         return entry.seq
+
+    def elapsed_ms(self) -> int:
+        """The exam's running time now, on the scale of the entries' `elapsed_ms`: what an
+        entry appended at this instant would carry (the clock and the item timers use it)."""
+        with self._lock:
+            try:
+                return self._elapsed_now_ms()
+            except sqlite3.Error as error:
+                raise _storage_error(None, error) from error
 
     def entries(self, after_seq: int = 0) -> list[JournalEntry]:
         """The entries in order (those after `after_seq`, by default all)."""
@@ -205,6 +210,14 @@ class Journal:
         traceback: TracebackType | None,
     ) -> None:
         self.close()
+
+    def _elapsed_now_ms(self) -> int:
+        """The last entry's time when the journal was opened, plus the monotonic time since
+        (call with the lock held; the file is read once, at the first call)."""
+        if self._elapsed_base_ms is None:
+            last = self._last_entry()
+            self._elapsed_base_ms = last.elapsed_ms if last else 0
+        return self._elapsed_base_ms + round((time.monotonic() - self._opened_at) * 1000)
 
     def _last_entry(self) -> JournalEntry | None:
         row = self._db.execute(

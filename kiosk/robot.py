@@ -33,8 +33,10 @@ from engine.canonical import BilingualError
 from engine.config import ExamConfig
 from engine.exam import Exam
 from engine.exam_events import (
+    ALERT_DISMISSED,
     ANSWER,
     EXAM_STARTED,
+    EXTRA_TIME,
     FINISHED,
     ITEM_REPLACED,
     ITEM_SHOWN,
@@ -409,6 +411,19 @@ class RobotCandidate:
             self.abort_reason = payload["abort_reason"]
         elif kind == "replace_question" and self.exam.current == payload["item_id"]:
             await self.replace(payload["item_id"], command["seq"])
+        elif kind == "alert_dismissed":
+            await self.append(
+                ALERT_DISMISSED, {"item_id": payload["item_id"], "command_seq": command["seq"]}
+            )
+        elif kind == "extra_time":
+            await self.append(
+                EXTRA_TIME,
+                {
+                    "added_s": payload["added_s"],
+                    "remaining_s": payload["remaining_s"],
+                    "command_seq": command["seq"],
+                },
+            )
 
     async def seal(self, abort_reason: str | None = None, time_over: bool = False) -> dict:
         """End the exam in the journal and build the signed record (not sent)."""

@@ -8,6 +8,7 @@ token (DIR/admin.token, written by `pix-server init`).
 import secrets
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from server_stub.console import session_for_console_token
@@ -36,16 +37,19 @@ def server_context(request: Request) -> ServerContext:
     return request.app.state.ctx
 
 
-def current_device(
+async def current_device(
     credentials: HTTPAuthorizationCredentials | None = Depends(device_bearer),
     ctx: ServerContext = Depends(server_context),
 ):
-    """The calling kiosk's device row; notes the contact for the console."""
+    """The calling kiosk's device row; notes the contact for the console.
+
+    Asynchronous so that the usual case (a device already seen) costs no worker thread.
+    """
     if credentials is None:
         raise ApiError("unauthenticated")
     device = ctx.devices_by_token.get(credentials.credentials)
     if device is None:
-        device = device_for_token(ctx.db, credentials.credentials)
+        device = await run_in_threadpool(device_for_token, ctx.db, credentials.credentials)
         ctx.devices_by_token[credentials.credentials] = device
     ctx.last_contact[device.device_id] = ctx.now()
     return device

@@ -22,12 +22,12 @@ router = APIRouter(prefix="/api/v1", tags=["public"], responses=ERROR_RESPONSES)
 
 
 @router.get("/health", response_model=Health)
-def health(ctx: ServerContext = Depends(server_context)):
+async def health(ctx: ServerContext = Depends(server_context)):
     return {"status": "ok", "server_time": instant_text(ctx.now()), "version": package_version()}
 
 
 @router.get("/keys", response_model=PublicKeys)
-def public_keys(ctx: ServerContext = Depends(server_context)):
+async def public_keys(ctx: ServerContext = Depends(server_context)):
     """The server's and the publisher's public keys, to pin in each kiosk's lab configuration."""
     keys = ctx.public_keys()
     return {

@@ -8,6 +8,7 @@ it). TLS: give both `--tls-cert` and `--tls-key` (PEM); otherwise put a reverse 
 
 import argparse
 import os
+import signal
 import socket
 import sys
 from pathlib import Path
@@ -70,9 +71,18 @@ def run(args: argparse.Namespace) -> int:
         timeout_graceful_shutdown=5,
     )
     print(f"{LISTENING} {scheme}://{host}:{port}", flush=True)
+    # uvicorn stops gracefully on SIGTERM, then raises it again: make that an orderly exit, so
+    # that the verification workers and the database are closed below.
+    signal.signal(signal.SIGTERM, _exit_on_terminate)
     try:
         uvicorn.Server(config).run(sockets=[sock])
+    except SystemExit:
+        pass
     finally:
         ctx.close()
         sys.stdout.flush()
     return 0
+
+
+def _exit_on_terminate(_signum: int, _frame: object) -> None:
+    raise SystemExit(0)

@@ -260,3 +260,48 @@ def test_malformed_records(made, device, server_key, mangle):
     record, _, _ = made
     mangle(record)
     assert _code(record, device, server_key) == "malformed"
+
+
+@pytest.mark.parametrize(
+    ("kind", "payload", "incomplete"),
+    [
+        ("extra_time", {"added_s": 600, "remaining_s": 1234.5, "command_seq": 3}, {"added_s": 600}),
+        ("alert_dismissed", {"item_id": "rec1", "command_seq": 4}, {"command_seq": 4}),
+    ],
+)
+def test_invigilator_decisions_are_timeline_events(
+    tmp_path, device, server_key, grant_for, kind, payload, incomplete
+):
+    """Extra time and a dismissed alert verify, reach the timeline and leave the replay alone;
+    without their required keys they are refused like any incomplete event."""
+    ticket = _ticket(device, server_key, grant_for)
+    records = []
+    for name, journaled in (("complete", payload), ("incomplete", incomplete)):
+        with Journal.open(tmp_path / name, device.signing_key, exam_id="exam-0001") as journal:
+            journal.append("exam_started", {"ticket": ticket})
+            journal.append("item_shown", {"item_id": "rec1", "position": 1})
+            journal.append("live_alert_raised", {"item_id": "rec1"})
+            journal.append(kind, journaled)
+            journal.append("finished", {"abort_reason": "technical", "result": RESULT})
+            journal.verify(device.signing_public_key)
+            records.append(
+                build_record(
+                    ticket=ticket,
+                    entries=journal.entries(),
+                    result=RESULT,
+                    signing_key=device.signing_key,
+                )
+            )
+    complete, incomplete_record = (json.loads(json.dumps(record)) for record in records)
+    verified = verify_record(complete, device.signing_public_key, server_key.public_key())
+    assert [e.kind for e in verified.timeline] == [
+        "exam_started",
+        "live_alert_raised",
+        kind,
+        "finished",
+    ]
+    assert verified.timeline[2].payload == payload
+    assert verified.events == []
+    with pytest.raises(RecordError) as caught:
+        verify_record(incomplete_record, device.signing_public_key, server_key.public_key())
+    assert (caught.value.code, caught.value.seq) == ("bad_event", 4)

@@ -275,3 +275,16 @@ def test_a_file_that_is_not_a_journal(tmp_path, key):
         Journal.open(path, key)
     assert caught.value.code == "storage"
     assert path.read_text().startswith("hello")  # never overwritten
+
+
+def test_elapsed_ms_is_on_the_entries_scale_and_continues_after_a_reopen(path, key):
+    with Journal.open(path, key, exam_id="exam-1") as journal:
+        before = journal.elapsed_ms()
+        journal.append("paused", {})
+        entry = journal.entries()[-1]
+        assert before <= entry.elapsed_ms <= journal.elapsed_ms()
+    with Journal.open(path, key, exam_id="exam-1") as journal:
+        resumed = journal.elapsed_ms()
+        assert resumed >= entry.elapsed_ms
+        journal.append("resumed", {})
+        assert resumed <= journal.entries()[-1].elapsed_ms <= journal.elapsed_ms()

@@ -45,14 +45,14 @@ def test_report_counts_the_plan_and_the_exposure(psy_bank):
 
 # The targets, on a 16 × 100 synthetic bank: every item's exposure at most 0.25, RMSE within 7 %
 # of the oracle floor, for the calibration population N(0, 1) and for populations a unit lower
-# and a unit higher. Measured with 3,000 candidates per population (sampling error of the RMSE
-# ratio about ±2 %).
+# and a unit higher. 4,000 candidates per population: the RMSE ratio still has a sampling error
+# of about ±1.5 % (the engine measures about 1.05; see docs/psychometrics.md).
 @pytest.mark.slow
 def test_default_mode_meets_exposure_and_accuracy_targets():
     config = ExamConfig.default()
     bank = calibrate_exposure(synthetic_bank(100, seed=1), config, seed=0)
     for mean in (0.0, -1.0, 1.0):
-        theta = np.random.default_rng(5).normal(mean, 1.0, 3000)
+        theta = np.random.default_rng(5).normal(mean, 1.0, 4000)
         figures = report(bank, config, simulate_exams(bank, config, theta, seed=3), seed=3)
         assert figures.max_exposure <= 0.25, (mean, figures)
         assert figures.rmse_over_oracle <= 1.07, (mean, figures)

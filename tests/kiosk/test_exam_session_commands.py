@@ -1,6 +1,7 @@
 """The controller with the invigilator at work (real server, real console API, real window):
-pause and resume stop the clock, a live alert replaces the question, leaving the window locks
-the exam until the invigilator unlocks, from the console or with the code typed on the kiosk."""
+pause and resume stop the clock, extra time extends it, a live alert is dismissed or replaces
+the question, leaving the window locks the exam until the invigilator unlocks, from the console
+or with the code typed on the kiosk. Each decision is journaled and the record still verifies."""
 
 import asyncio
 import json
@@ -10,6 +11,8 @@ from pathlib import Path
 import pytest
 
 from engine.exam_events import (
+    ALERT_DISMISSED,
+    EXTRA_TIME,
     FINISHED,
     ITEM_REPLACED,
     LIVE_ALERT_RAISED,
@@ -95,6 +98,7 @@ def lab(qapp, tmp_path):
 
 def test_pause_alert_lock_and_unlock(lab):
     kinds: list[str] = []
+    extra_time: dict = {}
 
     async def scenario(kiosk: Kiosk) -> int:
         kiosk.window.show()
@@ -108,11 +112,33 @@ def test_pause_alert_lock_and_unlock(lab):
 
         await console.pause(candidate_id)
         await until(lambda: session.phase == Phase.PAUSED)
-        frozen = session.clock.remaining_s(session._elapsed_ms())
+        frozen = session.clock.remaining_s(session.journal.elapsed_ms())
         await asyncio.sleep(1.0)
-        assert session.clock.remaining_s(session._elapsed_ms()) == frozen
+        assert session.clock.remaining_s(session.journal.elapsed_ms()) == frozen
         await console.resume(candidate_id)
         await until(lambda: session.phase == Phase.QUESTION)
+
+        def journaled(kind: str) -> list:
+            return [entry for entry in session.journal.entries() if entry.kind == kind]
+
+        before = session.clock.remaining_s(session.journal.elapsed_ms())
+        granted = await console.add_extra_time(candidate_id, 5)
+        await until(lambda: journaled(EXTRA_TIME))
+        entry = journaled(EXTRA_TIME)[0]
+        extra_time.update(entry.payload)
+        assert entry.payload["remaining_s"] == granted["remaining_s"]  # the server's figure
+        kiosk_left = session.clock.remaining_s(entry.elapsed_ms)
+        assert kiosk_left == pytest.approx(granted["remaining_s"], abs=10)
+        assert kiosk_left - before == pytest.approx(300, abs=5)
+
+        dismissed = session.item.id
+        kiosk.window.question.report.click()
+        await until(lambda: kiosk.window.question.report_done.isVisibleTo(kiosk.window))
+        alert = await first_listed(console, candidate_id, "alerts")
+        await console.dismiss_alert(alert["alert_id"])
+        await until(lambda: journaled(ALERT_DISMISSED))
+        assert journaled(ALERT_DISMISSED)[0].payload["item_id"] == dismissed
+        await until(lambda: session.item is not None and session.item.id != dismissed)
 
         alerted = session.item.id
         kiosk.window.question.report.click()
@@ -141,8 +167,10 @@ def test_pause_alert_lock_and_unlock(lab):
         return 0
 
     assert run_kiosk(lab.config, scenario) == 0
-    for kind in (PAUSED, RESUMED, LIVE_ALERT_RAISED, ITEM_REPLACED):
+    for kind in (PAUSED, RESUMED, ITEM_REPLACED, EXTRA_TIME, ALERT_DISMISSED):
         assert kinds.count(kind) == 1, kind
+    assert kinds.count(LIVE_ALERT_RAISED) == 2
+    assert extra_time["added_s"] == 300
     assert kinds.count(LOCKED) == 2 and kinds.count(UNLOCKED) == 2
     assert lab.exported("Martin")["status"] == "validated"
 
