@@ -22,8 +22,7 @@ def test_an_exam_presents_32_items_then_none(psy_bank, psy_config):
     assert exam.next_item() is None
     assert len(exam.administered) == len(set(exam.administered)) == 32
     assert exam.events == [
-        {"kind": "answer", "item_id": item_id, "status": status}
-        for item_id, status in exam.answers
+        {"kind": "answer", "item_id": item_id, "status": status} for item_id, status in exam.answers
     ]
 
 
