@@ -1,6 +1,6 @@
 """Load on one exam server on this machine: robots stream their answers, then upload records.
 
-    .venv/bin/python benchmarks/server_load.py [--candidates 300] [--think 2.0] [--uploaders 32]
+    .venv/bin/python benchmarks/server_load.py [--candidates 300] [--think 5] [--uploaders 32]
 
 1. `--candidates` robot kiosks (each its own enrolled device and journal) sit the exam against
    `pix-server serve` (enrolment, check-in, authorisation, ticket, the engine's questions),
@@ -235,7 +235,7 @@ def stored_entries(data: Path) -> dict[str, list[tuple[int, str]]]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--candidates", type=int, default=300)
-    parser.add_argument("--think", type=float, default=2.0, help="mean seconds before an answer")
+    parser.add_argument("--think", type=float, default=5.0, help="mean seconds before an answer")
     parser.add_argument("--uploaders", type=int, default=32)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="pix-bench-") as workdir:

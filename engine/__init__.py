@@ -15,8 +15,8 @@ _EXPORTS = {
     "calibrate_exposure": "engine.exposure",
     "Exam": "engine.exam",
     "ExamResult": "engine.exam",
-    "replay": "engine.replay",
-    "ReplayError": "engine.replay",
+    "replay": "engine.exam_replay",
+    "ReplayError": "engine.exam_replay",
 }
 
 __all__ = sorted(_EXPORTS)

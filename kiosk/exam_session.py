@@ -49,10 +49,10 @@ from engine.exam_events import (
     UNLOCKED,
     replay_events,
 )
+from engine.exam_replay import replay
 from engine.items import Item
 from engine.journal_format import JournalEntry
 from engine.record import build_record
-from engine.replay import replay
 from engine.sealed_bank import SealedBank, UnlockedBank
 from engine.ticket import Ticket, unwrap_content_key, verify_ticket
 from kiosk.client import KioskClient, ServerError, ServerUnreachable

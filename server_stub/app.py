@@ -22,6 +22,7 @@ def create_app(ctx: ServerContext) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         ctx.notifier.bind(asyncio.get_running_loop())
+        ctx.db.checkpoint_in_background()
         yield
 
     app = FastAPI(

@@ -97,7 +97,7 @@ def check_in(
                 )
                 failure = ApiError("candidate_not_found")
             else:
-                status, failure = _arrive(connection, db, candidate, device.device_id, now)
+                status, failure = _arrive(connection, db, candidate, device.device_id)
                 if failure is None:
                     connection.execute(
                         candidates.update()
@@ -140,7 +140,7 @@ def _find_candidate(connection, db, session_id, last_name, first_names, birth_da
     return None
 
 
-def _arrive(connection, db, candidate, device_id: str, now: float):
+def _arrive(connection, db, candidate, device_id: str):
     """The candidate's status once checked in on `device_id`, or the refusal."""
     status = candidate.status
     if status == states.ABSENT:

@@ -12,8 +12,8 @@ from sqlalchemy import select
 
 from engine.config import ExamConfig
 from engine.exam_events import replay_events
+from engine.exam_replay import replay
 from engine.journal_format import JournalEntry
-from engine.replay import replay
 from server_stub import candidate_states as states
 from server_stub import codes
 from server_stub.context import ServerContext

@@ -7,6 +7,7 @@ in the data directory) and on PostgreSQL (a `postgresql://` URL, see docs/server
 SQLite allows one writer at a time. Writes go through `write()`, which takes a process-wide lock
 and starts the transaction with BEGIN IMMEDIATE: writers queue in order instead of spinning in
 SQLite's busy handler, and a read-then-write transaction can never fail half-way on an upgrade.
+On PostgreSQL a write transaction takes an advisory lock first, for the same guarantee.
 """
 
 import re
@@ -19,6 +20,8 @@ from importlib import resources
 from sqlalchemy import Connection, Engine, MetaData, Table, create_engine, event, text
 
 MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+WRITER_LOCK = 73402025  # PostgreSQL advisory lock key held by every write transaction
+CHECKPOINT_EVERY_S = 1.0
 
 
 class Database:
@@ -29,10 +32,33 @@ class Database:
         self.is_sqlite = url.startswith("sqlite")
         self.engine = _create_engine(url, self.is_sqlite)
         self._write_lock = threading.Lock() if self.is_sqlite else nullcontext()
+        self._stop_checkpoints = threading.Event()
+        self._checkpointer: threading.Thread | None = None
         self.applied_migrations = migrate(self.engine)
         metadata = MetaData()
         metadata.reflect(self.engine)
         self.tables: dict[str, Table] = dict(metadata.tables)
+
+    def checkpoint_in_background(self, every_s: float = CHECKPOINT_EVERY_S) -> None:
+        """SQLite: copy the WAL into the database from a thread of its own, every `every_s`.
+
+        Left to itself SQLite checkpoints inside whichever commit crosses 1000 WAL pages, with
+        the write lock held: every writer queued behind it waits for those disk writes. A
+        passive checkpoint here, outside the lock, keeps the WAL short instead.
+        """
+        if not self.is_sqlite or self._checkpointer is not None:
+            return
+
+        def run() -> None:
+            while not self._stop_checkpoints.wait(every_s):
+                connection = self.engine.raw_connection()
+                try:
+                    connection.driver_connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                finally:
+                    connection.close()
+
+        self._checkpointer = threading.Thread(target=run, name="sqlite-checkpoints", daemon=True)
+        self._checkpointer.start()
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
@@ -57,12 +83,24 @@ class Database:
                 yield connection
 
     def close(self) -> None:
+        self._stop_checkpoints.set()
+        if self._checkpointer is not None:
+            self._checkpointer.join()
         self.engine.dispose()
 
 
 def _create_engine(url: str, is_sqlite: bool) -> Engine:
     if not is_sqlite:
-        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+        engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+        @event.listens_for(engine, "begin")
+        def serialise_writers(connection: Connection) -> None:
+            # Writers queue on one transaction-scoped advisory lock, as on SQLite: a
+            # read-then-write (next command number, lockout counter) never races another.
+            if connection.get_execution_options().get("pix_write"):
+                connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITER_LOCK})")
+
+        return engine
     engine = create_engine(url, connect_args={"timeout": 30}, pool_size=20, max_overflow=20)
 
     @event.listens_for(engine, "connect")

@@ -16,6 +16,13 @@ CATALOGUE: dict[str, tuple[int, str, str]] = {
         "Invalid request: {detail}.",
     ),
     "not_found": (404, "Ressource introuvable.", "Resource not found."),
+    "documents_unavailable": (
+        503,
+        "Ce serveur ne produit pas de PDF (il ne tourne pas dans le fil principal) : "
+        "utilisez la commande pix-server correspondante.",
+        "This server does not render PDFs (it is not running in the main thread): "
+        "use the matching pix-server command.",
+    ),
     "method_not_allowed": (405, "Méthode non autorisée.", "Method not allowed."),
     "unauthenticated": (
         401,
@@ -154,11 +161,6 @@ CATALOGUE: dict[str, tuple[int, str, str]] = {
         409,
         "L'épreuve n'est pas en cours (état : {status}).",
         "The test is not running (status: {status}).",
-    ),
-    "exam_over": (
-        409,
-        "L'épreuve est terminée : action impossible.",
-        "The test is over: action not possible.",
     ),
     "alert_not_found": (404, "Signalement introuvable.", "Alert not found."),
     "alert_already_resolved": (

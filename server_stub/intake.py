@@ -85,7 +85,7 @@ def receive_entries(
                     head=expected - 1,
                 )
             try:
-                head = verify_chain(fresh, _public_key(ctx, device), exam_id, previous=head)
+                head = verify_chain(fresh, _public_key(device), exam_id, previous=head)
             except JournalError as error:
                 log_event(
                     connection,
@@ -143,7 +143,7 @@ def _receipt(ctx: ServerContext, device_id: str, exam_id: str, head: ChainHead |
     )
 
 
-def _public_key(ctx: ServerContext, device):
+def _public_key(device):
     return ed25519_public_from_b64(device.signing_key)
 
 

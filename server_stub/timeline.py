@@ -55,13 +55,6 @@ class Timeline:
         used = now - self.started_at - self.paused_s(now)
         return max(0.0, self.budget_s - used)
 
-    def was_running(self, instant: float) -> bool:
-        """Whether exam time was running at a server instant (started, not paused, not over)."""
-        if self.started_at is None or instant < self.started_at - GRACE_S:
-            return False
-        used = instant - self.started_at - self.paused_s(instant)
-        return used <= self.budget_s + GRACE_S
-
 
 def load_timeline(connection: Connection, db: Database, exam) -> Timeline:
     pauses = db.tables["pauses"]

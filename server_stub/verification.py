@@ -21,11 +21,11 @@ from engine.canonical import BilingualError, b64decode
 from engine.config import ExamConfig
 from engine.exam import Exam
 from engine.exam_events import ANSWER, ITEM_REPLACED, ITEM_SHOWN
+from engine.exam_replay import ReplayError, replay
 from engine.itembank import ItemBank
 from engine.items import Item
 from engine.journal_format import ENTRY_DOMAIN
 from engine.record import RecordError, VerifiedRecord, verify_record
-from engine.replay import ReplayError, replay
 from server_stub.timeline import GRACE_S
 
 # Statuses whose response the server re-checks: ok and focusedOut need a correct response, ko a

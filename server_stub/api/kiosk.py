@@ -41,8 +41,8 @@ DISCONNECT_CHECK_S = 1.0
 router = APIRouter(prefix="/api/v1/kiosk", tags=["kiosk"], responses=ERROR_RESPONSES)
 
 
-@router.get("/banks", response_model=list[BankInfo])
-def banks(device=Depends(current_device), ctx: ServerContext = Depends(server_context)):
+@router.get("/banks", response_model=list[BankInfo], dependencies=[Depends(current_device)])
+def banks(ctx: ServerContext = Depends(server_context)):
     """Published sealed banks, newest first."""
     return [
         {**bank, "published_at": instant_text(bank["published_at"])} for bank in list_banks(ctx.db)
@@ -53,10 +53,9 @@ def banks(device=Depends(current_device), ctx: ServerContext = Depends(server_co
     "/banks/{bank_id}",
     response_class=FileResponse,
     responses={200: {"content": {"application/octet-stream": {}}, "description": "Sealed bank"}},
+    dependencies=[Depends(current_device)],
 )
-def download_bank(
-    bank_id: str, device=Depends(current_device), ctx: ServerContext = Depends(server_context)
-):
+def download_bank(bank_id: str, ctx: ServerContext = Depends(server_context)):
     """The sealed bank file (engine/sealed_bank.py); its id is the SHA-256 of these bytes."""
     return FileResponse(ctx.banks.file_path(bank_id), media_type="application/octet-stream")
 

@@ -12,6 +12,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
+from server_stub.errors import ApiError
+
 
 class _Renderer(QObject):
     job = Signal(object)
@@ -61,7 +63,7 @@ def submit(work: Callable[[], Any]) -> Future:
     with _guard:
         renderer = _state.get("renderer")
     if renderer is None:
-        raise RuntimeError("the render thread is not started")
+        raise ApiError("documents_unavailable")
     future: Future = Future()
     renderer.job.emit((work, future))
     return future

@@ -5,6 +5,7 @@ Included by the app like the other routers (server_stub/app.py). The router's li
 the Qt application the renderers need in the server's main thread, and their render thread.
 """
 
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Literal
@@ -36,7 +37,13 @@ Language = Literal["fr", "en"]
 
 @asynccontextmanager
 async def _qt_for_documents(_app: FastAPI) -> AsyncIterator[None]:
-    """The Qt application in the main thread, and the render thread, for the server's life."""
+    """The Qt application in the main thread, and the render thread, for the server's life.
+
+    Qt lives in the main thread only: a server embedded in another thread (as in the tests of
+    the API) renders no PDF and answers `documents_unavailable`."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
     ensure_gui_application()
     render_thread.start()
     try:

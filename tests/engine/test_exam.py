@@ -119,3 +119,53 @@ def test_all_correct_scores_higher_than_all_wrong(psy_bank, psy_config):
 def test_accessibility_needs_is_a_keyword(psy_bank):
     exam = Exam(psy_bank, ExamConfig.default(), 0, accessibility_needs=True)
     assert exam.next_item() is not None
+
+
+def test_a_bank_index_from_the_demo_items_runs_an_exam():
+    from engine.bank_source import load_demo_bank
+
+    items = load_demo_bank()
+    bank = ItemBank.from_items(items)
+    assert len(bank) == len(items)
+    assert list(bank.ids) == sorted(item.id for item in items)
+    exam = Exam(bank, ExamConfig.default(), 0, accessibility_needs=True)
+    while (item_id := exam.next_item()) is not None:
+        assert bank.accessible[bank.position[item_id]]
+        exam.record(item_id, "ok")
+    assert exam.result().status == "validated"
+
+
+def test_bank_index_round_trips_through_json_and_refuses_nonsense(psy_bank):
+    import json
+
+    from engine.itembank import BankIndexError
+
+    again = ItemBank.from_dict(json.loads(json.dumps(psy_bank.to_dict())))
+    assert again.to_dict() == psy_bank.to_dict()
+    bad = [
+        dict(ids=["a", "a"], competences=["1.1", "1.1"], discrimination=[1, 1], difficulty=[0, 0]),
+        dict(ids=["a"], competences=["9.9"], discrimination=[1], difficulty=[0]),
+        dict(ids=["a"], competences=["1.1"], discrimination=[0], difficulty=[0]),
+        dict(ids=["a"], competences=["1.1"], discrimination=[1], difficulty=[float("nan")]),
+        dict(ids=["a", "b"], competences=["1.1"], discrimination=[1, 1], difficulty=[0, 0]),
+    ]
+    for columns in bad:
+        with pytest.raises(BankIndexError):
+            ItemBank.from_arrays(**columns)
+    with pytest.raises(BankIndexError):
+        ItemBank.from_dict({**psy_bank.to_dict(), "version": 99})
+
+
+def test_exam_configuration_round_trips_and_checks_its_fields():
+    from engine.config import ConfigError
+
+    for config in (ExamConfig.pix(), ExamConfig.default()):
+        assert ExamConfig.from_dict(config.to_dict()) == config
+    pix = ExamConfig.pix()
+    assert (pix.length, pix.challenges_between_same_competence, pix.pick_probability) == (32, 2, 51)
+    assert pix.limit_to_one_question_per_tube and pix.enable_passage_by_all_competences
+    assert (pix.variation_percent, pix.default_candidate_capacity) == (0.5, -3.0)
+    assert ExamConfig.default().questions_per_competence == 2
+    for broken in ({"mode": "pix", "length": "32"}, {"mode": "other"}, {"mode": "pix", "x": 1}):
+        with pytest.raises(ConfigError):
+            ExamConfig.from_dict(broken)

@@ -9,7 +9,6 @@ import pytest
 from engine import Exam, ExamConfig, ItemBank, calibrate_exposure
 from engine.exposure import FAMILY_MEANS, population_weights
 from engine.itembank import BankIndexError, ExposureParameters
-from engine.simulation import exposure_rates, simulate_exams
 
 
 def with_parameters(bank, k, prices=None):
@@ -102,16 +101,3 @@ def test_population_family_weights_are_distributions():
 def test_calibration_is_for_the_default_mode_only(psy_bank):
     with pytest.raises(ValueError):
         calibrate_exposure(psy_bank, ExamConfig.pix())
-
-
-@pytest.mark.slow
-def test_calibration_brings_the_worst_exposure_down(psy_bank):
-    config = ExamConfig.default()
-    bank = calibrate_exposure(psy_bank, config, seed=2)
-    assert bank.ids == psy_bank.ids
-    assert bank.exposure.k.shape == (len(psy_bank), len(bank.exposure.edges) + 1)
-    theta = np.random.default_rng(8).normal(0.0, 1.0, 1500)
-    before = exposure_rates(psy_bank, simulate_exams(psy_bank, config, theta, seed=1)).max()
-    after = exposure_rates(bank, simulate_exams(bank, config, theta, seed=1)).max()
-    assert before > 0.9
-    assert after <= 0.25

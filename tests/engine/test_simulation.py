@@ -50,7 +50,10 @@ def test_report_counts_the_plan_and_the_exposure(psy_bank):
 @pytest.mark.slow
 def test_default_mode_meets_exposure_and_accuracy_targets():
     config = ExamConfig.default()
-    bank = calibrate_exposure(synthetic_bank(100, seed=1), config, seed=0)
+    uncontrolled = synthetic_bank(100, seed=1)
+    bank = calibrate_exposure(uncontrolled, config, seed=0)
+    assert bank.ids == uncontrolled.ids and uncontrolled.exposure is None
+    assert bank.exposure.k.shape == (len(bank), len(bank.exposure.edges) + 1)
     for mean in (0.0, -1.0, 1.0):
         theta = np.random.default_rng(5).normal(mean, 1.0, 4000)
         figures = report(bank, config, simulate_exams(bank, config, theta, seed=3), seed=3)

@@ -19,6 +19,8 @@ from server_stub.app import create_app
 from server_stub.commands import main as pix_server
 from server_stub.context import ServerContext
 from server_stub.datadir import DataDir
+from server_stub.documents import render_thread
+from server_stub.documents.qt_runtime import ensure_gui_application
 from server_stub.enrolment import create_enrolment_token
 from server_stub.planning import create_session, import_candidates
 
@@ -116,6 +118,10 @@ def data_dir(template_data_dir: Path, tmp_path: Path) -> Path:
 
 @pytest.fixture
 def live_server(data_dir: Path):
+    # The documents router renders with Qt, which wants its application and render thread
+    # made in the main thread: here, not in the server's thread (its lifespan then reuses them).
+    ensure_gui_application()
+    render_thread.start()
     clock = SettableClock()
     ctx = ServerContext.open(DataDir(data_dir))
     ctx.clock = clock
@@ -137,6 +143,7 @@ def live_server(data_dir: Path):
     yield LiveServer(f"http://127.0.0.1:{port}", ctx, clock, data_dir)
     server.should_exit = True
     thread.join(timeout=20)
+    render_thread.stop()
     ctx.close()
     sock.close()
 

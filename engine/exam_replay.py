@@ -6,8 +6,6 @@ str}`. Each answer must be to the item the engine presents at that point, each r
 name it; the first event that does not fit raises `ReplayError` naming its index and content.
 """
 
-import sys
-import types
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -68,15 +66,3 @@ def replay(
         except ExamError as error:
             raise ReplayError(index, event, str(error), str(error)) from error
     return exam
-
-
-class _CallableModule(types.ModuleType):
-    """`engine.replay` names both this module and its function: importing the module binds the
-    name to the module, so calling the module calls the function and `engine.replay(...)` works
-    whichever binding won."""
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Exam:
-        return replay(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule
