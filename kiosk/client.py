@@ -149,7 +149,7 @@ class _Http:
         if response.status_code in UNREACHABLE_STATUSES:
             raise ServerUnreachable(self.base_url, f"HTTP {response.status_code}")
         if response.is_error:
-            raise _refusal(response)
+            raise refusal_from(response)
         return response
 
     async def json(self, operation: str, method: str, path: str, **kwargs: Any) -> Any:
@@ -159,10 +159,14 @@ class _Http:
         await self._client.aclose()
 
 
-def _refusal(response: httpx.Response) -> ServerError:
+def refusal_from(
+    response: httpx.Response, error_type: Callable[..., BilingualError] = ServerError
+) -> Any:
+    """The server's JSON error (`docs/protocol.md`) as `error_type`, or an "unexpected answer"
+    one when the body is not in that format (a proxy's page, say)."""
     try:
         error = response.json()["error"]
-        return ServerError(
+        return error_type(
             error["code"],
             error["message_fr"],
             error["message_en"],
@@ -170,7 +174,7 @@ def _refusal(response: httpx.Response) -> ServerError:
             error.get("details"),
         )
     except (ValueError, KeyError, TypeError):
-        return ServerError(
+        return error_type(
             "unexpected_answer",
             f"Réponse inattendue du serveur (HTTP {response.status_code}).",
             f"Unexpected answer from the server (HTTP {response.status_code}).",

@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 
 from engine.canonical import BilingualError
+from kiosk.client import refusal_from
 
 API = "/api/v1"
 REQUEST_TIMEOUT_S = 15.0
@@ -45,25 +46,6 @@ def _unreachable(base_url: str, error: Exception) -> ConsoleApiError:
     )
 
 
-def _refusal(response: httpx.Response) -> ConsoleApiError:
-    try:
-        error = response.json()["error"]
-        return ConsoleApiError(
-            error["code"],
-            error["message_fr"],
-            error["message_en"],
-            response.status_code,
-            error.get("details"),
-        )
-    except (ValueError, KeyError, TypeError):
-        return ConsoleApiError(
-            "unexpected_answer",
-            f"Réponse inattendue du serveur (HTTP {response.status_code}).",
-            f"Unexpected answer from the server (HTTP {response.status_code}).",
-            response.status_code,
-        )
-
-
 class _Http:
     """One httpx client and the error mapping both APIs share."""
 
@@ -94,7 +76,7 @@ class _Http:
         except httpx.HTTPError as error:
             raise _unreachable(self.base_url, error) from error
         if response.is_error:
-            raise _refusal(response)
+            raise refusal_from(response, ConsoleApiError)
         return response
 
     async def json(self, method: str, path: str, **kwargs: Any) -> Any:
