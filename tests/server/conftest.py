@@ -2,7 +2,6 @@
 `pix-server init --no-calibrate` per worker), uvicorn in a thread, and a clock the test can move
 forward (the server's clock is the authority on deadlines)."""
 
-import asyncio
 import shutil
 import socket
 import threading
@@ -20,7 +19,6 @@ from server_stub.commands import main as pix_server
 from server_stub.context import ServerContext
 from server_stub.datadir import DataDir
 from server_stub.documents import render_thread
-from server_stub.documents.qt_runtime import ensure_gui_application
 from server_stub.enrolment import create_enrolment_token
 from server_stub.planning import create_session, import_candidates
 
@@ -117,10 +115,10 @@ def data_dir(template_data_dir: Path, tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def live_server(data_dir: Path):
+def live_server(data_dir: Path, qapp):
     # The documents router renders with Qt, which wants its application and render thread
-    # made in the main thread: here, not in the server's thread (its lifespan then reuses them).
-    ensure_gui_application()
+    # made in the main thread: here, not in the server's thread. pytest-qt's `qapp` is a
+    # QApplication, so widget tests that land on the same worker afterwards still work.
     render_thread.start()
     clock = SettableClock()
     ctx = ServerContext.open(DataDir(data_dir))
@@ -193,16 +191,3 @@ def room_factory(live_server: LiveServer, tmp_path: Path):
         return Room(live_server, live_server.plan(candidates, **plan), tmp_path / "pcs")
 
     return make
-
-
-async def eventually(check, timeout_s: float = 10.0, every_s: float = 0.05):
-    """Await `check()` (sync or async) until it is truthy; its value, or AssertionError."""
-    deadline = time.monotonic() + timeout_s
-    while True:
-        value = check()
-        if asyncio.iscoroutine(value):
-            value = await value
-        if value:
-            return value
-        assert time.monotonic() < deadline, "condition not met in time"
-        await asyncio.sleep(every_s)

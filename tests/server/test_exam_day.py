@@ -4,7 +4,7 @@ its resume, pauses and extra time on the server's clock, live alerts, an invigil
 import asyncio
 
 import pytest
-from conftest import eventually
+from server_waits import eventually
 
 from engine.canonical import BilingualError
 from kiosk.client import ServerError

@@ -4,7 +4,7 @@ checked with lockouts and every failure is logged."""
 import asyncio
 
 import pytest
-from conftest import eventually
+from server_waits import eventually
 from sqlalchemy import select
 
 from engine.canonical import BilingualError
