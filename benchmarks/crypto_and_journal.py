@@ -152,7 +152,8 @@ def bench_record(workdir: Path) -> None:
         kind="start", session_id="1", candidate_id="c", device_id=device.device_id,
         exam_id="bench", bank_id="sha256:" + "0" * 64, server_start_time=now,
         time_allowed_s=6300, extra_time_percent=0, selection_seed=7, mode="default",
-        config={}, accessibility=(), issued_at=now, expires_at=now + timedelta(minutes=15),
+        config={}, accessibility=(), kiosk_config_key="0" * 64, kiosk_version="bench",
+        issued_at=now, expires_at=now + timedelta(minutes=15),
     )  # fmt: skip
     ticket = issue_ticket(
         grant,

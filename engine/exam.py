@@ -250,6 +250,7 @@ class Exam:
         abort_reason: str | None = None,
         neutralised: Iterable[str] = (),
         *,
+        unintentional_focus_out: Iterable[str] = (),
         scoring: ScoringConfig | None = None,
     ) -> ExamResult:
         """Score the exam as it stands.
@@ -257,8 +258,11 @@ class Exam:
         Fewer than 20 answers: rejected (cancelled if the abort reason is `technical`). An exam
         stopped short otherwise (by the candidate, or not finished) is completed with the items
         the engine would have presented, answered as skipped ("aband"); a technical abort is
-        scored on the answers given. Neutralised items leave the scoring. `scoring` defaults to
-        the shipped configuration (pass the version a result names to re-score it).
+        scored on the answers given. Neutralised items leave the scoring. The focusedOut answers
+        to the items in `unintentional_focus_out` (the invigilator declared the focus loss
+        unintentional: Pix's UNINTENTIONAL_FOCUS_OUT) count as "ok". The items presented are
+        the exam's own either way: only the scoring changes. `scoring` defaults to the shipped
+        configuration (pass the version a result names to re-score it).
         """
         if abort_reason not in ABORT_REASONS:
             raise ExamError(
@@ -266,31 +270,44 @@ class Exam:
                 f"motif d'abandon inconnu {abort_reason!r} (attendu : candidate, technical ou "
                 "None)",
             )
-        dropped = set(neutralised)
-        strangers = sorted(dropped - set(self.administered))
-        if strangers:
+        dropped = self._answered_among(neutralised, "neutralised", "neutralisées")
+        validated = self._answered_among(
+            unintentional_focus_out,
+            "named for an unintentional focus loss",
+            "déclarées en sortie involontaire",
+        )
+        statuses = dict(self.answers)
+        refused = sorted(item for item in validated if statuses[item] != "focusedOut")
+        if refused:
             raise ExamError(
-                f"neutralised items were not answered in this exam: {', '.join(strangers)}",
-                f"questions neutralisées non répondues dans cet examen : {', '.join(strangers)}",
+                "an unintentional focus loss turns only a focusedOut answer into ok; these "
+                f"answers are not focusedOut: {', '.join(refused)}",
+                "une sortie involontaire ne change en ok qu'une réponse focusedOut ; ces réponses "
+                f"ne le sont pas : {', '.join(refused)}",
+            )
+        if dropped & validated:
+            both = ", ".join(sorted(dropped & validated))
+            raise ExamError(
+                f"an answer cannot be both neutralised and counted as ok: {both}",
+                f"une réponse ne peut être à la fois neutralisée et comptée ok : {both}",
             )
         scoring = scoring or ScoringConfig.shipped()
         status = certification_status(len(self._answers), abort_reason, scoring)
-        answers = self._answers
+        scored = self
         if status == "validated" and abort_reason != "technical":
-            answers = self._completed_with_skips()
-        kept = [(item, state) for item, state in answers if self.bank.ids[item] not in dropped]
+            scored = self._completed_with_skips()
+        kept = [
+            (item, state) for item, state in scored._answers if self.bank.ids[item] not in dropped
+        ]
         items = np.array([item for item, _ in kept], dtype=np.intp)
-        correct = np.array([state == "ok" for _, state in kept], dtype=bool)
-        estimator = new_estimator(self.config, 1)
-        for index in range(items.size):
-            item = items[index : index + 1]
-            estimator.update(
-                self._row,
-                self.bank.discrimination[item],
-                self.bank.difficulty[item],
-                correct[index : index + 1],
-            )
-        capacity, error = float(estimator.capacity[0]), float(estimator.error[0])
+        correct = np.array(
+            [state == "ok" or self.bank.ids[item] in validated for item, state in kept],
+            dtype=bool,
+        )
+        if dropped or validated:
+            capacity, error = self._estimate(items, correct)
+        else:  # the running estimate took exactly these answers, in this order
+            capacity, error = scored.capacity, scored.error
         score, level, competences = scored_levels(
             scoring, capacity, self.bank, items, correct, validated=status == "validated"
         )
@@ -305,11 +322,36 @@ class Exam:
             scoring_version=scoring.version,
         )
 
-    def _completed_with_skips(self) -> list[tuple[int, str]]:
-        """The answers, then "aband" on what the engine would have presented up to the end."""
+    def _answered_among(self, item_ids: Iterable[str], what_en: str, what_fr: str) -> set[str]:
+        """`item_ids` as a set, each of them answered in this exam (else ExamError)."""
+        named = set(item_ids)
+        strangers = sorted(named - set(self.administered))
+        if strangers:
+            raise ExamError(
+                f"items {what_en} but not answered in this exam: {', '.join(strangers)}",
+                f"questions {what_fr} mais non répondues dans cet examen : {', '.join(strangers)}",
+            )
+        return named
+
+    def _estimate(self, items: np.ndarray, correct: np.ndarray) -> tuple[float, float]:
+        """(capacity, error) after `items` answered as `correct`, in order, from the start."""
+        estimator = new_estimator(self.config, 1)
+        for index in range(items.size):
+            item = items[index : index + 1]
+            estimator.update(
+                self._row,
+                self.bank.discrimination[item],
+                self.bank.difficulty[item],
+                correct[index : index + 1],
+            )
+        return float(estimator.capacity[0]), float(estimator.error[0])
+
+    def _completed_with_skips(self) -> "Exam":
+        """This exam, or a copy of it answered "aband" on what the engine would have presented
+        up to the end."""
         if self._over or len(self._answers) >= self.config.length:
-            return self._answers
+            return self
         completion = copy.deepcopy(self, {id(self.bank): self.bank})
         while (item_id := completion.next_item()) is not None:
             completion.record(item_id, "aband")
-        return completion._answers
+        return completion

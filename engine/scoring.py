@@ -161,14 +161,25 @@ def competence_capacities(
     items: np.ndarray,
     correct: np.ndarray,
 ) -> np.ndarray:
-    """Per competence (referential order), the EAP of its answers under N(capacity, sd²)."""
+    """Per competence (referential order), the EAP of its answers under N(capacity, sd²).
+
+    Each competence takes its answers in order; competences are independent, so round k
+    updates at once every competence that has a k-th answer (the same bits as one at a time).
+    """
     estimator = NormalPriorEstimator(len(COMPETENCE_CODES), capacity, config.competence_prior_sd)
-    for item, ok in zip(items, correct, strict=True):
+    competence = bank.competence[items]
+    rank = np.zeros(items.size, dtype=np.intp)  # the answer's place within its competence
+    seen = np.zeros(len(COMPETENCE_CODES), dtype=np.intp)
+    for index, code in enumerate(competence):
+        rank[index] = seen[code]
+        seen[code] += 1
+    for round_ in range(int(seen.max(initial=0))):
+        chosen = items[rank == round_]
         estimator.update(
-            bank.competence[item : item + 1],
-            bank.discrimination[item : item + 1],
-            bank.difficulty[item : item + 1],
-            np.array([ok]),
+            bank.competence[chosen],
+            bank.discrimination[chosen],
+            bank.difficulty[chosen],
+            correct[rank == round_],
         )
     return estimator.capacity
 

@@ -1,10 +1,11 @@
 """The authorisation ticket: the server's signed grant to start (or resume) one exam on one device.
 
 It carries everything the kiosk must not decide for itself (who, where, which bank, which seed,
-how long, from when) and the bank's content key wrapped to the device's X25519 key, so that no
-ticket means no items. On the wire it is `{"ticket": {...}, "signature": base64}`, the signature
-being Ed25519 by the server over a domain tag and the canonical JSON of "ticket"
-(docs/journal-and-record.md, "Authorisation ticket").
+how long, from when), the configuration key and version the kiosk showed at check-in (so that
+the record, which holds the ticket, proves which configuration ran), and the bank's content key
+wrapped to the device's X25519 key, so that no ticket means no items. On the wire it is
+`{"ticket": {...}, "signature": base64}`, the signature being Ed25519 by the server over a domain
+tag and the canonical JSON of "ticket" (docs/journal-and-record.md, "Authorisation ticket").
 """
 
 import os
@@ -32,7 +33,7 @@ from engine.canonical import (
 from engine.keys import CONTENT_KEY_BYTES, fingerprint, raw_public_bytes
 
 TICKET_FORMAT = "pix-ticket"
-TICKET_VERSION = 1
+TICKET_VERSION = 2  # 2: kiosk_config_key and kiosk_version
 SIGNATURE_DOMAIN = b"pix-kiosk ticket v1\n"
 WRAP_ALGORITHM = "X25519-HKDF-SHA256-AES-256-GCM"
 WRAP_INFO = b"pix-kiosk content-key wrap v1"
@@ -61,6 +62,8 @@ class TicketGrant:
     mode: str  # "default" or "pix"
     config: Mapping[str, Any]
     accessibility: tuple[str, ...]
+    kiosk_config_key: str  # what the kiosk showed at check-in (kiosk/config_key.py)
+    kiosk_version: str
     issued_at: datetime
     expires_at: datetime
 
@@ -75,7 +78,16 @@ class Ticket(TicketGrant):
     signed: Mapping[str, Any] = field(repr=False)  # the wire form, as received (for the journal)
 
 
-_TEXT_FIELDS = ("session_id", "candidate_id", "device_id", "exam_id", "bank_id", "mode")
+_TEXT_FIELDS = (
+    "session_id",
+    "candidate_id",
+    "device_id",
+    "exam_id",
+    "bank_id",
+    "mode",
+    "kiosk_config_key",
+    "kiosk_version",
+)
 _TIME_FIELDS = ("server_start_time", "issued_at", "expires_at")
 _INT_FIELDS = ("time_allowed_s", "extra_time_percent", "selection_seed")
 

@@ -25,6 +25,7 @@ import httpx
 
 from engine.canonical import BilingualError
 from engine.journal_format import JournalEntry
+from kiosk.config_key import ConfigKey
 from kiosk.identity import DeviceIdentity
 
 API = "/api/v1"
@@ -183,13 +184,15 @@ def refusal_from(
 
 
 class KioskClient:
-    """The calls of one lab PC. Without a device token only `enrol` and `public_keys` work."""
+    """The calls of one lab PC. Without a device token only `enrol` and `public_keys` work;
+    `check_in` also needs the PC's configuration key (kiosk.config_key), which it sends."""
 
     def __init__(
         self,
         base_url: str,
         device_token: str | None = None,
         *,
+        config_key: ConfigKey | None = None,
         backoff: Backoff | None = None,
         timing: Timing | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
@@ -199,6 +202,7 @@ class KioskClient:
             base_url, device_token, timing=timing, transport=transport, verify=verify
         )
         self.backoff = backoff or Backoff()
+        self.config_key = config_key
 
     @property
     def base_url(self) -> str:
@@ -285,6 +289,10 @@ class KioskClient:
         first_names: str,
         birth_date: str,
     ) -> dict[str, Any]:
+        """Check a candidate in on this PC, showing the server this PC's configuration key
+        (refused with `unknown_configuration` when the server's allow-list lacks it)."""
+        if self.config_key is None:
+            raise ValueError("check_in needs the PC's configuration key: KioskClient(config_key=)")
         return await self._http.json(
             "check_in",
             "POST",
@@ -295,6 +303,8 @@ class KioskClient:
                 "last_name": last_name,
                 "first_names": first_names,
                 "birth_date": birth_date,
+                "config_key": self.config_key.key,
+                "app_version": self.config_key.app_version,
             },
         )
 

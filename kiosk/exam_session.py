@@ -704,6 +704,8 @@ class ExamSession(QObject):
         try:
             lockdown.apply()
         except LockdownRefused as error:
+            # The candidate reads why on screen; IT, in the kiosk's log (the session's journal).
+            print(f"pix-kiosk: {error.code}: {error.en}", file=sys.stderr)
             self.window.set_notice(self._message(error))
             return False
         self.lockdown = lockdown

@@ -17,6 +17,7 @@ import threading
 import time
 import uuid
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -34,7 +35,7 @@ from engine.journal_format import (
     verify_chain,
 )
 
-__all__ = ["Journal", "JournalError"]
+__all__ = ["Journal", "JournalError", "JournalSnapshot", "read_journal"]
 
 JOURNAL_FORMAT = "pix-journal/1"
 FILE_MODE = 0o600
@@ -96,12 +97,7 @@ class Journal:
             raise _storage_error(path, error) from error
         if stored.get("format") != JOURNAL_FORMAT:
             connection.close()
-            raise JournalError(
-                "unknown_format",
-                None,
-                f"{path} n'est pas un journal d'examen lisible par cette version.",
-                f"{path} is not an exam journal this version can read.",
-            )
+            raise _unknown_format(path)
         if exam_id is not None and stored["exam_id"] != exam_id:
             connection.close()
             raise JournalError(
@@ -224,6 +220,66 @@ class Journal:
             "SELECT seq, entry FROM entries ORDER BY seq DESC LIMIT 1"
         ).fetchone()
         return _parse(*row) if row else None
+
+
+@dataclass(frozen=True)
+class JournalSnapshot:
+    """What a journal holds at one moment, as a reader beside the kiosk sees it."""
+
+    exam_id: str
+    entries: list[JournalEntry]
+    acknowledged_seq: int
+
+
+def read_journal(path: Path) -> JournalSnapshot:
+    """Read a journal without writing anything to it: for readers beside a running kiosk
+    (`pix-kiosk incidents`, the escape suite). Not `Journal.open`, which creates the journal
+    and binds it to its exam: a reader doing that to a journal the kiosk has only just created
+    would bind it to a random exam, and the kiosk would then refuse its own journal. A journal
+    not bound to its exam yet reads as empty."""
+    path = Path(path)
+    try:
+        connection = sqlite3.connect(
+            f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None
+        )
+        try:
+            connection.execute("BEGIN")  # one snapshot of meta and entries
+            tables = {
+                name
+                for (name,) in connection.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table'"
+                )
+            }
+            stored = (
+                dict(connection.execute("SELECT key, value FROM meta")) if "meta" in tables else {}
+            )
+            rows = (
+                connection.execute("SELECT seq, entry FROM entries ORDER BY seq").fetchall()
+                if stored
+                else []
+            )
+        finally:
+            connection.close()
+    except sqlite3.Error as error:
+        raise _storage_error(path, error) from error
+    if not stored:
+        return JournalSnapshot("", [], 0)
+    if stored.get("format") != JOURNAL_FORMAT:
+        raise _unknown_format(path)
+    return JournalSnapshot(
+        stored["exam_id"],
+        [_parse(seq, text) for seq, text in rows],
+        int(stored["acknowledged_seq"]),
+    )
+
+
+def _unknown_format(path: Path) -> JournalError:
+    return JournalError(
+        "unknown_format",
+        None,
+        f"{path} n'est pas un journal d'examen lisible par cette version.",
+        f"{path} is not an exam journal this version can read.",
+    )
 
 
 def _parse(seq: int, text: str) -> JournalEntry:

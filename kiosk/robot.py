@@ -30,6 +30,7 @@ from typing import Any
 
 from engine.answers import answer_status
 from engine.canonical import BilingualError
+from engine.cli import package_version
 from engine.config import ExamConfig
 from engine.exam import Exam
 from engine.exam_events import (
@@ -53,6 +54,7 @@ from engine.record import build_record
 from engine.sealed_bank import SealedBank, UnlockedBank
 from engine.ticket import Ticket, unwrap_content_key, verify_ticket
 from kiosk.client import Enrolment, KioskClient
+from kiosk.config_key import ConfigKey
 from kiosk.console.api import ConsoleApi
 from kiosk.identity import DeviceIdentity
 from kiosk.journal import Journal
@@ -65,6 +67,9 @@ WRONG_NUMBER = "-987654321"
 ACCESSIBILITY_NEEDS = "accessibility_needs"
 ENROLMENT_FILE = "enrolment.json"
 JOURNAL_SUFFIX = ".journal"
+# Robots have no lab configuration: they all show this key (a server with an allow-list must
+# allow it for a load test: `pix-kiosk robot --help` prints it).
+ROBOT_CONFIG_KEY = ConfigKey.of({"robot": True}, package_version())
 
 
 @dataclass(frozen=True)
@@ -167,6 +172,7 @@ class RobotSettings:
     seed: int = 0
     think_s: float = 0.0  # mean pause before each answer (exponential), to pace a load test
     verify_tls: bool | str = True
+    config_key: ConfigKey = ROBOT_CONFIG_KEY
 
 
 @dataclass
@@ -206,7 +212,10 @@ class RobotCandidate:
         self.theta = self.rng.gauss(0.0, 1.5)
         self.timings = timings or Timings()
         self.client = KioskClient(
-            settings.server_url, timing=self.timings.record, verify=settings.verify_tls
+            settings.server_url,
+            config_key=settings.config_key,
+            timing=self.timings.record,
+            verify=settings.verify_tls,
         )
         self.outcome = RobotOutcome(index, candidate)
         self.identity: DeviceIdentity | None = None

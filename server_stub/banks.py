@@ -84,6 +84,12 @@ def list_banks(db: Database) -> list[dict[str, Any]]:
     ]
 
 
+def published_bank_ids(db: Database) -> tuple[str, ...]:
+    banks = db.tables["banks"]
+    with db.read() as connection:
+        return tuple(connection.scalars(select(banks.c.bank_id)))
+
+
 class BankStore:
     """The server's opened banks, by id (thread-safe; each is opened once)."""
 

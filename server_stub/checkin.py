@@ -1,8 +1,10 @@
 """The kiosk's side of exam day: check a candidate in, poll their status, fetch the ticket.
 
-All calls come from an enrolled device. Check-in binds the candidate to that device; a check-in
-on a device where the candidate's exam had already started is a crash recovery: the clock stops
-(a pause) until the invigilator authorises the resume and the kiosk takes its new ticket.
+All calls come from an enrolled device. Check-in binds the candidate to that device and to the
+configuration key the device showed (the ticket then carries it, so the record proves which
+configuration ran); a check-in on a device where the candidate's exam had already started is a
+crash recovery: the clock stops (a pause) until the invigilator authorises the resume and the
+kiosk takes its new ticket.
 """
 
 import json
@@ -15,11 +17,18 @@ from sqlalchemy import select
 from engine.keys import x25519_public_from_b64
 from engine.ticket import MAX_SEED, TicketGrant, issue_ticket
 from server_stub import candidate_states as states
+from server_stub.config_keys import REFUSED_EVENT, is_accepted
 from server_stub.context import ServerContext
 from server_stub.errors import ApiError
 from server_stub.names import first_names_match, name_key
-from server_stub.room import room_key
-from server_stub.security import clear_failures, locked_minutes, log_event, record_failure
+from server_stub.notifier import room_key
+from server_stub.security import (
+    clear_failures,
+    locked_minutes,
+    log_event,
+    record_failure,
+    session_by_number,
+)
 from server_stub.timeline import load_timeline
 
 # Accessibility needs travel in the ticket as this flag (engine/ticket.py: a tuple of flags).
@@ -37,28 +46,36 @@ def check_in(
     last_name: str,
     first_names: str,
     birth_date: str,
+    config_key: str,
+    app_version: str,
 ) -> dict[str, Any]:
+    """Check a candidate in on `device`, which shows its configuration key first: a key off a
+    non-empty allow-list is refused before anything else is looked at (config_keys.py)."""
     db, now = ctx.db, ctx.now()
-    sessions, candidates, pauses = (
-        db.tables["sessions"],
-        db.tables["candidates"],
-        db.tables["pauses"],
-    )
+    candidates, pauses = db.tables["candidates"], db.tables["pauses"]
     scope = f"checkin:{device.device_id}"
     failure: ApiError | None = None
     with db.write() as connection:
-        session = connection.execute(
-            select(sessions).where(sessions.c.session_number == session_number)
-        ).first()
-        if session is None:
+        session = None
+        if not is_accepted(connection, db, config_key):
             log_event(
                 connection,
                 db,
                 at=now,
-                kind="unknown_session",
-                detail={"session_number": session_number},
+                kind=REFUSED_EVENT,
+                detail={
+                    "config_key": config_key,
+                    "app_version": app_version,
+                    "session_number": session_number,
+                },
                 device_id=device.device_id,
             )
+            failure = ApiError(REFUSED_EVENT, key=config_key[:16], version=app_version)
+        elif (
+            session := session_by_number(
+                connection, db, session_number, now=now, detail={}, device_id=device.device_id
+            )
+        ) is None:
             failure = ApiError("session_not_found")
         elif session.state != "planned":
             failure = ApiError("session_closed")
@@ -102,7 +119,13 @@ def check_in(
                     connection.execute(
                         candidates.update()
                         .where(candidates.c.candidate_id == candidate.candidate_id)
-                        .values(status=status, device_id=device.device_id, checked_in_at=now)
+                        .values(
+                            status=status,
+                            device_id=device.device_id,
+                            checked_in_at=now,
+                            config_key=config_key,
+                            app_version=app_version,
+                        )
                     )
                     exam = _exam_of(connection, db, candidate.candidate_id)
                     if status == states.WAITING_RESUME and not _open_pause(
@@ -243,6 +266,8 @@ def fetch_ticket(ctx: ServerContext, device, candidate_id: str) -> dict[str, Any
             mode=exam.mode,
             config=json.loads(config),
             accessibility=(ACCESSIBILITY_NEEDS,) if candidate.accessibility_needs else (),
+            kiosk_config_key=candidate.config_key,
+            kiosk_version=candidate.app_version,
             issued_at=datetime.fromtimestamp(now, UTC),
             expires_at=datetime.fromtimestamp(
                 now + exam.time_allowed_seconds + exam.extra_seconds + TICKET_MARGIN_S, UTC

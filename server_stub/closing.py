@@ -18,8 +18,8 @@ from server_stub import candidate_states as states
 from server_stub import codes
 from server_stub.context import ServerContext
 from server_stub.errors import ApiError
+from server_stub.notifier import room_key
 from server_stub.results import candidate_reports, score, store_result, validated_alert_items
-from server_stub.room import room_key
 
 BLOCKING = (states.WAITING, states.AUTHORISED, *states.RUNNING)
 

@@ -16,7 +16,7 @@ from server_stub.context import ServerContext
 from server_stub.errors import ApiError
 from server_stub.issue_categories import IN_CHALLENGE_SUBCATEGORIES, ISSUE_CATEGORIES
 from server_stub.kiosk_commands import device_key, queue_command
-from server_stub.room import room_key
+from server_stub.notifier import room_key
 from server_stub.security import (
     INVIGILATOR_SCOPE,
     LOCKOUT_S,
@@ -24,6 +24,7 @@ from server_stub.security import (
     locked_minutes,
     log_event,
     record_failure,
+    session_by_number,
 )
 from server_stub.timeline import instant_text, load_timeline, time_allowed_s
 
@@ -33,21 +34,13 @@ ABORT_REASONS = ("candidate", "technical")
 
 def sign_in(ctx: ServerContext, *, session_number: int, invigilator_code: str) -> dict[str, Any]:
     db, now = ctx.db, ctx.now()
-    sessions = db.tables["sessions"]
     failure: ApiError | None = None
     token = codes.bearer_token()
     with db.write() as connection:
-        session = connection.execute(
-            select(sessions).where(sessions.c.session_number == session_number)
-        ).first()
+        session = session_by_number(
+            connection, db, session_number, now=now, detail={"by": "invigilator"}
+        )
         if session is None:
-            log_event(
-                connection,
-                db,
-                at=now,
-                kind="unknown_session",
-                detail={"session_number": session_number, "by": "invigilator"},
-            )
             failure = ApiError("session_not_found")
         elif (
             minutes := locked_minutes(connection, db, session.session_id, INVIGILATOR_SCOPE, now)

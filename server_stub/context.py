@@ -12,9 +12,10 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from engine.keys import public_key_b64
-from server_stub.banks import BankStore
+from server_stub.banks import BankStore, published_bank_ids
 from server_stub.database import Database
 from server_stub.datadir import DataDir
+from server_stub.group_commit import GroupCommit
 from server_stub.notifier import Notifier
 from server_stub.verifier import RecordVerifier
 
@@ -34,20 +35,26 @@ class ServerContext:
     last_contact: dict[str, float] = field(default_factory=dict)
     # device token -> device row: a device never changes once enrolled.
     devices_by_token: dict[str, Any] = field(default_factory=dict)
+    # The hot writes (streamed entries, records), many requests per transaction.
+    writes: GroupCommit = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.writes = GroupCommit(self.db, self.now)
 
     @classmethod
     def open(cls, data_dir: DataDir, verify_workers: int = 0) -> "ServerContext":
         """`verify_workers`: processes verifying records (0: in this process; verifier.py)."""
         publisher_public_key = data_dir.publisher_public_key()
         banks = BankStore(data_dir, publisher_public_key)
+        db = data_dir.open_database()
         return cls(
             data_dir=data_dir,
-            db=data_dir.open_database(),
+            db=db,
             server_key=data_dir.server_key(),
             publisher_public_key=publisher_public_key,
             admin_token=data_dir.admin_token(),
             banks=banks,
-            verifier=RecordVerifier(data_dir, banks, verify_workers),
+            verifier=RecordVerifier(data_dir, banks, verify_workers, published_bank_ids(db)),
         )
 
     @property
@@ -65,5 +72,6 @@ class ServerContext:
         return self.clock()
 
     def close(self) -> None:
+        self.writes.close()
         self.verifier.close()
         self.db.close()

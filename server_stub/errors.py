@@ -102,6 +102,19 @@ CATALOGUE: dict[str, tuple[int, str, str]] = {
         "Code d'accès incorrect. Vérifiez le code affiché par le surveillant.",
         "Wrong access code. Check the code shown by the invigilator.",
     ),
+    "unknown_configuration": (
+        403,
+        "Ce poste n'est pas autorisé par le serveur : sa configuration (clé {key}…, version "
+        "{version}) n'est pas dans la liste des configurations acceptées. Appelez le "
+        "surveillant. Service informatique : lancez pix-kiosk doctor sur ce poste pour lire sa "
+        "clé de configuration, comparez-la à pix-server config-key list, puis autorisez-la "
+        "(pix-server config-key allow) ou corrigez la configuration du poste.",
+        "This PC is not allowed by the server: its configuration (key {key}…, version "
+        "{version}) is not on the list of accepted configurations. Call the invigilator. IT: "
+        "run pix-kiosk doctor on this PC to read its configuration key, compare it with "
+        "pix-server config-key list, then allow it (pix-server config-key allow) or fix the "
+        "PC's configuration.",
+    ),
     "checkin_locked": (
         429,
         "Trop d'essais de code d'accès depuis ce poste. Réessayez dans {minutes} min "

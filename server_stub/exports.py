@@ -1,7 +1,8 @@
 """Results of a session for the school's systems (CSV and JSON), and the public certificate lookup.
 
 One row per candidate (DESIGN §4): identity, INE, status, score, global level, the level of every
-competence, verification code, session, centre and date. Status: validated, rejected, cancelled
+competence, verification code, session, centre and date, and the kiosk configuration key and
+version the candidate checked in with. Status: validated, rejected, cancelled
 (as the engine scores them), pending (no verified result yet), absent. A record kept aside by
 verification exports as rejected, with its reason in `rejection_reason`.
 """
@@ -35,6 +36,8 @@ FIELDS = (
     "extra_time_percent",
     "abort_reason",
     "rejection_reason",
+    "config_key",
+    "app_version",
 )
 
 
@@ -119,6 +122,8 @@ def _row(session, row, rejection: str | None) -> dict[str, Any]:
         "extra_time_percent": row.extra_time_percent,
         "abort_reason": row.abort_reason,
         "rejection_reason": rejection,
+        "config_key": row.config_key,
+        "app_version": row.app_version,
     }
 
 

@@ -1,13 +1,10 @@
-"""Receiving what kiosks send during and after the exam: journal entries, then the record.
+"""Receiving the final record of an exam (the entries streamed before it: streaming.py).
 
-Both are idempotent on (device, exam, seq) — for the record, (device, exam): a retry gets the
-original receipt, the same key with different content is refused (422). Every receipt is the
-server's signature over the journal head it now holds (engine/journal_format.py), which is what
-lets the kiosk mark its outbox acknowledged.
-
-Entries are checked as they come (signature, chain from the stored head); the record is checked
-in full and replayed (verification.py) outside the write lock, then stored: verified and scored,
-or quarantined with its reason.
+Idempotent on (device, exam): a retry gets the original receipt, the same key with different
+content is refused (422). The receipt is the server's signature over the journal head the
+record ends with, which lets the kiosk mark its outbox acknowledged. The record is checked in
+full and replayed (verification.py, in a worker process: verifier.py) outside the write lock,
+then stored: verified and scored, or quarantined with its reason.
 """
 
 import hashlib
@@ -15,24 +12,21 @@ import json
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from engine.canonical import b64decode
 from engine.exam import ExamResult
-from engine.exam_events import ANSWER, FINISHED
-from engine.journal_format import ChainHead, JournalEntry, JournalError, sign_receipt, verify_chain
-from engine.keys import ed25519_public_from_b64, raw_public_bytes
+from engine.journal_format import ChainHead
+from engine.keys import raw_public_bytes
 from server_stub import candidate_states as states
 from server_stub.context import ServerContext
 from server_stub.errors import ApiError
+from server_stub.notifier import room_key
 from server_stub.record_checks import RecordJob, RecordVerdict
 from server_stub.results import candidate_reports, store_result, validated_alert_items
-from server_stub.room import room_key
 from server_stub.security import log_event
+from server_stub.streaming import receipt
 from server_stub.timeline import load_timeline
 from server_stub.verification import Quarantined, ServerView
-
-MAX_BATCH = 500
 
 
 def _exam(connection, ctx: ServerContext, exam_id: str):
@@ -41,114 +35,6 @@ def _exam(connection, ctx: ServerContext, exam_id: str):
     if exam is None:
         raise ApiError("exam_not_found")
     return exam
-
-
-def receive_entries(
-    ctx: ServerContext, device, exam_id: str, raw_entries: list[dict[str, Any]]
-) -> dict[str, Any]:
-    """Store the entries that extend the stored chain; answer the signed receipt of the head."""
-    db, now = ctx.db, ctx.now()
-    if len(raw_entries) > MAX_BATCH:
-        raise ApiError("entry_rejected", detail=f"plus de / more than {MAX_BATCH} entries")
-    try:
-        entries = sorted((JournalEntry.from_dict(raw) for raw in raw_entries), key=_seq)
-    except JournalError as error:
-        raise ApiError("entry_rejected", detail=error.en) from error
-    journal = db.tables["journal_entries"]
-    failure: ApiError | None = None
-    with db.write(durable=False) as connection:
-        exam = _exam(connection, ctx, exam_id)
-        if exam.device_id != device.device_id:
-            raise ApiError("forbidden")
-        head = ChainHead(exam.head_seq, exam.head_hash) if exam.head_seq else None
-        fresh = []
-        for entry in entries:
-            if head is not None and entry.seq <= head.seq:
-                stored = connection.scalar(
-                    select(journal.c.entry_hash).where(
-                        journal.c.device_id == device.device_id,
-                        journal.c.exam_id == exam_id,
-                        journal.c.seq == entry.seq,
-                    )
-                )
-                if stored != entry.hash:
-                    raise ApiError("entry_conflict", seq=entry.seq)
-            else:
-                fresh.append(entry)
-        if fresh:
-            expected = (head.seq if head else 0) + 1
-            if fresh[0].seq != expected:
-                raise ApiError(
-                    "entry_gap",
-                    details=[{"expected_seq": expected}],
-                    seq=fresh[0].seq,
-                    head=expected - 1,
-                )
-            try:
-                head = verify_chain(fresh, _public_key(device), exam_id, previous=head)
-            except JournalError as error:
-                log_event(
-                    connection,
-                    db,
-                    at=now,
-                    kind="entry_rejected",
-                    detail={"exam_id": exam_id, "code": error.code, "seq": error.seq},
-                    session_id=exam.session_id,
-                    device_id=device.device_id,
-                )
-                failure = ApiError("entry_rejected", detail=error.en)
-            else:
-                _store_entries(connection, ctx, device, exam, fresh, head, now)
-    if failure is not None:
-        raise failure
-    if fresh:
-        ctx.notifier.notify(room_key(exam.session_id))
-    return _receipt(ctx, device.device_id, exam_id, head)
-
-
-def _store_entries(connection, ctx: ServerContext, device, exam, fresh, head, now) -> None:
-    db = ctx.db
-    connection.execute(
-        db.tables["journal_entries"].insert(),
-        [
-            {
-                "device_id": device.device_id,
-                "exam_id": exam.exam_id,
-                "seq": entry.seq,
-                "entry": json.dumps(entry.to_dict(), ensure_ascii=False),
-                "entry_hash": entry.hash,
-                "signature": entry.signature,
-                "received_at": now,
-            }
-            for entry in fresh
-        ],
-    )
-    exams = db.tables["exams"]
-    values: dict[str, Any] = {
-        "head_seq": head.seq,
-        "head_hash": head.hash,
-        "answered": exam.answered + sum(entry.kind == ANSWER for entry in fresh),
-    }
-    if any(entry.kind == FINISHED for entry in fresh) and exam.ended_at is None:
-        values["ended_at"] = now
-    connection.execute(exams.update().where(exams.c.exam_id == exam.exam_id).values(**values))
-
-
-def _receipt(ctx: ServerContext, device_id: str, exam_id: str, head: ChainHead | None):
-    return sign_receipt(
-        device_id=device_id,
-        head=head or ChainHead(0, ""),
-        exam_id=exam_id,
-        server_key=ctx.server_key,
-    )
-
-
-def _public_key(device):
-    return ed25519_public_from_b64(device.signing_key)
-
-
-def _seq(entry: JournalEntry) -> int:
-    return entry.seq
 
 
 def receive_record(
@@ -186,36 +72,41 @@ def receive_record(
         )
     verdict = ctx.verifier.check(job)
     reason = None if verdict.reason is None else Quarantined(*verdict.reason)
-    receipt = _receipt(ctx, device.device_id, exam_id, ChainHead(*verdict.head))
+    signed_receipt = receipt(ctx, device.device_id, exam_id, ChainHead(*verdict.head))
     outcome = "verified" if reason is None else "quarantined"
-    now = ctx.now()
-    try:
-        with db.write() as connection:
-            connection.execute(
-                t["records"]
-                .insert()
-                .values(
-                    device_id=device.device_id,
-                    exam_id=exam_id,
-                    record_hash=record_hash,
-                    record=json.dumps(record),
-                    received_at=now,
-                    receipt=json.dumps(receipt),
-                    outcome=outcome,
-                    reason_code=reason.code if reason else None,
-                    reason_detail=json.dumps({"fr": reason.fr, "en": reason.en, "seq": reason.seq})
-                    if reason
-                    else None,
-                )
+    record_text, receipt_text = json.dumps(record), json.dumps(signed_receipt)
+
+    def store(connection, now: float) -> dict[str, Any] | None:
+        previous = _stored_record(connection, ctx, device.device_id, exam_id)
+        if previous is not None:  # the same upload, verified concurrently: answer as a retry
+            return _previous_answer(previous, record_hash)
+        connection.execute(
+            t["records"]
+            .insert()
+            .values(
+                device_id=device.device_id,
+                exam_id=exam_id,
+                record_hash=record_hash,
+                record=record_text,
+                received_at=now,
+                receipt=receipt_text,
+                outcome=outcome,
+                reason_code=reason.code if reason else None,
+                reason_detail=json.dumps({"fr": reason.fr, "en": reason.en, "seq": reason.seq})
+                if reason
+                else None,
             )
-            if exam.device_id == device.device_id:
-                _settle(connection, ctx, exam, verdict, now)
-    except IntegrityError:  # the same upload, processed concurrently: answer as a retry
-        with db.read() as connection:
-            previous = _stored_record(connection, ctx, device.device_id, exam_id)
-        return _previous_answer(previous, record_hash)
+        )
+        if exam.device_id == device.device_id:
+            _settle(connection, ctx, exam, verdict, now)
+        return None
+
+    # A receipt promises the record is stored: its commit reaches the disk (durable).
+    earlier = ctx.writes.call(store, durable=True)
+    if earlier is not None:
+        return earlier
     ctx.notifier.notify(room_key(exam.session_id))
-    return _answer(receipt, outcome, reason)
+    return _answer(signed_receipt, outcome, reason)
 
 
 def _settle(connection, ctx: ServerContext, exam, verdict: RecordVerdict, now: float) -> None:

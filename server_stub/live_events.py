@@ -16,7 +16,7 @@ from server_stub import candidate_states as states
 from server_stub import codes
 from server_stub.context import ServerContext
 from server_stub.errors import ApiError
-from server_stub.room import room_key
+from server_stub.notifier import room_key
 from server_stub.security import (
     INVIGILATOR_SCOPE,
     LOCKOUT_S,

@@ -11,6 +11,11 @@ import secrets
 import threading
 
 
+def room_key(session_id: str) -> str:
+    """The key the console's long-poll on a session's room waits on."""
+    return f"room:{session_id}"
+
+
 class Notifier:
     def __init__(self) -> None:
         self._loop: asyncio.AbstractEventLoop | None = None

@@ -3,7 +3,9 @@
 Shown statuses: not_arrived, absent, waiting (for a start or a resume), authorised, in_progress
 (n/32), paused, locked (an unresolved security incident), live_alert (an alert to handle),
 finished (the kiosk is done, its record not yet in), record_received, record_rejected.
-The console long-polls: `version` changes whenever something in the room changes.
+Each line also says which kiosk configuration the candidate checked in with (its key, its label
+on the allow-list, the kiosk version). The console long-polls: `version` changes whenever
+something in the room changes.
 """
 
 from typing import Any
@@ -11,15 +13,12 @@ from typing import Any
 from sqlalchemy import select
 
 from server_stub import candidate_states as states
+from server_stub import config_keys
 from server_stub.context import ServerContext
+from server_stub.notifier import room_key
 from server_stub.timeline import instant_text, load_timeline
 
 QUESTION_COUNT = 32
-
-
-def room_key(session_id: str) -> str:
-    """The notifier key the console's long-poll waits on."""
-    return f"room:{session_id}"
 
 
 def room_status(ctx: ServerContext, session_id: str) -> dict[str, Any]:
@@ -68,6 +67,7 @@ def room_status(ctx: ServerContext, session_id: str) -> dict[str, Any]:
         labels = dict(
             connection.execute(select(t["devices"].c.device_id, t["devices"].c.label)).all()
         )
+        allowed = config_keys.labels(connection, db)
     lines = []
     for candidate in candidates:
         exam = exams.get(candidate.candidate_id)
@@ -96,6 +96,9 @@ def room_status(ctx: ServerContext, session_id: str) -> dict[str, Any]:
                 "deadline": instant_text(deadline) if deadline is not None else None,
                 "device_id": candidate.device_id,
                 "device_label": labels.get(candidate.device_id),
+                "config_key": candidate.config_key,
+                "config_label": allowed.get(candidate.config_key),
+                "app_version": candidate.app_version,
                 "last_contact": instant_text(contact) if contact is not None else None,
                 "alerts": [
                     {

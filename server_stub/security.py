@@ -45,6 +45,33 @@ def log_event(
     )
 
 
+def session_by_number(
+    connection: Connection,
+    db: Database,
+    session_number: int,
+    *,
+    now: float,
+    detail: dict[str, Any],
+    device_id: str | None = None,
+):
+    """The session with this number, or None once the miss is logged (`unknown_session`: a
+    typing error, or someone guessing numbers); `detail` says who asked."""
+    sessions = db.tables["sessions"]
+    session = connection.execute(
+        select(sessions).where(sessions.c.session_number == session_number)
+    ).first()
+    if session is None:
+        log_event(
+            connection,
+            db,
+            at=now,
+            kind="unknown_session",
+            detail={"session_number": session_number, **detail},
+            device_id=device_id,
+        )
+    return session
+
+
 def locked_minutes(
     connection: Connection, db: Database, session_id: str, scope: str, now: float
 ) -> int | None:

@@ -17,10 +17,17 @@ from server_stub.record_checks import RecordJob, RecordVerdict, check_record
 _worker_banks: BankStore | None = None
 
 
-def _start_worker(data_root: str) -> None:
+def _start_worker(data_root: str, bank_ids: tuple[str, ...]) -> None:
+    """Open the published banks now, not at the first record of an exam day's last minutes."""
     global _worker_banks
     data_dir = DataDir(Path(data_root))
     _worker_banks = BankStore(data_dir, data_dir.publisher_public_key())
+    for bank_id in bank_ids:
+        _worker_banks.item_bank(bank_id)
+
+
+def _ready() -> bool:
+    return _worker_banks is not None
 
 
 def _check_in_worker(job: RecordJob) -> RecordVerdict:
@@ -28,7 +35,10 @@ def _check_in_worker(job: RecordJob) -> RecordVerdict:
 
 
 class RecordVerifier:
-    def __init__(self, data_dir: DataDir, banks: BankStore, workers: int = 0) -> None:
+    def __init__(
+        self, data_dir: DataDir, banks: BankStore, workers: int = 0, bank_ids: tuple[str, ...] = ()
+    ) -> None:
+        """`bank_ids`: the banks each worker opens as it starts."""
         self._banks = banks
         self._pool = None
         if workers > 0:
@@ -38,8 +48,12 @@ class RecordVerifier:
                 max_workers=workers,
                 mp_context=context,
                 initializer=_start_worker,
-                initargs=(str(data_dir.root),),
+                initargs=(str(data_dir.root), bank_ids),
             )
+            # Start every worker now (the pool starts them one per waiting job otherwise), so
+            # that the records arriving together at the end of a session find them ready.
+            for _ in range(workers):
+                self._pool.submit(_ready)
 
     def check(self, job: RecordJob) -> RecordVerdict:
         """The verdict (blocks the calling worker thread, not the event loop)."""

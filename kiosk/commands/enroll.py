@@ -2,8 +2,10 @@
 
 Creates the device keys, registers them with IT's enrolment token, pins the server's and the
 publisher's keys (printing their fingerprints to compare with the server administrator's),
-downloads the sealed bank and writes the lab configuration `STATE/kiosk.toml`. Run again on an
-enrolled PC, it only brings the bank up to date. See docs/deploy.md.
+downloads the sealed bank and writes the lab configuration `STATE/kiosk.toml`. It prints the
+configuration key this PC will show the server (to allow with `pix-server config-key allow`
+where the server keeps a list). Run again on an enrolled PC, it only brings the bank up to date.
+See docs/deploy.md.
 """
 
 import argparse
@@ -13,8 +15,10 @@ from pathlib import Path
 
 from engine.canonical import BilingualError
 from kiosk.commands.doctor import keep_printing_whatever_the_console_encoding
-from kiosk.commands.run import report_failure
+from kiosk.commands.run import lockdown_policy, report_failure
+from kiosk.config_key import ConfigKey, kiosk_config_key
 from kiosk.enrolment import EnrolmentReport, enrol_lab_pc
+from kiosk.lab_config import load_lab_config
 from kiosk.paths import machine_data_dir
 
 
@@ -44,6 +48,8 @@ def run(args: argparse.Namespace) -> int:
         report = asyncio.run(
             enrol_lab_pc(args.server, args.token, state_dir, label=socket.gethostname())
         )
+        config = load_lab_config(report.config_path)
+        key = kiosk_config_key(config, lockdown_policy(config))
     except BilingualError as error:
         return report_failure(error)
     except OSError as error:
@@ -56,11 +62,11 @@ def run(args: argparse.Namespace) -> int:
                 "can write there (sudo), or choose --state.",
             )
         )
-    print(describe(report))
+    print(describe(report, key))
     return 0
 
 
-def describe(report: EnrolmentReport) -> str:
+def describe(report: EnrolmentReport, key: ConfigKey) -> str:
     heading = (
         "Poste enrôlé / PC enrolled"
         if report.newly_enrolled
@@ -77,6 +83,10 @@ def describe(report: EnrolmentReport) -> str:
             f"  banque / bank: « {report.bank_label} », {report.item_count} items",
             f"    {report.bank_id}",
             f"  configuration: {report.config_path}",
+            f"  clé de configuration / configuration key: {key.key} (version {key.app_version})",
+            "  → Si le serveur tient une liste de clés : pix-server config-key allow --data DIR "
+            "<clé>.",
+            "  → If the server keeps a list of keys: pix-server config-key allow --data DIR <key>.",
             f"Ensuite / next: pix-kiosk doctor --config {report.config_path}",
         ]
     )

@@ -8,12 +8,10 @@ import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
 from engine.exam_events import SECURITY_INCIDENT
 from engine.journal_format import JournalError
 from kiosk.exam_session import JOURNAL_SUFFIX
-from kiosk.journal import Journal
+from kiosk.journal import read_journal
 from kiosk.paths import machine_data_dir
 
 
@@ -36,15 +34,11 @@ class UnreadableJournal:
 def collect_incidents(state_dir: Path) -> tuple[list[Incident], list[UnreadableJournal]]:
     """Every security incident journaled under `state_dir`, oldest first, and the journals that
     could not be read (left as they are)."""
-    # Reading never signs: the journal API wants a key, a throwaway one will do.
-    reader_key = Ed25519PrivateKey.generate()
     incidents: list[Incident] = []
     unreadable: list[UnreadableJournal] = []
     for path in sorted((state_dir / "exams").glob(f"*{JOURNAL_SUFFIX}")):
-        try:
-            with Journal.open(path, reader_key) as journal:
-                acknowledged_seq = journal.acknowledged_seq
-                entries = journal.entries()
+        try:  # read-only: the kiosk may be writing it right now
+            journal = read_journal(path)
         except JournalError as error:
             unreadable.append(UnreadableJournal(path, error))
             continue
@@ -55,9 +49,9 @@ def collect_incidents(state_dir: Path) -> tuple[list[Incident], list[UnreadableJ
                 seq=entry.seq,
                 kind=str(entry.payload.get("kind", "")),
                 detail=str(entry.payload.get("detail", "")),
-                acknowledged=entry.seq <= acknowledged_seq,
+                acknowledged=entry.seq <= journal.acknowledged_seq,
             )
-            for entry in entries
+            for entry in journal.entries
             if entry.kind == SECURITY_INCIDENT
         ]
     incidents.sort(key=lambda incident: (incident.time, incident.exam_id, incident.seq))

@@ -81,7 +81,8 @@ def run(args: argparse.Namespace) -> int:
         )
         try:
             report = await candidate.run()
-            await kiosk.session.wait_record_sent(RECORD_WAIT_S)
+            if report.completed:  # a refused check-in has no record to wait for
+                await kiosk.session.wait_record_sent(RECORD_WAIT_S)
         finally:
             invigilator.cancel()
             await console.close()

@@ -19,7 +19,7 @@ import tempfile
 from pathlib import Path
 
 from engine.canonical import BilingualError
-from kiosk.robot import RobotSettings, read_candidates_csv, run_robots
+from kiosk.robot import ROBOT_CONFIG_KEY, RobotSettings, read_candidates_csv, run_robots
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -27,6 +27,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "robot",
         help="run headless candidates against a server",
         description=__doc__,
+        epilog=f"clé de configuration des robots / the robots' configuration key: "
+        f"{ROBOT_CONFIG_KEY.key} (pix-server config-key allow)",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--server", required=True, metavar="URL")

@@ -19,12 +19,19 @@ from PySide6.QtWidgets import QApplication
 from engine.canonical import BilingualError
 from engine.sealed_bank import SealedBank
 from kiosk.client import KioskClient
+from kiosk.config_key import kiosk_config_key
 from kiosk.exam_session import ExamSession, LockdownFactory
 from kiosk.i18n import LanguageSwitcher
 from kiosk.identity import DeviceIdentity
 from kiosk.lab_config import LabConfig, LabConfigError, load_lab_config
-from kiosk.lockdown import LockdownPolicy, LockdownSession, recover_after_crash
+from kiosk.lockdown import (
+    LockdownPolicy,
+    LockdownSession,
+    prepare_kiosk_window,
+    recover_after_crash,
+)
 from kiosk.paths import default_lab_config_path
+from kiosk.termination import SIGTERM_STATUS, SigtermHandler
 from kiosk.ui.main_window import KioskWindow
 from kiosk.ui.theme import apply_theme
 
@@ -103,8 +110,15 @@ async def _open_and_run(
     app: QApplication, config: LabConfig, main: Callable[[Kiosk], Awaitable[int]]
 ) -> int:
     kiosk = open_kiosk(app, config)
+    running = asyncio.ensure_future(main(kiosk))
+    sigterm = SigtermHandler(running.cancel)
     try:
-        return await main(kiosk)
+        with sigterm:
+            return await running
+    except asyncio.CancelledError:
+        if not sigterm.received:
+            raise
+        return SIGTERM_STATUS  # stopped (systemd, a shutdown): closed as on a normal exit
     finally:
         await kiosk.session.close()
         await kiosk.client.aclose()
@@ -114,7 +128,10 @@ async def _open_and_run(
 def open_kiosk(app: QApplication, config: LabConfig) -> Kiosk:
     """Load what the lab configuration names and build the window and its controller."""
     identity = DeviceIdentity.load(config.data_dir)
-    client = KioskClient(config.server_url, config.device_token())
+    policy = lockdown_policy(config)
+    client = KioskClient(
+        config.server_url, config.device_token(), config_key=kiosk_config_key(config, policy)
+    )
     bank = SealedBank.open(config.bank_path, config.publisher_public_key)
     switcher = LanguageSwitcher(app)
     switcher.set_language(config.language)
@@ -130,23 +147,31 @@ def open_kiosk(app: QApplication, config: LabConfig) -> Kiosk:
         bank,
         config.server_public_key,
         config.data_dir,
-        lockdown_factory=_lockdown_factory(config, window),
+        lockdown_factory=_lockdown_factory(config, policy, window),
     )
     session.start()
     return Kiosk(app, window, session, client, closed)
 
 
-def _lockdown_factory(config: LabConfig, window: KioskWindow) -> LockdownFactory | None:
-    """Secure mode on: a lockdown around the window for each exam (None: no lockdown)."""
-    if not config.secure_mode:
-        return None
+def lockdown_policy(config: LabConfig) -> LockdownPolicy:
+    """The configuration's `[lockdown]` table, checked (secure mode or not: it enters the
+    configuration key either way)."""
     try:
-        policy = LockdownPolicy.from_dict(config.lockdown)
+        return LockdownPolicy.from_dict(config.lockdown)
     except (ValueError, TypeError) as error:
         raise LabConfigError(
             f"Table [lockdown] de la configuration invalide : {error}.",
             f"Invalid [lockdown] table in the configuration: {error}.",
         ) from None
+
+
+def _lockdown_factory(
+    config: LabConfig, policy: LockdownPolicy, window: KioskWindow
+) -> LockdownFactory | None:
+    """Secure mode on: a lockdown around the window for each exam (None: no lockdown)."""
+    if not config.secure_mode:
+        return None
+    prepare_kiosk_window(window)
     state_dir = config.data_dir / LOCKDOWN_STATE_DIR
     state_dir.mkdir(parents=True, exist_ok=True)
     recover_after_crash(state_dir)

@@ -83,6 +83,12 @@ class CandidatePanel(QFrame):
         facts = [self.tr("Né(e) le {date}").format(date=line.born)]
         if line.device_label:
             facts.append(self.tr("Poste : {device}").format(device=line.device_label))
+        if line.config_key:
+            facts.append(
+                self.tr("Configuration : {config} (version {version})").format(
+                    config=line.config_label or line.config_key[:16], version=line.app_version
+                )
+            )
         if line.extra_time_percent:
             facts.append(self.tr("Tiers-temps : {n} %").format(n=line.extra_time_percent))
         if line.accessibility_needs:

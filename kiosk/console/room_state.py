@@ -56,6 +56,9 @@ class RoomLine:
     alerts: tuple[Alert, ...]
     locks: tuple[Lock, ...]
     rejection_reason: str | None
+    config_key: str | None = None  # the kiosk configuration of the last check-in
+    config_label: str | None = None  # its label on the server's allow-list
+    app_version: str | None = None
 
     @property
     def name(self) -> str:
@@ -94,6 +97,9 @@ class RoomLine:
                 for lock in line.get("incidents") or ()
             ),
             rejection_reason=line.get("rejection_reason"),
+            config_key=line.get("config_key"),
+            config_label=line.get("config_label"),
+            app_version=line.get("app_version"),
         )
 
 

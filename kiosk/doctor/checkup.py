@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from engine.cli import package_version
+from kiosk.config_key import kiosk_config_key
 from kiosk.doctor.bank import (
     bank_present_check,
     bank_signature_check,
@@ -21,7 +21,6 @@ from kiosk.doctor.configuration import LoadedConfig, load_for_checks
 from kiosk.doctor.display import display_platform_check, probe_display, screens_check
 from kiosk.doctor.machine import (
     config_hash_check,
-    effective_settings,
     lockdown_guards_check,
     prohibited_processes_check,
     remote_session_check,
@@ -40,7 +39,6 @@ from kiosk.doctor.server import (
 from kiosk.doctor.storage import data_dir_check, free_bytes, free_disk_check, probe_durable_write
 from kiosk.lab_config import LabConfig
 from kiosk.lockdown.catalogue import detect_platform, effective_guards
-from kiosk.lockdown.config_key import config_key
 from kiosk.lockdown.environment import (
     detect_remote_session,
     detect_virtual_machine,
@@ -103,11 +101,7 @@ def _storage_checks(data_dir: Path) -> list[Check]:
 def _machine_checks(loaded: LoadedConfig) -> list[Check]:
     policy = loaded.policy
     running = find_prohibited_processes(policy.prohibited_processes)
-    key = (
-        config_key(effective_settings(loaded.config, policy), package_version())
-        if loaded.config is not None
-        else None
-    )
+    key = kiosk_config_key(loaded.config, policy) if loaded.config is not None else None
     return [
         prohibited_processes_check(policy.prohibited_process_action, running),
         virtual_machine_check(policy.virtual_machine, detect_virtual_machine()),

@@ -1,17 +1,15 @@
 """The secure mode on this PC: which guards work here, what else runs (prohibited programs, a
-virtual machine, a remote session) and the configuration hash that should match across a lab.
+virtual machine, a remote session) and the configuration key it shows the server (the same on
+every PC of a lab).
 
 The detection is the secure mode's own (kiosk.lockdown) and the verdict follows the lab's policy:
 what the kiosk would refuse at start fails here, what it would warn about warns.
 """
 
-from typing import Any
-
-from engine.keys import public_key_b64
+from kiosk.config_key import ConfigKey
 from kiosk.doctor.report import Check, failed, passed, warned
-from kiosk.lab_config import LabConfig
 from kiosk.lockdown.catalogue import GuardSupport
-from kiosk.lockdown.policy import Action, LockdownPolicy
+from kiosk.lockdown.policy import Action
 
 
 def _by_action(action: Action, name: str, fr: str, en: str) -> Check:
@@ -102,32 +100,22 @@ def lockdown_guards_check(guards: list[GuardSupport], platform: str, secure_mode
     )
 
 
-def effective_settings(config: LabConfig, policy: LockdownPolicy) -> dict[str, Any]:
-    """The settings that must be identical on every PC of a lab (no per-PC path)."""
-    return {
-        "server_url": config.server_url,
-        "server_public_key": public_key_b64(config.server_public_key),
-        "publisher_public_key": public_key_b64(config.publisher_public_key),
-        "language": config.language,
-        "secure_mode": config.secure_mode,
-        "font_scale": config.font_scale,
-        "high_contrast": config.high_contrast,
-        "lockdown": policy.to_dict(),
-    }
-
-
-def config_hash_check(key: str | None) -> Check:
-    """`key` is kiosk.lockdown.config_key of the effective settings (None without a config)."""
+def config_hash_check(key: ConfigKey | None) -> Check:
+    """`key` is this kiosk's configuration key (None without a usable configuration)."""
     if key is None:
         return failed(
             "config_hash",
-            "Pas d'empreinte de configuration : la configuration est illisible (voir lab_config).",
-            "No configuration hash: the configuration cannot be read (see lab_config).",
+            "Pas de clé de configuration : la configuration est illisible (voir lab_config).",
+            "No configuration key: the configuration cannot be read (see lab_config).",
         )
     return passed(
         "config_hash",
-        f"Empreinte de configuration {key[:16]} : elle doit être la même sur tous les postes de "
-        "la salle ; sinon comparez leurs kiosk.toml.",
-        f"Configuration hash {key[:16]}: it must be the same on every PC of the room; otherwise "
-        "compare their kiosk.toml.",
+        f"Clé de configuration {key.key} (version {key.app_version}) : le poste l'envoie au "
+        "serveur à chaque accueil de candidat. Elle doit être la même sur tous les postes de la "
+        "salle (sinon comparez leurs kiosk.toml) ; si le serveur tient une liste de clés, "
+        f"faites-la autoriser : pix-server config-key allow --data DIR {key.key}.",
+        f"Configuration key {key.key} (version {key.app_version}): this PC sends it to the "
+        "server at every check-in. It must be the same on every PC of the room (otherwise "
+        "compare their kiosk.toml); if the server keeps a list of keys, have it allowed: "
+        f"pix-server config-key allow --data DIR {key.key}.",
     )

@@ -12,6 +12,7 @@ from typing import Protocol
 from PySide6.QtWidgets import QWidget
 
 from kiosk.lockdown.guard import Guard
+from kiosk.lockdown.window import native_window_id
 
 HIDE_DOCK = 1 << 1
 HIDE_MENU_BAR = 1 << 3
@@ -35,7 +36,7 @@ SHARING_NONE = 0
 
 
 class MacApi(Protocol):
-    """The few AppKit calls the guards make (`view` is a QWidget's winId(): an NSView)."""
+    """The few AppKit calls the guards make (`view` is the window's native id: an NSView)."""
 
     def presentation_options(self) -> int: ...
 
@@ -74,12 +75,12 @@ class WindowSharingGuard(Guard):
         self._saved = 1
 
     def apply(self) -> None:
-        view = int(self.window.winId())
+        view = native_window_id(self.window)
         self._saved = self.api.window_sharing_type(view)
         self.api.set_window_sharing_type(view, SHARING_NONE)
 
     def release(self) -> None:
-        self.api.set_window_sharing_type(int(self.window.winId()), self._saved)
+        self.api.set_window_sharing_type(native_window_id(self.window), self._saved)
 
 
 def load_mac_api() -> MacApi | None:

@@ -2,7 +2,7 @@
 
 The policy is configuration, not code: the lab configuration carries it (a `[lockdown]` table,
 read with `LockdownPolicy.from_dict`) and its canonical form enters the configuration key the
-kiosk shows the server (see `config_key`).
+kiosk shows the server (see kiosk/config_key.py).
 """
 
 from dataclasses import asdict, dataclass, fields

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QWidget
 
 from kiosk.lockdown.guard import Guard, keyboard_lock_refused
 from kiosk.lockdown.violations import Report, ViolationKind
+from kiosk.lockdown.window import native_window_id
 
 WH_KEYBOARD_LL = 13
 HC_ACTION = 0
@@ -148,7 +149,7 @@ class CaptureExclusionGuard(Guard):
         self.warn = warn
 
     def apply(self) -> None:
-        hwnd = int(self.window.winId())
+        hwnd = native_window_id(self.window)
         if not (
             self.api.set_window_display_affinity(hwnd, WDA_EXCLUDEFROMCAPTURE)
             or self.api.set_window_display_affinity(hwnd, WDA_MONITOR)
@@ -156,7 +157,7 @@ class CaptureExclusionGuard(Guard):
             self.warn(ViolationKind.CAPTURE_NOT_EXCLUDED, "SetWindowDisplayAffinity failed")
 
     def release(self) -> None:
-        self.api.set_window_display_affinity(int(self.window.winId()), WDA_NONE)
+        self.api.set_window_display_affinity(native_window_id(self.window), WDA_NONE)
 
 
 def is_remote_session(api: Win32Api) -> bool:

@@ -12,6 +12,26 @@ from kiosk.lockdown.violations import Report, ViolationKind
 KIOSK_FLAGS = Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint
 
 
+def prepare_kiosk_window(window: QWidget) -> None:
+    """Give the candidate window the lockdown's flags before it is first shown (secure mode).
+
+    Applying the lockdown to a window shown without them makes Qt create a new native window,
+    which the window manager unmaps, maps and focuses again after `apply()` has returned: the
+    focus guard cannot tell that from the candidate leaving (under openbox, every exam resumed
+    after a crash was locked at once)."""
+    window.setWindowFlags(window.windowFlags() | KIOSK_FLAGS)
+
+
+def native_window_id(window: QWidget) -> int:
+    """The window's native id now (X window, HWND, NSView), for the guards' system calls.
+
+    Not `QWidget.winId()`: changing the flags of a window already shown (the window guard does
+    when the app has not prepared its window) makes Qt create a new native window, and
+    `QWidget.winId()` keeps answering the destroyed one. The QWindow knows the live one."""
+    handle = window.windowHandle()
+    return int(handle.winId()) if handle is not None else int(window.winId())
+
+
 class WindowGuard(Guard):
     name = "window"
 

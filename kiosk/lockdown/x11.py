@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk.lockdown.guard import Guard, keyboard_lock_refused
 from kiosk.lockdown.violations import Report, ViolationKind
+from kiosk.lockdown.window import native_window_id
 from kiosk.lockdown.x11_api import X11Api
 
 GRAB_TIMEOUT_S = 3.0  # the window must be mapped before X lets it grab the keyboard
@@ -131,7 +132,7 @@ class ForeignWindowGuard(Guard):
             for window in QGuiApplication.allWindows()
             if window.isVisible()
         }
-        kiosk = self._x11.top_level_of(int(self.window.winId()))
+        kiosk = self._x11.top_level_of(native_window_id(self.window))
         stacking = self._x11.stacking()
         position = next((index for index, top in enumerate(stacking) if top.window == kiosk), None)
         if position is None:

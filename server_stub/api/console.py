@@ -29,7 +29,8 @@ from server_stub.api.models import (
     UnlockResponse,
 )
 from server_stub.context import ServerContext
-from server_stub.room import room_key, room_status
+from server_stub.notifier import room_key
+from server_stub.room import room_status
 
 router = APIRouter(prefix="/api/v1/console", tags=["console"], responses=ERROR_RESPONSES)
 SESSION = "/sessions/{session_id}"

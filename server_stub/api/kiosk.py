@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse
 
+from engine.keys import ed25519_public_from_b64
 from server_stub.api.auth import current_device, server_context
 from server_stub.api.errors import ERROR_RESPONSES
 from server_stub.api.models import (
@@ -30,11 +31,14 @@ from server_stub.api.models import (
 from server_stub.banks import list_banks
 from server_stub.checkin import candidate_status, check_in, fetch_ticket
 from server_stub.context import ServerContext
-from server_stub.intake import receive_entries, receive_record
+from server_stub.intake import receive_record
 from server_stub.kiosk_commands import commands_after, device_key
 from server_stub.live_events import raise_alert, report_incident, unlock_with_code
+from server_stub.streaming import parse_entries, presigned, receipt, store_entries
 from server_stub.timeline import instant_text
 
+# Uploads of more entries than this have their signatures checked off the event loop.
+SIGNATURES_CHECKED_INLINE = 4
 # A long-poll checks this often whether its client has gone (a kiosk restarting, a shutdown).
 DISCONNECT_CHECK_S = 1.0
 
@@ -66,7 +70,9 @@ def checkin(
     device=Depends(current_device),
     ctx: ServerContext = Depends(server_context),
 ):
-    """The candidate types session number, access code, name and birth date on this kiosk."""
+    """The candidate types session number, access code, name and birth date on this kiosk; the
+    kiosk adds its configuration key, refused (`unknown_configuration`) when the server keeps an
+    allow-list that lacks it."""
     return check_in(
         ctx,
         device,
@@ -75,6 +81,8 @@ def checkin(
         last_name=body.last_name,
         first_names=body.first_names,
         birth_date=body.birth_date.isoformat(),
+        config_key=body.config_key,
+        app_version=body.app_version,
     )
 
 
@@ -153,7 +161,7 @@ def unlock(
 
 
 @router.post("/exams/{exam_id}/entries", response_model=Receipt)
-def entries(
+async def entries(
     exam_id: str,
     body: EntriesRequest,
     device=Depends(current_device),
@@ -161,7 +169,14 @@ def entries(
 ):
     """Stream journal entries (idempotent per device, exam and seq); answers the signed receipt
     of the head the server now holds."""
-    return receive_entries(ctx, device, exam_id, body.entries)
+    entries = parse_entries(body.entries)
+    key = ed25519_public_from_b64(device.signing_key)
+    if len(entries) > SIGNATURES_CHECKED_INLINE:  # a kiosk back online: not on the event loop
+        signed = await run_in_threadpool(presigned, entries, key)
+    else:
+        signed = presigned(entries, key)
+    head = await store_entries(ctx, device, exam_id, entries, signed)
+    return receipt(ctx, device.device_id, exam_id, head)
 
 
 @router.post("/exams/{exam_id}/record", response_model=RecordResponse)

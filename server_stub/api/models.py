@@ -13,6 +13,7 @@ from server_stub.issue_categories import IN_CHALLENGE_SUBCATEGORIES, ISSUE_CATEG
 
 Text = Field(min_length=1, max_length=200)
 PUBLIC_KEY = r"^[A-Za-z0-9+/]{43}=$"  # 32 bytes in base64
+CONFIG_KEY = r"^[0-9a-f]{64}$"  # SHA-256 in hex (kiosk/config_key.py)
 Category = Literal[ISSUE_CATEGORIES]
 InChallengeSubcategory = Literal[IN_CHALLENGE_SUBCATEGORIES]
 Name = Field(min_length=1, max_length=200)
@@ -112,6 +113,11 @@ class CheckinRequest(Strict):
     last_name: str = Name
     first_names: str = Name
     birth_date: Date
+    config_key: str = Field(
+        pattern=CONFIG_KEY,
+        description="The kiosk's configuration key: SHA-256 of its settings and version",
+    )
+    app_version: str = Field(min_length=1, max_length=50, description="The kiosk's version")
 
 
 class CheckinResponse(BaseModel):
@@ -279,6 +285,9 @@ class CandidateLine(BaseModel):
     deadline: str | None
     device_id: str | None
     device_label: str | None
+    config_key: str | None = Field(description="The configuration key of the last check-in")
+    config_label: str | None = Field(description="Its label on the allow-list, if it is on it")
+    app_version: str | None = Field(description="The kiosk version of the last check-in")
     last_contact: str | None
     alerts: list[AlertLine]
     incidents: list[IncidentLine]
@@ -435,3 +444,5 @@ class ExportRow(BaseModel):
     extra_time_percent: int
     abort_reason: str | None
     rejection_reason: str | None
+    config_key: str | None = Field(description="The kiosk configuration the candidate used")
+    app_version: str | None

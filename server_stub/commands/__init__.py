@@ -2,7 +2,16 @@
 
 from engine.cli import dispatch
 
-SUBCOMMAND_MODULES = ("init", "serve", "session", "candidates", "device", "export", "certificate")
+SUBCOMMAND_MODULES = (
+    "init",
+    "serve",
+    "session",
+    "candidates",
+    "device",
+    "config_key",
+    "export",
+    "certificate",
+)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -12,6 +12,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
+from engine.cli import package_version
 from engine.record import build_record
 from kiosk.console.action_dialogs import (
     ActionDialog,
@@ -22,7 +23,7 @@ from kiosk.console.action_dialogs import (
     IssueReportDialog,
 )
 from kiosk.console.api import ConsoleApi
-from kiosk.robot import RobotCandidate, RobotSettings, read_candidates_csv
+from kiosk.robot import ROBOT_CONFIG_KEY, RobotCandidate, RobotSettings, read_candidates_csv
 
 
 class Room:
@@ -127,6 +128,8 @@ def test_a_room_through_every_status_and_action(console, drive, plan, server, tm
 
     # Authorise the starts, after the identity check (refused while the box is unticked).
     screen.select_candidate(ids[0])
+    configuration = f"Configuration : {ROBOT_CONFIG_KEY.key[:16]} (version {package_version()})"
+    assert configuration in screen.panel.details.text()  # the key the kiosk checked in with
     refused: list[str] = []
 
     def untick_then_tick(dialog: IdentityCheckDialog) -> None:

@@ -111,6 +111,8 @@ def _grant_for(device: DeviceIdentity, **changes) -> TicketGrant:
         mode="default",
         config={"length": 32, "mode": "default"},
         accessibility=("colour_blind",),
+        kiosk_config_key="c0" * 32,
+        kiosk_version="1.0",
         issued_at=NOW,
         expires_at=NOW + timedelta(minutes=15),
     )

@@ -10,6 +10,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from engine.canonical import b64encode, canonical_json
 from engine.ticket import (
     SIGNATURE_DOMAIN,
+    TICKET_VERSION,
     TicketError,
     issue_ticket,
     unwrap_content_key,
@@ -131,11 +132,17 @@ def test_malformed_wire_forms(signed, server_key, mangle):
 
 
 def test_signed_but_unknown_version_or_bad_fields(signed, server_key):
-    newer = _resign(signed["ticket"] | {"version": 2}, server_key)
+    newer = _resign(signed["ticket"] | {"version": TICKET_VERSION + 1}, server_key)
     with pytest.raises(TicketError) as caught:
         verify_ticket(newer, server_key.public_key())
     assert caught.value.code == "unknown_version"
-    for change in ({"selection_seed": "12"}, {"kind": "peek"}, {"issued_at": "yesterday"}):
+    changes = (
+        {"selection_seed": "12"},
+        {"kind": "peek"},
+        {"issued_at": "yesterday"},
+        {"kiosk_config_key": None},
+    )
+    for change in changes:
         with pytest.raises(TicketError) as caught:
             verify_ticket(_resign(signed["ticket"] | change, server_key), server_key.public_key())
         assert caught.value.code == "malformed", change

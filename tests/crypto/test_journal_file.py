@@ -11,7 +11,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from engine.canonical import canonical_json
 from engine.journal_format import ChainHead, genesis_hash, sign_entry
-from kiosk.journal import Journal, JournalError
+from kiosk.journal import Journal, JournalError, read_journal
 
 
 @pytest.fixture
@@ -288,3 +288,33 @@ def test_elapsed_ms_is_on_the_entries_scale_and_continues_after_a_reopen(path, k
         assert resumed >= entry.elapsed_ms
         journal.append("resumed", {})
         assert resumed <= journal.entries()[-1].elapsed_ms <= journal.elapsed_ms()
+
+
+def test_read_journal_reads_beside_the_writer(path, key):
+    with Journal.open(path, key, exam_id="exam-1") as journal:
+        journal.append("paused", {})
+        journal.acknowledge(1)
+        journal.append("resumed", {})
+        snapshot = read_journal(path)  # while the kiosk holds it open
+    assert snapshot.exam_id == "exam-1" and snapshot.acknowledged_seq == 1
+    assert [entry.kind for entry in snapshot.entries] == ["paused", "resumed"]
+    assert read_journal(path) == snapshot  # and once it is closed
+
+
+def test_read_journal_leaves_a_journal_being_created_to_its_kiosk(path, key):
+    """The kiosk creates the file, then binds it to its exam: a reader in between must not."""
+    path.touch()
+    assert read_journal(path).entries == []
+    with Journal.open(path, key, exam_id="exam-1") as journal:
+        assert journal.exam_id == "exam-1"
+        journal.append("paused", {})
+    assert read_journal(path).exam_id == "exam-1"
+
+
+def test_read_journal_of_a_file_that_is_not_a_journal(tmp_path):
+    broken = tmp_path / "broken.journal"
+    broken.write_bytes(b"this is not a journal")
+    with pytest.raises(JournalError) as caught:
+        read_journal(broken)
+    assert caught.value.code == "storage"
+    assert broken.read_bytes() == b"this is not a journal"

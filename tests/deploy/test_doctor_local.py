@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from engine.cli import package_version
 from engine.keys import public_key_b64
+from kiosk.config_key import kiosk_config_key
 from kiosk.doctor.bank import bank_present_check, bank_signature_check, open_bank
 from kiosk.doctor.configuration import load_for_checks
 from kiosk.doctor.display import (
@@ -24,7 +26,6 @@ from kiosk.doctor.display import (
 )
 from kiosk.doctor.machine import (
     config_hash_check,
-    effective_settings,
     lockdown_guards_check,
     prohibited_processes_check,
     remote_session_check,
@@ -43,7 +44,6 @@ from kiosk.doctor.storage import (
 )
 from kiosk.lab_config import load_lab_config
 from kiosk.lockdown.catalogue import effective_guards
-from kiosk.lockdown.config_key import config_key
 from kiosk.lockdown.environment import (
     detect_remote_session,
     detect_virtual_machine,
@@ -283,9 +283,12 @@ def test_lockdown_guards_per_platform():
 
 def test_config_hash_is_the_same_for_the_same_settings(lab):
     first = load_for_checks(lab)
-    key = config_key(effective_settings(first.config, first.policy), "1.0")
-    assert config_key(effective_settings(load_lab_config(lab), LockdownPolicy()), "1.0") == key
+    key = kiosk_config_key(first.config, first.policy)
+    assert key == kiosk_config_key(load_lab_config(lab), LockdownPolicy())
+    assert key.app_version == package_version()
     stricter = LockdownPolicy(virtual_machine="refuse")
-    assert config_key(effective_settings(first.config, stricter), "1.0") != key
-    assert config_hash_check(key).status is Status.PASS and key[:16] in config_hash_check(key).en
+    assert kiosk_config_key(first.config, stricter).key != key.key
+    shown = config_hash_check(key)
+    assert shown.status is Status.PASS and key.key in shown.en and key.key in shown.fr
+    assert "pix-server config-key allow" in shown.en
     assert config_hash_check(None).status is Status.FAIL

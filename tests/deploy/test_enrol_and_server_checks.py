@@ -6,6 +6,7 @@ import asyncio
 import datetime as dt
 import ipaddress
 import json
+import re
 import subprocess
 import sys
 import tomllib
@@ -99,6 +100,9 @@ def test_enroll_doctor_rehearse_from_the_command_line(server, tmp_path):
     names = (*SERVER_CHECKS, *BANK_CHECKS, "lab_config", "data_dir", "config_hash")
     assert statuses(checks, names) == dict.fromkeys(names, "pass")
     assert report.returncode == 0, report.stdout
+    # enroll and doctor show IT the same configuration key, the one to allow on the server
+    printed = re.search(r"configuration key: ([0-9a-f]{64})", result.stdout)
+    assert printed and printed.group(1) in checks["config_hash"]["detail"]
 
     # The day before: a rehearsal on the enrolled PC, through the real window (offscreen here).
     csv = tmp_path / "candidates.csv"

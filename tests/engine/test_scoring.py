@@ -166,3 +166,58 @@ def test_neutralising_an_item_not_answered_is_an_error(psy_bank):
     exam = answered_exam(psy_bank, ExamConfig.default(), 32)
     with pytest.raises(ValueError, match="neutralised"):
         exam.result(neutralised=["nope"])
+
+
+def focus_out_exam(bank, config):
+    """32 answers: every fourth focusedOut, the others ok and ko in turn."""
+    exam = Exam(bank, config, 21)
+    for index in range(32):
+        status = "focusedOut" if index % 4 == 0 else ("ok" if index % 2 else "ko")
+        exam.record(exam.next_item(), status)
+    return exam
+
+
+@pytest.mark.parametrize("mode", ["pix", "default"])
+def test_an_unintentional_focus_out_counts_the_focused_out_answer_as_ok(psy_bank, mode):
+    config = ExamConfig.pix() if mode == "pix" else ExamConfig.default()
+    exam = focus_out_exam(psy_bank, config)
+    focused_out = [item for item, status in exam.answers if status == "focusedOut"]
+    validated = focused_out[:3]
+    result = exam.result(unintentional_focus_out=validated)
+    positions = [psy_bank.position[item] for item in exam.administered]
+    expected = capacity_history(
+        psy_bank.discrimination[positions],
+        psy_bank.difficulty[positions],
+        [status == "ok" or item in validated for item, status in exam.answers],
+        start=config.default_candidate_capacity,
+        variation_percent=config.variation_percent,
+        mode=mode,
+    )[-1]
+    assert (result.capacity, result.error) == pytest.approx(expected, abs=1e-12)
+    assert result.capacity > exam.result().capacity  # three more successes
+    assert exam.result().capacity == exam.capacity  # without the declaration: failures
+    assert exam.answers == focus_out_exam(psy_bank, config).answers  # the exam is unchanged
+
+
+def test_an_unintentional_focus_out_applies_only_to_focused_out_answers(psy_bank):
+    exam = focus_out_exam(psy_bank, ExamConfig.default())
+    statuses = dict(exam.answers)
+    ko = next(item for item, status in exam.answers if status == "ko")
+    focused_out = next(item for item, status in exam.answers if status == "focusedOut")
+    assert statuses[focused_out] == "focusedOut"
+    with pytest.raises(ValueError, match="not focusedOut"):
+        exam.result(unintentional_focus_out=[ko])
+    with pytest.raises(ValueError, match="not answered"):
+        exam.result(unintentional_focus_out=["nope"])
+    with pytest.raises(ValueError, match="both neutralised"):
+        exam.result(neutralised=[focused_out], unintentional_focus_out=[focused_out])
+
+
+def test_an_unintentional_focus_out_holds_in_a_completed_abort(psy_bank):
+    exam = Exam(psy_bank, ExamConfig.default(), 5)
+    for index in range(24):
+        exam.record(exam.next_item(), "focusedOut" if index == 0 else "ok")
+    first = exam.administered[0]
+    aborted = exam.result(abort_reason="candidate", unintentional_focus_out=[first])
+    assert aborted.status == "validated" and aborted.answered == 24
+    assert aborted.capacity > exam.result(abort_reason="candidate").capacity

@@ -4,9 +4,6 @@ the question, leaving the window locks the exam until the invigilator unlocks, f
 or with the code typed on the kiosk. Each decision is journaled and the record still verifies."""
 
 import asyncio
-import json
-from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
@@ -22,13 +19,10 @@ from engine.exam_events import (
     TIME_OVER,
     UNLOCKED,
 )
-from kiosk.commands.demo import EmbeddedServer
 from kiosk.commands.run import Kiosk, run_kiosk
 from kiosk.console.api import ConsoleApi
-from kiosk.exam_session import ExamSession, Phase
-from kiosk.lab_config import LabConfig
-from kiosk.rehearsal import SimulatedCandidate, authorise_each_arrival, provision_kiosk
-from kiosk.robot import read_candidates_csv
+from kiosk.exam_session import Phase
+from kiosk.rehearsal import authorise_each_arrival
 
 pytestmark = pytest.mark.slow
 
@@ -50,50 +44,6 @@ async def first_listed(console: ConsoleApi, candidate_id: str, kind: str) -> dic
             return line[kind][0]
         await asyncio.sleep(0.1)
     raise AssertionError(f"no {kind} listed")
-
-
-@dataclass
-class Lab:
-    """A server with a session, and one provisioned kiosk for it."""
-
-    server: EmbeddedServer
-    codes: dict
-    config: LabConfig
-
-    def candidate(self, session: ExamSession, row: int, pace_s: float) -> SimulatedCandidate:
-        identity = read_candidates_csv(Path(self.codes["candidates_csv"]).read_text())[row]
-        return SimulatedCandidate(
-            session,
-            identity,
-            str(self.codes["session_number"]),
-            self.codes["access_code"],
-            self.codes["invigilator_code"],
-            pace_s=pace_s,
-            say=lambda _: None,
-        )
-
-    async def console(self) -> ConsoleApi:
-        console = ConsoleApi(self.server.url)
-        await console.sign_in(self.codes["session_number"], self.codes["invigilator_code"])
-        return console
-
-    def exported(self, last_name: str) -> dict:
-        rows = json.loads(self.server.command("export", "--session", self.codes["session_id"]))
-        return next(row for row in rows if row["last_name"] == last_name)
-
-
-@pytest.fixture
-def lab(qapp, tmp_path):
-    (tmp_path / "server").mkdir()
-    with EmbeddedServer(tmp_path / "server") as server:
-        server.start()
-        codes = server.create_session()
-        config = asyncio.run(
-            provision_kiosk(
-                tmp_path / "pc", server.url, server.enrolment_token(), secure_mode=False, label="t"
-            )
-        )
-        yield Lab(server, codes, config)
 
 
 def test_pause_alert_lock_and_unlock(lab):

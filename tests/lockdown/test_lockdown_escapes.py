@@ -1,32 +1,37 @@
-"""Escape attempts against the kiosk in a real X server (Xvfb + openbox), driven with xdotool
-and wmctrl as a candidate would with the keyboard and the window manager.
+"""Escape attempts against the candidate app in a real X server (Xvfb + openbox), during a real
+exam: a lab PC enrolled with a real server runs `pix-kiosk run` all day; for each test a new
+candidate checks in on the keyboard, the invigilator authorises the start through the console
+API, and the candidate starts the exam (the lockdown is applied at the first question). Then one
+attempt, made with xdotool and wmctrl as a candidate would with the keyboard and the window
+manager.
 
-For each attempt: within 1 s the kiosk is alive, fullscreen, focused, holding the keyboard and
-showing its lock screen, and exactly one security incident was journaled and reported.
+For each attempt: within 1 s the kiosk is alive, fullscreen, active, holding the keyboard and
+showing its lock screen, and the incident is journaled and reported to the server; 0.7 s later
+there is still exactly one of each. Then the invigilator ends the exam and the kiosk goes back
+to check-in for the next candidate, everything released.
 """
 
-import os
 import shutil
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import psutil
 import pytest
+from exam_lab import FORBIDDEN, Lab, Sitting
 from x11_kiosk import KioskProcess, Monitors, XSession, wait_until
 
+from kiosk.commands.run import LOCKDOWN_STATE_DIR
 from kiosk.lockdown.marker import MARKER_NAME
-from kiosk.lockdown.session import SETTLE_MS, recover_after_crash
-from kiosk.lockdown.x11_api import X11Api
+from kiosk.lockdown.session import SETTLE_MS
+from kiosk.termination import SIGTERM_STATUS
 
 pytestmark = [pytest.mark.x11, pytest.mark.slow]
 
-DEADLINE_S = 1.0  # the kiosk must be back in order (and locked) this soon after an attempt
+DEADLINE_S = 1.0  # the kiosk must be back in order, locked, and the incident reported this soon
 QUIET_S = SETTLE_MS / 1000 + 0.4  # no second incident may follow within this time
-POLICY = {"virtual_machine": "allow"}  # CI runners are virtual machines
 
 OVERLAY = """
 import sys
@@ -43,27 +48,71 @@ app.exec()
 """
 
 
+class LabPc:
+    """The lab PC's kiosk, running all day; started again if a test left it broken."""
+
+    def __init__(self, x: XSession, lab: Lab) -> None:
+        self.x = x
+        self.lab = lab
+        self._kiosk: KioskProcess | None = None
+
+    def kiosk(self) -> KioskProcess:
+        if self._kiosk is None or not self._kiosk.alive:
+            self._kiosk = KioskProcess(self.x, self.lab.config_path)
+            self._kiosk.wait_shown()
+        return self._kiosk
+
+    def discard(self) -> None:
+        if self._kiosk is not None:
+            self._kiosk.process.kill()
+            self._kiosk.process.wait()
+            self._kiosk = None
+
+    def stop(self) -> int | None:
+        """SIGTERM at check-in, at the end of the day: the kiosk's status."""
+        kiosk, self._kiosk = self._kiosk, None
+        return kiosk.terminate() if kiosk is not None else None
+
+
+@pytest.fixture(scope="module")
+def lab_pc(x_session: XSession, lab: Lab) -> Iterator[LabPc]:
+    pc = LabPc(x_session, lab)
+    yield pc
+    assert pc.stop() in (SIGTERM_STATUS, None)
+
+
 @pytest.fixture
-def kiosk(x_session: XSession, state_dir: Path) -> Iterator[KioskProcess]:
-    process = KioskProcess(x_session, state_dir, POLICY)
-    process.wait_ready()
-    yield process
-    assert process.terminate() == 143
-    assert not (state_dir / MARKER_NAME).exists()
-    assert not x_session.keyboard_grabbed()
+def arrival(lab_pc: LabPc, lab: Lab) -> Iterator[Sitting]:
+    """A new candidate, checked in and authorised: the instructions are on screen. Afterwards
+    the invigilator ends the exam and the kiosk is back at check-in, nothing left applied."""
+    kiosk = lab_pc.kiosk()
+    sitting = Sitting(kiosk, lab)
+    try:
+        sitting.check_in()
+        sitting.authorise()
+        yield sitting
+        sitting.end()
+        assert not kiosk.x.keyboard_grabbed()
+        assert not (kiosk.state_dir / LOCKDOWN_STATE_DIR / MARKER_NAME).exists()
+    except BaseException:
+        lab_pc.discard()
+        raise
+
+
+@pytest.fixture
+def candidate(arrival: Sitting) -> Sitting:
+    """A new candidate at the first question, under lockdown."""
+    arrival.start()
+    return arrival
 
 
 @pytest.fixture
 def decoy(x_session: XSession) -> Iterator[int]:
-    """A window of another program, mapped before the kiosk starts (so it is not itself an
-    attempt); the kiosk fixture must come after this one."""
+    """A window of another program, mapped before the exam starts (so it is not itself an
+    attempt); the candidate fixture must come after this one."""
     process = x_session.spawn("xmessage", "-geometry", "240x80+20+20", "decoy window")
-    found = wait_until(
-        lambda: (
-            x_session.run("xdotool", "search", "--pid", str(process.pid)).stdout.split()
-            or x_session.run("xdotool", "search", "--name", "^xmessage$").stdout.split()
-        ),
-        5.0,
+    found = wait_until(  # xmessage does not set _NET_WM_PID: found by its name
+        lambda: x_session.run("xdotool", "search", "--name", "^xmessage$").stdout.split(), 5.0
     )
     assert found, "the decoy window did not appear"
     yield int(found[-1])
@@ -71,56 +120,64 @@ def decoy(x_session: XSession) -> Iterator[int]:
     process.wait(5)
 
 
-def assert_one_incident(kiosk: KioskProcess, kind: str | None = None) -> float:
-    """The kiosk recovers within DEADLINE_S with one incident; returns how long it took."""
+def assert_one_incident(candidate: Sitting, kind: str | None = None) -> None:
+    """Within DEADLINE_S the kiosk is back in order and locked, the incident journaled and
+    reported; after QUIET_S, still exactly one of each."""
+    kiosk = candidate.kiosk
     started = time.monotonic()
-    recovered = wait_until(
-        lambda: kiosk.alive and kiosk.locked() and kiosk.incidents() and kiosk.in_order(),
-        DEADLINE_S,
-    )
+    recovered = wait_until(lambda: kiosk.alive and candidate.locked() and kiosk.in_order(), 3.0)
+    back = time.monotonic() - started
+    reported = wait_until(candidate.reported, 3.0)
     took = time.monotonic() - started
-    assert kiosk.alive, "the kiosk died"
+    assert kiosk.alive, f"the kiosk died: {kiosk.log()}"
     assert recovered, (
-        f"not back in order within {DEADLINE_S} s: locked={kiosk.locked()} "
-        f"incidents={kiosk.incidents()} active={kiosk.x.active_window()} window={kiosk.window}"
+        f"not back in order and locked: locked={candidate.locked()} "
+        f"incidents={candidate.incidents()} active={kiosk.x.active_window()} "
+        f"window={kiosk.window} grabbed={kiosk.x.keyboard_grabbed()}"
     )
+    assert reported, f"not reported to the server: {candidate.status()}"
+    assert took <= DEADLINE_S, f"too slow: back in order in {back:.2f} s, reported in {took:.2f} s"
     time.sleep(QUIET_S)
-    incidents = kiosk.incidents()
+    incidents = candidate.incidents()
     assert len(incidents) == 1, incidents
-    assert len(kiosk.reported()) == 1, kiosk.reported()
+    assert len(candidate.reported()) == 1, candidate.reported()
+    assert candidate.reported()[0]["kind"] == incidents[0].kind
     if kind is not None:
         assert incidents[0].kind == kind
-    assert kiosk.in_order()
-    print(f"recovered in {took * 1000:.0f} ms: {incidents[0].kind} ({incidents[0].detail})")
-    return took
+    assert candidate.status() == "locked"
+    assert kiosk.in_order() and candidate.locked()
+    print(
+        f"locked and in order in {back * 1000:.0f} ms, reported in {took * 1000:.0f} ms: "
+        f"{incidents[0].kind} ({incidents[0].detail})"
+    )
 
 
 @pytest.mark.parametrize(
     "keys", ["alt+Tab", "super", "alt+F4", "ctrl+alt+t", "F11", "Escape", "ctrl+w", "ctrl+q"]
 )
 def test_escape_keys_are_swallowed_and_reported(
-    x_session: XSession, kiosk: KioskProcess, keys: str
+    x_session: XSession, candidate: Sitting, keys: str
 ) -> None:
     x_session.run("xdotool", "key", keys)
-    assert_one_incident(kiosk, "escape_shortcut")
+    assert_one_incident(candidate, "escape_shortcut")
 
 
-def test_activating_another_window(x_session: XSession, decoy: int, kiosk: KioskProcess) -> None:
+def test_activating_another_window(x_session: XSession, decoy: int, candidate: Sitting) -> None:
     x_session.run("xdotool", "windowactivate", str(decoy))
-    assert_one_incident(kiosk)
+    assert_one_incident(candidate)
 
 
-def test_minimising(x_session: XSession, kiosk: KioskProcess) -> None:
-    x_session.run("xdotool", "windowminimize", str(kiosk.window))
-    assert_one_incident(kiosk)
+def test_minimising(x_session: XSession, candidate: Sitting) -> None:
+    x_session.run("xdotool", "windowminimize", str(candidate.kiosk.window))
+    assert_one_incident(candidate)
 
 
-def test_leaving_fullscreen(x_session: XSession, kiosk: KioskProcess) -> None:
+def test_leaving_fullscreen(x_session: XSession, candidate: Sitting) -> None:
     x_session.run("wmctrl", "-r", ":ACTIVE:", "-b", "remove,fullscreen")
-    assert_one_incident(kiosk, "left_fullscreen")
+    assert_one_incident(candidate, "left_fullscreen")
 
 
-def test_a_foreign_window_on_top(x_session: XSession, kiosk: KioskProcess) -> None:
+def test_a_foreign_window_on_top(x_session: XSession, candidate: Sitting) -> None:
     """An override-redirect window (no window manager can restack it) above the kiosk: the
     kiosk locks and stays locked under it until the invigilator comes."""
     overlay = subprocess.Popen(
@@ -128,15 +185,17 @@ def test_a_foreign_window_on_top(x_session: XSession, kiosk: KioskProcess) -> No
     )
     try:
         assert overlay.stdout.readline().strip() == "shown"
-        assert_one_incident(kiosk, "foreign_window")
+        assert_one_incident(candidate, "foreign_window")
     finally:
         overlay.terminate()
         overlay.wait(5)
 
 
-def test_window_manager_close_request(x_session: XSession, kiosk: KioskProcess) -> None:
+def test_window_manager_close_request(x_session: XSession, candidate: Sitting) -> None:
+    """Quitting through the window manager is refused: only the invigilator lets the exam go
+    on (or ends it)."""
     x_session.run("wmctrl", "-c", ":ACTIVE:")
-    assert_one_incident(kiosk, "close_attempt")
+    assert_one_incident(candidate, "close_attempt")
 
 
 @pytest.fixture
@@ -146,138 +205,90 @@ def monitors(x_session: XSession) -> Iterator[Monitors]:
     added.close()
 
 
-def test_a_second_screen_appearing(
-    x_session: XSession, kiosk: KioskProcess, monitors: Monitors
-) -> None:
+def test_a_second_screen_appearing(monitors: Monitors, candidate: Sitting) -> None:
     monitors.add(b"PIX-EXTRA", 512, 0, 512, 384)
-    assert_one_incident(kiosk, "screen_changed")
-    assert "screen added" in kiosk.incidents()[0].detail
-
-
-def test_extra_screen_at_start_is_covered(
-    x_session: XSession, monitors: Monitors, state_dir: Path
-) -> None:
-    monitors.split_screen()
-    kiosk = KioskProcess(x_session, state_dir, POLICY)
-    try:
-        kiosk.wait_ready()
-        windows = x_session.run("xdotool", "search", "--pid", str(kiosk.process.pid)).stdout
-        geometries = {
-            x_session.run("xdotool", "getwindowgeometry", window).stdout
-            for window in windows.split()
-        }
-        assert any("Position: 1024,0" in g and "Geometry: 1024x768" in g for g in geometries)
-        assert any("Position: 0,0" in g and "Geometry: 1024x768" in g for g in geometries)
-        assert kiosk.incidents() == []
-    finally:
-        assert kiosk.terminate() == 143
-
-
-def test_extra_screen_at_start_can_refuse_the_start(
-    x_session: XSession, monitors: Monitors, state_dir: Path
-) -> None:
-    monitors.split_screen()
-    kiosk = KioskProcess(x_session, state_dir, {**POLICY, "extra_screens": "refuse"})
-    assert kiosk.process.wait(15) == 3
-    assert kiosk.event("refused")["code"] == "extra_screen"
-    assert not x_session.keyboard_grabbed()
-    assert not (state_dir / MARKER_NAME).exists()
+    assert_one_incident(candidate, "screen_changed")
+    assert "screen added" in candidate.incidents()[0].detail
+    assert len(candidate.kiosk.windows()) == 2  # the kiosk and the new screen's cover
 
 
 @pytest.fixture
-def forbidden_program(tmp_path: Path) -> Iterator[tuple[dict, Callable[[], None]]]:
-    """A policy prohibiting a dummy program, and what starts that program. Its name is unique
-    (processes are machine-wide: another worker's test must not see it)."""
-    name = f"pixf{uuid.uuid4().hex[:8]}"  # a process name (comm) keeps 15 characters
-    program = tmp_path / name
+def forbidden_program(tmp_path: Path) -> Iterator[Callable[[], subprocess.Popen]]:
+    """What starts a program the lab PC's policy prohibits (a renamed `sleep`)."""
+    program = tmp_path / FORBIDDEN
     program.symlink_to(shutil.which("sleep"))
-    policy = {**POLICY, "prohibited_processes": [name], "check_interval_s": 0.2}
-    started = []
+    started: list[subprocess.Popen] = []
 
-    def start() -> None:
-        started.append(subprocess.Popen([str(program), "30"]))
-        assert wait_until(lambda: name in {p.name() for p in psutil.process_iter()}, 5.0)
+    def start() -> subprocess.Popen:
+        started.append(subprocess.Popen([str(program), "60"]))
+        assert wait_until(lambda: FORBIDDEN in {p.name() for p in psutil.process_iter()}, 5.0)
+        return started[-1]
 
-    yield policy, start
+    yield start
     for process in started:
         process.terminate()
         process.wait(5)
 
 
 def test_a_prohibited_program_starting_during_the_exam(
-    x_session: XSession, state_dir: Path, forbidden_program: tuple[dict, Callable[[], None]]
+    forbidden_program: Callable[[], subprocess.Popen], candidate: Sitting
 ) -> None:
-    policy, start_program = forbidden_program
-    kiosk = KioskProcess(x_session, state_dir, policy)
-    try:
-        kiosk.wait_ready()
-        start_program()
-        assert_one_incident(kiosk, "prohibited_process")
-    finally:
-        assert kiosk.terminate() == 143
+    forbidden_program()
+    assert_one_incident(candidate, "prohibited_process")
+    assert FORBIDDEN in candidate.incidents()[0].detail
 
 
-def test_a_prohibited_program_refuses_the_start(
-    x_session: XSession, state_dir: Path, forbidden_program: tuple[dict, Callable[[], None]]
+def test_a_prohibited_program_refuses_the_start_until_it_is_closed(
+    forbidden_program: Callable[[], subprocess.Popen], arrival: Sitting
 ) -> None:
-    policy, start_program = forbidden_program
-    start_program()
-    kiosk = KioskProcess(x_session, state_dir, policy)
-    assert kiosk.process.wait(15) == 3
-    refused = kiosk.event("refused")
-    assert refused["code"] == "environment_refused"
-    assert policy["prohibited_processes"][0] in refused["en"]
-    assert not x_session.keyboard_grabbed()
+    program = forbidden_program()
+    kiosk = arrival.kiosk
+    kiosk.x.run("xdotool", "key", "Return")  # the instructions' start button
+    refused = wait_until(lambda: "environment_refused" in kiosk.log(), 10.0)
+    assert refused, kiosk.log()
+    assert FORBIDDEN in kiosk.log()
+    assert "item_shown" not in arrival.kinds()
+    assert not kiosk.x.keyboard_grabbed()
+    assert not (kiosk.state_dir / LOCKDOWN_STATE_DIR / MARKER_NAME).exists()
+    program.terminate()
+    program.wait(5)
+    arrival.start()  # the candidate closed it and starts again: the exam goes on, locked down
+    assert arrival.incidents() == []
 
 
-def x_settings(x_session: XSession) -> tuple[str, int]:
-    options = x_session.run("setxkbmap", "-query").stdout
-    x11 = x_session.x11()
-    try:
-        return options, x11.screen_saver()["timeout"]
-    finally:
-        x11.close()
-
-
-def test_the_keyboard_is_really_grabbed_and_settings_come_back_on_sigterm(
-    x_session: XSession, state_dir: Path
+def test_the_invigilator_unlocks_from_the_console_and_the_lockdown_holds_again(
+    x_session: XSession, candidate: Sitting
 ) -> None:
-    before = x_settings(x_session)
-    kiosk = KioskProcess(x_session, state_dir, POLICY)
-    kiosk.wait_ready()
-    assert x_session.keyboard_grabbed()  # a second client cannot grab: the kiosk holds it
-    options, timeout = x_settings(x_session)
-    assert "srvrkeys:none" in options and timeout == 0
-    assert (state_dir / MARKER_NAME).exists()
-    assert kiosk.terminate() == 143
-    assert kiosk.event("released") is not None
-    assert x_settings(x_session) == before
-    assert not x_session.keyboard_grabbed()
-    assert not (state_dir / MARKER_NAME).exists()
+    x_session.run("xdotool", "key", "alt+Tab")
+    assert_one_incident(candidate)
+    started = time.monotonic()
+    candidate.invigilator.unlock(candidate.reported()[0]["incident_id"])
+    assert wait_until(lambda: not candidate.locked(), 5.0)
+    print(f"unlocked from the console in {(time.monotonic() - started) * 1000:.0f} ms")
+    assert wait_until(lambda: candidate.status() == "in_progress", 5.0)
+    assert candidate.reported() == []
+    assert candidate.kiosk.in_order()
+    x_session.run("xdotool", "key", "super")  # the next attempt is a new incident
+    assert wait_until(lambda: candidate.locked() and len(candidate.reported()) == 1, DEADLINE_S)
+    assert [incident.kind for incident in candidate.incidents()] == ["escape_shortcut"] * 2
 
 
-def test_a_killed_kiosk_is_undone_on_next_start(x_session: XSession, state_dir: Path) -> None:
-    before = x_settings(x_session)
-    kiosk = KioskProcess(x_session, state_dir, POLICY)
-    kiosk.wait_ready()
-    kiosk.process.kill()
-    kiosk.process.wait(5)
-    assert not x_session.keyboard_grabbed()  # X drops a dead client's grab by itself
-    assert x_settings(x_session) != before  # the server keys and screen saver are still off
-    previous_display = os.environ.get("DISPLAY")
-    recovered = recover_after_crash(state_dir)
-    assert previous_display == os.environ.get("DISPLAY")  # the display came from the marker
-    assert {"x11_server_keys", "x11_screen_saver", "x11_keyboard_grab"} <= set(recovered)
-    assert x_settings(x_session) == before
-    assert not (state_dir / MARKER_NAME).exists()
-    assert recover_after_crash(state_dir) == []
-
-
-def test_x11_api_sees_the_stacking(x_session: XSession, kiosk: KioskProcess) -> None:
-    x11 = X11Api.open(x_session.display)
-    try:
-        frame = x11.top_level_of(kiosk.window)
-        stacking = [top.window for top in x11.stacking() if top.viewable]
-        assert frame in stacking
-    finally:
-        x11.close()
+def test_the_invigilator_code_typed_on_the_lock_screen_unlocks(
+    x_session: XSession, candidate: Sitting
+) -> None:
+    x_session.run("xdotool", "key", "ctrl+q")
+    assert_one_incident(candidate, "escape_shortcut")
+    x_session.run("xdotool", "type", "--delay", "15", "wrong1")  # the lock screen's code field
+    x_session.run("xdotool", "key", "Return")
+    time.sleep(1.0)
+    assert candidate.locked() and candidate.status() == "locked"
+    x_session.run("xdotool", "key", "ctrl+a")
+    x_session.run("xdotool", "type", "--delay", "15", candidate.invigilator.code)
+    started = time.monotonic()
+    x_session.run("xdotool", "key", "Return")
+    assert wait_until(lambda: not candidate.locked(), 5.0)
+    print(f"unlocked with the code in {(time.monotonic() - started) * 1000:.0f} ms")
+    assert wait_until(lambda: candidate.status() == "in_progress", 5.0)
+    assert candidate.reported() == []
+    assert candidate.kiosk.in_order()
+    assert len(candidate.incidents()) == 1

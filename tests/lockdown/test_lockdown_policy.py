@@ -5,7 +5,8 @@ import hashlib
 import pytest
 import rfc8785
 
-from kiosk.lockdown import LockdownPolicy, config_key
+from kiosk.config_key import config_key
+from kiosk.lockdown import LockdownPolicy
 
 
 def test_a_configuration_table_round_trips() -> None:

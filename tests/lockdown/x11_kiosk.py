@@ -1,40 +1,30 @@
-"""A real X server (Xvfb + openbox) and the kiosk as a subprocess in it, for the escape suite.
+"""A real X server (Xvfb + openbox) and the candidate app (`pix-kiosk run`) in it, for the
+escape suite.
 
-The kiosk under test is `KIOSK_COMMAND` (the lockdown harness until the candidate app can be
-started straight into an exam): switching to the real app is that one line. What the tests read
-does not depend on the program: incidents come from the exam journals in STATE (through
-`pix-kiosk incidents`' own reader), the window and its state from the X server. The harness'
-stdout lines ("incident" = what the app reports to the server) are read when present; the lock
-state comes from the journal too (`locked` / `unlocked` entries, as the app writes them).
+What the tests read never comes from inside the kiosk: the window and its state from the X
+server (xdotool, xprop, a second X connection), incidents from the exam journals in STATE
+(through `pix-kiosk incidents`' own reader), and what the kiosk writes on stderr (its log).
 """
 
-import json
 import os
 import select
 import shutil
 import signal
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
-from engine.exam_events import LOCKED, UNLOCKED
 from kiosk.commands.incidents import Incident, collect_incidents
-from kiosk.exam_session import JOURNAL_SUFFIX
-from kiosk.journal import Journal
 from kiosk.lockdown.x11_api import X11Api
-
-KIOSK_COMMAND = [sys.executable, "-m", "kiosk.lockdown.harness"]  # + --state DIR --policy FILE
 
 X_TOOLS = ("Xvfb", "openbox", "xdotool", "wmctrl", "xprop", "xmessage")
 MISSING_X_TOOLS = [tool for tool in X_TOOLS if shutil.which(tool) is None]
 SCREEN = (2048, 768)  # wide enough to split into two screens
 START_TIMEOUT_S = 15.0
+KIOSK_COMMAND = [str(Path(sys.executable).with_name("pix-kiosk")), "run"]  # + --config FILE
 
 
 def wait_until(predicate: Callable[[], Any], timeout_s: float, every_s: float = 0.05) -> Any:
@@ -144,81 +134,72 @@ class XSession:
 
 
 class KioskProcess:
-    """The kiosk running in `x` with its state in `state_dir`."""
+    """The candidate app (`pix-kiosk run --config FILE`) running in `x`."""
 
-    def __init__(self, x: XSession, state_dir: Path, policy: dict[str, Any]) -> None:
+    def __init__(self, x: XSession, config: Path) -> None:
         self.x = x
-        self.state_dir = state_dir
-        state_dir.mkdir(parents=True, exist_ok=True)
-        policy_file = state_dir.parent / f"{state_dir.name}-policy.json"
-        policy_file.write_text(json.dumps(policy))
-        self.events: list[dict[str, Any]] = []
+        self.config = config
+        self.state_dir = config.parent  # the lab configurations here keep data_dir = "."
+        self.log_path = config.parent / f"kiosk-{time.monotonic_ns()}.log"
         self.process = subprocess.Popen(
-            [*KIOSK_COMMAND, "--state", str(state_dir), "--policy", str(policy_file)],
+            [*KIOSK_COMMAND, "--config", str(config)],
             env=x.env(),
-            stdout=subprocess.PIPE,
-            stderr=open(state_dir.parent / f"{state_dir.name}-stderr.log", "wb"),  # noqa: SIM115
-            text=True,
+            stdout=subprocess.DEVNULL,
+            stderr=open(self.log_path, "wb"),  # noqa: SIM115 (kept for the process' life)
         )
-        self._reader = threading.Thread(target=self._read_stdout, daemon=True)
-        self._reader.start()
         self.window: int | None = None
-
-    def _read_stdout(self) -> None:
-        assert self.process.stdout is not None
-        for line in self.process.stdout:
-            try:
-                self.events.append(json.loads(line))
-            except ValueError:
-                continue
 
     @property
     def alive(self) -> bool:
         return self.process.poll() is None
 
-    def event(self, name: str) -> dict[str, Any] | None:
-        return next((event for event in self.events if event.get("event") == name), None)
+    def log(self) -> str:
+        """What the kiosk wrote on stderr (IT reads it in the session's log)."""
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
 
-    def wait_ready(self) -> int:
-        """Wait until the kiosk is fullscreen, focused and holds the keyboard; its window id."""
-        ready = wait_until(
-            lambda: not self.alive or self.event("refused") or self.in_order(),
-            START_TIMEOUT_S,
-            every_s=0.1,
-        )
-        assert ready is True, f"kiosk not ready: {self.events}, exit status {self.process.poll()}"
+    def wait_shown(self) -> int:
+        """Wait until the kiosk's window is mapped (the check-in screen); its id."""
+        shown = wait_until(lambda: not self.alive or self.windows(), START_TIMEOUT_S, 0.1)
+        assert self.alive and shown, f"kiosk not shown, exit {self.process.poll()}: {self.log()}"
+        return self.activate()
+
+    def windows(self) -> list[int]:
+        """The kiosk's mapped windows (its own and the covers of extra screens)."""
+        found = self.x.run("xdotool", "search", "--onlyvisible", "--pid", str(self.process.pid))
+        return [int(window) for window in found.stdout.split()]
+
+    def activate(self) -> int:
+        """Make the kiosk the active window, as a candidate clicking on it would; its id."""
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while not self._active_is_ours():
+            assert time.monotonic() < deadline, f"the kiosk cannot be activated: {self.log()}"
+            for window in self.windows():  # a cover takes no focus: the kiosk's own does
+                self.x.run("xdotool", "windowactivate", str(window))
+            time.sleep(0.1)
+        assert self.window is not None
         return self.window
 
     def in_order(self) -> bool:
         """Fullscreen and active, with the keyboard grabbed."""
-        active = self.x.active_window()
-        if active is None or not self._is_ours(active):
-            return False
-        self.window = active
-        return "_NET_WM_STATE_FULLSCREEN" in self.x.window_states(active) and (
-            self.x.keyboard_grabbed()
+        return (
+            self._active_is_ours()
+            and "_NET_WM_STATE_FULLSCREEN" in self.x.window_states(self.window)
+            and self.x.keyboard_grabbed()
         )
 
-    def _is_ours(self, window: int) -> bool:
-        output = self.x.run("xprop", "-id", str(window), "_NET_WM_PID").stdout
-        return output.strip().endswith(f"= {self.process.pid}")
-
-    def locked(self) -> bool:
-        """The kiosk shows its lock screen: its journal's last lock event is `locked`."""
-        reader_key = Ed25519PrivateKey.generate()
-        for path in (self.state_dir / "exams").glob(f"*{JOURNAL_SUFFIX}"):
-            with Journal.open(path, reader_key) as journal:
-                kinds = [entry.kind for entry in journal.entries()]
-            if [kind for kind in kinds if kind in (LOCKED, UNLOCKED)][-1:] == [LOCKED]:
-                return True
-        return False
+    def _active_is_ours(self) -> bool:
+        active = self.x.active_window()
+        if active is None:
+            return False
+        output = self.x.run("xprop", "-id", str(active), "_NET_WM_PID").stdout
+        if not output.strip().endswith(f"= {self.process.pid}"):
+            return False
+        self.window = active
+        return True
 
     def incidents(self) -> list[Incident]:
         """The incidents journaled in STATE (what `pix-kiosk incidents` lists)."""
         return collect_incidents(self.state_dir)[0]
-
-    def reported(self) -> list[dict[str, Any]]:
-        return [event for event in self.events if event.get("event") == "incident"]
 
     def terminate(self) -> int:
         if self.alive:

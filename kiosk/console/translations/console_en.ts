@@ -65,6 +65,10 @@
         <translation>Device: {device}</translation>
     </message>
     <message>
+        <source>Configuration : {config} (version {version})</source>
+        <translation>Configuration: {config} (version {version})</translation>
+    </message>
+    <message>
         <source>Tiers-temps : {n} %</source>
         <translation>Extra time: {n} %</translation>
     </message>

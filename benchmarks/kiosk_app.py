@@ -1,6 +1,6 @@
 """Kiosk benchmark: cold start, answer → next question, memory; against the engine-only step.
 
-    .venv/bin/python benchmarks/kiosk.py [--exams 2] [--cold-starts 5]
+    .venv/bin/python benchmarks/kiosk_app.py [--exams 2] [--cold-starts 5]
 
 Everything is real: a `pix-server` on loopback, an enrolled kiosk, the sealed demo bank, the
 window (offscreen), a simulated candidate clicking through it. Figures:

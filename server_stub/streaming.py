@@ -1,0 +1,177 @@
+"""Journal entries streamed by kiosks during the exam: checked, stored, acknowledged.
+
+Every kiosk sends each entry as it writes it (docs/protocol.md), so in a full room this is the
+server's busiest path, and its latency is what a kiosk waits on for a receipt. The device
+signatures (the costly part) are checked where the request arrives, before any lock
+(`presigned`); the entries are then stored by the group-commit writer (group_commit.py), which
+checks each upload against the chain it holds — hashes, sequence, links — so that nothing
+reaches the database unverified; signatures already checked pass at once
+(signature_cache.PreverifiedKey). Uploads are idempotent on (device, exam, seq): an entry
+already stored is acknowledged if identical, refused (`entry_conflict`) if not.
+"""
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from sqlalchemy import select
+
+from engine.canonical import b64decode, canonical_json
+from engine.exam_events import ANSWER, FINISHED
+from engine.journal_format import (
+    ENTRY_DOMAIN,
+    ChainHead,
+    JournalEntry,
+    JournalError,
+    sign_receipt,
+    verify_chain,
+)
+from engine.keys import ed25519_public_from_b64
+from server_stub.errors import ApiError
+from server_stub.notifier import room_key
+from server_stub.security import log_event
+from server_stub.signature_cache import PreverifiedKey
+
+MAX_BATCH = 500  # entries per upload
+
+
+def parse_entries(raw_entries: list[dict[str, Any]]) -> list[JournalEntry]:
+    """The uploaded entries in sequence order, or `entry_rejected` if one is malformed."""
+    if len(raw_entries) > MAX_BATCH:
+        raise ApiError("entry_rejected", detail=f"plus de / more than {MAX_BATCH} entries")
+    try:
+        return sorted((JournalEntry.from_dict(raw) for raw in raw_entries), key=_seq)
+    except JournalError as error:
+        raise ApiError("entry_rejected", detail=error.en) from error
+
+
+def presigned(
+    entries: Sequence[JournalEntry], public_key: Ed25519PublicKey
+) -> set[tuple[bytes, bytes]]:
+    """The (signature, message) pairs of `entries` that this device really signed. An entry
+    left out is checked again by the writer, which then names what is wrong with it."""
+    verified = set()
+    for entry in entries:
+        try:
+            digest = hashlib.sha256(canonical_json(entry.body())).digest()
+            if digest.hex() != entry.hash:
+                continue
+            signature, message = b64decode(entry.signature), ENTRY_DOMAIN + digest
+            public_key.verify(signature, message)
+        except (InvalidSignature, ValueError):
+            continue
+        verified.add((signature, message))
+    return verified
+
+
+@dataclass
+class _Upload:
+    device: Any  # the device row
+    exam_id: str
+    entries: list[JournalEntry]
+    signed: set[tuple[bytes, bytes]]
+    session_id: str | None = None  # set once fresh entries are written: that room changed
+
+
+async def store_entries(
+    ctx, device, exam_id: str, entries: list[JournalEntry], signed: set[tuple[bytes, bytes]]
+) -> ChainHead | None:
+    """The head the server holds once `entries` are stored (raises `ApiError`)."""
+    upload = _Upload(device, exam_id, entries, signed)
+    head = await ctx.writes.run(partial(_extend, ctx, upload), durable=False)
+    if upload.session_id is not None:
+        ctx.notifier.notify(room_key(upload.session_id))
+    return head
+
+
+def _extend(ctx, upload: _Upload, connection, now: float) -> ChainHead | None:
+    """Store what `upload` adds to its exam's chain and return the new head; a chain that
+    does not verify is logged, then refused."""
+    db = ctx.db
+    exams, journal = db.tables["exams"], db.tables["journal_entries"]
+    device_id, exam_id = upload.device.device_id, upload.exam_id
+    exam = connection.execute(select(exams).where(exams.c.exam_id == exam_id)).first()
+    if exam is None:
+        raise ApiError("exam_not_found")
+    if exam.device_id != device_id:
+        raise ApiError("forbidden")
+    head = ChainHead(exam.head_seq, exam.head_hash) if exam.head_seq else None
+    fresh = []
+    for entry in upload.entries:
+        if head is not None and entry.seq <= head.seq:
+            stored = connection.scalar(
+                select(journal.c.entry_hash).where(
+                    journal.c.device_id == device_id,
+                    journal.c.exam_id == exam_id,
+                    journal.c.seq == entry.seq,
+                )
+            )
+            if stored != entry.hash:
+                raise ApiError("entry_conflict", seq=entry.seq)
+        else:
+            fresh.append(entry)
+    if not fresh:
+        return head
+    expected = (head.seq if head else 0) + 1
+    if fresh[0].seq != expected:
+        raise ApiError(
+            "entry_gap", details=[{"expected_seq": expected}], seq=fresh[0].seq, head=expected - 1
+        )
+    key = PreverifiedKey(ed25519_public_from_b64(upload.device.signing_key), upload.signed)
+    try:
+        head = verify_chain(fresh, key, exam_id, previous=head)
+    except JournalError as error:
+        log_event(
+            connection,
+            db,
+            at=now,
+            kind="entry_rejected",
+            detail={"exam_id": exam_id, "code": error.code, "seq": error.seq},
+            session_id=exam.session_id,
+            device_id=device_id,
+        )
+        raise ApiError("entry_rejected", detail=error.en) from error
+    connection.execute(
+        journal.insert(),
+        [
+            {
+                "device_id": device_id,
+                "exam_id": exam_id,
+                "seq": entry.seq,
+                "entry": json.dumps(entry.to_dict(), ensure_ascii=False),
+                "entry_hash": entry.hash,
+                "signature": entry.signature,
+                "received_at": now,
+            }
+            for entry in fresh
+        ],
+    )
+    values: dict[str, Any] = {
+        "head_seq": head.seq,
+        "head_hash": head.hash,
+        "answered": exam.answered + sum(entry.kind == ANSWER for entry in fresh),
+    }
+    if any(entry.kind == FINISHED for entry in fresh) and exam.ended_at is None:
+        values["ended_at"] = now
+    connection.execute(exams.update().where(exams.c.exam_id == exam_id).values(**values))
+    upload.session_id = exam.session_id
+    return head
+
+
+def receipt(ctx, device_id: str, exam_id: str, head: ChainHead | None) -> dict[str, Any]:
+    """The server's signed acknowledgement of the head it holds (kiosks clear their outbox)."""
+    return sign_receipt(
+        device_id=device_id,
+        head=head or ChainHead(0, ""),
+        exam_id=exam_id,
+        server_key=ctx.server_key,
+    )
+
+
+def _seq(entry: JournalEntry) -> int:
+    return entry.seq
