@@ -5,11 +5,10 @@ Neutralised (left out of the score), as Pix does:
   neutralises (image not displaying, website unavailable, ...);
 - an answer ko or aband to a question whose live alert the invigilator validated but which the
   kiosk did not replace (e.g. the candidate answered before the invigilator came).
-Reports name a question by item id or by its number as shown to the candidate ("#7": the
-seventh answer).
-
-Not yet honoured: UNINTENTIONAL_FOCUS_OUT (a focusedOut answer counted as ok) — the engine's
-`Exam.result` has no way to change an answer's status after replay; such reports are kept.
+Counted as a success: a focusedOut answer to a question named by an IN_CHALLENGE report of
+subcategory UNINTENTIONAL_FOCUS_OUT (the invigilator saw that the focus loss was not the
+candidate's doing). Reports name a question by item id or by its number as shown to the
+candidate ("#7": the seventh answer).
 """
 
 import json
@@ -19,7 +18,7 @@ from sqlalchemy import Connection, select
 
 from engine.exam import Exam, ExamResult
 from server_stub.database import Database
-from server_stub.issue_categories import NEUTRALISING_SUBCATEGORIES
+from server_stub.issue_categories import FOCUS_OUT_SUBCATEGORY, NEUTRALISING_SUBCATEGORIES
 
 NEUTRALISABLE_STATUSES = ("ko", "aband")
 
@@ -28,14 +27,31 @@ def neutralised_items(
     exam: Exam, reports: Iterable[tuple[str | None, str | None]], validated_alerts: Iterable[str]
 ) -> list[str]:
     """Item ids to leave out of the score; `reports` are (subcategory, item reference) pairs."""
-    answers = exam.answers
-    by_number = {f"#{number}": item_id for number, (item_id, _) in enumerate(answers, start=1)}
-    statuses = dict(answers)
-    named = set(validated_alerts)
-    for subcategory, reference in reports:
-        if subcategory in NEUTRALISING_SUBCATEGORIES and reference is not None:
-            named.add(by_number.get(reference, reference))
+    named = set(validated_alerts) | _named_by(exam, reports, NEUTRALISING_SUBCATEGORIES)
+    statuses = dict(exam.answers)
     return sorted(item_id for item_id in named if statuses.get(item_id) in NEUTRALISABLE_STATUSES)
+
+
+def unintentional_focus_outs(
+    exam: Exam, reports: Iterable[tuple[str | None, str | None]]
+) -> list[str]:
+    """Item ids whose focusedOut answer counts as ok (UNINTENTIONAL_FOCUS_OUT reports)."""
+    statuses = dict(exam.answers)
+    named = _named_by(exam, reports, (FOCUS_OUT_SUBCATEGORY,))
+    return sorted(item_id for item_id in named if statuses.get(item_id) == "focusedOut")
+
+
+def _named_by(
+    exam: Exam, reports: Iterable[tuple[str | None, str | None]], subcategories: Iterable[str]
+) -> set[str]:
+    """The item ids that reports of these subcategories name (by id, or "#n" for the n-th)."""
+    wanted = set(subcategories)
+    by_number = {f"#{n}": item_id for n, (item_id, _) in enumerate(exam.answers, start=1)}
+    return {
+        by_number.get(reference, reference)
+        for subcategory, reference in reports
+        if subcategory in wanted and reference is not None
+    }
 
 
 def score(
@@ -44,8 +60,11 @@ def score(
     reports: Iterable[tuple[str | None, str | None]],
     validated_alerts: Iterable[str],
 ) -> ExamResult:
+    reports = list(reports)
     return exam.result(
-        abort_reason=abort_reason, neutralised=neutralised_items(exam, reports, validated_alerts)
+        abort_reason=abort_reason,
+        neutralised=neutralised_items(exam, reports, validated_alerts),
+        unintentional_focus_out=unintentional_focus_outs(exam, reports),
     )
 
 
