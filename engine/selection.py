@@ -194,10 +194,11 @@ def ranked_candidates(
     if prices is not None:
         value = value - prices
     key = np.where(allowed, np.rint(value * scale) * n_items + bank.tie_break, -np.inf)
+    lines = np.arange(key.shape[0])
     kept = min(config.candidates_kept, n_items)
-    # The `kept` largest keys of each row (in no order), then sorted: distinct keys, one order.
-    lines = np.arange(key.shape[0])[:, None]
-    top = np.argpartition(key, n_items - kept, axis=1)[:, n_items - kept :]
-    order = np.argsort(-key[lines, top], axis=1, kind="stable")
-    ranked = top[lines, order]
-    return np.where(np.isfinite(key[lines, ranked]), ranked, -1)
+    ranked = np.empty((key.shape[0], kept), dtype=np.intp)
+    for rank in range(kept):
+        best = key.argmax(axis=1)
+        ranked[:, rank] = np.where(np.isfinite(key[lines, best]), best, -1)
+        key[lines, best] = -np.inf
+    return ranked
