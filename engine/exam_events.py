@@ -12,12 +12,15 @@
 | paused, resumed   | -                                       | invigilator pause / resume    |
 | locked, unlocked  | -                                       | left the app / unlocked       |
 | security_incident | kind, detail                            | a lockdown violation          |
+| quit              | phase                                   | invigilator quit the kiosk    |
 | resume_authorised | ticket                                  | resume ticket after restart   |
 | time_over         | -                                       | the exam time ran out         |
 | finished          | abort_reason, result                    | last entry (see below)        |
 
 Tickets are the signed wire form (`{"ticket", "signature"}`); `finished`'s abort_reason is
-null, "candidate" or "technical" and its result is the one computed on the kiosk.
+null, "candidate" or "technical" and its result is the one computed on the kiosk. `quit`: the
+invigilator quit the kiosk with the invigilator code (secure mode) on the screen `phase`; the
+exam waits for its resume, as after a crash.
 `extra_time` journals the server's figures as its command gave them: the seconds added and the
 time left then (the server's own clock remains the authority on the deadline). Payloads may
 carry more keys than the required ones (e.g. a reason for a pause); the required ones
@@ -42,6 +45,7 @@ RESUMED = "resumed"
 LOCKED = "locked"
 UNLOCKED = "unlocked"
 SECURITY_INCIDENT = "security_incident"
+QUIT = "quit"
 RESUME_AUTHORISED = "resume_authorised"
 TIME_OVER = "time_over"
 FINISHED = "finished"
@@ -59,6 +63,7 @@ REQUIRED_PAYLOAD_KEYS: Mapping[str, frozenset[str]] = {
     LOCKED: frozenset(),
     UNLOCKED: frozenset(),
     SECURITY_INCIDENT: frozenset({"kind", "detail"}),
+    QUIT: frozenset({"phase"}),
     RESUME_AUTHORISED: frozenset({"ticket"}),
     TIME_OVER: frozenset(),
     FINISHED: frozenset({"abort_reason", "result"}),
@@ -78,6 +83,7 @@ TIMELINE_KINDS = frozenset(
         LOCKED,
         UNLOCKED,
         SECURITY_INCIDENT,
+        QUIT,
         RESUME_AUTHORISED,
         TIME_OVER,
         FINISHED,
@@ -98,5 +104,6 @@ def replay_events(entries: Iterable[JournalEntry]) -> list[dict[str, Any]]:
 
 
 def timeline(entries: Iterable[JournalEntry]) -> list[JournalEntry]:
-    """Start, pauses, extra time, locks, alerts, incidents, resumptions and the end, in order."""
+    """Start, pauses, extra time, locks, alerts, incidents, quits, resumptions and the end, in
+    order."""
     return [entry for entry in entries if entry.kind in TIMELINE_KINDS]

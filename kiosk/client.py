@@ -1,8 +1,9 @@
 """The kiosk's HTTP client to the exam server (docs/protocol.md), asynchronous (httpx).
 
 `KioskClient` makes the calls of an enrolled lab PC (device token): enrolment, banks,
-check-in, status polling, ticket, the commands long-poll, live alerts, incidents, journal
-streaming and the record upload. (The invigilator's calls are kiosk/console/api.py.)
+check-in, status polling, ticket, the commands long-poll, live alerts, incidents, unlocking or
+quitting with the invigilator code, journal streaming and the record upload. (The
+invigilator's calls are kiosk/console/api.py.)
 
 Failures are typed: `ServerError` when the server answered with an error (its code and its
 French and English message), `ServerUnreachable` when it did not answer at all (network down,
@@ -348,6 +349,22 @@ class KioskClient:
             "POST",
             f"/kiosk/exams/{exam_id}/unlock",
             json={"invigilator_code": code},
+        )
+
+    async def quit_with_code(
+        self, session_number: int, code: str, exam_id: str | None = None
+    ) -> dict[str, Any]:
+        """The invigilator typed the invigilator code to quit this kiosk (secure mode); the
+        exam under way, if any, is named for the server's security log."""
+        return await self._http.json(
+            "quit_with_code",
+            "POST",
+            "/kiosk/quit",
+            json={
+                "session_number": session_number,
+                "invigilator_code": code,
+                "exam_id": exam_id,
+            },
         )
 
     async def stream_entries(

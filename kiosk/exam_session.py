@@ -42,6 +42,7 @@ from engine.exam_events import (
     LIVE_ALERT_RAISED,
     LOCKED,
     PAUSED,
+    QUIT,
     RESUME_AUTHORISED,
     RESUMED,
     SECURITY_INCIDENT,
@@ -74,6 +75,15 @@ SENT_SUFFIX = ".sent"
 RECORD_ATTEMPTS = 200
 # Server candidate statuses of a kiosk that restarts an exam already under way (after a crash).
 RESUME_STATUSES = ("waiting_resume", "resume_authorised")
+# Quitting with the invigilator code: how long the journal may take to reach the server first.
+QUIT_FLUSH_S = 3.0
+QUIT_OFFLINE = BilingualError(
+    "quit_offline",
+    "Le serveur d'examen est injoignable : le code surveillant ne peut pas être vérifié, le "
+    "poste reste donc ouvert. Vérifiez le réseau puis réessayez.",
+    "The exam server cannot be reached: the invigilator code cannot be checked, so the kiosk "
+    "stays open. Check the network, then try again.",
+)
 
 
 class Phase(StrEnum):
@@ -182,6 +192,7 @@ class ExamSession(QObject):
     phase_changed = Signal(str)
     answered_count = Signal(int, int)
     finished = Signal(object)
+    quit_accepted = Signal()  # the invigilator's code was accepted: close the kiosk
 
     def __init__(
         self,
@@ -206,7 +217,9 @@ class ExamSession(QObject):
         self.exams_dir.mkdir(parents=True, exist_ok=True)
         self.lockdown_factory = lockdown_factory
         self.phase = Phase.CHECK_IN
+        self.session_number = ""  # of the last check-in: the session this kiosk serves
         self._tasks: set[asyncio.Task] = set()
+        window.set_quit_needs_code(lockdown_factory is not None)
         self._reset_exam()
         self._connect_screens()
         self._tick = QTimer(self)
@@ -239,6 +252,8 @@ class ExamSession(QObject):
         self._commands_task: asyncio.Task | None = None
         self._paused_from = Phase.QUESTION
         self._locked_from = Phase.QUESTION
+        self._resumed_item: JournalEntry | None = None
+        self._refusals_reported: set[str] = set()
 
     def _connect_screens(self) -> None:
         w = self.window
@@ -251,6 +266,11 @@ class ExamSession(QObject):
         w.locked.unlock_requested.connect(lambda code: self._spawn(self._unlock_with_code(code)))
         w.time_over.acknowledged.connect(lambda: self._spawn(self._finish(None)))
         w.end.next_candidate.connect(self.start_next_candidate)
+        w.quit_requested.connect(self.open_quit_prompt)
+        w.quit_prompt.cancelled.connect(self._close_quit_prompt)
+        w.quit_prompt.submitted.connect(
+            lambda number, code: self._spawn(self._quit_with_code(number, code))
+        )
 
     # --- plumbing ---------------------------------------------------------------------------
 
@@ -324,6 +344,7 @@ class ExamSession(QObject):
             screen.show_problem(self._message(error))
             return
         screen.set_busy(False)
+        self.session_number = details.session_number
         self.candidate_id = str(answer["candidate_id"])
         self.candidate_name = f"{details.first_name} {details.last_name}"
         resuming = answer.get("status") in RESUME_STATUSES
@@ -381,6 +402,13 @@ class ExamSession(QObject):
         entries = self.journal.entries()
         config = ExamConfig.from_dict(ticket.config)
         needs = ACCESSIBILITY_NEEDS in ticket.accessibility
+        allowed_minutes = round(ticket.time_allowed_s / 60)
+        extra = round(
+            allowed_minutes * ticket.extra_time_percent / (100 + ticket.extra_time_percent)
+        )
+        self.window.instructions.show_exam(
+            config.length, allowed_minutes - extra, extra, self.lockdown_factory is not None
+        )
         if resuming and entries:
             self.start_ticket = entries[0].payload["ticket"]
             self.exam = replay(
@@ -406,8 +434,8 @@ class ExamSession(QObject):
             # The item's own timer goes on from where it was when the kiosk stopped.
             spent_ms = entries[-1].elapsed_ms - last_shown.elapsed_ms if last_shown else 0
             self.item_shown_ms = self._elapsed_ms() - spent_ms
-            self._apply_lockdown()
-            await self._show_next_item(resumed_item=last_shown)
+            self._resumed_item = last_shown
+            await self._begin_questions()
             return
         self.start_ticket = dict(signed)
         self.exam = Exam(
@@ -417,13 +445,6 @@ class ExamSession(QObject):
         self._start_background()
         self.clock = ExamClock(ticket.time_allowed_s)
         self.clock.start(self._elapsed_ms())
-        allowed_minutes = round(ticket.time_allowed_s / 60)
-        extra = round(
-            allowed_minutes * ticket.extra_time_percent / (100 + ticket.extra_time_percent)
-        )
-        self.window.instructions.show_exam(
-            config.length, allowed_minutes - extra, extra, self.lockdown_factory is not None
-        )
         self._tick.start()
         self._show(Phase.INSTRUCTIONS)
 
@@ -441,9 +462,14 @@ class ExamSession(QObject):
     # --- questions ----------------------------------------------------------------------------
 
     async def _begin_questions(self) -> None:
+        """The first question (or, after a resume, the one the kiosk stopped on) once the
+        lockdown holds; refused, the instructions stay with the reason, for another try."""
         if self._apply_lockdown():
             self.window.set_notice("")
-            await self._show_next_item()
+            resumed, self._resumed_item = self._resumed_item, None
+            await self._show_next_item(resumed_item=resumed)
+        elif self.phase != Phase.INSTRUCTIONS:
+            self._show(Phase.INSTRUCTIONS)
 
     async def _show_next_item(self, resumed_item: JournalEntry | None = None) -> None:
         assert self.exam is not None and self.unlocked is not None and self.ticket is not None
@@ -704,12 +730,28 @@ class ExamSession(QObject):
         try:
             lockdown.apply()
         except LockdownRefused as error:
-            # The candidate reads why on screen; IT, in the kiosk's log (the session's journal).
+            # The candidate reads why on screen; IT, in the kiosk's log (the session's journal);
+            # the invigilator, at once in the console.
             print(f"pix-kiosk: {error.code}: {error.en}", file=sys.stderr)
             self.window.set_notice(self._message(error))
+            self._report_refusal(error)
             return False
         self.lockdown = lockdown
         return True
+
+    def _report_refusal(self, error: LockdownRefused) -> None:
+        """A refused start is a live incident for the invigilator (once per reason and exam:
+        the candidate pressing Enter again is not news)."""
+        if self.ticket is None or error.en in self._refusals_reported:
+            return
+        self._refusals_reported.add(error.en)
+        self._spawn(self._report_incident(str(error.kind), f"{error.code}: {error.en}"))
+
+    async def _report_incident(self, kind: str, detail: str) -> None:
+        """Tell the console; unreachable, the journal (if the kiosk journaled it) says it later."""
+        if self.ticket is not None:
+            with contextlib.suppress(ServerUnreachable):
+                await self.server.report_incident(self.ticket.exam_id, kind, detail)
 
     def _release_lockdown(self) -> None:
         if self.lockdown is not None:
@@ -732,9 +774,7 @@ class ExamSession(QObject):
         self._journal(LOCKED, {"reason": kind})
         self.window.locked.reset()
         self._show(Phase.LOCKED)
-        if self.ticket is not None:
-            with contextlib.suppress(ServerUnreachable):
-                await self.server.report_incident(self.ticket.exam_id, kind, detail)
+        await self._report_incident(kind, detail)
 
     async def _unlock_with_code(self, code: str) -> None:
         if self.phase != Phase.LOCKED or self.ticket is None:
@@ -753,6 +793,50 @@ class ExamSession(QObject):
     def _after_unlock(self) -> None:
         self.window.locked.reset()
         self._show(self._locked_from)
+
+    # --- quitting with the invigilator code (secure mode) ----------------------------------------
+
+    def open_quit_prompt(self) -> None:
+        """The invigilator asked to quit (a "Quitter le poste" link, Ctrl+Alt+Q, a close
+        request). Not over a question: there, leaving locks the exam first."""
+        prompt = self.window.quit_prompt
+        if self.phase == Phase.QUESTION or self.window.current_screen() is prompt:
+            return
+        prompt.show_prompt(self.session_number, exam_under_way=self._exam_under_way() is not None)
+        self.window.show_screen(prompt)
+
+    def _close_quit_prompt(self) -> None:
+        if self.window.current_screen() is self.window.quit_prompt:
+            self._show(self.phase)
+
+    def _exam_under_way(self) -> str | None:
+        """The exam this kiosk has started and not finished, if any."""
+        if self.journal is None or self.ticket is None or self.phase == Phase.FINISHED:
+            return None
+        return self.ticket.exam_id
+
+    async def _quit_with_code(self, session_number: str, code: str) -> None:
+        """The server checks the code (its lockout and log); accepted, the kiosk journals the
+        quit, releases the lockdown and closes. Refused or offline, it stays as it is."""
+        prompt = self.window.quit_prompt
+        prompt.set_busy(True)
+        try:
+            await self.server.quit_with_code(int(session_number), code, self._exam_under_way())
+        except ServerUnreachable:
+            prompt.set_busy(False)
+            prompt.show_problem(self._message(QUIT_OFFLINE))
+            return
+        except BilingualError as error:
+            prompt.set_busy(False)
+            prompt.show_problem(self._message(error))
+            return
+        if self._exam_under_way() is not None:  # asked again: it may have ended meanwhile
+            self._journal(QUIT, {"phase": str(self.phase)})
+            if self.outbox is not None:
+                await self.outbox.flush(QUIT_FLUSH_S)
+        self._tick.stop()
+        self._release_lockdown()
+        self.quit_accepted.emit()
 
     async def close(self) -> None:
         """Stop background work and release the lockdown (the journal stays as it is)."""

@@ -4,7 +4,6 @@ Every action that concerns a running kiosk also queues a command for it (kiosk_c
 every action wakes the room status long-poll.
 """
 
-import secrets
 from typing import Any
 
 from sqlalchemy import select
@@ -17,15 +16,7 @@ from server_stub.errors import ApiError
 from server_stub.issue_categories import IN_CHALLENGE_SUBCATEGORIES, ISSUE_CATEGORIES
 from server_stub.kiosk_commands import device_key, queue_command
 from server_stub.notifier import room_key
-from server_stub.security import (
-    INVIGILATOR_SCOPE,
-    LOCKOUT_S,
-    clear_failures,
-    locked_minutes,
-    log_event,
-    record_failure,
-    session_by_number,
-)
+from server_stub.security import check_invigilator_code, log_event, session_by_number
 from server_stub.timeline import instant_text, load_timeline, time_allowed_s
 
 CONSOLE_TOKEN_TTL_S = 12 * 3600
@@ -42,37 +33,17 @@ def sign_in(ctx: ServerContext, *, session_number: int, invigilator_code: str) -
         )
         if session is None:
             failure = ApiError("session_not_found")
-        elif (
-            minutes := locked_minutes(connection, db, session.session_id, INVIGILATOR_SCOPE, now)
-        ) is not None:
-            log_event(
-                connection,
-                db,
-                at=now,
-                kind="invigilator_sign_in_while_locked",
-                detail={},
-                session_id=session.session_id,
-            )
-            failure = ApiError("invigilator_locked", minutes=minutes)
-        elif not secrets.compare_digest(
-            invigilator_code.strip().encode(), session.invigilator_code.encode()
-        ):
-            left = record_failure(connection, db, session.session_id, INVIGILATOR_SCOPE, now)
-            log_event(
-                connection,
-                db,
-                at=now,
-                kind="wrong_invigilator_code",
-                detail={"attempts_left": left},
-                session_id=session.session_id,
-            )
-            failure = (
-                ApiError("wrong_invigilator_code", remaining=left)
-                if left
-                else ApiError("invigilator_locked", minutes=LOCKOUT_S // 60)
-            )
         else:
-            clear_failures(connection, db, session.session_id, INVIGILATOR_SCOPE)
+            failure = check_invigilator_code(
+                connection,
+                db,
+                session,
+                invigilator_code,
+                now=now,
+                detail={},
+                locked_kind="invigilator_sign_in_while_locked",
+            )
+        if failure is None:
             connection.execute(
                 db.tables["console_tokens"]
                 .insert()

@@ -7,7 +7,6 @@ unlocks it remotely once satisfied, or types the invigilator code on the kiosk i
 show on the room status until handled.
 """
 
-import secrets
 from typing import Any
 
 from sqlalchemy import select
@@ -17,14 +16,7 @@ from server_stub import codes
 from server_stub.context import ServerContext
 from server_stub.errors import ApiError
 from server_stub.notifier import room_key
-from server_stub.security import (
-    INVIGILATOR_SCOPE,
-    LOCKOUT_S,
-    clear_failures,
-    locked_minutes,
-    log_event,
-    record_failure,
-)
+from server_stub.security import check_invigilator_code, log_event
 
 
 def _running_exam_of_device(connection, ctx: ServerContext, device, exam_id: str):
@@ -106,33 +98,21 @@ def unlock_with_code(ctx: ServerContext, device, exam_id: str, code: str) -> dic
     db, now = ctx.db, ctx.now()
     t = db.tables
     incidents = t["incidents"]
-    failure: ApiError | None = None
     with db.write() as connection:
         exam = _running_exam_of_device(connection, ctx, device, exam_id)
         session = connection.execute(
             select(t["sessions"]).where(t["sessions"].c.session_id == exam.session_id)
         ).one()
-        minutes = locked_minutes(connection, db, session.session_id, INVIGILATOR_SCOPE, now)
-        if minutes is not None:
-            failure = ApiError("invigilator_locked", minutes=minutes)
-        elif not secrets.compare_digest(code.strip().encode(), session.invigilator_code.encode()):
-            left = record_failure(connection, db, session.session_id, INVIGILATOR_SCOPE, now)
-            log_event(
-                connection,
-                db,
-                at=now,
-                kind="wrong_invigilator_code",
-                detail={"attempts_left": left, "on_kiosk": True, "exam_id": exam_id},
-                session_id=session.session_id,
-                device_id=device.device_id,
-            )
-            failure = (
-                ApiError("wrong_invigilator_code", remaining=left)
-                if left
-                else ApiError("invigilator_locked", minutes=LOCKOUT_S // 60)
-            )
-        else:
-            clear_failures(connection, db, session.session_id, INVIGILATOR_SCOPE)
+        failure = check_invigilator_code(
+            connection,
+            db,
+            session,
+            code,
+            now=now,
+            detail={"on_kiosk": True, "exam_id": exam_id},
+            device_id=device.device_id,
+        )
+        if failure is None:
             resolved = list(
                 connection.scalars(
                     select(incidents.c.incident_id).where(

@@ -8,12 +8,14 @@ commits, so a refusal never rolls its own trace back.
 
 import json
 import math
+import secrets
 from typing import Any
 
 from sqlalchemy import Connection, select
 
 from server_stub import codes
 from server_stub.database import Database
+from server_stub.errors import ApiError
 
 MAX_FAILURES = 5
 LOCKOUT_S = 15 * 60
@@ -115,3 +117,49 @@ def clear_failures(connection: Connection, db: Database, session_id: str, scope:
     connection.execute(
         lockouts.delete().where(lockouts.c.session_id == session_id, lockouts.c.scope == scope)
     )
+
+
+def check_invigilator_code(
+    connection: Connection,
+    db: Database,
+    session: Any,
+    code: str,
+    *,
+    now: float,
+    detail: dict[str, Any],
+    device_id: str | None = None,
+    locked_kind: str | None = None,
+) -> ApiError | None:
+    """The one check of the invigilator code (console sign-in, unlock or quit on a kiosk): None
+    when right (the failure count is reset), else the refusal to raise once the transaction has
+    committed. A failure is counted and logged (`wrong_invigilator_code`, with `detail`); an
+    attempt during a lockout is logged as `locked_kind` when given."""
+    minutes = locked_minutes(connection, db, session.session_id, INVIGILATOR_SCOPE, now)
+    if minutes is not None:
+        if locked_kind is not None:
+            log_event(
+                connection,
+                db,
+                at=now,
+                kind=locked_kind,
+                detail=detail,
+                session_id=session.session_id,
+                device_id=device_id,
+            )
+        return ApiError("invigilator_locked", minutes=minutes)
+    if not secrets.compare_digest(code.strip().encode(), session.invigilator_code.encode()):
+        left = record_failure(connection, db, session.session_id, INVIGILATOR_SCOPE, now)
+        log_event(
+            connection,
+            db,
+            at=now,
+            kind="wrong_invigilator_code",
+            detail={"attempts_left": left, **detail},
+            session_id=session.session_id,
+            device_id=device_id,
+        )
+        if left:
+            return ApiError("wrong_invigilator_code", remaining=left)
+        return ApiError("invigilator_locked", minutes=LOCKOUT_S // 60)
+    clear_failures(connection, db, session.session_id, INVIGILATOR_SCOPE)
+    return None

@@ -212,8 +212,15 @@ def demo_notice(session: dict[str, str], console: bool) -> str:
             f"{session['invigilator_code']})."
         )
     else:
-        who_fr = "Le surveillant est simulé : la démonstration autorise elle-même le candidat."
-        who_en = "The invigilator is simulated: the demo authorises the candidate itself."
+        who_fr = (
+            "Le surveillant est simulé : la démonstration autorise elle-même le candidat "
+            f"(code surveillant {session['invigilator_code']}, pour déverrouiller ou quitter "
+            "le poste)."
+        )
+        who_en = (
+            "The invigilator is simulated: the demo authorises the candidate itself "
+            f"(invigilator code {session['invigilator_code']}, to unlock or quit the kiosk)."
+        )
     return (
         f"Démonstration — session {number}, code d'accès {code}, candidats : {people}. {who_fr}\n"
         f"Demo — session {number}, access code {code}, candidates: {people}. {who_en}"

@@ -97,6 +97,9 @@ def run_kiosk(config: LabConfig, main: Callable[[Kiosk], Awaitable[int]]) -> int
     """Open the kiosk described by `config` and run `main` in the Qt event loop (qasync)."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
+    # The last window closing ends `main` (Kiosk.closed), which then cleans up: Qt quitting the
+    # event loop by itself would stop it under `main` (a traceback instead of status 0).
+    app.setQuitOnLastWindowClosed(False)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     try:
@@ -122,7 +125,7 @@ async def _open_and_run(
     finally:
         await kiosk.session.close()
         await kiosk.client.aclose()
-        kiosk.window.close()
+        kiosk.window.close_for_good()
 
 
 def open_kiosk(app: QApplication, config: LabConfig) -> Kiosk:
@@ -149,6 +152,7 @@ def open_kiosk(app: QApplication, config: LabConfig) -> Kiosk:
         config.data_dir,
         lockdown_factory=_lockdown_factory(config, policy, window),
     )
+    session.quit_accepted.connect(window.close_for_good)
     session.start()
     return Kiosk(app, window, session, client, closed)
 

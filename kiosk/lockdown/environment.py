@@ -206,7 +206,7 @@ def check_environment(
 
 
 def refusal(findings: list[Finding]) -> LockdownRefused:
-    """The bilingual refusal for the findings the policy refuses."""
+    """The bilingual refusal for the findings the policy refuses (its kind: the first one's)."""
     details = "; ".join(finding.detail for finding in findings)
     return LockdownRefused(
         "environment_refused",
@@ -214,6 +214,7 @@ def refusal(findings: list[Finding]) -> LockdownRefused:
         f"{details}. Fermez ces programmes ou appelez le surveillant.",
         f"The exam cannot start on this PC: {details}. Close these programs or call the "
         "invigilator.",
+        findings[0].kind,
     )
 
 

@@ -5,6 +5,7 @@
 from typing import Any, ClassVar
 
 from engine.canonical import BilingualError
+from kiosk.lockdown.violations import ViolationKind
 
 
 class Guard:
@@ -51,7 +52,12 @@ class PersistentGuard(Guard):
 
 class LockdownRefused(BilingualError):
     """The lab's policy forbids starting the exam here (a prohibited program, a remote session,
-    an extra screen, a keyboard that cannot be grabbed); `fr`/`en` tell the person what to do."""
+    an extra screen, a keyboard that cannot be grabbed); `fr`/`en` tell the person what to do,
+    `kind` is the incident the invigilator's console shows for it."""
+
+    def __init__(self, code: str, fr: str, en: str, kind: ViolationKind) -> None:
+        super().__init__(code, fr, en)
+        self.kind = kind
 
 
 def keyboard_lock_refused(reason: str) -> LockdownRefused:
@@ -64,4 +70,5 @@ def keyboard_lock_refused(reason: str) -> LockdownRefused:
         "The keyboard could not be reserved for the kiosk (another program holds it?): close "
         "the other programs, or use the dedicated kiosk session (docs/lockdown.md). "
         f"Detail: {reason}.",
+        ViolationKind.KEYBOARD_NOT_LOCKED,
     )

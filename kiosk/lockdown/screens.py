@@ -46,6 +46,7 @@ class ScreenGuard(Guard):
                 "extra_screen",
                 f"Un écran supplémentaire est branché ({names}) : débranchez-le avant l'épreuve.",
                 f"An extra screen is connected ({names}): unplug it before the exam.",
+                ViolationKind.SCREEN_CHANGED,
             )
         app = QGuiApplication.instance()
         app.screenAdded.connect(self._on_screen_added)

@@ -394,6 +394,68 @@
     </message>
 </context>
 <context>
+    <name>QuitLink</name>
+    <message>
+        <source>Quitter le poste</source>
+        <translation>Quit this computer</translation>
+    </message>
+    <message>
+        <source>Réservé au surveillant : ferme le poste avec le code surveillant ({keys}).</source>
+        <translation>For the invigilator only: closes the kiosk with the invigilator code ({keys}).</translation>
+    </message>
+</context>
+<context>
+    <name>QuitScreen</name>
+    <message>
+        <source>Quitter le poste</source>
+        <translation>Quit this computer</translation>
+    </message>
+    <message>
+        <source>Réservé au surveillant : saisissez le code surveillant de la session pour fermer le poste candidat.</source>
+        <translation>For the invigilator only: type the session&apos;s invigilator code to close the candidate kiosk.</translation>
+    </message>
+    <message>
+        <source>L&apos;épreuve en cours est conservée : le candidat la reprendra au redémarrage du poste, quand le surveillant autorisera la reprise.</source>
+        <translation>The test under way is kept: the candidate will resume it when the kiosk is started again and the invigilator authorises the resume.</translation>
+    </message>
+    <message>
+        <source>Candidat : revenez à l&apos;écran précédent avec « Annuler ».</source>
+        <translation>Candidates: go back to the previous screen with “Cancel”.</translation>
+    </message>
+    <message>
+        <source>Numéro de session</source>
+        <translation>Session number</translation>
+    </message>
+    <message>
+        <source>Code surveillant</source>
+        <translation>Invigilator code</translation>
+    </message>
+    <message>
+        <source>Le code surveillant de la session, vérifié par le serveur.</source>
+        <translation>The session&apos;s invigilator code, checked by the server.</translation>
+    </message>
+    <message>
+        <source>Vérification en cours…</source>
+        <translation>Checking…</translation>
+    </message>
+    <message>
+        <source>Annuler</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Annuler et revenir à l&apos;écran précédent</source>
+        <translation>Cancel and go back to the previous screen</translation>
+    </message>
+    <message>
+        <source>Saisissez le numéro de session.</source>
+        <translation>Type in the session number.</translation>
+    </message>
+    <message>
+        <source>Saisissez le code surveillant.</source>
+        <translation>Type in the invigilator code.</translation>
+    </message>
+</context>
+<context>
     <name>TimeOverScreen</name>
     <message>
         <source>Le temps est écoulé</source>

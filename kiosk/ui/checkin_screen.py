@@ -9,11 +9,12 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from PySide6.QtCore import QRegularExpression, Signal
+from PySide6.QtCore import QRegularExpression, Qt, Signal
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 
 from kiosk.ui.controls import button, set_error, text_label
+from kiosk.ui.quit_screen import QuitLink
 from kiosk.ui.screen import Screen
 from kiosk.ui.theme import set_role
 
@@ -119,6 +120,8 @@ class CheckInScreen(Screen):
         self.column.addSpacing(8)
         self.column.addWidget(self.submit, 0)
         self.column.addStretch(1)
+        self.quit = QuitLink(self)
+        self.column.addWidget(self.quit, 0, Qt.AlignmentFlag.AlignLeft)
         self.busy = False
         self.retranslate()
 

@@ -15,7 +15,11 @@ def text_label(role: str, parent: QWidget | None = None) -> QLabel:
 
 def button(role: str, parent: QWidget | None = None) -> QPushButton:
     """A large button (role primary, secondary, link or toolbar) that Tab and Enter reach."""
-    widget = QPushButton(parent)
+    return styled_button(QPushButton(parent), role)
+
+
+def styled_button(widget: QPushButton, role: str) -> QPushButton:
+    """`button`'s behaviour and role for a button of a subclass of its own."""
     widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
     widget.setCursor(Qt.CursorShape.PointingHandCursor)
     widget.setAutoDefault(True)

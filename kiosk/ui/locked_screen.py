@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QLineEdit, QVBoxLayout, QWidget
 
 from kiosk.ui.controls import button, set_error, text_label
+from kiosk.ui.quit_screen import QuitLink
 from kiosk.ui.screen import Screen
 
 
@@ -45,6 +46,8 @@ class LockedScreen(Screen):
         box.addWidget(self.unlock, 0, Qt.AlignmentFlag.AlignLeft)
         self.column.addWidget(card)
         self.column.addStretch(1)
+        self.quit = QuitLink(self)
+        self.column.addWidget(self.quit, 0, Qt.AlignmentFlag.AlignLeft)
         self.retranslate()
 
     def retranslate(self) -> None:

@@ -2,9 +2,13 @@
 
 The window owns the screens and shows one at a time; it knows nothing of exams. The display
 controls work on every screen, mid-question included, and never change what is recorded.
+When quitting needs the invigilator code (secure mode), the window never closes on a close
+request: it emits `quit_requested` instead, as do its "Quitter le poste" links and Ctrl+Alt+Q,
+and closes only through `close_for_good`.
 """
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -32,12 +36,15 @@ from kiosk.ui.message_screens import (
 )
 from kiosk.ui.network_status import NetworkStatus
 from kiosk.ui.question_screen import QuestionScreen
+from kiosk.ui.quit_screen import QUIT_SHORTCUT, QuitLink, QuitScreen
 from kiosk.ui.screen import Screen
 from kiosk.ui.theme import apply_theme
 
 
 class KioskWindow(QMainWindow):
     """One window, one screen at a time; `show_screen` also moves the keyboard focus sensibly."""
+
+    quit_requested = Signal()
 
     def __init__(
         self, switcher: LanguageSwitcher, font_scale: float = 1.0, high_contrast: bool = False
@@ -55,7 +62,15 @@ class KioskWindow(QMainWindow):
         self.locked = LockedScreen()
         self.time_over = TimeOverScreen()
         self.end = EndScreen()
+        self.quit_prompt = QuitScreen()
         self.viewer = AttachmentViewer()
+        self.quit_needs_code = False
+        self._closing_for_good = False
+        for link in self.quit_links():
+            link.clicked.connect(self.quit_requested)
+        self._quit_shortcut = QShortcut(QKeySequence(QUIT_SHORTCUT), self)
+        self._quit_shortcut.setEnabled(False)
+        self._quit_shortcut.activated.connect(self.quit_requested)
         self.question.attachment_requested.connect(self.open_attachment)
         self.viewer.closed.connect(self.close_attachment)
         self.stack = QStackedWidget()
@@ -89,8 +104,34 @@ class KioskWindow(QMainWindow):
             self.locked,
             self.time_over,
             self.end,
+            self.quit_prompt,
             self.viewer,
         )
+
+    def quit_links(self) -> tuple[QuitLink, ...]:
+        return (self.checkin.quit, self.locked.quit, self.end.quit)
+
+    def set_quit_needs_code(self, needed: bool) -> None:
+        """Secure mode: closing is refused, and quitting goes through the invigilator code."""
+        self.quit_needs_code = needed
+        for link in self.quit_links():
+            link.setVisible(needed)
+        self._quit_shortcut.setEnabled(needed)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """A close request (the window manager, Alt+F4, `app.quit()`) opens the quit prompt
+        instead when quitting needs the code. (While the lockdown holds, its window guard
+        refuses the request first and locks the exam.)"""
+        if self.quit_needs_code and not self._closing_for_good:
+            event.ignore()
+            self.quit_requested.emit()
+            return
+        super().closeEvent(event)
+
+    def close_for_good(self) -> None:
+        """Close whatever the mode: the invigilator's code was accepted, or the app is ending."""
+        self._closing_for_good = True
+        self.close()
 
     def _build_header(self) -> QFrame:
         header = QFrame()

@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QVBoxLayout, QWidget
 
 from kiosk.ui.controls import button, text_label
+from kiosk.ui.quit_screen import QuitLink
 from kiosk.ui.screen import Screen
 
 
@@ -212,7 +213,7 @@ class TimeOverScreen(Screen):
 
 class EndScreen(Screen):
     """Thanks, and where the answers are: sent, or kept on this PC until the network is back.
-    A quiet link brings the kiosk back to check-in for the next candidate."""
+    A quiet link, focused, brings the kiosk back to check-in for the next candidate."""
 
     next_candidate = Signal()
 
@@ -231,6 +232,8 @@ class EndScreen(Screen):
         self.again.clicked.connect(self.next_candidate)
         self.column.addWidget(self.again, 0, Qt.AlignmentFlag.AlignLeft)
         self.column.addStretch(1)
+        self.quit = QuitLink(self)
+        self.column.addWidget(self.quit, 0, Qt.AlignmentFlag.AlignLeft)
         self.retranslate()
 
     def show_end(self, candidate_name: str, sent: bool) -> None:
@@ -267,3 +270,6 @@ class EndScreen(Screen):
         )
         self.again.setText(self.tr("Revenir à l'accueil pour le candidat suivant"))
         self.again.setAccessibleName(self.again.text())
+
+    def first_focus(self) -> QWidget:
+        return self.again

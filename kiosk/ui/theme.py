@@ -187,6 +187,7 @@ QLineEdit {{
     background: {p.surface}; color: {p.text}; selection-background-color: {p.primary};
     selection-color: {p.on_primary};
 }}
+QLineEdit:read-only {{ background: {p.background}; border: 2px dashed {p.border}; }}
 QLineEdit:focus {{ border: 3px solid {p.focus}; }}
 QLineEdit[invalid="true"] {{ border: 2px solid {p.error}; border-bottom: 4px solid {p.error}; }}
 QLineEdit[invalid="true"]:focus {{

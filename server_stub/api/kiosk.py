@@ -21,6 +21,8 @@ from server_stub.api.models import (
     EntriesRequest,
     IncidentRequest,
     IncidentResponse,
+    KioskQuitRequest,
+    KioskQuitResponse,
     KioskUnlockRequest,
     KioskUnlockResponse,
     Receipt,
@@ -33,6 +35,7 @@ from server_stub.checkin import candidate_status, check_in, fetch_ticket
 from server_stub.context import ServerContext
 from server_stub.intake import receive_record
 from server_stub.kiosk_commands import commands_after, device_key
+from server_stub.kiosk_quit import quit_with_code
 from server_stub.live_events import raise_alert, report_incident, unlock_with_code
 from server_stub.streaming import parse_entries, presigned, receipt, store_entries
 from server_stub.timeline import instant_text
@@ -158,6 +161,23 @@ def unlock(
     """The invigilator unlocks the kiosk on the spot with the invigilator code (same lockout as
     the console sign-in)."""
     return unlock_with_code(ctx, device, exam_id, body.invigilator_code)
+
+
+@router.post("/quit", response_model=KioskQuitResponse)
+def quit_kiosk(
+    body: KioskQuitRequest,
+    device=Depends(current_device),
+    ctx: ServerContext = Depends(server_context),
+):
+    """The invigilator quits this kiosk in secure mode with the invigilator code (same lockout
+    as the console sign-in; every quit is in the security log)."""
+    return quit_with_code(
+        ctx,
+        device,
+        session_number=body.session_number,
+        code=body.invigilator_code,
+        exam_id=body.exam_id,
+    )
 
 
 @router.post("/exams/{exam_id}/entries", response_model=Receipt)

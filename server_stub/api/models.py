@@ -187,6 +187,19 @@ class KioskUnlockResponse(BaseModel):
     incident_ids: list[str]
 
 
+class KioskQuitRequest(Strict):
+    session_number: int = Field(ge=0, le=2**31 - 1, description="The session the kiosk serves")
+    invigilator_code: str = Field(min_length=1, max_length=20)
+    exam_id: str | None = Field(
+        default=None, max_length=100, description="The exam under way on the kiosk, if any"
+    )
+
+
+class KioskQuitResponse(BaseModel):
+    quit: bool
+    session_id: str
+
+
 # --- kiosk: journal and record ------------------------------------------------------------------
 
 

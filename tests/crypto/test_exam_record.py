@@ -267,13 +267,15 @@ def test_malformed_records(made, device, server_key, mangle):
     [
         ("extra_time", {"added_s": 600, "remaining_s": 1234.5, "command_seq": 3}, {"added_s": 600}),
         ("alert_dismissed", {"item_id": "rec1", "command_seq": 4}, {"command_seq": 4}),
+        ("quit", {"phase": "locked"}, {}),
     ],
 )
 def test_invigilator_decisions_are_timeline_events(
     tmp_path, device, server_key, grant_for, kind, payload, incomplete
 ):
-    """Extra time and a dismissed alert verify, reach the timeline and leave the replay alone;
-    without their required keys they are refused like any incomplete event."""
+    """Extra time, a dismissed alert and a quit with the invigilator code verify, reach the
+    timeline and leave the replay alone; without their required keys they are refused like any
+    incomplete event."""
     ticket = _ticket(device, server_key, grant_for)
     records = []
     for name, journaled in (("complete", payload), ("incomplete", incomplete)):

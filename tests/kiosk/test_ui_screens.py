@@ -13,7 +13,9 @@ from kiosk.i18n import LanguageSwitcher
 from kiosk.ui.checkin_screen import CheckInDetails, parse_birth_date
 from kiosk.ui.main_window import KioskWindow
 from kiosk.ui.question_screen import clock_text
-from kiosk.ui.theme import apply_theme
+from kiosk.ui.theme import STANDARD, apply_theme
+
+QUIT_MODIFIERS = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
 
 
 @pytest.fixture
@@ -231,3 +233,89 @@ def test_every_interactive_widget_has_an_accessible_name_in_both_languages(windo
                 if not widget.accessibleName().strip()
             ]
             assert unnamed == [], (item.type, language)
+
+
+def test_the_end_screen_focuses_the_next_candidate_link(window, qtbot):
+    window.end.show_end("Jeanne", sent=True)
+    window.show_screen(window.end)
+    assert window.end.again.hasFocus()
+    for key in (Qt.Key.Key_Space, Qt.Key.Key_Return):
+        with qtbot.waitSignal(window.end.next_candidate):
+            qtbot.keyClick(window.end.again, key)
+
+
+def left_border_colour(edit: QLineEdit) -> str:
+    """The colour drawn in the middle of the field's left border."""
+    return edit.grab().toImage().pixelColor(1, edit.height() // 2).name()
+
+
+def test_the_lock_screens_code_field_has_visible_keyboard_focus(window, qtbot):
+    window.show_screen(window.question)
+    assert left_border_colour(window.locked.code) == STANDARD.border
+    window.locked.reset()
+    window.show_screen(window.locked)
+    assert window.locked.code.hasFocus()
+    assert left_border_colour(window.locked.code) == STANDARD.focus
+
+
+def test_quitting_needs_the_code_only_in_secure_mode(window, qtbot):
+    links = window.quit_links()
+    assert not any(link.isVisibleTo(window) for link in links)
+    with qtbot.assertNotEmitted(window.quit_requested):
+        qtbot.keyClick(window, Qt.Key.Key_Q, QUIT_MODIFIERS)
+    window.set_quit_needs_code(True)
+    for screen, link in zip((window.checkin, window.locked, window.end), links, strict=True):
+        assert link.isVisibleTo(screen) and link.accessibleName() == "Quitter le poste"
+        window.show_screen(screen)
+        with qtbot.waitSignal(window.quit_requested):
+            qtbot.keyClick(link, Qt.Key.Key_Space)
+    with qtbot.waitSignal(window.quit_requested):
+        qtbot.keyClick(window, Qt.Key.Key_Q, QUIT_MODIFIERS)
+    with qtbot.waitSignal(window.quit_requested):
+        window.close()  # a close request (the window manager, Alt+F4)
+    assert window.isVisible()
+    window.close_for_good()
+    assert not window.isVisible()
+
+
+def test_the_quit_prompt_asks_the_session_and_the_invigilator_code(window, qtbot):
+    prompt = window.quit_prompt
+    prompt.show_prompt("", exam_under_way=False)
+    window.show_screen(prompt)
+    assert prompt.session.hasFocus() and not prompt.session.isReadOnly()
+    assert prompt.code.echoMode() == QLineEdit.EchoMode.Password
+    with qtbot.assertNotEmitted(prompt.submitted):
+        qtbot.keyClick(prompt.session, Qt.Key.Key_Return)
+    assert "numéro de session" in prompt.problem.text() and prompt.session.hasFocus()
+    qtbot.keyClicks(prompt.session, "12a345")  # digits only
+    qtbot.keyClick(prompt.session, Qt.Key.Key_Tab)
+    with qtbot.assertNotEmitted(prompt.submitted):
+        qtbot.keyClick(prompt.code, Qt.Key.Key_Return)
+    assert "code surveillant" in prompt.problem.text() and prompt.code.hasFocus()
+    with qtbot.waitSignal(prompt.submitted) as submitted:
+        qtbot.keyClicks(prompt.code, "k7!bQ9")
+        qtbot.keyClick(prompt.code, Qt.Key.Key_Return)
+    assert submitted.args == ["12345", "k7!bQ9"]
+    prompt.set_busy(True)
+    assert prompt.confirm.text() == "Vérification en cours…"
+    with qtbot.assertNotEmitted(prompt.submitted), qtbot.assertNotEmitted(prompt.cancelled):
+        qtbot.keyClick(prompt.code, Qt.Key.Key_Return)
+        qtbot.keyClick(prompt.code, Qt.Key.Key_Escape)
+    prompt.set_busy(False)
+    prompt.show_problem("Code surveillant incorrect.")
+    assert prompt.code.hasFocus() and prompt.code.selectedText() == "k7!bQ9"
+    with qtbot.waitSignal(prompt.cancelled):
+        qtbot.keyClick(prompt.code, Qt.Key.Key_Escape)
+
+    prompt.show_prompt("418459", exam_under_way=True)  # the exam's session: not to be changed
+    window.show_screen(prompt)
+    assert prompt.code.hasFocus() and prompt.code.text() == ""
+    assert prompt.session.isReadOnly() and not prompt.problem.isVisible()
+    assert "reprendra" in prompt.detail.text()
+    window.switcher.set_language("en")
+    QApplication.processEvents()
+    assert prompt.title.text() == "Quit this computer"
+    assert "resume" in prompt.detail.text()
+    assert window.checkin.quit.text() == "Quit this computer"
+    with qtbot.waitSignal(prompt.cancelled):
+        qtbot.mouseClick(prompt.cancel, Qt.MouseButton.LeftButton)

@@ -214,12 +214,12 @@ class Sitting:
 
     def end(self) -> None:
         """The invigilator ends the exam; the candidate goes back to check-in for the next one
-        (Tab to the end screen's link, Space)."""
+        (Space: the end screen focuses its link)."""
         self.invigilator.end(self.candidate_id)
         ended = wait_until(lambda: FINISHED in self.kinds(), STEP_TIMEOUT_S, every_s=0.1)
         assert ended, f"the exam did not end: {self.kinds()}"
         self.kiosk.activate()
-        self.kiosk.x.run("xdotool", "key", "Tab", "space")
+        self.kiosk.x.run("xdotool", "key", "space")
 
     # --- what can be seen ---------------------------------------------------------------------
 

@@ -111,11 +111,18 @@ def decoy(x_session: XSession) -> Iterator[int]:
     """A window of another program, mapped before the exam starts (so it is not itself an
     attempt); the candidate fixture must come after this one."""
     process = x_session.spawn("xmessage", "-geometry", "240x80+20+20", "decoy window")
-    found = wait_until(  # xmessage does not set _NET_WM_PID: found by its name
-        lambda: x_session.run("xdotool", "search", "--name", "^xmessage$").stdout.split(), 5.0
+    found = wait_until(  # xmessage does not set _NET_WM_PID: found by its name, once mapped
+        lambda: x_session.run(
+            "xdotool", "search", "--onlyvisible", "--name", "^xmessage$"
+        ).stdout.split(),
+        5.0,
     )
     assert found, "the decoy window did not appear"
-    yield int(found[-1])
+    decoy = int(found[-1])
+    # The window manager focuses a new window: let it, before the candidate types at the kiosk
+    # (focused late, the decoy would take half of the check-in form's keys).
+    wait_until(lambda: x_session.active_window() == decoy, 2.0)
+    yield decoy
     process.terminate()
     process.wait(5)
 
@@ -241,19 +248,50 @@ def test_a_prohibited_program_starting_during_the_exam(
 def test_a_prohibited_program_refuses_the_start_until_it_is_closed(
     forbidden_program: Callable[[], subprocess.Popen], arrival: Sitting
 ) -> None:
+    """The refusal is on screen, in the kiosk's log and, at once, a live incident on the
+    invigilator's console (once, however often the candidate tries again)."""
     program = forbidden_program()
     kiosk = arrival.kiosk
     kiosk.x.run("xdotool", "key", "Return")  # the instructions' start button
     refused = wait_until(lambda: "environment_refused" in kiosk.log(), 10.0)
     assert refused, kiosk.log()
     assert FORBIDDEN in kiosk.log()
+    reported = wait_until(arrival.reported, DEADLINE_S)
+    assert reported and reported[0]["kind"] == "prohibited_process", reported
+    assert FORBIDDEN in reported[0]["detail"] and "environment_refused" in reported[0]["detail"]
+    kiosk.x.run("xdotool", "key", "Return")  # again, the program still open
+    assert wait_until(lambda: kiosk.log().count("environment_refused") == 2, 5.0)
+    time.sleep(0.3)
+    assert len(arrival.reported()) == 1
     assert "item_shown" not in arrival.kinds()
     assert not kiosk.x.keyboard_grabbed()
     assert not (kiosk.state_dir / LOCKDOWN_STATE_DIR / MARKER_NAME).exists()
     program.terminate()
     program.wait(5)
+    arrival.invigilator.unlock(reported[0]["incident_id"])  # seen to: the kiosk is not locked
     arrival.start()  # the candidate closed it and starts again: the exam goes on, locked down
     assert arrival.incidents() == []
+    assert wait_until(lambda: arrival.status() == "in_progress", 5.0)
+    assert not arrival.locked() and kiosk.in_order()
+
+
+def test_a_close_request_at_check_in_asks_for_the_invigilator_code(
+    x_session: XSession, lab_pc: LabPc, lab: Lab
+) -> None:
+    """Outside an exam too, the window manager cannot close the kiosk in secure mode: the close
+    request opens the invigilator's quit prompt, which the candidate can only leave."""
+    kiosk = lab_pc.kiosk()
+    for close in (("wmctrl", "-c", ":ACTIVE:"), ("xdotool", "key", "alt+F4")):
+        kiosk.activate()
+        x_session.run(*close)
+        time.sleep(1.0)
+        assert kiosk.alive and kiosk.windows(), kiosk.log()
+        assert kiosk.activate() == kiosk.window  # still there, mapped and active
+        x_session.run("xdotool", "key", "Escape")  # "Annuler": back to check-in
+    sitting = Sitting(kiosk, lab)
+    sitting.check_in()  # typed into the check-in form, focused again
+    x_session.run("xdotool", "key", "space")  # the waiting screen's "Ce n'est pas moi" link
+    time.sleep(0.3)
 
 
 def test_the_invigilator_unlocks_from_the_console_and_the_lockdown_holds_again(
