@@ -52,10 +52,13 @@ def start() -> None:
 def stop() -> None:
     with _guard:
         thread = _state.pop("thread", None)
-        _state.pop("renderer", None)
+        renderer = _state.pop("renderer", None)
     if thread is not None:
         thread.quit()
         thread.wait()
+    # Only now may the renderer go: a QObject must not be deleted while its thread still runs
+    # (an event being delivered to it there would touch freed memory).
+    del renderer
 
 
 def submit(work: Callable[[], Any]) -> Future:

@@ -129,7 +129,13 @@ def live_server(data_dir: Path, qapp):
     port = sock.getsockname()[1]
     server = uvicorn.Server(
         uvicorn.Config(
-            create_app(ctx), log_level="warning", access_log=False, timeout_graceful_shutdown=1
+            create_app(ctx),
+            log_level="warning",
+            access_log=False,
+            timeout_graceful_shutdown=1,
+            # The stdlib loop in this thread: uvloop is made for a process's main thread, and
+            # this process also runs Qt.
+            loop="asyncio",
         )
     )
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
@@ -141,6 +147,7 @@ def live_server(data_dir: Path, qapp):
     yield LiveServer(f"http://127.0.0.1:{port}", ctx, clock, data_dir)
     server.should_exit = True
     thread.join(timeout=20)
+    assert not thread.is_alive(), "the server thread did not stop"
     render_thread.stop()
     ctx.close()
     sock.close()
