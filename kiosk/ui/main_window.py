@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QMainWindow,
-    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -24,6 +23,7 @@ from engine.items import Media
 from kiosk.i18n import LanguageSwitcher
 from kiosk.lab_config import FONT_SCALES
 from kiosk.ui.attachment_viewer import AttachmentViewer
+from kiosk.ui.candidate_badge import CandidateBadge
 from kiosk.ui.checkin_screen import CheckInScreen
 from kiosk.ui.controls import button, text_label
 from kiosk.ui.locked_screen import LockedScreen
@@ -141,12 +141,8 @@ class KioskWindow(QMainWindow):
         row.setSpacing(12)
         self.brand = text_label("brand", header)
         self.brand.setWordWrap(False)
-        self.who = text_label("status", header)
-        self.who.setWordWrap(False)
+        self.who = CandidateBadge(header)
         self.network = NetworkStatus(header)
-        for squeezable in (self.who, self.network):
-            squeezable.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-            squeezable.setMinimumWidth(0)
         self.language_button = button("toolbar", header)
         self.language_button.clicked.connect(self.toggle_language)
         self.smaller = button("toolbar", header)
@@ -161,8 +157,8 @@ class KioskWindow(QMainWindow):
         self.contrast.toggled.connect(self.set_high_contrast)
         row.addWidget(self.brand)
         row.addSpacing(16)
-        row.addWidget(self.who, 2)
-        row.addWidget(self.network, 2)
+        row.addWidget(self.who, 1)
+        row.addWidget(self.network)
         row.addSpacing(16)
         for control in (self.language_button, self.smaller, self.larger, self.contrast):
             control.setAutoDefault(False)
@@ -216,8 +212,7 @@ class KioskWindow(QMainWindow):
 
     def _show_candidate(self) -> None:
         name, session_number = self.candidate
-        text = self.tr("{name} · session {session}") if name else ""
-        self.who.setText(text.format(name=name, session=session_number))
+        self.who.show_candidate(self.tr("{name} · session {session}"), name, session_number)
 
     def set_notice(self, text: str) -> None:
         """A banner under the header (the demo explains itself there); empty hides it."""

@@ -319,3 +319,21 @@ def test_the_quit_prompt_asks_the_session_and_the_invigilator_code(window, qtbot
     assert window.checkin.quit.text() == "Quit this computer"
     with qtbot.waitSignal(prompt.cancelled):
         qtbot.mouseClick(prompt.cancel, Qt.MouseButton.LeftButton)
+
+
+def test_a_long_name_is_shortened_but_the_session_number_stays_readable(window, qtbot):
+    long_name = "Marie-Christine de La Villemarqué-Dubois-Tessier"
+    window.resize(1280, 860)
+    window.set_candidate(long_name, "418459")
+    for step in (0, +1, +1, +1, +1):  # every type size up to the largest
+        window.step_font_scale(step)
+        qtbot.wait(10)
+        who = window.who
+        shown = who.text()
+        assert shown.endswith(" · session 418459"), shown
+        assert who.fontMetrics().horizontalAdvance(shown) <= who.contentsRect().width()
+        assert who.accessibleName() == who.toolTip() == f"{long_name} · session 418459"
+    assert "…" in shown
+    window.set_candidate("", "")
+    assert window.who.text() == "" and window.who.accessibleName() == ""
+    window.step_font_scale(-4)
