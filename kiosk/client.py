@@ -309,8 +309,16 @@ class KioskClient:
             },
         )
 
-    async def candidate_status(self, candidate_id: str) -> dict[str, Any]:
-        return await self._http.json("candidate_status", "GET", f"/kiosk/candidates/{candidate_id}")
+    async def candidate_status(self, candidate_id: str, wait_s: float = 0) -> dict[str, Any]:
+        """The candidate's status; with `wait_s`, a long-poll that answers as soon as the
+        invigilator authorises (or the status changes)."""
+        return await self._http.json(
+            "candidate_status",
+            "GET",
+            f"/kiosk/candidates/{candidate_id}",
+            params={"wait": wait_s},
+            timeout=wait_s + REQUEST_TIMEOUT_S,
+        )
 
     async def fetch_ticket(self, candidate_id: str) -> dict[str, Any]:
         """The signed ticket (verify it with engine.ticket.verify_ticket before use)."""

@@ -56,7 +56,7 @@ from engine.journal_format import JournalEntry
 from engine.record import build_record
 from engine.sealed_bank import SealedBank, UnlockedBank
 from engine.ticket import Ticket, unwrap_content_key, verify_ticket
-from kiosk.client import KioskClient, ServerError, ServerUnreachable
+from kiosk.client import LONG_POLL_S, KioskClient, ServerError, ServerUnreachable
 from kiosk.i18n import LanguageSwitcher
 from kiosk.identity import DeviceIdentity
 from kiosk.journal import Journal
@@ -66,7 +66,7 @@ from kiosk.ui.checkin_screen import CheckInDetails
 from kiosk.ui.main_window import KioskWindow
 
 ACCESSIBILITY_NEEDS = "accessibility_needs"
-STATUS_POLL_S = 1.0
+STATUS_RETRY_S = 2.0  # after a failed status request, before the next
 COMMAND_RETRY_S = 2.0
 JOURNAL_SUFFIX = ".journal"
 RECORD_SUFFIX = ".record.json"
@@ -362,22 +362,24 @@ class ExamSession(QObject):
         self._show(Phase.CHECK_IN)
 
     async def _wait_for_ticket(self) -> None:
-        """Poll until the invigilator authorises; unreachable server: keep waiting quietly."""
+        """Wait (long-poll) until the invigilator authorises; unreachable server: keep waiting
+        quietly, asking again every few seconds."""
         assert self.candidate_id is not None
         remaining_s: float | None = None
         while True:
             try:
-                status = await self.server.candidate_status(self.candidate_id)
+                status = await self.server.candidate_status(self.candidate_id, LONG_POLL_S)
                 self.window.network.set_status(True, 0)
                 if status.get("ticket_ready"):
                     remaining_s = status.get("remaining_s")
                     signed = await self.server.fetch_ticket(self.candidate_id)
                     break
+                continue
             except ServerUnreachable:
                 self.window.network.set_status(False, 0)
             except ServerError as error:
                 self.window.set_notice(self._message(error))
-            await asyncio.sleep(STATUS_POLL_S)
+            await asyncio.sleep(STATUS_RETRY_S)
         try:
             await self._take_ticket(signed, remaining_s)
         except BilingualError as error:

@@ -53,7 +53,7 @@ from engine.keys import ed25519_public_from_b64
 from engine.record import build_record
 from engine.sealed_bank import SealedBank, UnlockedBank
 from engine.ticket import Ticket, unwrap_content_key, verify_ticket
-from kiosk.client import Enrolment, KioskClient
+from kiosk.client import LONG_POLL_S, Enrolment, KioskClient
 from kiosk.config_key import ConfigKey
 from kiosk.console.api import ConsoleApi
 from kiosk.identity import DeviceIdentity
@@ -273,8 +273,9 @@ class RobotCandidate:
         assert self.candidate_id is not None and self.identity is not None
         if authorise:
             await self.invigilator.authorise(self.candidate_id)
-        while not (await self.client.candidate_status(self.candidate_id))["ticket_ready"]:
-            await asyncio.sleep(STATUS_POLL_S)
+        status = await self.client.candidate_status(self.candidate_id, LONG_POLL_S)
+        while not status["ticket_ready"]:
+            status = await self.client.candidate_status(self.candidate_id, LONG_POLL_S)
         signed = await self.client.fetch_ticket(self.candidate_id)
         ticket = verify_ticket(
             signed, self.server_key, device_id=self.identity.device_id, now=datetime.now(UTC)

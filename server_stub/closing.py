@@ -3,6 +3,10 @@
 Finalising marks the candidates who never came as absent and re-scores every verified record
 with the issue reports made until then (neutralisations). Publishing gives each validated
 certificate its verification code; from then on the public lookup finds it.
+
+Finalisation takes the invigilators' remarks (remarks.py), printed on the attendance report. A
+repeated finalisation changes nothing else; remarks it gives replace the stored ones (a console
+retrying after a lost answer sends the same), and without remarks the first ones stay.
 """
 
 import json
@@ -19,12 +23,14 @@ from server_stub import codes
 from server_stub.context import ServerContext
 from server_stub.errors import ApiError
 from server_stub.notifier import room_key
+from server_stub.remarks import checked_remarks
 from server_stub.results import candidate_reports, score, store_result, validated_alert_items
 
 BLOCKING = (states.WAITING, states.AUTHORISED, *states.RUNNING)
 
 
-def finalise(ctx: ServerContext, session_id: str) -> dict[str, Any]:
+def finalise(ctx: ServerContext, session_id: str, remarks: Any = None) -> dict[str, Any]:
+    remarks = checked_remarks(remarks)  # refused before anything is written
     db, now = ctx.db, ctx.now()
     t = db.tables
     candidates, sessions = t["candidates"], t["sessions"]
@@ -63,7 +69,13 @@ def finalise(ctx: ServerContext, session_id: str) -> dict[str, Any]:
             connection.execute(
                 sessions.update()
                 .where(sessions.c.session_id == session_id)
-                .values(state="finalised", finalised_at=now)
+                .values(state="finalised", finalised_at=now, finalisation_remarks=remarks)
+            )
+        elif remarks is not None:
+            connection.execute(
+                sessions.update()
+                .where(sessions.c.session_id == session_id)
+                .values(finalisation_remarks=remarks)
             )
     ctx.notifier.notify(room_key(session_id))
     return _session_state(ctx, session_id)
@@ -173,4 +185,8 @@ def _session_state(ctx: ServerContext, session_id: str) -> dict[str, Any]:
         session = connection.execute(
             select(sessions).where(sessions.c.session_id == session_id)
         ).one()
-    return {"session_id": session_id, "state": session.state}
+    return {
+        "session_id": session_id,
+        "state": session.state,
+        "remarks": session.finalisation_remarks,
+    }

@@ -1,7 +1,9 @@
 """The invigilator's actions on a session, signed in with the session's invigilator code.
 
 Every action that concerns a running kiosk also queues a command for it (kiosk_commands.py);
-every action wakes the room status long-poll.
+every action wakes the room status long-poll. Actions the attendance report lists without a table
+of their own (authorisations, extra time, absences) are logged with the server's time
+(`log_event`, kinds in `INVIGILATOR_EVENTS`).
 """
 
 from typing import Any
@@ -15,12 +17,18 @@ from server_stub.context import ServerContext
 from server_stub.errors import ApiError
 from server_stub.issue_categories import IN_CHALLENGE_SUBCATEGORIES, ISSUE_CATEGORIES
 from server_stub.kiosk_commands import device_key, queue_command
-from server_stub.notifier import room_key
+from server_stub.notifier import candidate_key, room_key
 from server_stub.security import check_invigilator_code, log_event, session_by_number
 from server_stub.timeline import instant_text, load_timeline, time_allowed_s
 
 CONSOLE_TOKEN_TTL_S = 12 * 3600
 ABORT_REASONS = ("candidate", "technical")
+EXTRA_TIME_EVENT = "extra_time_added"
+ABSENT_EVENT = "marked_absent"
+INVIGILATOR_EVENTS = (EXTRA_TIME_EVENT, ABSENT_EVENT)
+# Who acted: the console signed in with the session's invigilator code (one code per session,
+# so the server cannot tell which invigilator of the room it was).
+BY_CONSOLE = "invigilator_console"
 
 
 def sign_in(ctx: ServerContext, *, session_number: int, invigilator_code: str) -> dict[str, Any]:
@@ -87,6 +95,7 @@ class _Action:
         self.now = ctx.now()
         self.session_id = session_id
         self.devices: set[str] = set()
+        self.candidates: set[str] = set()  # whose status changed: their kiosk may be waiting
 
     def __enter__(self):
         self._transaction = self.db.write()
@@ -106,6 +115,8 @@ class _Action:
             self.ctx.notifier.notify(room_key(self.session_id))
             for device_id in self.devices:
                 self.ctx.notifier.notify(device_key(device_id))
+            for candidate_id in self.candidates:
+                self.ctx.notifier.notify(candidate_key(candidate_id))
         return result
 
     def require_open(self) -> None:
@@ -143,6 +154,7 @@ class _Action:
             .where(candidates.c.candidate_id == candidate_id)
             .values(status=status)
         )
+        self.candidates.add(candidate_id)
 
     def command(self, exam, kind: str, payload: dict[str, Any]) -> None:
         queue_command(
@@ -273,6 +285,15 @@ def add_extra_time(
             .where(exams.c.exam_id == exam.exam_id)
             .values(extra_seconds=exams.c.extra_seconds + minutes * 60)
         )
+        log_event(
+            action.connection,
+            action.db,
+            at=action.now,
+            kind=EXTRA_TIME_EVENT,
+            detail={"candidate_id": candidate_id, "minutes": minutes, "by": BY_CONSOLE},
+            session_id=session_id,
+            device_id=exam.device_id,
+        )
         timing = action.timing(exam)
         action.command(exam, "extra_time", {"added_s": minutes * 60, **timing})
         return {"candidate_id": candidate_id, **timing}
@@ -400,7 +421,17 @@ def mark_absent(ctx: ServerContext, session_id: str, candidate_id: str) -> dict[
         candidate = action.candidate(candidate_id)
         if candidate.status not in (states.NOT_ARRIVED, states.WAITING, states.ABSENT):
             raise ApiError("candidate_not_waiting", status=candidate.status)
-        action.set_status(candidate_id, states.ABSENT)
+        if candidate.status != states.ABSENT:  # marking twice is one event
+            action.set_status(candidate_id, states.ABSENT)
+            log_event(
+                action.connection,
+                action.db,
+                at=action.now,
+                kind=ABSENT_EVENT,
+                detail={"candidate_id": candidate_id, "by": BY_CONSOLE},
+                session_id=session_id,
+                device_id=candidate.device_id,
+            )
     return {"candidate_id": candidate_id, "status": states.ABSENT}
 
 

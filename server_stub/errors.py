@@ -92,6 +92,12 @@ CATALOGUE: dict[str, tuple[int, str, str]] = {
         "Cannot finalise: some candidates have not finished ({names}). End their test or mark "
         "them absent.",
     ),
+    "invalid_remarks": (
+        422,
+        "Remarques refusées : un texte de 2 000 caractères au plus est attendu. La session n'a "
+        "pas été modifiée.",
+        "Remarks refused: text of at most 2,000 characters expected. The session was not changed.",
+    ),
     "session_not_finalised": (
         409,
         "La session doit être finalisée avant la publication des résultats.",

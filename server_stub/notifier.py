@@ -16,6 +16,11 @@ def room_key(session_id: str) -> str:
     return f"room:{session_id}"
 
 
+def candidate_key(candidate_id: str) -> str:
+    """The key a waiting kiosk's long-poll on its candidate's status waits on."""
+    return f"candidate:{candidate_id}"
+
+
 class Notifier:
     def __init__(self) -> None:
         self._loop: asyncio.AbstractEventLoop | None = None

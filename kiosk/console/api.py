@@ -185,8 +185,10 @@ class ConsoleApi:
     async def unlock(self, incident_id: str) -> dict[str, Any]:
         return await self._post(f"/incidents/{incident_id}/unlock")
 
-    async def finalise(self) -> dict[str, Any]:
-        return await self._post("/finalise")
+    async def finalise(self, remarks: str | None = None) -> dict[str, Any]:
+        """Close the session; `remarks` (up to 2,000 characters) go on the attendance report.
+        Without them the body stays empty, as servers before remarks expect."""
+        return await self._post("/finalise", {"remarks": remarks} if remarks else None)
 
     async def publish(self) -> dict[str, Any]:
         return await self._post("/publish")

@@ -1,5 +1,6 @@
-"""End of session: check that every candidate is accounted for, review the incidents, finalise;
-then publish and read the results (status, score, level, verification code)."""
+"""End of session: check that every candidate is accounted for, review the incidents, write the
+session's remarks, finalise; then publish and read the results (status, score, level,
+verification code). Once finalised, the remarks the server kept are shown read-only."""
 
 from collections.abc import Mapping
 from typing import Any
@@ -10,6 +11,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QListWidget,
+    QPlainTextEdit,
     QTableWidget,
     QTableWidgetItem,
     QWidget,
@@ -30,6 +32,8 @@ from kiosk.console.room_state import RoomSnapshot
 from kiosk.ui.controls import button, set_error, text_label
 from kiosk.ui.screen import Screen
 from kiosk.ui.theme import set_role
+
+REMARKS_MAX = 2000  # the server's limit (docs/protocol.md, `invalid_remarks`)
 
 
 class ClosingScreen(Screen):
@@ -59,6 +63,16 @@ class ClosingScreen(Screen):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
         self.results.setMinimumHeight(320)
+        # After the results (shown once published, above the remarks): Tab follows the page.
+        self.remarks_title = text_label("subtitle", self)
+        self.remarks_help = text_label("muted", self)
+        self.remarks = QPlainTextEdit(self)
+        self.remarks.setTabChangesFocus(True)  # Tab leaves the field, as everywhere else
+        self.remarks.setFixedHeight(100)
+        self.remarks_title.setBuddy(self.remarks)
+        self.remarks.textChanged.connect(self._show_remarks_count)
+        self.remarks_count = text_label("muted", self)
+        self.saved_remarks: str | None = None
         self.message = text_label("success", self)
         self.message.hide()
         self.error = text_label("error", self)
@@ -85,6 +99,10 @@ class ClosingScreen(Screen):
             self.incidents,
             self.results_title,
             self.results,
+            self.remarks_title,
+            self.remarks_help,
+            self.remarks,
+            self.remarks_count,
             self.message,
             self.error,
         ):
@@ -100,7 +118,18 @@ class ClosingScreen(Screen):
         self._show_accounting()
         self._show_state()
 
+    def remarks_text(self) -> str:
+        """The remarks to send with the finalisation ("" when none)."""
+        return self.remarks.toPlainText().strip()
+
+    def show_saved_remarks(self, remarks: str | None) -> None:
+        """The remarks the server kept at finalisation (None: none given)."""
+        self.saved_remarks = remarks
+        self._show_state()
+
     def show_report(self, report: Mapping[str, Any]) -> None:
+        if self.state != "planned":
+            self.show_saved_remarks(report.get("remarks"))
         self.incidents.clear()
         for incident in report["incidents"]:
             when = parse_utc_text(incident["at"]).astimezone().strftime("%H:%M")
@@ -111,7 +140,7 @@ class ClosingScreen(Screen):
                 incident["description"],
             ]
             text = f"{when} · {incident['candidate_name'] or self.tr('toute la salle')} · "
-            text += incident_label(incident["kind"])
+            text += self._incident_kind(incident["kind"])
             extra = " · ".join(part for part in details if part)
             self.incidents.addItem(f"{text} ({extra})" if extra else text)
         if not report["incidents"]:
@@ -144,6 +173,25 @@ class ClosingScreen(Screen):
 
     def _blocking(self):
         return self.snapshot.blocking() if self.snapshot else ()
+
+    def _incident_kind(self, kind: str) -> str:
+        """The invigilator's own actions the server logs, then the room's event kinds."""
+        own = {
+            "EXTRA_TIME": self.tr("Temps supplémentaire accordé"),
+            "MARKED_ABSENT": self.tr("Déclaré absent"),
+        }
+        return own.get(kind) or incident_label(kind)
+
+    def _too_long(self) -> bool:
+        return len(self.remarks_text()) > REMARKS_MAX
+
+    def _show_remarks_count(self) -> None:
+        text = self.tr("{count} / 2 000 caractères").format(count=len(self.remarks_text()))
+        if self._too_long():
+            text += " " + self.tr("— trop long : raccourcissez vos remarques pour finaliser.")
+        self.remarks_count.setText(text)
+        set_role(self.remarks_count, "error" if self._too_long() else "muted")
+        self._show_state()
 
     def _show_accounting(self) -> None:
         snapshot = self.snapshot
@@ -191,7 +239,25 @@ class ClosingScreen(Screen):
             else self.tr("Session finalisée : publiez les résultats quand vous êtes prêt.")
         )
         self.finalise.setVisible(planned)
-        self.finalise.setEnabled(planned and not self._blocking())
+        self.finalise.setEnabled(planned and not self._blocking() and not self._too_long())
+        if self.remarks.isReadOnly() != (not planned):
+            self.remarks.setReadOnly(not planned)
+        if not planned and self.remarks.toPlainText() != (self.saved_remarks or ""):
+            self.remarks.setPlainText(self.saved_remarks or "")
+        self.remarks_count.setVisible(planned)
+        self.remarks_help.setText(
+            self.tr(
+                "Facultatif, imprimées sur le procès-verbal : incident non signalé, matériel à "
+                "vérifier…"
+            )
+            if planned
+            else self.tr(
+                "Remarques enregistrées à la finalisation, imprimées sur le procès-verbal."
+            )
+        )
+        self.remarks.setPlaceholderText(
+            self.tr("Aucune remarque pour l'instant.") if planned else self.tr("Aucune remarque.")
+        )
         self.publish.setVisible(self.state == "finalised")
         self.results_title.setVisible(published)
         self.results.setVisible(published)
@@ -215,6 +281,12 @@ class ClosingScreen(Screen):
         self.report_pdf.setText(self.tr("Procès-verbal (PDF)"))
         self.back.setText(self.tr("Retour à la salle"))
         self.incidents.setAccessibleName(self.tr("Incidents et signalements"))
+        self.remarks_title.setText(self.tr("Remarques sur la session"))
+        self.remarks.setAccessibleName(self.tr("Remarques sur la session"))
+        self.remarks.setAccessibleDescription(
+            self.tr("Imprimées sur le procès-verbal ; 2 000 caractères au plus.")
+        )
         self.results.setAccessibleName(self.tr("Résultats"))
         self._show_accounting()
         self._show_state()
+        self._show_remarks_count()

@@ -323,8 +323,11 @@ class ConsoleController(QObject):
 
     async def _finalise(self, api: ConsoleApi) -> None:
         closing = self.window.closing
-        if await self._call(api.finalise(), self.tr("Session finalisée."), closing) is not None:
+        remarks = closing.remarks_text() or None
+        answer = await self._call(api.finalise(remarks), self.tr("Session finalisée."), closing)
+        if answer is not None:
             closing.state = "finalised"
+            closing.show_saved_remarks(answer.get("remarks"))
             await self._load_closing()
 
     def publish(self) -> None:

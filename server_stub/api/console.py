@@ -19,6 +19,7 @@ from server_stub.api.models import (
     EndRequest,
     EndResponse,
     ExtraTimeRequest,
+    FinaliseRequest,
     IssueReportRequest,
     IssueReportResponse,
     RoomStatus,
@@ -198,10 +199,13 @@ def unlock(
 
 @router.post(SESSION + "/finalise", response_model=SessionState)
 def finalise(
-    session_id: str = Depends(console_session), ctx: ServerContext = Depends(server_context)
+    body: FinaliseRequest | None = None,
+    session_id: str = Depends(console_session),
+    ctx: ServerContext = Depends(server_context),
 ):
-    """Close the session: absentees marked, every result re-scored with the issue reports."""
-    return closing.finalise(ctx, session_id)
+    """Close the session: absentees marked, every result re-scored with the issue reports; the
+    invigilators' remarks (optional) go on the attendance report."""
+    return closing.finalise(ctx, session_id, body.remarks if body is not None else None)
 
 
 @router.post(SESSION + "/publish", response_model=SessionState)

@@ -24,6 +24,16 @@ ERROR_RESPONSES = {
     )
 }
 
+# Body fields with a stable code of their own: a request refused for them alone answers with it.
+FIELD_CODES = {"remarks": "invalid_remarks"}
+
+
+def _field_code(locations: list[tuple]) -> str:
+    fields = {location[1] if len(location) > 1 else None for location in locations}
+    if len(fields) == 1 and all(location[:1] == ("body",) for location in locations):
+        return FIELD_CODES.get(fields.pop(), "invalid_request")
+    return "invalid_request"
+
 
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
@@ -40,7 +50,8 @@ def install_error_handlers(app: FastAPI) -> None:
             for problem in error.errors()
         ]
         detail = "; ".join(f"{p['location']}: {p['message_en']}" for p in problems[:5])
-        failure = ApiError("invalid_request", details=problems, detail=detail)
+        code = _field_code([tuple(problem.get("loc", ())) for problem in error.errors()])
+        failure = ApiError(code, details=problems, detail=detail)
         return JSONResponse(failure.body(), status_code=failure.status)
 
     @app.exception_handler(HTTPException)

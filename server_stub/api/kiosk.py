@@ -37,6 +37,7 @@ from server_stub.intake import receive_record
 from server_stub.kiosk_commands import commands_after, device_key
 from server_stub.kiosk_quit import quit_with_code
 from server_stub.live_events import raise_alert, report_incident, unlock_with_code
+from server_stub.notifier import candidate_key
 from server_stub.streaming import parse_entries, presigned, receipt, store_entries
 from server_stub.timeline import instant_text
 
@@ -90,11 +91,34 @@ def checkin(
 
 
 @router.get("/candidates/{candidate_id}", response_model=CandidateStatus)
-def status(
-    candidate_id: str, device=Depends(current_device), ctx: ServerContext = Depends(server_context)
+async def status(
+    request: Request,
+    candidate_id: str,
+    wait: float = Query(
+        0, ge=0, le=60, description="Seconds to wait for the ticket or a change of status"
+    ),
+    device=Depends(current_device),
+    ctx: ServerContext = Depends(server_context),
 ):
-    """Poll while waiting: `ticket_ready` turns true once the invigilator authorises."""
-    return candidate_status(ctx, device, candidate_id)
+    """The waiting kiosk's long-poll: answers at once when the ticket is ready, else as soon as
+    the invigilator authorises or the status changes, at the latest after `wait` seconds."""
+    key = candidate_key(candidate_id)
+    loop = asyncio.get_running_loop()
+    give_up = loop.time() + wait
+    first_status = None
+    while True:
+        version = ctx.notifier.version(key)
+        answer = await run_in_threadpool(candidate_status, ctx, device, candidate_id)
+        first_status = first_status or answer["status"]
+        remaining = give_up - loop.time()
+        if (
+            answer["ticket_ready"]
+            or answer["status"] != first_status
+            or remaining <= 0
+            or await request.is_disconnected()
+        ):
+            return answer
+        await ctx.notifier.wait(key, version, min(remaining, DISCONNECT_CHECK_S))
 
 
 @router.get("/candidates/{candidate_id}/ticket", response_model=SignedTicket)

@@ -383,9 +383,19 @@ class CandidateStatusChange(BaseModel):
     status: str
 
 
+class FinaliseRequest(Strict):
+    remarks: str | None = Field(
+        default=None,
+        max_length=2000,
+        description="The invigilators' remarks, printed on the attendance report (optional; "
+        "blank or absent keeps those already given)",
+    )
+
+
 class SessionState(BaseModel):
     session_id: str
     state: Literal["planned", "finalised", "published"]
+    remarks: str | None = Field(default=None, description="The remarks given at finalisation")
 
 
 # --- planning (admin) ---------------------------------------------------------------------------

@@ -94,7 +94,8 @@ class Incident:
     """Something that happened to a candidate's test: an issue report, a live alert, a lock...
 
     `kind` is an issue-report category of DESIGN §4 or one of the room's event kinds
-    (`LIVE_ALERT`, `KIOSK_LOCKED`, `TEST_ENDED`, `PAUSED`); `subcategory` and `resolution` are
+    (`LIVE_ALERT`, `KIOSK_LOCKED`, `TEST_ENDED`, `PAUSED`, `EXTRA_TIME`, `MARKED_ABSENT`);
+    `subcategory` and `resolution` are
     codes too (a live alert's subcategory, a lock's reason, an early end's abort reason;
     `alert_validated`, `alert_dismissed`, `unlocked`, `open`); unknown codes print as they are.
     """
@@ -109,7 +110,8 @@ class Incident:
 
 @dataclass(frozen=True)
 class AttendanceReportData:
-    """The attendance and incident report signed by the invigilators at finalisation."""
+    """The attendance and incident report signed by the invigilators at finalisation;
+    `comment` holds their remarks given at finalisation ("" when none)."""
 
     session: SessionFacts
     rows: tuple[AttendanceRow, ...]

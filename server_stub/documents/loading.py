@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
+from server_stub.console import ABSENT_EVENT, EXTRA_TIME_EVENT
 from server_stub.database import Database
 from server_stub.documents.data import (
     AttendanceReportData,
@@ -127,7 +128,7 @@ def load_attendance_report(db: Database, session_id: str) -> AttendanceReportDat
         rows=tuple(rows),
         incidents=tuple(incidents),
         finalised_at=_moment(session.finalised_at),
-        comment=getattr(session, "finalisation_comment", None) or "",
+        comment=session.finalisation_remarks or "",
     )
 
 
@@ -142,7 +143,8 @@ def _certification_status(candidate, results: dict[str, str]) -> str:
 def _incidents(
     connection: Connection, db: Database, session_id: str, candidates, exams
 ) -> list[Incident]:
-    """Issue reports, live alerts, locks, early ends and pauses, each with its candidate."""
+    """Issue reports, live alerts, locks, early ends, pauses, extra time and absences, each with
+    its candidate."""
     t = db.tables
     names = {row.candidate_id: _candidate(row).display_name for row in candidates}
     by_exam = {exam.exam_id: names[exam.candidate_id] for exam in exams.values()}
@@ -195,6 +197,31 @@ def _incidents(
                 )
             )
     found.extend(_pauses(connection, db, by_exam))
+    found.extend(_logged_actions(connection, db, session_id, names))
+    return found
+
+
+def _logged_actions(
+    connection: Connection, db: Database, session_id: str, names: dict[str, str]
+) -> list[Incident]:
+    """Extra time and absences, as the server logged them (server_stub/console.py)."""
+    log = db.tables["security_log"]
+    found = []
+    for row in connection.execute(
+        select(log).where(
+            log.c.session_id == session_id, log.c.kind.in_((EXTRA_TIME_EVENT, ABSENT_EVENT))
+        )
+    ):
+        detail = json.loads(row.detail)
+        extra = row.kind == EXTRA_TIME_EVENT
+        found.append(
+            Incident(
+                at=_moment(row.at),
+                candidate_name=names.get(detail.get("candidate_id"), ""),
+                kind="EXTRA_TIME" if extra else "MARKED_ABSENT",
+                description=f"+{detail.get('minutes', 0)} min" if extra else "",
+            )
+        )
     return found
 
 

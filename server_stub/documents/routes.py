@@ -13,7 +13,7 @@ from typing import Literal
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from engine.canonical import utc_text
 from server_stub.api.auth import admin, console_session, server_context
@@ -80,6 +80,7 @@ class ReportIncident(BaseModel):
 class SessionReport(BaseModel):
     session_number: str
     finalised_at: str | None
+    remarks: str | None = Field(description="The invigilators' remarks given at finalisation")
     candidates: list[ReportCandidate]
     incidents: list[ReportIncident]
 
@@ -99,6 +100,7 @@ def _report_body(report: AttendanceReportData) -> dict:
     return {
         "session_number": report.session.number,
         "finalised_at": instant(report.finalised_at),
+        "remarks": report.comment or None,
         "candidates": [
             {
                 "last_name": row.candidate.last_name,

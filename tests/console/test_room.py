@@ -275,10 +275,14 @@ def test_a_room_through_every_status_and_action(console, drive, plan, server, tm
     assert any("Signalement en direct (L'image ne s'affiche pas" in line for line in incidents)
     assert any("Suspicion de fraude" in line and "Téléphone" in line for line in incidents)
     assert any("Test arrêté avant la fin (Problème technique)" in line for line in incidents)
+    assert any("Temps supplémentaire accordé (+10 min)" in line for line in incidents)
     assert closing.finalise.isEnabled()
+    remarks = "Coupure réseau de 14 h 10 à 14 h 12 : tous les postes ont repris seuls."
+    closing.remarks.setPlainText(remarks)
     drive.inside(lambda: shot(window, "closing"))
     room.press(closing.finalise.click, confirm, picture="finalise")
     drive.until(lambda: closing.state == "finalised" and closing.publish.isVisible())
+    assert closing.remarks.isReadOnly() and closing.remarks.toPlainText() == remarks
     room.press(closing.publish.click, confirm)
     drive.until(lambda: closing.results.rowCount() == 8 and closing.results.isVisible())
     statuses = sorted(closing.results.item(row, 1).text() for row in range(8))
@@ -297,4 +301,5 @@ def test_a_room_through_every_status_and_action(console, drive, plan, server, tm
     ).stdout
     flat = " ".join(text.split())
     assert "Session finalisée le" in flat and "Suspicion de fraude" in flat
+    assert remarks in flat and "Temps supplémentaire accordé" in flat
     assert flat.count("Validée") >= 5 and "Absent" in flat and "Rejetée" in flat

@@ -158,3 +158,37 @@ def test_the_invigilator_ends_a_test_with_an_abort_reason(room_factory):
     assert by_reason["candidate"]["status"] == "validated"  # 22 answers, the rest skipped
     assert by_reason["technical"]["status"] == "cancelled"  # fewer than 20, technical
     assert by_reason["technical"]["verification_code"] is None
+
+
+def test_a_waiting_kiosk_learns_of_its_authorisation_at_once(room_factory):
+    room = room_factory(1)
+
+    async def scenario():
+        invigilator = await room.invigilator()
+        robot = room.robot(0, invigilator)
+        await robot.enrol()
+        await robot.check_in()
+        started = asyncio.get_running_loop().time()
+        unchanged = await robot.client.candidate_status(robot.candidate_id, wait_s=0.5)
+        waited = asyncio.get_running_loop().time() - started
+        assert (unchanged["status"], unchanged["ticket_ready"]) == ("waiting", False)
+        assert 0.5 <= waited < 3  # nothing happened: the long-poll ends at its timeout
+
+        async def authorise_later() -> float:
+            await asyncio.sleep(0.3)
+            await invigilator.authorise(robot.candidate_id)
+            return asyncio.get_running_loop().time()
+
+        later = asyncio.ensure_future(authorise_later())
+        status = await robot.client.candidate_status(robot.candidate_id, wait_s=20)
+        answered = asyncio.get_running_loop().time()
+        assert status["ticket_ready"] and status["status"] == "authorised"
+        delay = answered - await later
+        ready = await robot.client.candidate_status(robot.candidate_id, wait_s=20)
+        assert ready["ticket_ready"]  # already ready: no waiting
+        await robot.close()
+        await invigilator.close()
+        return delay
+
+    delay = asyncio.run(scenario())
+    assert delay < 1.0, f"the kiosk heard of its authorisation {delay:.2f} s late"

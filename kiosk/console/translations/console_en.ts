@@ -140,6 +140,22 @@
         <translation>No incident reported.</translation>
     </message>
     <message>
+        <source>Temps supplémentaire accordé</source>
+        <translation>Extra time given</translation>
+    </message>
+    <message>
+        <source>Déclaré absent</source>
+        <translation>Marked absent</translation>
+    </message>
+    <message>
+        <source>{count} / 2 000 caractères</source>
+        <translation>{count} / 2,000 characters</translation>
+    </message>
+    <message>
+        <source>— trop long : raccourcissez vos remarques pour finaliser.</source>
+        <translation>— too long: shorten your remarks to finalise.</translation>
+    </message>
+    <message>
         <source>✗ {name} : {status}</source>
         <translation>✗ {name}: {status}</translation>
     </message>
@@ -170,6 +186,22 @@
     <message>
         <source>Session finalisée : publiez les résultats quand vous êtes prêt.</source>
         <translation>Session finalised: publish the results when you are ready.</translation>
+    </message>
+    <message>
+        <source>Facultatif, imprimées sur le procès-verbal : incident non signalé, matériel à vérifier…</source>
+        <translation>Optional, printed on the attendance report: an incident not reported, equipment to check…</translation>
+    </message>
+    <message>
+        <source>Remarques enregistrées à la finalisation, imprimées sur le procès-verbal.</source>
+        <translation>Remarks saved at finalisation, printed on the attendance report.</translation>
+    </message>
+    <message>
+        <source>Aucune remarque pour l'instant.</source>
+        <translation>No remarks yet.</translation>
+    </message>
+    <message>
+        <source>Aucune remarque.</source>
+        <translation>No remarks.</translation>
     </message>
     <message>
         <source>Fin de session</source>
@@ -222,6 +254,14 @@
     <message>
         <source>Retour à la salle</source>
         <translation>Back to the room</translation>
+    </message>
+    <message>
+        <source>Remarques sur la session</source>
+        <translation>Session remarks</translation>
+    </message>
+    <message>
+        <source>Imprimées sur le procès-verbal ; 2 000 caractères au plus.</source>
+        <translation>Printed on the attendance report; 2,000 characters at most.</translation>
     </message>
 </context>
 <context>
