@@ -342,12 +342,16 @@ class KioskClient:
             "live_alert", "POST", f"/kiosk/exams/{exam_id}/alerts", json={"item_id": item_id}
         )
 
-    async def report_incident(self, exam_id: str, kind: str, detail: str) -> dict[str, Any]:
+    async def report_incident(
+        self, exam_id: str, kind: str, detail: str, *, locked: bool = True
+    ) -> dict[str, Any]:
+        """A lockdown incident: the kiosk locked itself, or (`locked` false) it refused to start
+        the exam's lockdown and is not locked (docs/protocol.md, "Live events")."""
+        body: dict[str, Any] = {"kind": kind, "detail": detail}
+        if not locked:  # a lock's request stays as it always was
+            body["locked"] = False
         return await self._http.json(
-            "report_incident",
-            "POST",
-            f"/kiosk/exams/{exam_id}/incidents",
-            json={"kind": kind, "detail": detail},
+            "report_incident", "POST", f"/kiosk/exams/{exam_id}/incidents", json=body
         )
 
     async def unlock_with_code(self, exam_id: str, code: str) -> dict[str, Any]:

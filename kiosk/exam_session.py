@@ -747,13 +747,15 @@ class ExamSession(QObject):
         if self.ticket is None or error.en in self._refusals_reported:
             return
         self._refusals_reported.add(error.en)
-        self._spawn(self._report_incident(str(error.kind), f"{error.code}: {error.en}"))
+        detail = f"{error.code}: {error.en}"
+        self._spawn(self._report_incident(str(error.kind), detail, locked=False))
 
-    async def _report_incident(self, kind: str, detail: str) -> None:
-        """Tell the console; unreachable, the journal (if the kiosk journaled it) says it later."""
+    async def _report_incident(self, kind: str, detail: str, *, locked: bool = True) -> None:
+        """Tell the console (`locked` false: a refused start, this kiosk is not locked);
+        unreachable, the journal (if the kiosk journaled it) says it later."""
         if self.ticket is not None:
             with contextlib.suppress(ServerUnreachable):
-                await self.server.report_incident(self.ticket.exam_id, kind, detail)
+                await self.server.report_incident(self.ticket.exam_id, kind, detail, locked=locked)
 
     def _release_lockdown(self) -> None:
         if self.lockdown is not None:

@@ -16,6 +16,13 @@ CATALOGUE: dict[str, tuple[int, str, str]] = {
         "Invalid request: {detail}.",
     ),
     "not_found": (404, "Ressource introuvable.", "Resource not found."),
+    "verification_unavailable": (
+        503,
+        "La vérification des résultats est momentanément indisponible : le poste les renverra "
+        "de lui-même. Si cela dure, redémarrez le serveur (pix-server serve).",
+        "Result verification is unavailable for a moment: the PC will send its results again "
+        "by itself. If this lasts, restart the server (pix-server serve).",
+    ),
     "documents_unavailable": (
         503,
         "Ce serveur ne produit pas de PDF (il ne tourne pas dans le fil principal) : "

@@ -5,8 +5,13 @@ content is refused (422). The receipt is the server's signature over the journal
 record ends with, which lets the kiosk mark its outbox acknowledged. The record is checked in
 full and replayed (verification.py, in a worker process: verifier.py) outside the write lock,
 then stored: verified and scored, or quarantined with its reason.
+
+Asynchronous: while a record is verified no thread of the server waits for it (a room's
+records arrive together at the end of a session; one blocked thread each made them fight for
+the interpreter lock).
 """
 
+import asyncio
 import hashlib
 import json
 from typing import Any
@@ -37,44 +42,20 @@ def _exam(connection, ctx: ServerContext, exam_id: str):
     return exam
 
 
-def receive_record(
+async def receive_record(
     ctx: ServerContext, device, exam_id: str, record: dict[str, Any]
 ) -> dict[str, Any]:
     """Verify, replay and score a final record (or quarantine it); idempotent per device+exam."""
-    db = ctx.db
-    t = db.tables
-    try:
-        record_hash = fingerprint(record)
-    except (TypeError, ValueError) as error:
-        raise ApiError("record_malformed", detail=str(error)) from error
-    with db.read() as connection:
-        exam = _exam(connection, ctx, exam_id)
-        previous = _stored_record(connection, ctx, device.device_id, exam_id)
-        if previous is not None:
-            return _previous_answer(previous, record_hash)
-        job = RecordJob(
-            record=record,
-            uploader_id=device.device_id,
-            uploader_key=b64decode(device.signing_key),
-            server_key=raw_public_bytes(ctx.server_public_key),
-            view=_server_view(connection, ctx, exam),
-            bank_id=exam.bank_id,
-            config=json.loads(
-                connection.scalar(
-                    select(t["bank_configs"].c.config).where(
-                        t["bank_configs"].c.bank_id == exam.bank_id,
-                        t["bank_configs"].c.mode == exam.mode,
-                    )
-                )
-            ),
-            abort_reason=exam.abort_reason,
-            reports=candidate_reports(connection, db, exam.candidate_id),
-        )
-    verdict = ctx.verifier.check(job)
+    known = await asyncio.to_thread(_job_or_answer, ctx, device, exam_id, record)
+    if not isinstance(known, tuple):
+        return known  # a retry: the original answer
+    exam, job, record_hash, record_text = known
+    verdict = await ctx.verifier.verdict(job)
     reason = None if verdict.reason is None else Quarantined(*verdict.reason)
     signed_receipt = receipt(ctx, device.device_id, exam_id, ChainHead(*verdict.head))
     outcome = "verified" if reason is None else "quarantined"
-    record_text, receipt_text = json.dumps(record), json.dumps(signed_receipt)
+    receipt_text = json.dumps(signed_receipt)
+    t = ctx.db.tables
 
     def store(connection, now: float) -> dict[str, Any] | None:
         previous = _stored_record(connection, ctx, device.device_id, exam_id)
@@ -102,11 +83,49 @@ def receive_record(
         return None
 
     # A receipt promises the record is stored: its commit reaches the disk (durable).
-    earlier = ctx.writes.call(store, durable=True)
+    earlier = await ctx.writes.run(store, durable=True)
     if earlier is not None:
         return earlier
     ctx.notifier.notify(room_key(exam.session_id))
     return _answer(signed_receipt, outcome, reason)
+
+
+def _job_or_answer(
+    ctx: ServerContext, device, exam_id: str, record: dict[str, Any]
+) -> tuple[Any, RecordJob, str, str] | dict[str, Any]:
+    """(exam, what the verdict needs, the record's fingerprint and stored text); or the answer
+    already given to the same upload."""
+    try:
+        record_text = stored_text(record)
+    except (TypeError, ValueError) as error:
+        raise ApiError("record_malformed", detail=str(error)) from error
+    record_hash = hashlib.sha256(record_text.encode("utf-8")).hexdigest()
+    db = ctx.db
+    t = db.tables
+    with db.read() as connection:
+        exam = _exam(connection, ctx, exam_id)
+        previous = _stored_record(connection, ctx, device.device_id, exam_id)
+        if previous is not None:
+            return _previous_answer(previous, record_hash)
+        job = RecordJob(
+            record=record,
+            uploader_id=device.device_id,
+            uploader_key=b64decode(device.signing_key),
+            server_key=raw_public_bytes(ctx.server_public_key),
+            view=_server_view(connection, ctx, exam),
+            bank_id=exam.bank_id,
+            config=json.loads(
+                connection.scalar(
+                    select(t["bank_configs"].c.config).where(
+                        t["bank_configs"].c.bank_id == exam.bank_id,
+                        t["bank_configs"].c.mode == exam.mode,
+                    )
+                )
+            ),
+            abort_reason=exam.abort_reason,
+            reports=candidate_reports(connection, db, exam.candidate_id),
+        )
+    return exam, job, record_hash, record_text
 
 
 def _settle(connection, ctx: ServerContext, exam, verdict: RecordVerdict, now: float) -> None:
@@ -192,11 +211,11 @@ def _stored_record(connection, ctx: ServerContext, device_id: str, exam_id: str)
     ).first()
 
 
-def fingerprint(record: dict[str, Any]) -> str:
-    """What makes two uploads "the same record" for idempotency: the content, key order aside
-    (a deterministic digest, not a signature: the stdlib's C encoder is enough)."""
-    text = json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+def stored_text(record: dict[str, Any]) -> str:
+    """The record as stored; its digest is what makes two uploads "the same record" for
+    idempotency: the content, key order aside (not a signature: the stdlib's C encoder is
+    enough)."""
+    return json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def _previous_answer(previous, record_hash: str) -> dict[str, Any]:

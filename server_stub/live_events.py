@@ -3,8 +3,10 @@
 A live alert: the candidate signals a problem with the question on screen; the invigilator
 validates it (the question is replaced) or dismisses it. A security incident: the kiosk left
 its locked-down state (focus lost, another window...) and locked itself; the invigilator
-unlocks it remotely once satisfied, or types the invigilator code on the kiosk itself. Both
-show on the room status until handled.
+unlocks it remotely once satisfied, or types the invigilator code on the kiosk itself. A
+refused start (`locked` false): the kiosk could not apply its lockdown (a prohibited program is
+open...) and waits on its instructions screen; the invigilator goes and fixes the PC, and the
+exam's first question resolves it (streaming.py). All show on the room status until handled.
 """
 
 from typing import Any
@@ -59,9 +61,10 @@ def raise_alert(ctx: ServerContext, device, exam_id: str, item_id: str) -> dict[
 
 
 def report_incident(
-    ctx: ServerContext, device, exam_id: str, kind: str, detail: str
+    ctx: ServerContext, device, exam_id: str, kind: str, detail: str, *, locked: bool = True
 ) -> dict[str, Any]:
-    """Record a lockdown violation; the kiosk stays locked until the invigilator unlocks it."""
+    """Record a lockdown violation (the kiosk stays locked until the invigilator unlocks it) or,
+    `locked` false, a refused start (the kiosk is not locked: the PC must be seen to)."""
     db, now = ctx.db, ctx.now()
     incident_id = codes.identifier("inc")
     with db.write() as connection:
@@ -75,6 +78,7 @@ def report_incident(
                 kind=kind,
                 detail=detail,
                 reported_at=now,
+                locked=locked,
             )
         )
         log_event(
@@ -82,12 +86,18 @@ def report_incident(
             db,
             at=now,
             kind="security_incident",
-            detail={"exam_id": exam_id, "incident_id": incident_id, "kind": kind, "detail": detail},
+            detail={
+                "exam_id": exam_id,
+                "incident_id": incident_id,
+                "kind": kind,
+                "detail": detail,
+                "locked": locked,
+            },
             session_id=exam.session_id,
             device_id=device.device_id,
         )
     ctx.notifier.notify(room_key(exam.session_id))
-    return {"incident_id": incident_id, "locked": True}
+    return {"incident_id": incident_id, "locked": locked}
 
 
 def unlock_with_code(ctx: ServerContext, device, exam_id: str, code: str) -> dict[str, Any]:

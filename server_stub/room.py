@@ -1,8 +1,10 @@
 """The live room status the invigilator console shows: one line per candidate.
 
 Shown statuses: not_arrived, absent, waiting (for a start or a resume), authorised, in_progress
-(n/32), paused, locked (an unresolved security incident), live_alert (an alert to handle),
-finished (the kiosk is done, its record not yet in), record_received, record_rejected.
+(n/32), paused, locked (an unresolved security incident that locked the kiosk), start_refused
+(only refused starts open: the kiosk could not apply its lockdown and is not locked, the PC must
+be seen to), live_alert (an alert to handle), finished (the kiosk is done, its record not yet
+in), record_received, record_rejected.
 Each line also says which kiosk configuration the candidate checked in with (its key, its label
 on the allow-list, the kiosk version). The console long-polls: `version` changes whenever
 something in the room changes.
@@ -114,6 +116,7 @@ def room_status(ctx: ServerContext, session_id: str) -> dict[str, Any]:
                         "kind": incident.kind,
                         "detail": incident.detail,
                         "reported_at": instant_text(incident.reported_at),
+                        "locked": bool(incident.locked),
                     }
                     for incident in incidents
                 ],
@@ -146,8 +149,10 @@ def _shown_status(status: str, exam, timeline, alerts, incidents) -> str:
     if status == states.IN_PROGRESS:
         if alerts:
             return "live_alert"
-        if incidents:
+        if any(incident.locked for incident in incidents):
             return "locked"
+        if incidents:
+            return "start_refused"
         if timeline is not None and timeline.is_paused():
             return "paused"
         return "in_progress"

@@ -22,7 +22,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import select
 
 from engine.canonical import b64decode, canonical_json
-from engine.exam_events import ANSWER, FINISHED
+from engine.exam_events import ANSWER, FINISHED, ITEM_SHOWN
 from engine.journal_format import (
     ENTRY_DOMAIN,
     ChainHead,
@@ -159,6 +159,18 @@ def _extend(ctx, upload: _Upload, connection, now: float) -> ChainHead | None:
     if any(entry.kind == FINISHED for entry in fresh) and exam.ended_at is None:
         values["ended_at"] = now
     connection.execute(exams.update().where(exams.c.exam_id == exam_id).values(**values))
+    if any(entry.kind == ITEM_SHOWN for entry in fresh):
+        # A question on screen: the lockdown holds, so a refused start is over (live_events.py).
+        incidents = db.tables["incidents"]
+        connection.execute(
+            incidents.update()
+            .where(
+                incidents.c.exam_id == exam_id,
+                incidents.c.locked.is_(False),
+                incidents.c.resolved_at.is_(None),
+            )
+            .values(resolved_at=now)
+        )
     upload.session_id = exam.session_id
     return head
 

@@ -6,12 +6,15 @@ cores. Workers open the banks themselves, once, from the data directory. With 0 
 commands) the verdict is computed inline by the very same function.
 """
 
+import asyncio
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from server_stub.banks import BankStore
 from server_stub.datadir import DataDir
+from server_stub.errors import ApiError
 from server_stub.record_checks import RecordJob, RecordVerdict, check_record
 
 _worker_banks: BankStore | None = None
@@ -31,7 +34,12 @@ def _ready() -> bool:
 
 
 def _check_in_worker(job: RecordJob) -> RecordVerdict:
-    return check_record(job, _worker_banks)
+    try:
+        return check_record(job, _worker_banks)
+    except Exception as error:
+        # Handed to the server as a plain error: an exception class the parent cannot rebuild
+        # from its pickle (a custom __init__) would otherwise break the whole pool.
+        raise RuntimeError(f"record check failed: {type(error).__name__}: {error}") from None
 
 
 class RecordVerifier:
@@ -40,26 +48,46 @@ class RecordVerifier:
     ) -> None:
         """`bank_ids`: the banks each worker opens as it starts."""
         self._banks = banks
-        self._pool = None
-        if workers > 0:
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["server_stub.verifier"])
-            self._pool = ProcessPoolExecutor(
-                max_workers=workers,
-                mp_context=context,
-                initializer=_start_worker,
-                initargs=(str(data_dir.root), bank_ids),
-            )
-            # Start every worker now (the pool starts them one per waiting job otherwise), so
-            # that the records arriving together at the end of a session find them ready.
-            for _ in range(workers):
-                self._pool.submit(_ready)
+        self._data_root = str(data_dir.root)
+        self._workers = workers
+        self._bank_ids = bank_ids
+        self._pool = self._new_pool() if workers > 0 else None
 
-    def check(self, job: RecordJob) -> RecordVerdict:
-        """The verdict (blocks the calling worker thread, not the event loop)."""
-        if self._pool is None:
-            return check_record(job, self._banks)
-        return self._pool.submit(_check_in_worker, job).result()
+    def _new_pool(self) -> ProcessPoolExecutor:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["server_stub.verifier"])
+        pool = ProcessPoolExecutor(
+            max_workers=self._workers,
+            mp_context=context,
+            initializer=_start_worker,
+            initargs=(self._data_root, self._bank_ids),
+        )
+        # Start every worker now (the pool starts them one per waiting job otherwise), so
+        # that the records arriving together at the end of a session find them ready.
+        for _ in range(self._workers):
+            pool.submit(_ready)
+        return pool
+
+    async def verdict(self, job: RecordJob) -> RecordVerdict:
+        """The verdict; no thread waits for it when workers compute it.
+
+        A worker that died (killed by the system for memory, say) breaks its whole pool: new
+        workers are started and the record is tried once more; if they die too, the kiosk is
+        told to send it again later (503), and the server keeps serving everything else.
+        """
+        pool = self._pool
+        if pool is None:
+            return await asyncio.to_thread(check_record, job, self._banks)
+        try:
+            return await asyncio.wrap_future(pool.submit(_check_in_worker, job))
+        except BrokenProcessPool:
+            if self._pool is pool:  # the first to notice replaces it (one event loop)
+                pool.shutdown(wait=False, cancel_futures=True)
+                self._pool = self._new_pool()
+        try:
+            return await asyncio.wrap_future(self._pool.submit(_check_in_worker, job))
+        except BrokenProcessPool as error:
+            raise ApiError("verification_unavailable") from error
 
     def close(self) -> None:
         if self._pool is not None:

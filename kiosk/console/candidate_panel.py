@@ -105,6 +105,12 @@ class CandidatePanel(QFrame):
             self.tr("Verrouillé : {reason}").format(reason=lock_reason_label(lock.kind))
             for lock in line.locks
         ]
+        problems += [
+            self.tr("Départ refusé par le poste : {reason}").format(
+                reason=lock_reason_label(refusal.kind)
+            )
+            for refusal in line.refusals
+        ]
         if line.alerts:
             problems.append(self.tr("Signalement sur la question en cours"))
         if line.rejection_reason:

@@ -133,7 +133,11 @@ class ClosingScreen(Screen):
         self.incidents.clear()
         for incident in report["incidents"]:
             when = parse_utc_text(incident["at"]).astimezone().strftime("%H:%M")
-            reason = {"TEST_ENDED": abort_reason_label, "KIOSK_LOCKED": lock_reason_label}
+            reason = {
+                "TEST_ENDED": abort_reason_label,
+                "KIOSK_LOCKED": lock_reason_label,
+                "START_REFUSED": lock_reason_label,
+            }
             details = [
                 reason.get(incident["kind"], subcategory_label)(incident["subcategory"]),
                 resolution_label(incident["resolution"]),

@@ -25,6 +25,7 @@ STATUSES = {
     "in_progress": QT_TRANSLATE_NOOP("Labels", "En cours"),
     "paused": QT_TRANSLATE_NOOP("Labels", "En pause"),
     "locked": QT_TRANSLATE_NOOP("Labels", "Poste verrouillé"),
+    "start_refused": QT_TRANSLATE_NOOP("Labels", "Départ refusé"),
     "live_alert": QT_TRANSLATE_NOOP("Labels", "Signalement"),
     "finished": QT_TRANSLATE_NOOP("Labels", "Terminé"),
     "record_received": QT_TRANSLATE_NOOP("Labels", "Résultats reçus"),
@@ -137,7 +138,8 @@ LOCK_REASONS = {
         "Labels", "l'écran n'a pas pu être protégé des captures"
     ),
 }
-"""Why a kiosk locked itself (kiosk/lockdown/violations.py kinds)."""
+"""Why a kiosk locked itself, or refused to start its lockdown (kiosk/lockdown/violations.py
+kinds)."""
 
 
 def lock_reason_label(kind: str) -> str:
@@ -148,6 +150,7 @@ INCIDENT_KINDS = {
     **ISSUE_CATEGORIES,
     "LIVE_ALERT": QT_TRANSLATE_NOOP("Labels", "Signalement en direct"),
     "KIOSK_LOCKED": QT_TRANSLATE_NOOP("Labels", "Poste verrouillé"),
+    "START_REFUSED": QT_TRANSLATE_NOOP("Labels", "Départ refusé par le poste"),
     "TEST_ENDED": QT_TRANSLATE_NOOP("Labels", "Test arrêté avant la fin"),
     "PAUSED": QT_TRANSLATE_NOOP("Labels", "Pause"),
 }
@@ -162,6 +165,7 @@ RESOLUTIONS = {
     "alert_validated": QT_TRANSLATE_NOOP("Labels", "validé, question remplacée"),
     "alert_dismissed": QT_TRANSLATE_NOOP("Labels", "rejeté"),
     "unlocked": QT_TRANSLATE_NOOP("Labels", "déverrouillé"),
+    "resolved": QT_TRANSLATE_NOOP("Labels", "résolu"),
     "open": QT_TRANSLATE_NOOP("Labels", "non traité"),
 }
 

@@ -13,6 +13,7 @@ BLUE_LIGHT = "#e3e3fd"
 GREY = STANDARD.surface
 GREEN = STANDARD.success
 MUTED = "#666666"
+WARNING = "#b34000"  # DSFR warning text: 5.3:1 on the warning surface (AA)
 
 STATUS_COLOURS: dict[str, tuple[str, str]] = {
     # status: (background, text)
@@ -22,6 +23,7 @@ STATUS_COLOURS: dict[str, tuple[str, str]] = {
     "in_progress": ("#ffffff", STANDARD.text),
     "paused": (GREY, STANDARD.text),
     "locked": (ALERT_RED, "#ffffff"),
+    "start_refused": (STANDARD.warning_surface, WARNING),  # to fix at the PC, not locked
     "live_alert": (ALERT_RED, "#ffffff"),
     "finished": ("#ffffff", STANDARD.text),
     "record_received": ("#ffffff", GREEN),

@@ -1,6 +1,7 @@
 """The live room: who is where, what needs the invigilator now, and the actions on them.
 
-Layout: a title line (session, connection), a red banner while alerts or locks wait, the room
+Layout: a title line (session, connection), a red banner while alerts, locks or refused starts
+wait, the room
 counts, a toolbar for the whole room, then the table and the selected candidate's panel.
 Keyboard: the table takes the focus; ↑ ↓ choose a candidate, Enter goes to their first action.
 """
@@ -13,7 +14,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QSplitter, QVBoxLayout, QWidget
 
 from kiosk.console.candidate_panel import CandidatePanel
-from kiosk.console.room_state import RoomSnapshot
+from kiosk.console.room_state import CLOCK_RUNS, URGENT, RoomSnapshot
 from kiosk.console.room_table import RoomTable, RoomTableModel
 from kiosk.ui.controls import button, set_error, text_label
 from kiosk.ui.theme import set_role
@@ -147,7 +148,7 @@ class RoomScreen(QWidget):
         if self.snapshot is None:
             return
         urgent = next(
-            (line for line in self.snapshot.lines if line.status in ("live_alert", "locked")),
+            (line for line in self.snapshot.lines if line.status in URGENT),
             None,
         )
         if urgent is not None:
@@ -184,7 +185,7 @@ class RoomScreen(QWidget):
             if snapshot.lines
             else self.tr("Aucun candidat inscrit dans cette session.")
         )
-        urgent = [line for line in snapshot.lines if line.status in ("live_alert", "locked")]
+        urgent = [line for line in snapshot.lines if line.status in URGENT]
         self.banner.setVisible(bool(urgent))
         if urgent:
             names = ", ".join(line.name for line in urgent)
@@ -194,7 +195,7 @@ class RoomScreen(QWidget):
         closed = not snapshot.is_open
         for control in (self.pause_all, self.resume_all):
             control.setEnabled(not closed)
-        running = snapshot.count("in_progress", "locked", "live_alert")
+        running = snapshot.count(*CLOCK_RUNS)
         self.pause_all.setEnabled(not closed and running > 0)
         self.resume_all.setEnabled(not closed and snapshot.count("paused") > 0)
 

@@ -11,10 +11,14 @@ from typing import Any
 
 from engine.canonical import parse_utc_text
 
-CLOCK_RUNS = ("in_progress", "locked", "live_alert")
-"""Statuses whose time left goes down (a lock or an alert does not stop the clock)."""
-NEEDS_ATTENTION = ("waiting", "locked", "live_alert", "record_rejected")
-BLOCKING = ("waiting", "authorised", "in_progress", "paused", "locked", "live_alert")
+CLOCK_RUNS = ("in_progress", "locked", "start_refused", "live_alert")
+"""Statuses whose time left goes down (a lock, a refused start or an alert does not stop the
+clock)."""
+URGENT = ("live_alert", "locked", "start_refused")
+"""Statuses the invigilator must handle now (the banner): a refused start too, since only
+someone at the PC can fix it (close the program, unplug the screen...)."""
+NEEDS_ATTENTION = ("waiting", *URGENT, "record_rejected")
+BLOCKING = ("waiting", "authorised", "in_progress", "paused", *URGENT)
 """Statuses that stop a session from being finalised (the server refuses too): the test is not
 over. `not_arrived` candidates are marked absent at finalisation; `finished` ones whose record
 has not come in yet stay pending."""
@@ -30,10 +34,14 @@ class Alert:
 
 @dataclass(frozen=True)
 class Lock:
+    """A lockdown incident: the kiosk locked itself, or (`locked` false) it refused to start
+    the exam's lockdown and waits, not locked, until the PC is seen to."""
+
     incident_id: str
     kind: str
     detail: str
     reported_at: str
+    locked: bool = True
 
 
 @dataclass(frozen=True)
@@ -54,11 +62,12 @@ class RoomLine:
     device_label: str
     last_contact: str | None
     alerts: tuple[Alert, ...]
-    locks: tuple[Lock, ...]
+    locks: tuple[Lock, ...]  # the incidents that locked the kiosk (what "unlock" resolves)
     rejection_reason: str | None
     config_key: str | None = None  # the kiosk configuration of the last check-in
     config_label: str | None = None  # its label on the server's allow-list
     app_version: str | None = None
+    refusals: tuple[Lock, ...] = ()  # refused starts: the kiosk is not locked
 
     @property
     def name(self) -> str:
@@ -72,6 +81,16 @@ class RoomLine:
 
     @classmethod
     def from_wire(cls, line: Mapping[str, Any]) -> "RoomLine":
+        incidents = [
+            Lock(
+                lock["incident_id"],
+                lock["kind"],
+                lock.get("detail") or "",
+                lock["reported_at"],
+                bool(lock.get("locked", True)),  # a server from before refused starts
+            )
+            for lock in line.get("incidents") or ()
+        ]
         return cls(
             candidate_id=line["candidate_id"],
             last_name=line["last_name"],
@@ -90,16 +109,12 @@ class RoomLine:
                 Alert(alert["alert_id"], alert["item_id"], alert["raised_at"])
                 for alert in line.get("alerts") or ()
             ),
-            locks=tuple(
-                Lock(
-                    lock["incident_id"], lock["kind"], lock.get("detail") or "", lock["reported_at"]
-                )
-                for lock in line.get("incidents") or ()
-            ),
+            locks=tuple(lock for lock in incidents if lock.locked),
             rejection_reason=line.get("rejection_reason"),
             config_key=line.get("config_key"),
             config_label=line.get("config_label"),
             app_version=line.get("app_version"),
+            refusals=tuple(lock for lock in incidents if not lock.locked),
         )
 
 
@@ -179,11 +194,11 @@ def actions_for(line: RoomLine, session_open: bool) -> tuple[str, ...]:
         offered.append("handle_alert")
     if status == "locked" or (status == "live_alert" and line.locks):
         offered.append("unlock")
-    if status in ("in_progress", "locked", "live_alert"):
+    if status in CLOCK_RUNS:
         offered.append("pause")
     if status == "paused":
         offered.append("resume")
-    if status in ("in_progress", "paused", "locked", "live_alert"):
+    if status in (*CLOCK_RUNS, "paused"):
         offered += ["extra_time", "end"]
     if status in ("not_arrived",) or (status == "waiting" and line.waiting_for != "resume"):
         offered.append("mark_absent")

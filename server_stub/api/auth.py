@@ -33,7 +33,9 @@ admin_bearer = HTTPBearer(
 )
 
 
-def server_context(request: Request) -> ServerContext:
+async def server_context(request: Request) -> ServerContext:
+    """Asynchronous, as every dependency that needs no database: FastAPI runs a plain function
+    in a worker thread, a hop per request for nothing."""
     return request.app.state.ctx
 
 
@@ -68,7 +70,7 @@ def console_session(
     return session_id
 
 
-def admin(
+async def admin(
     credentials: HTTPAuthorizationCredentials | None = Depends(admin_bearer),
     ctx: ServerContext = Depends(server_context),
 ) -> None:

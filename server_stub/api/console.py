@@ -9,7 +9,7 @@ from fastapi.concurrency import run_in_threadpool
 from server_stub import closing, console
 from server_stub.api.auth import console_session, server_context
 from server_stub.api.errors import ERROR_RESPONSES
-from server_stub.api.kiosk import DISCONNECT_CHECK_S
+from server_stub.api.long_poll import changed
 from server_stub.api.models import (
     AlertDecision,
     AlertValidation,
@@ -56,14 +56,9 @@ async def room(
 ):
     """The room, one line per candidate; with `since` and `wait`, a long-poll for the next
     change."""
-    loop = asyncio.get_running_loop()
-    give_up = loop.time() + wait
     key = room_key(session_id)
-    while since is not None and ctx.notifier.version(key) == since:
-        remaining = give_up - loop.time()
-        if remaining <= 0 or await request.is_disconnected():
-            break
-        await ctx.notifier.wait(key, since, min(remaining, DISCONNECT_CHECK_S))
+    if since is not None and ctx.notifier.version(key) == since:
+        await changed(ctx, request, key, since, asyncio.get_running_loop().time() + wait)
     return await run_in_threadpool(room_status, ctx, session_id)
 
 

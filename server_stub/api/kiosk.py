@@ -10,6 +10,7 @@ from fastapi.responses import FileResponse
 from engine.keys import ed25519_public_from_b64
 from server_stub.api.auth import current_device, server_context
 from server_stub.api.errors import ERROR_RESPONSES
+from server_stub.api.long_poll import changed
 from server_stub.api.models import (
     AlertRequest,
     AlertResponse,
@@ -43,8 +44,6 @@ from server_stub.timeline import instant_text
 
 # Uploads of more entries than this have their signatures checked off the event loop.
 SIGNATURES_CHECKED_INLINE = 4
-# A long-poll checks this often whether its client has gone (a kiosk restarting, a shutdown).
-DISCONNECT_CHECK_S = 1.0
 
 router = APIRouter(prefix="/api/v1/kiosk", tags=["kiosk"], responses=ERROR_RESPONSES)
 
@@ -110,15 +109,12 @@ async def status(
         version = ctx.notifier.version(key)
         answer = await run_in_threadpool(candidate_status, ctx, device, candidate_id)
         first_status = first_status or answer["status"]
-        remaining = give_up - loop.time()
         if (
             answer["ticket_ready"]
             or answer["status"] != first_status
-            or remaining <= 0
-            or await request.is_disconnected()
+            or not await changed(ctx, request, key, version, give_up)
         ):
             return answer
-        await ctx.notifier.wait(key, version, min(remaining, DISCONNECT_CHECK_S))
 
 
 @router.get("/candidates/{candidate_id}/ticket", response_model=SignedTicket)
@@ -144,10 +140,8 @@ async def commands(
     while True:
         version = ctx.notifier.version(key)
         found = await run_in_threadpool(commands_after, ctx.db, device.device_id, after)
-        remaining = give_up - loop.time()
-        if found or remaining <= 0 or await request.is_disconnected():
+        if found or not await changed(ctx, request, key, version, give_up):
             break
-        await ctx.notifier.wait(key, version, min(remaining, DISCONNECT_CHECK_S))
     for command in found:
         command["issued_at"] = instant_text(command["issued_at"])
     return {"commands": found, "last_seq": found[-1]["seq"] if found else after}
@@ -171,8 +165,9 @@ def incident(
     device=Depends(current_device),
     ctx: ServerContext = Depends(server_context),
 ):
-    """The kiosk left its locked-down state and locked itself; the invigilator must unlock."""
-    return report_incident(ctx, device, exam_id, body.kind, body.detail)
+    """The kiosk left its locked-down state and locked itself (the invigilator must unlock), or
+    refused to start its lockdown (`locked` false: the invigilator must fix the PC)."""
+    return report_incident(ctx, device, exam_id, body.kind, body.detail, locked=body.locked)
 
 
 @router.post("/exams/{exam_id}/unlock", response_model=KioskUnlockResponse)
@@ -224,7 +219,7 @@ async def entries(
 
 
 @router.post("/exams/{exam_id}/record", response_model=RecordResponse)
-def record(
+async def record(
     exam_id: str,
     body: RecordUpload,
     device=Depends(current_device),
@@ -232,4 +227,4 @@ def record(
 ):
     """Upload the sealed record (idempotent per device and exam): verified and scored, or
     quarantined with its reason. Either way the receipt acknowledges the journal head."""
-    return receive_record(ctx, device, exam_id, body.model_dump())
+    return await receive_record(ctx, device, exam_id, body.model_dump())

@@ -171,6 +171,10 @@ class AlertResponse(BaseModel):
 class IncidentRequest(Strict):
     kind: str = Field(min_length=1, max_length=50, description="e.g. focus_lost, window_switch")
     detail: str = Field(default="", max_length=2000)
+    locked: bool = Field(
+        default=True,
+        description="False: the kiosk refused to start the exam's lockdown and is not locked",
+    )
 
 
 class IncidentResponse(BaseModel):
@@ -268,6 +272,7 @@ class IncidentLine(BaseModel):
     kind: str
     detail: str
     reported_at: str
+    locked: bool = Field(description="False: a refused start, the kiosk is not locked")
 
 
 class CandidateLine(BaseModel):
@@ -285,6 +290,7 @@ class CandidateLine(BaseModel):
         "in_progress",
         "paused",
         "locked",
+        "start_refused",
         "live_alert",
         "finished",
         "record_received",

@@ -94,10 +94,10 @@ class Incident:
     """Something that happened to a candidate's test: an issue report, a live alert, a lock...
 
     `kind` is an issue-report category of DESIGN §4 or one of the room's event kinds
-    (`LIVE_ALERT`, `KIOSK_LOCKED`, `TEST_ENDED`, `PAUSED`, `EXTRA_TIME`, `MARKED_ABSENT`);
-    `subcategory` and `resolution` are
-    codes too (a live alert's subcategory, a lock's reason, an early end's abort reason;
-    `alert_validated`, `alert_dismissed`, `unlocked`, `open`); unknown codes print as they are.
+    (`LIVE_ALERT`, `KIOSK_LOCKED`, `START_REFUSED`, `TEST_ENDED`, `PAUSED`, `EXTRA_TIME`,
+    `MARKED_ABSENT`); `subcategory` and `resolution` are codes too (a live alert's subcategory, a
+    lock's or a refused start's reason, an early end's abort reason; `alert_validated`,
+    `alert_dismissed`, `unlocked`, `resolved`, `open`); unknown codes print as they are.
     """
 
     at: datetime

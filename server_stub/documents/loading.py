@@ -143,8 +143,8 @@ def _certification_status(candidate, results: dict[str, str]) -> str:
 def _incidents(
     connection: Connection, db: Database, session_id: str, candidates, exams
 ) -> list[Incident]:
-    """Issue reports, live alerts, locks, early ends, pauses, extra time and absences, each with
-    its candidate."""
+    """Issue reports, live alerts, locks and refused starts, early ends, pauses, extra time and
+    absences, each with its candidate."""
     t = db.tables
     names = {row.candidate_id: _candidate(row).display_name for row in candidates}
     by_exam = {exam.exam_id: names[exam.candidate_id] for exam in exams.values()}
@@ -180,10 +180,10 @@ def _incidents(
             Incident(
                 at=_moment(row.reported_at),
                 candidate_name=by_exam[row.exam_id],
-                kind="KIOSK_LOCKED",
+                kind="KIOSK_LOCKED" if row.locked else "START_REFUSED",
                 subcategory=row.kind,
                 description=_incident_detail(row.detail),
-                resolution="unlocked" if row.resolved_at is not None else "open",
+                resolution=_incident_resolution(row),
             )
         )
     for exam in exams.values():
@@ -199,6 +199,13 @@ def _incidents(
     found.extend(_pauses(connection, db, by_exam))
     found.extend(_logged_actions(connection, db, session_id, names))
     return found
+
+
+def _incident_resolution(row) -> str:
+    """A lock ends unlocked; a refused start ends resolved (the PC seen to, the exam begun)."""
+    if row.resolved_at is None:
+        return "open"
+    return "unlocked" if row.locked else "resolved"
 
 
 def _logged_actions(

@@ -164,6 +164,7 @@ _CODES: dict[str, tuple[str, str]] = {
     # Room event kinds and resolutions
     "LIVE_ALERT": ("Signalement en direct", "Live alert"),
     "KIOSK_LOCKED": ("Poste verrouillé", "Kiosk locked"),
+    "START_REFUSED": ("Départ refusé par le poste", "Start refused by the PC"),
     "TEST_ENDED": ("Test arrêté avant la fin", "Test ended early"),
     "PAUSED": ("Pause", "Pause"),
     "EXTRA_TIME": ("Temps supplémentaire accordé", "Extra time given"),
@@ -172,6 +173,7 @@ _CODES: dict[str, tuple[str, str]] = {
     "alert_validated": ("validé, question remplacée", "validated, question replaced"),
     "alert_dismissed": ("rejeté", "dismissed"),
     "unlocked": ("déverrouillé", "unlocked"),
+    "resolved": ("résolu", "resolved"),
 }
 
 GLOBAL_LEVEL_LABELS = (

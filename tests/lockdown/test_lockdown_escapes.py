@@ -259,6 +259,7 @@ def test_a_prohibited_program_refuses_the_start_until_it_is_closed(
     reported = wait_until(arrival.reported, DEADLINE_S)
     assert reported and reported[0]["kind"] == "prohibited_process", reported
     assert FORBIDDEN in reported[0]["detail"] and "environment_refused" in reported[0]["detail"]
+    assert reported[0]["locked"] is False and arrival.status() == "start_refused"
     kiosk.x.run("xdotool", "key", "Return")  # again, the program still open
     assert wait_until(lambda: kiosk.log().count("environment_refused") == 2, 5.0)
     time.sleep(0.3)

@@ -85,6 +85,10 @@
         <translation>Locked: {reason}</translation>
     </message>
     <message>
+        <source>Départ refusé par le poste : {reason}</source>
+        <translation>The PC refused to start: {reason}</translation>
+    </message>
+    <message>
         <source>Signalement sur la question en cours</source>
         <translation>Alert on the current question</translation>
     </message>
@@ -585,6 +589,10 @@
         <translation>Kiosk locked</translation>
     </message>
     <message>
+        <source>Départ refusé</source>
+        <translation>Start refused</translation>
+    </message>
+    <message>
         <source>Signalement</source>
         <translation>Live alert</translation>
     </message>
@@ -777,6 +785,10 @@
         <translation>Live alert</translation>
     </message>
     <message>
+        <source>Départ refusé par le poste</source>
+        <translation>Start refused by the PC</translation>
+    </message>
+    <message>
         <source>Test arrêté avant la fin</source>
         <translation>Test ended early</translation>
     </message>
@@ -795,6 +807,10 @@
     <message>
         <source>déverrouillé</source>
         <translation>unlocked</translation>
+    </message>
+    <message>
+        <source>résolu</source>
+        <translation>resolved</translation>
     </message>
     <message>
         <source>non traité</source>

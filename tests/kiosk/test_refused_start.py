@@ -1,0 +1,86 @@
+"""A secure start the lab's policy refuses (here a remote session, found by the real lockdown's
+environment check) reaches the invigilator as a refused start, not as a lock: the kiosk sends
+`locked: false`, the room shows `start_refused`; once the PC is fixed and the candidate starts
+again, the first question clears it. Real server, real console API, real window."""
+
+import asyncio
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from engine.exam_events import ITEM_SHOWN, LOCKED
+from kiosk.commands.run import Kiosk, run_kiosk
+from kiosk.console.api import ConsoleApi
+from kiosk.exam_session import Phase
+from kiosk.lockdown.policy import LockdownPolicy
+from kiosk.lockdown.session import LockdownSession
+from kiosk.rehearsal import authorise_each_arrival
+
+pytestmark = pytest.mark.slow
+
+SSH = "192.0.2.1 5000 192.0.2.2 22"
+
+
+async def until(condition, timeout_s: float = 30.0) -> None:
+    loop = asyncio.get_running_loop()
+    give_up = loop.time() + timeout_s
+    while not condition():
+        assert loop.time() < give_up, f"timed out: line {condition.__code__.co_firstlineno}"
+        await asyncio.sleep(0.05)
+
+
+async def line_when(console: ConsoleApi, candidate_id: str, check) -> dict:
+    """The candidate's room line once `check(line)` holds (the invigilator's view)."""
+    for _ in range(200):
+        room = await console.room()
+        line = next(line for line in room["candidates"] if line["candidate_id"] == candidate_id)
+        if check(line):
+            return line
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"room line never matched: {line}")
+
+
+def test_a_refused_start_is_reported_unlocked_and_cleared_by_the_first_question(
+    lab, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("SSH_CONNECTION", SSH)
+    policy = LockdownPolicy(virtual_machine="allow", remote_session="refuse")
+    seen: dict = {}
+
+    async def scenario(kiosk: Kiosk) -> int:
+        kiosk.window.show()
+        session = kiosk.session
+        # Secure mode's real lockdown, whose environment check refuses this "remote session".
+        session.lockdown_factory = lambda on_violation: LockdownSession(
+            kiosk.window, policy, on_violation, state_dir=tmp_path / "lockdown"
+        )
+        console = await lab.console()
+        invigilator = asyncio.ensure_future(authorise_each_arrival(session, console))
+        candidate = lab.candidate(session, 1, pace_s=0.0)
+        report = await candidate.run()  # stops on the refusal, shown on the instructions
+        assert session.phase == Phase.INSTRUCTIONS, session.phase
+        assert "SSH_CONNECTION" in report.failure
+        candidate_id = session.candidate_id
+        seen["refused"] = await line_when(console, candidate_id, lambda line: line["incidents"])
+
+        # The invigilator ends the remote session; the full lockdown is the lockdown suite's
+        # business (it needs a real X server): here the PC then starts without one.
+        monkeypatch.delenv("SSH_CONNECTION")
+        session.lockdown_factory = None
+        QTest.mouseClick(kiosk.window.instructions.start, Qt.MouseButton.LeftButton)
+        await until(lambda: session.phase == Phase.QUESTION)
+        seen["started"] = await line_when(console, candidate_id, lambda line: not line["incidents"])
+        seen["kinds"] = [entry.kind for entry in session.journal.entries()]
+        invigilator.cancel()
+        await console.close()
+        return 0
+
+    assert run_kiosk(lab.config, scenario) == 0
+    refused = seen["refused"]
+    assert refused["status"] == "start_refused"
+    [incident] = refused["incidents"]
+    assert incident["locked"] is False and incident["kind"] == "remote_session"
+    assert incident["detail"].startswith("environment_refused: ")
+    assert seen["started"]["status"] == "in_progress"
+    assert ITEM_SHOWN in seen["kinds"] and LOCKED not in seen["kinds"]
