@@ -1,16 +1,26 @@
 """The panel beside the room table: the selected candidate's details and the actions that make
-sense for them now (room_state.actions_for)."""
+sense for them now (room_state.actions_for).
+
+A candidate with many facts (extra time, a configuration, several locks…) and six actions is
+taller than the room leaves on a 1280×800 laptop with large type, so the content scrolls: the
+wheel and the scroll bar reach every line, Tab reaches every button and a focused button is
+scrolled into view; the area itself takes the focus (arrows, Page Up/Down) only while it has
+something to scroll, so that no line is out of the keyboard's reach.
+"""
 
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, Signal
-from PySide6.QtWidgets import QFrame, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import QFrame, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from kiosk.console.labels import lock_reason_label, status_label
 from kiosk.console.room_state import ACTIONS, RoomLine, RoomSnapshot, actions_for, format_clock
 from kiosk.ui.controls import button, text_label
 
+MIN_WIDTH, MAX_WIDTH = 320, 380  # px at normal type; wider only as far as the buttons need
+MARGIN = 20
+REVEAL_MARGIN = 12  # px shown around a focused button, so its focus frame is seen whole
 DANGER_ACTIONS = ("end", "mark_absent")
 PRIMARY_ACTIONS = ("authorise_start", "authorise_resume", "handle_alert", "unlock")
 
@@ -23,18 +33,29 @@ class CandidatePanel(QFrame):
     def __init__(self, now: Callable[[], float] = time.monotonic, parent: QWidget | None = None):
         super().__init__(parent)
         self.setProperty("role", "panel")
-        self.setMinimumWidth(320)
-        self.setMaximumWidth(380)
+        self.setMinimumWidth(MIN_WIDTH)
+        self.setMaximumWidth(MAX_WIDTH)
         self.now = now
         self.line: RoomLine | None = None
         self.snapshot: RoomSnapshot | None = None
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(20, 20, 20, 20)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(1, 1, 1, 1)  # the panel's border stays drawn around the scroll
+        self.scroll = QScrollArea(self)
+        self.scroll.setProperty("role", "panel-scroll")
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.scroll.verticalScrollBar().rangeChanged.connect(self._scroll_range_changed)
+        outer.addWidget(self.scroll)
+        self.content = QWidget()
+        layout = QVBoxLayout(self.content)
+        layout.setContentsMargins(MARGIN, MARGIN, MARGIN, MARGIN)
         layout.setSpacing(10)
-        self.name = text_label("subtitle", self)
-        self.status = text_label("big-status", self)
-        self.details = text_label("muted", self)
-        self.problem = text_label("error", self)
+        self.name = text_label("subtitle", self.content)
+        self.status = text_label("big-status", self.content)
+        self.details = text_label("muted", self.content)
+        self.problem = text_label("error", self.content)
         for label in (self.name, self.status, self.details, self.problem):
             layout.addWidget(label)
         layout.addSpacing(8)
@@ -47,13 +68,16 @@ class CandidatePanel(QFrame):
                 if action in PRIMARY_ACTIONS
                 else "secondary"
             )
-            control = button(role, self)
+            control = button(role, self.content)
             control.setProperty("action", action)
+            control.installEventFilter(self)
             control.clicked.connect(lambda _=False, chosen=action: self._request(chosen))
             layout.addWidget(control)
             self.buttons[action] = control
         layout.addStretch(1)
+        self.scroll.setWidget(self.content)
         self.retranslate()
+        self.fit_width()
         self.show_line(None, None)
 
     def _request(self, action: str) -> None:
@@ -69,6 +93,36 @@ class CandidatePanel(QFrame):
 
     def first_action(self) -> QPushButton | None:
         return next((b for b in self.buttons.values() if b.isVisible()), None)
+
+    def reveal(self, widget: QWidget) -> None:
+        """Scroll so that `widget` is in view; for the first action, with as much as fits of
+        the details above it (the invigilator reads who it is before acting)."""
+        self.content.layout().activate()  # buttons just shown or hidden: place them first
+        if widget is self.first_action():
+            self.scroll.ensureWidgetVisible(self.name, 0, REVEAL_MARGIN)
+        self.scroll.ensureWidgetVisible(widget, 0, REVEAL_MARGIN)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FocusIn and isinstance(watched, QPushButton):
+            self.reveal(watched)
+            # again once pending layouts are done (a focus given as the buttons change)
+            QTimer.singleShot(0, watched, lambda: watched.hasFocus() and self.reveal(watched))
+        return super().eventFilter(watched, event)
+
+    def fit_width(self) -> None:
+        """As wide as the widest action's text needs (large type, English), so that no button
+        is cut; the lines of text wrap to that width. Every action counts, not just the ones
+        shown, so that the panel keeps its width from one candidate to the next."""
+        widest = max(control.sizeHint().width() for control in self.buttons.values())
+        frame = self.contentsMargins().left() + self.contentsMargins().right() + 2
+        needed = widest + 2 * MARGIN + self.scroll.verticalScrollBar().sizeHint().width() + frame
+        self.setMinimumWidth(max(MIN_WIDTH, needed))
+        self.setMaximumWidth(max(MAX_WIDTH, needed))
+
+    def _scroll_range_changed(self, _low: int, high: int) -> None:
+        """Focusable (arrows, Page Up/Down) only while some of the details are out of view."""
+        policy = Qt.FocusPolicy.StrongFocus if high > 0 else Qt.FocusPolicy.NoFocus
+        self.scroll.setFocusPolicy(policy)
 
     def refresh_texts(self) -> None:
         line, snapshot = self.line, self.snapshot
@@ -138,9 +192,16 @@ class CandidatePanel(QFrame):
         for action, text in texts.items():
             self.buttons[action].setText(text)
             self.buttons[action].setAccessibleName(text.rstrip("…"))
+        self.scroll.setAccessibleName(self.tr("Détails du candidat choisi"))
         self.refresh_texts()
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
+        if event.type() in (
+            QEvent.Type.LanguageChange,
+            QEvent.Type.StyleChange,
+            QEvent.Type.FontChange,
+        ):  # the buttons' new size is known once they are polished
+            QTimer.singleShot(0, self, self.fit_width)
         super().changeEvent(event)

@@ -56,6 +56,9 @@ QPushButton[role="toolbar"]:checked {{
 QFrame[role="panel"] {{
     background: {GREY}; border: 1px solid {STANDARD.border}; border-radius: 4px;
 }}
+QScrollArea[role="panel-scroll"], QScrollArea[role="panel-scroll"] > QWidget,
+QScrollArea[role="panel-scroll"] > QWidget > QWidget {{ background: {GREY}; border: none; }}
+QScrollArea[role="panel-scroll"]:focus {{ border: 3px solid {STANDARD.focus}; }}
 QFrame[role="banner-alert"] {{ background: {ALERT_RED}; border-radius: 4px; }}
 QFrame[role="banner-alert"] QLabel {{ color: #ffffff; font-weight: 700; font-size: {px(20)}; }}
 QFrame[role="banner-ok"] {{ background: {BLUE_LIGHT}; border-left: 6px solid {BLUE}; }}

@@ -14,6 +14,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QSplitter, QVBoxLayout, QWidget
 
 from kiosk.console.candidate_panel import CandidatePanel
+from kiosk.console.room_counts import counts_text
 from kiosk.console.room_state import CLOCK_RUNS, URGENT, RoomSnapshot
 from kiosk.console.room_table import RoomTable, RoomTableModel
 from kiosk.ui.controls import button, set_error, text_label
@@ -171,20 +172,7 @@ class RoomScreen(QWidget):
         snapshot = self.snapshot
         if snapshot is None:
             return
-        parts = [
-            (snapshot.count("not_arrived"), self.tr("pas arrivé(s)")),
-            (snapshot.count("waiting"), self.tr("en attente d'autorisation")),
-            (snapshot.count("authorised", "in_progress"), self.tr("en cours")),
-            (snapshot.count("paused"), self.tr("en pause")),
-            (snapshot.count("finished", "record_received", "record_rejected"), self.tr("fini(s)")),
-            (snapshot.count("absent"), self.tr("absent(s)")),
-        ]
-        summary = " · ".join(f"{count} {label}" for count, label in parts if count)
-        self.counts.setText(
-            self.tr("{n} candidats : {summary}").format(n=len(snapshot.lines), summary=summary)
-            if snapshot.lines
-            else self.tr("Aucun candidat inscrit dans cette session.")
-        )
+        self.counts.setText(counts_text(snapshot))
         urgent = [line for line in snapshot.lines if line.status in URGENT]
         self.banner.setVisible(bool(urgent))
         if urgent:

@@ -51,7 +51,7 @@ def test_sign_in_opens_the_room(console, drive, plan):
     drive.until(lambda: window.room.model.rowCount() == 6)
     assert window.stack.currentWidget() is window.room
     assert f"Session {planned.session_number}" in window.room.title.text()
-    assert window.room.counts.text() == "6 candidats : 6 pas arrivé(s)"
+    assert window.room.counts.text() == "6 candidats : 6 pas arrivés"
     assert window.room.connection.text() == "● Connecté"
     names = [window.room.model.line(row).name for row in range(6)]
     assert names == sorted(names, key=str.casefold) or len(set(names)) == 6

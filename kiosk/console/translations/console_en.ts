@@ -136,6 +136,10 @@
         <source>Signaler un problème…</source>
         <translation>Report an issue…</translation>
     </message>
+    <message>
+        <source>Détails du candidat choisi</source>
+        <translation>Details of the chosen candidate</translation>
+    </message>
 </context>
 <context>
     <name>ClosingScreen</name>
@@ -981,6 +985,109 @@ Invigilator code: {code}</translation>
     </message>
 </context>
 <context>
+    <name>RoomCounts</name>
+    <message>
+        <source>{n} pas arrivé</source>
+        <translation>{n} not arrived</translation>
+    </message>
+    <message>
+        <source>{n} pas arrivés</source>
+        <translation>{n} not arrived</translation>
+    </message>
+    <message>
+        <source>{n} attend l'autorisation</source>
+        <translation>{n} waiting for authorisation</translation>
+    </message>
+    <message>
+        <source>{n} attendent l'autorisation</source>
+        <translation>{n} waiting for authorisation</translation>
+    </message>
+    <message>
+        <source>{n} démarre</source>
+        <translation>{n} starting</translation>
+    </message>
+    <message>
+        <source>{n} démarrent</source>
+        <translation>{n} starting</translation>
+    </message>
+    <message>
+        <source>{n} en cours</source>
+        <translation>{n} in progress</translation>
+    </message>
+    <message>
+        <source>{n} en pause</source>
+        <translation>{n} paused</translation>
+    </message>
+    <message>
+        <source>{n} poste verrouillé</source>
+        <translation>{n} kiosk locked</translation>
+    </message>
+    <message>
+        <source>{n} postes verrouillés</source>
+        <translation>{n} kiosks locked</translation>
+    </message>
+    <message>
+        <source>{n} départ refusé</source>
+        <translation>{n} start refused</translation>
+    </message>
+    <message>
+        <source>{n} départs refusés</source>
+        <translation>{n} starts refused</translation>
+    </message>
+    <message>
+        <source>{n} signalement</source>
+        <translation>{n} live alert</translation>
+    </message>
+    <message>
+        <source>{n} signalements</source>
+        <translation>{n} live alerts</translation>
+    </message>
+    <message>
+        <source>{n} terminé</source>
+        <translation>{n} finished</translation>
+    </message>
+    <message>
+        <source>{n} terminés</source>
+        <translation>{n} finished</translation>
+    </message>
+    <message>
+        <source>{n} résultat reçu</source>
+        <translation>{n} result received</translation>
+    </message>
+    <message>
+        <source>{n} résultats reçus</source>
+        <translation>{n} results received</translation>
+    </message>
+    <message>
+        <source>{n} résultat refusé</source>
+        <translation>{n} result rejected</translation>
+    </message>
+    <message>
+        <source>{n} résultats refusés</source>
+        <translation>{n} results rejected</translation>
+    </message>
+    <message>
+        <source>{n} absent</source>
+        <translation>{n} absent</translation>
+    </message>
+    <message>
+        <source>{n} absents</source>
+        <translation>{n} absent</translation>
+    </message>
+    <message>
+        <source>Aucun candidat inscrit dans cette session.</source>
+        <translation>No candidate registered in this session.</translation>
+    </message>
+    <message>
+        <source>{n} candidat : {summary}</source>
+        <translation>{n} candidate: {summary}</translation>
+    </message>
+    <message>
+        <source>{n} candidats : {summary}</source>
+        <translation>{n} candidates: {summary}</translation>
+    </message>
+</context>
+<context>
     <name>RoomScreen</name>
     <message>
         <source>● Connecté</source>
@@ -989,38 +1096,6 @@ Invigilator code: {code}</translation>
     <message>
         <source>● Connexion perdue : {reason}</source>
         <translation>● Connection lost: {reason}</translation>
-    </message>
-    <message>
-        <source>pas arrivé(s)</source>
-        <translation>not arrived</translation>
-    </message>
-    <message>
-        <source>en attente d'autorisation</source>
-        <translation>waiting for authorisation</translation>
-    </message>
-    <message>
-        <source>en cours</source>
-        <translation>in progress</translation>
-    </message>
-    <message>
-        <source>en pause</source>
-        <translation>paused</translation>
-    </message>
-    <message>
-        <source>fini(s)</source>
-        <translation>finished</translation>
-    </message>
-    <message>
-        <source>absent(s)</source>
-        <translation>absent</translation>
-    </message>
-    <message>
-        <source>{n} candidats : {summary}</source>
-        <translation>{n} candidates: {summary}</translation>
-    </message>
-    <message>
-        <source>Aucun candidat inscrit dans cette session.</source>
-        <translation>No candidate registered in this session.</translation>
     </message>
     <message>
         <source>À traiter maintenant ({n}) : {names}</source>
