@@ -6,6 +6,11 @@ taller than the room leaves on a 1280×800 laptop with large type, so the conten
 wheel and the scroll bar reach every line, Tab reaches every button and a focused button is
 scrolled into view; the area itself takes the focus (arrows, Page Up/Down) only while it has
 something to scroll, so that no line is out of the keyboard's reach.
+
+What the invigilator came for comes first: an alert to handle, a kiosk to unlock, a start or
+resume to authorise is the panel's first button, the one primary (blue) button, and the one that
+Enter on a row and the banner's « Voir » give the focus to; the other actions follow in their
+usual order. Tab and screen readers meet the buttons in that same order, after the lines above.
 """
 
 import time
@@ -17,12 +22,25 @@ from PySide6.QtWidgets import QFrame, QPushButton, QScrollArea, QVBoxLayout, QWi
 from kiosk.console.labels import lock_reason_label, status_label
 from kiosk.console.room_state import ACTIONS, RoomLine, RoomSnapshot, actions_for, format_clock
 from kiosk.ui.controls import button, text_label
+from kiosk.ui.theme import set_role
 
 MIN_WIDTH, MAX_WIDTH = 320, 380  # px at normal type; wider only as far as the buttons need
 MARGIN = 20
 REVEAL_MARGIN = 12  # px shown around a focused button, so its focus frame is seen whole
 DANGER_ACTIONS = ("end", "mark_absent")
-PRIMARY_ACTIONS = ("authorise_start", "authorise_resume", "handle_alert", "unlock")
+URGENT_ACTIONS = ("handle_alert", "unlock", "authorise_start", "authorise_resume")
+"""The actions a candidate waits for, most urgent first: they lead the panel."""
+
+
+def panel_order(offered: tuple[str, ...]) -> tuple[str, ...]:
+    """`offered` with its urgent actions first, by urgency; the others keep their order."""
+    urgent = tuple(action for action in URGENT_ACTIONS if action in offered)
+    return urgent + tuple(action for action in offered if action not in urgent)
+
+
+def resting_role(action: str) -> str:
+    """A button's role when it is not the candidate's urgent action."""
+    return "danger" if action in DANGER_ACTIONS else "secondary"
 
 
 class CandidatePanel(QFrame):
@@ -59,16 +77,11 @@ class CandidatePanel(QFrame):
         for label in (self.name, self.status, self.details, self.problem):
             layout.addWidget(label)
         layout.addSpacing(8)
+        self.first_button_at = layout.count()
+        self.order: tuple[str, ...] = ACTIONS
         self.buttons: dict[str, QPushButton] = {}
         for action in ACTIONS:
-            role = (
-                "danger"
-                if action in DANGER_ACTIONS
-                else "primary"
-                if action in PRIMARY_ACTIONS
-                else "secondary"
-            )
-            control = button(role, self.content)
+            control = button(resting_role(action), self.content)
             control.setProperty("action", action)
             control.installEventFilter(self)
             control.clicked.connect(lambda _=False, chosen=action: self._request(chosen))
@@ -86,13 +99,38 @@ class CandidatePanel(QFrame):
 
     def show_line(self, line: RoomLine | None, snapshot: RoomSnapshot | None) -> None:
         self.line, self.snapshot = line, snapshot
-        offered = actions_for(line, snapshot.is_open) if line and snapshot else ()
+        offered = panel_order(actions_for(line, snapshot.is_open) if line and snapshot else ())
+        self._arrange(offered + tuple(action for action in ACTIONS if action not in offered))
+        leading = offered[0] if offered and offered[0] in URGENT_ACTIONS else None
         for action, control in self.buttons.items():
             control.setVisible(action in offered)
+            role = "primary" if action == leading else resting_role(action)
+            if control.property("role") != role:
+                set_role(control, role)
         self.refresh_texts()
 
+    def _arrange(self, order: tuple[str, ...]) -> None:
+        """Lay the buttons out in `order`, with Tab and the accessibility tree in the same
+        order (a widget's place among its siblings is what screen readers follow); the lines
+        of text stay before them."""
+        if order == self.order:
+            return
+        self.order = order
+        layout = self.content.layout()
+        assert isinstance(layout, QVBoxLayout)
+        controls = [self.buttons[action] for action in order]
+        for control in controls:
+            layout.removeWidget(control)
+        previous: QWidget = self.problem
+        for index, control in enumerate(controls):
+            layout.insertWidget(self.first_button_at + index, control)
+            control.raise_()  # last among its siblings: the reading order follows
+            QWidget.setTabOrder(previous, control)
+            previous = control
+
     def first_action(self) -> QPushButton | None:
-        return next((b for b in self.buttons.values() if b.isVisible()), None)
+        """The first button shown: the urgent action, when the candidate waits for one."""
+        return next((self.buttons[a] for a in self.order if self.buttons[a].isVisible()), None)
 
     def reveal(self, widget: QWidget) -> None:
         """Scroll so that `widget` is in view; for the first action, with as much as fits of

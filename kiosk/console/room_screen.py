@@ -3,7 +3,8 @@
 Layout: a title line (session, connection), a red banner while alerts, locks or refused starts
 wait, the room
 counts, a toolbar for the whole room, then the table and the selected candidate's panel.
-Keyboard: the table takes the focus; ↑ ↓ choose a candidate, Enter goes to their first action.
+Keyboard: the table takes the focus; ↑ ↓ choose a candidate, Enter goes to their first action
+(what they wait for, when they do: candidate_panel.URGENT_ACTIONS); « Voir » too.
 """
 
 import time

@@ -19,13 +19,13 @@ from kiosk.robot import RobotCandidate, RobotSettings, read_candidates_csv
 
 LAPTOP = (1280, 800)
 LONG_CASE_ACTIONS = [
-    "pause",
-    "extra_time",
     "handle_alert",
     "unlock",
+    "pause",
+    "extra_time",
     "end",
     "report",
-]  # panel order
+]  # panel order: what the invigilator came for first, the alert before the lock
 COUNTS_FR = (
     "8 candidats : 2 pas arrivés · 1 attend l'autorisation · 1 en cours · 1 en pause"
     " · 1 poste verrouillé · 1 départ refusé · 1 signalement"
@@ -43,7 +43,8 @@ def in_view(panel: CandidatePanel, widget: QWidget) -> bool:
 
 
 def offered(panel: CandidatePanel) -> list[str]:
-    return [action for action, control in panel.buttons.items() if control.isVisible()]
+    """The actions shown, in the panel's order."""
+    return [action for action in panel.order if panel.buttons[action].isVisible()]
 
 
 def assert_nothing_cut(panel: CandidatePanel) -> None:
@@ -151,6 +152,8 @@ def test_every_candidate_counted_and_the_long_case_within_reach(
     assert room.selected_candidate() == long_case.candidate_id
     assert panel.status.text() == "Signalement", panel.name.text()
     assert offered(panel) == LONG_CASE_ACTIONS
+    roles = [panel.buttons[action].property("role") for action in LONG_CASE_ACTIONS]
+    assert roles == ["primary", "secondary", "secondary", "secondary", "danger", "secondary"]
     details = panel.details.text()
     for fact in ("Né(e) le ", "Poste : ", "Configuration : ", "Tiers-temps : 33 %", "Questions"):
         assert fact in details
