@@ -1,8 +1,8 @@
 """The live room: who is where, what needs the invigilator now, and the actions on them.
 
 Layout: a title line (session, connection), a red banner while alerts, locks or refused starts
-wait, the room
-counts, a toolbar for the whole room, then the table and the selected candidate's panel.
+wait (most urgent first), the room counts, a toolbar for the whole room, then the table and the
+selected candidate's panel.
 Keyboard: the table takes the focus; ↑ ↓ choose a candidate, Enter goes to their first action
 (what they wait for, when they do: candidate_panel.URGENT_ACTIONS); « Voir » too.
 """
@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QSplitter, QVBoxLayout, QWidg
 
 from kiosk.console.candidate_panel import CandidatePanel
 from kiosk.console.room_counts import counts_text
-from kiosk.console.room_state import CLOCK_RUNS, URGENT, RoomSnapshot
+from kiosk.console.room_state import CLOCK_RUNS, RoomSnapshot
 from kiosk.console.room_table import RoomTable, RoomTableModel
 from kiosk.ui.controls import button, set_error, text_label
 from kiosk.ui.theme import set_role
@@ -147,14 +147,13 @@ class RoomScreen(QWidget):
             self.table.scrollTo(self.model.index(row, 0))
 
     def select_first_needing_attention(self) -> None:
+        """« Voir »: the most urgent candidate (an alert, then a lock, then a refused start;
+        the table's order among equals), with the focus on the action awaited."""
         if self.snapshot is None:
             return
-        urgent = next(
-            (line for line in self.snapshot.lines if line.status in URGENT),
-            None,
-        )
-        if urgent is not None:
-            self.select_candidate(urgent.candidate_id)
+        urgent = self.snapshot.urgent()
+        if urgent:
+            self.select_candidate(urgent[0].candidate_id)
             target = self.panel.first_action()
             (target or self.table).setFocus(Qt.FocusReason.OtherFocusReason)
 
@@ -174,7 +173,7 @@ class RoomScreen(QWidget):
         if snapshot is None:
             return
         self.counts.setText(counts_text(snapshot))
-        urgent = [line for line in snapshot.lines if line.status in URGENT]
+        urgent = snapshot.urgent()
         self.banner.setVisible(bool(urgent))
         if urgent:
             names = ", ".join(line.name for line in urgent)

@@ -147,6 +147,12 @@ class RoomSnapshot:
     def line(self, candidate_id: str) -> RoomLine | None:
         return next((line for line in self.lines if line.candidate_id == candidate_id), None)
 
+    def urgent(self) -> list[RoomLine]:
+        """The lines that need the invigilator now, most urgent first (`URGENT`'s order; the
+        table's order among equals)."""
+        waiting = (line for line in self.lines if line.status in URGENT)
+        return sorted(waiting, key=lambda line: URGENT.index(line.status))
+
     def time_left_s(self, line: RoomLine, now: float) -> float | None:
         """Seconds left at monotonic instant `now` (never below zero), None before the start."""
         if line.remaining_s is None:

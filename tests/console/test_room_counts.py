@@ -89,3 +89,13 @@ def test_every_candidate_counted_in_french_and_english(language):
         " · 2 results received · 1 result rejected · 2 absent · 1 teleported"
     )
     assert counts_text(room({"locked": 1})) == "1 candidate: 1 kiosk locked"
+
+
+def test_the_most_urgent_come_first_alerts_then_locks_then_refused_starts():
+    snapshot = room({"start_refused": 1, "in_progress": 1, "locked": 2, "live_alert": 1})
+    assert [line.candidate_id for line in snapshot.urgent()] == [
+        "live_alert-0",
+        "locked-0",
+        "locked-1",
+        "start_refused-0",
+    ]

@@ -184,15 +184,15 @@ def test_the_urgent_action_comes_first_and_takes_the_focus(
     drive.inside(window.large_button.click)
     assert min(measured) >= 4.5, measured
 
-    # A kiosk locks: BERNARD, first in the room, is who « Voir » shows, on « Déverrouiller ».
+    # A kiosk locks: BERNARD is first in the room, but the open alert is more urgent, so
+    # « Voir » still shows the alert; the banner names the alert first, then the lock.
     drive.run(locked.client.report_incident(locked.ticket.exam_id, "focus_lost", "Alt+Tab"))
     drive.until(lambda: status(locked) == "locked")
     drive.inside(room.banner_go.click)
-    assert room.selected_candidate() == locked.candidate_id
-    assert focused_action() == "unlock"
-    assert shown(panel) == PANELS["locked"]
-    opened = dialog_opened_by(drive, Qt.Key.Key_Return)
-    assert opened.windowTitle() == "Déverrouiller le poste"
+    assert room.selected_candidate() == alert.candidate_id
+    assert focused_action() == "handle_alert"
+    banner = room.banner_text.text()
+    assert banner.index(line(alert).name) < banner.index(line(locked).name), banner
 
     # Enter on each row: the focus on what that candidate waits for, and its dialog.
     expected = {
