@@ -246,6 +246,8 @@ class ClosingScreen(Screen):
         self.finalise.setEnabled(planned and not self._blocking() and not self._too_long())
         if self.remarks.isReadOnly() != (not planned):
             self.remarks.setReadOnly(not planned)
+            # Kept, not editable any more: it must look so (grey, no frame to type in).
+            set_role(self.remarks, "" if planned else "read-only")
         if not planned and self.remarks.toPlainText() != (self.saved_remarks or ""):
             self.remarks.setPlainText(self.saved_remarks or "")
         self.remarks_count.setVisible(planned)

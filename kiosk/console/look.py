@@ -78,6 +78,10 @@ QComboBox, QSpinBox, QDateEdit, QTimeEdit, QPlainTextEdit {{
 QComboBox:focus, QSpinBox:focus, QDateEdit:focus, QTimeEdit:focus, QPlainTextEdit:focus {{
     border: 3px solid {STANDARD.focus};
 }}
+QPlainTextEdit[role="read-only"] {{
+    background: {GREY}; border: 2px solid {GREY}; color: {STANDARD.text};
+}}
+QPlainTextEdit[role="read-only"]:focus {{ border: 3px solid {STANDARD.focus}; }}
 QCheckBox[role="labelled"], QRadioButton[role="labelled"] {{
     spacing: {px(12)}; max-width: 16777215px; font-size: {px(19)};
 }}

@@ -4,6 +4,7 @@ the server, printed on the attendance report, then shown read-only (in English t
 import subprocess
 
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QPalette
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
@@ -112,6 +113,9 @@ def test_a_finalised_session_shows_its_remarks_read_only_in_english(console, dri
     closing = window.closing
     drive.until(lambda: closing.remarks.toPlainText() == "Salle trop chaude.")
     assert closing.remarks.isReadOnly() and not closing.finalise.isVisible()
+    assert closing.remarks.property("role") == "read-only"  # looks kept, not editable
+    background = closing.remarks.viewport().palette().color(QPalette.ColorRole.Base)
+    assert background.name() != "#ffffff", background.name()
     assert closing.remarks_title.text() == "Session remarks"
     assert closing.remarks.accessibleName() == "Session remarks"
     assert closing.remarks_help.text() == (
