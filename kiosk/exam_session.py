@@ -67,6 +67,7 @@ from kiosk.ui.main_window import KioskWindow
 
 ACCESSIBILITY_NEEDS = "accessibility_needs"
 STATUS_RETRY_S = 2.0  # after a failed status request, before the next
+STATUS_MIN_INTERVAL_S = 1.0  # between two status requests that answered "not yet"
 COMMAND_RETRY_S = 2.0
 JOURNAL_SUFFIX = ".journal"
 RECORD_SUFFIX = ".record.json"
@@ -366,7 +367,9 @@ class ExamSession(QObject):
         quietly, asking again every few seconds."""
         assert self.candidate_id is not None
         remaining_s: float | None = None
+        loop = asyncio.get_running_loop()
         while True:
+            asked = loop.time()
             try:
                 status = await self.server.candidate_status(self.candidate_id, LONG_POLL_S)
                 self.window.network.set_status(True, 0)
@@ -374,6 +377,9 @@ class ExamSession(QObject):
                     remaining_s = status.get("remaining_s")
                     signed = await self.server.fetch_ticket(self.candidate_id)
                     break
+                # A server that answers at once (one older than the long-poll) is asked at
+                # most once a second, as kiosks did before.
+                await asyncio.sleep(STATUS_MIN_INTERVAL_S - (loop.time() - asked))
                 continue
             except ServerUnreachable:
                 self.window.network.set_status(False, 0)
