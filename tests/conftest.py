@@ -1,5 +1,29 @@
-"""Suite-wide settings: Qt renders offscreen unless a test starts its own X server."""
+"""Suite-wide settings: Qt renders offscreen unless a test starts its own X server.
 
+With PIX_FAULT_LOG_DIR set (CI does), a test process that dies of a fatal signal writes the
+traceback of every thread to a file of its own there: pytest-xdist reports only that the worker
+crashed, and its stderr reaches CI's log cut short.
+"""
+
+import faulthandler
 import os
+from pathlib import Path
+
+import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fatal_errors_to_a_file():
+    """After pytest's own faulthandler set-up (which writes to stderr), when asked to."""
+    folder = os.environ.get("PIX_FAULT_LOG_DIR")
+    if not folder:
+        yield
+        return
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    with open(Path(folder) / f"{worker}-{os.getpid()}.log", "w") as log:
+        faulthandler.enable(file=log, all_threads=True)
+        yield
+        faulthandler.enable(all_threads=True)  # back to stderr before the file closes
