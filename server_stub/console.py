@@ -2,8 +2,8 @@
 
 Every action that concerns a running kiosk also queues a command for it (kiosk_commands.py);
 every action wakes the room status long-poll. Actions the attendance report lists without a table
-of their own (authorisations, extra time, absences) are logged with the server's time
-(`log_event`, kinds in `INVIGILATOR_EVENTS`).
+of their own (extra time, absences) are logged with the server's time (`log_event`, kinds in
+`INVIGILATOR_EVENTS`).
 """
 
 from typing import Any

@@ -5,9 +5,9 @@ and types the session's invigilator code here. The code is checked by the server
 """
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QWidget
 
-from kiosk.ui.controls import button, set_error, text_label
+from kiosk.ui.controls import button, card, invigilator_code_field, set_error, text_label
 from kiosk.ui.quit_screen import QuitLink
 from kiosk.ui.screen import Screen
 
@@ -25,26 +25,17 @@ class LockedScreen(Screen):
         self.detail = text_label("muted", self)
         for widget in (self.title, self.lead, self.detail):
             self.column.addWidget(widget)
-        card = QFrame(self)
-        card.setProperty("role", "card")
-        box = QVBoxLayout(card)
-        box.setContentsMargins(28, 24, 28, 24)
-        box.setSpacing(10)
-        self.code_label = text_label("field-label", card)
-        self.code = QLineEdit(card)
-        self.code.setEchoMode(QLineEdit.EchoMode.Password)
-        self.code.setMaxLength(32)
-        self.code.setMaximumWidth(420)
-        self.code_label.setBuddy(self.code)
-        self.problem = text_label("error", card)
+        frame, box = card(self)
+        self.code_label, self.code = invigilator_code_field(frame)
+        self.problem = text_label("error", frame)
         self.problem.hide()
-        self.unlock = button("primary", card)
+        self.unlock = button("primary", frame)
         self.unlock.clicked.connect(self._submit)
         self.code.returnPressed.connect(self._submit)
         for widget in (self.code_label, self.code, self.problem):
             box.addWidget(widget)
         box.addWidget(self.unlock, 0, Qt.AlignmentFlag.AlignLeft)
-        self.column.addWidget(card)
+        self.column.addWidget(frame)
         self.column.addStretch(1)
         self.quit = QuitLink(self)
         self.column.addWidget(self.quit, 0, Qt.AlignmentFlag.AlignLeft)

@@ -5,9 +5,9 @@ has at most one action, so there is only ever one obvious thing to do.
 """
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QWidget
 
-from kiosk.ui.controls import button, text_label
+from kiosk.ui.controls import button, card, text_label
 from kiosk.ui.quit_screen import QuitLink
 from kiosk.ui.screen import Screen
 
@@ -85,15 +85,11 @@ class InstructionsScreen(Screen):
         self.secure_mode = False
         self.title = text_label("title", self)
         self.column.addWidget(self.title)
-        card = QFrame(self)
-        card.setProperty("role", "card")
-        rules = QVBoxLayout(card)
-        rules.setContentsMargins(32, 28, 32, 28)
-        rules.setSpacing(18)
-        self.rules = [text_label("lead", card) for _ in range(6)]
+        frame, rules = card(self, margins=32, spacing=18)
+        self.rules = [text_label("lead", frame) for _ in range(6)]
         for rule in self.rules:
             rules.addWidget(rule)
-        self.column.addWidget(card)
+        self.column.addWidget(frame)
         self.start = button("primary", self)
         self.start.setDefault(True)
         self.start.clicked.connect(self.started)

@@ -9,9 +9,16 @@ check-in's when it has one.
 
 from PySide6.QtCore import QEvent, QRegularExpression, Qt, Signal
 from PySide6.QtGui import QKeySequence, QRegularExpressionValidator, QShortcut
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QWidget
 
-from kiosk.ui.controls import button, set_error, styled_button, text_label
+from kiosk.ui.controls import (
+    button,
+    card,
+    invigilator_code_field,
+    set_error,
+    styled_button,
+    text_label,
+)
 from kiosk.ui.screen import Screen
 
 QUIT_SHORTCUT = "Ctrl+Alt+Q"
@@ -57,29 +64,20 @@ class QuitScreen(Screen):
         self.detail = text_label("muted", self)
         for widget in (self.title, self.lead, self.detail):
             self.column.addWidget(widget)
-        card = QFrame(self)
-        card.setProperty("role", "card")
-        box = QVBoxLayout(card)
-        box.setContentsMargins(28, 24, 28, 24)
-        box.setSpacing(10)
-        self.session_label = text_label("field-label", card)
-        self.session = QLineEdit(card)
+        frame, box = card(self)
+        self.session_label = text_label("field-label", frame)
+        self.session = QLineEdit(frame)
         self.session.setValidator(
             QRegularExpressionValidator(QRegularExpression(r"\d{0,9}"), self.session)
         )
         self.session.setMaximumWidth(420)
         self.session_label.setBuddy(self.session)
-        self.code_label = text_label("field-label", card)
-        self.code = QLineEdit(card)
-        self.code.setEchoMode(QLineEdit.EchoMode.Password)
-        self.code.setMaxLength(32)
-        self.code.setMaximumWidth(420)
-        self.code_label.setBuddy(self.code)
-        self.problem = text_label("error", card)
+        self.code_label, self.code = invigilator_code_field(frame)
+        self.problem = text_label("error", frame)
         self.problem.hide()
-        self.confirm = button("primary", card)
+        self.confirm = button("primary", frame)
         self.confirm.clicked.connect(self._submit)
-        self.cancel = button("secondary", card)
+        self.cancel = button("secondary", frame)
         self.cancel.clicked.connect(self._cancel)
         for edit in (self.session, self.code):
             edit.returnPressed.connect(self._submit)
@@ -92,7 +90,7 @@ class QuitScreen(Screen):
         actions.addWidget(self.cancel)
         actions.addStretch(1)
         box.addLayout(actions)
-        self.column.addWidget(card)
+        self.column.addWidget(frame)
         self.column.addStretch(1)
         escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
         escape.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)

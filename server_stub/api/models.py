@@ -10,6 +10,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from server_stub.issue_categories import IN_CHALLENGE_SUBCATEGORIES, ISSUE_CATEGORIES
+from server_stub.remarks import MAX_REMARKS
 
 Text = Field(min_length=1, max_length=200)
 PUBLIC_KEY = r"^[A-Za-z0-9+/]{43}=$"  # 32 bytes in base64
@@ -392,7 +393,7 @@ class CandidateStatusChange(BaseModel):
 class FinaliseRequest(Strict):
     remarks: str | None = Field(
         default=None,
-        max_length=2000,
+        max_length=MAX_REMARKS,
         description="The invigilators' remarks, printed on the attendance report (optional; "
         "blank or absent keeps those already given)",
     )

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from server_stub.console import ABSENT_EVENT, EXTRA_TIME_EVENT
+from server_stub.console import EXTRA_TIME_EVENT, INVIGILATOR_EVENTS
 from server_stub.database import Database
 from server_stub.documents.data import (
     AttendanceReportData,
@@ -215,9 +215,7 @@ def _logged_actions(
     log = db.tables["security_log"]
     found = []
     for row in connection.execute(
-        select(log).where(
-            log.c.session_id == session_id, log.c.kind.in_((EXTRA_TIME_EVENT, ABSENT_EVENT))
-        )
+        select(log).where(log.c.session_id == session_id, log.c.kind.in_(INVIGILATOR_EVENTS))
     ):
         detail = json.loads(row.detail)
         extra = row.kind == EXTRA_TIME_EVENT
