@@ -1,17 +1,30 @@
 """Suite-wide settings: Qt renders offscreen unless a test starts its own X server.
 
+Garbage is collected in the main thread after each test. Qt objects left in reference cycles
+by a test (a kiosk window after `run_kiosk`, say) are otherwise freed by whichever thread
+happens to trigger Python's collector — in a later test, a server's writer thread — while their
+timers stay registered in the main thread, whose next event loop turn then crashes the process
+(a segmentation fault in QTimerInfoList::activateTimers).
+
 With PIX_FAULT_LOG_DIR set (CI does), a test process that dies of a fatal signal writes the
 traceback of every thread to a file of its own there: pytest-xdist reports only that the worker
 crashed, and its stderr reaches CI's log cut short.
 """
 
 import faulthandler
+import gc
 import os
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+@pytest.fixture(autouse=True)
+def garbage_collected_in_the_main_thread():
+    yield
+    gc.collect()
 
 
 @pytest.fixture(scope="session", autouse=True)
