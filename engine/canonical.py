@@ -47,6 +47,15 @@ def canonical_json(value: Any) -> bytes:
     return rfc8785.dumps(value)
 
 
+def exact_text(value: Any) -> str:
+    """JSON text that tells values apart exactly (1, 1.0 and true differ), key order aside.
+
+    Not for signatures (canonical_json is): for storing what was received and for telling
+    cheaply whether two received values are the same, with the standard library's C encoder.
+    """
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 _UNSUPPORTED = object()
 _MAX_SAFE_INTEGER = 2**53 - 1
 _BEYOND_BMP = re.compile("[\U00010000-\U0010ffff]")

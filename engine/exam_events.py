@@ -93,14 +93,20 @@ TIMELINE_KINDS = frozenset(
 
 def replay_events(entries: Iterable[JournalEntry]) -> list[dict[str, Any]]:
     """The events `engine.replay` consumes, in journal order."""
-    events: list[dict[str, Any]] = []
-    for entry in entries:
-        if entry.kind == ANSWER:
-            item_id, status = entry.payload["item_id"], entry.payload["status"]
-            events.append({"kind": "answer", "item_id": item_id, "status": status})
-        elif entry.kind == ITEM_REPLACED:
-            events.append({"kind": "replace", "item_id": entry.payload["item_id"]})
-    return events
+    return [event for entry in entries if (event := replay_event(entry)) is not None]
+
+
+def replay_event(entry: JournalEntry) -> dict[str, Any] | None:
+    """The replay event `entry` stands for (answers and replacements), None for the others."""
+    if entry.kind == ANSWER:
+        return {
+            "kind": "answer",
+            "item_id": entry.payload["item_id"],
+            "status": entry.payload["status"],
+        }
+    if entry.kind == ITEM_REPLACED:
+        return {"kind": "replace", "item_id": entry.payload["item_id"]}
+    return None
 
 
 def timeline(entries: Iterable[JournalEntry]) -> list[JournalEntry]:

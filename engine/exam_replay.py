@@ -39,8 +39,30 @@ def replay(
     accessibility_needs: bool = False,
 ) -> Exam:
     """The exam after `events`, rebuilt by the engine; ReplayError at the first mismatch."""
-    exam = Exam(bank, config, seed, accessibility_needs=accessibility_needs)
-    for index, event in enumerate(events):
+    replaying = Replay(bank, config, seed, accessibility_needs=accessibility_needs)
+    for event in events:
+        replaying.feed(event)
+    return replaying.exam
+
+
+class Replay:
+    """A replay fed one event at a time, as the events arrive (the server replays each exam
+    while its journal streams in, so that its record is only compared at the end)."""
+
+    def __init__(
+        self,
+        bank: ItemBank,
+        config: ExamConfig,
+        seed: int | str,
+        *,
+        accessibility_needs: bool = False,
+    ) -> None:
+        self.exam = Exam(bank, config, seed, accessibility_needs=accessibility_needs)
+        self.fed = 0  # events fed so far
+
+    def feed(self, event: Mapping[str, Any]) -> None:
+        """Apply the next event; ReplayError if the engine would not have done so."""
+        index = self.fed
         if not isinstance(event, Mapping) or set(event) != EVENT_KEYS.get(event.get("kind"), ()):
             raise ReplayError(
                 index,
@@ -48,6 +70,7 @@ def replay(
                 "not an answer or replace event with exactly its keys",
                 "ce n'est pas un événement answer ou replace avec exactement ses clés",
             )
+        exam = self.exam
         presented = exam.next_item()
         if presented is None:
             raise ReplayError(index, event, "the exam is already over", "l'examen est déjà fini")
@@ -65,4 +88,4 @@ def replay(
                 exam.replace(event["item_id"])
         except ExamError as error:
             raise ReplayError(index, event, str(error), str(error)) from error
-    return exam
+        self.fed += 1

@@ -14,7 +14,6 @@ from typing import Any
 
 from sqlalchemy import select
 
-from engine.config import ExamConfig
 from engine.exam_events import replay_events
 from engine.exam_replay import replay
 from engine.journal_format import JournalEntry
@@ -24,6 +23,7 @@ from server_stub.context import ServerContext
 from server_stub.errors import ApiError
 from server_stub.notifier import room_key
 from server_stub.remarks import checked_remarks
+from server_stub.replay_inputs import exam_start
 from server_stub.results import candidate_reports, score, store_result, validated_alert_items
 
 BLOCKING = (states.WAITING, states.AUTHORISED, *states.RUNNING)
@@ -93,27 +93,13 @@ def _rescore(connection, ctx: ServerContext, exam, now: float) -> None:
         )
     ).scalar_one()
     entries = [JournalEntry.from_dict(raw) for raw in json.loads(stored)["entries"]]
-    config = ExamConfig.from_dict(
-        json.loads(
-            connection.scalar(
-                select(t["bank_configs"].c.config).where(
-                    t["bank_configs"].c.bank_id == exam.bank_id,
-                    t["bank_configs"].c.mode == exam.mode,
-                )
-            )
-        )
-    )
-    accessibility = connection.scalar(
-        select(t["candidates"].c.accessibility_needs).where(
-            t["candidates"].c.candidate_id == exam.candidate_id
-        )
-    )
+    start = exam_start(connection, db, ctx.banks, exam)
     replayed = replay(
-        ctx.banks.item_bank(exam.bank_id),
-        config,
-        exam.seed,
+        start.bank,
+        start.config,
+        start.seed,
         replay_events(entries),
-        accessibility_needs=bool(accessibility),
+        accessibility_needs=start.accessibility_needs,
     )
     result = score(
         replayed,

@@ -16,6 +16,7 @@ from server_stub.banks import BankStore, published_bank_ids
 from server_stub.database import Database
 from server_stub.datadir import DataDir
 from server_stub.group_commit import GroupCommit
+from server_stub.live_exams import LiveExams
 from server_stub.notifier import Notifier
 from server_stub.verifier import RecordVerifier
 
@@ -35,6 +36,8 @@ class ServerContext:
     last_contact: dict[str, float] = field(default_factory=dict)
     # device token -> device row: a device never changes once enrolled.
     devices_by_token: dict[str, Any] = field(default_factory=dict)
+    # Exams replayed as their journals stream in (their records are then only compared).
+    live_exams: LiveExams = field(default_factory=LiveExams)
     # The hot writes (streamed entries, records), many requests per transaction.
     writes: GroupCommit = field(init=False)
 

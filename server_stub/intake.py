@@ -18,15 +18,17 @@ from typing import Any
 
 from sqlalchemy import select
 
-from engine.canonical import b64decode
+from engine.canonical import b64decode, exact_text
 from engine.exam import ExamResult
 from engine.journal_format import ChainHead
 from engine.keys import raw_public_bytes
 from server_stub import candidate_states as states
 from server_stub.context import ServerContext
 from server_stub.errors import ApiError
+from server_stub.live_exams import StreamedExam
 from server_stub.notifier import room_key
-from server_stub.record_checks import RecordJob, RecordVerdict
+from server_stub.record_checks import RecordJob, RecordVerdict, check_record
+from server_stub.replay_inputs import accessibility_needs, exam_config
 from server_stub.results import candidate_reports, store_result, validated_alert_items
 from server_stub.security import log_event
 from server_stub.streaming import receipt
@@ -45,12 +47,19 @@ def _exam(connection, ctx: ServerContext, exam_id: str):
 async def receive_record(
     ctx: ServerContext, device, exam_id: str, record: dict[str, Any]
 ) -> dict[str, Any]:
-    """Verify, replay and score a final record (or quarantine it); idempotent per device+exam."""
-    known = await asyncio.to_thread(_job_or_answer, ctx, device, exam_id, record)
+    """Verify, replay and score a final record (or quarantine it); idempotent per device+exam.
+
+    An exam whose whole journal this server saw streaming in, and replayed meanwhile
+    (live_exams.py), is verified here at once; any other in a worker process, in full."""
+    streamed = ctx.live_exams.finished(exam_id, device.device_id)
+    known = await asyncio.to_thread(_job_or_answer, ctx, device, exam_id, record, streamed)
     if not isinstance(known, tuple):
         return known  # a retry: the original answer
-    exam, job, record_hash, record_text = known
-    verdict = await ctx.verifier.verdict(job)
+    exam, job, record_hash, record_text, streamed = known
+    if streamed is not None:
+        verdict = check_record(job, ctx.banks, streamed)
+    else:
+        verdict = await ctx.verifier.verdict(job)
     reason = None if verdict.reason is None else Quarantined(*verdict.reason)
     signed_receipt = receipt(ctx, device.device_id, exam_id, ChainHead(*verdict.head))
     outcome = "verified" if reason is None else "quarantined"
@@ -86,46 +95,61 @@ async def receive_record(
     earlier = await ctx.writes.run(store, durable=True)
     if earlier is not None:
         return earlier
+    ctx.live_exams.forget(exam_id)
     ctx.notifier.notify(room_key(exam.session_id))
     return _answer(signed_receipt, outcome, reason)
 
 
 def _job_or_answer(
-    ctx: ServerContext, device, exam_id: str, record: dict[str, Any]
-) -> tuple[Any, RecordJob, str, str] | dict[str, Any]:
-    """(exam, what the verdict needs, the record's fingerprint and stored text); or the answer
-    already given to the same upload."""
+    ctx: ServerContext,
+    device,
+    exam_id: str,
+    record: dict[str, Any],
+    streamed: StreamedExam | None,
+) -> tuple[Any, RecordJob, str, str, StreamedExam | None] | dict[str, Any]:
+    """(exam, what the verdict needs, the record's fingerprint and stored text, `streamed` if
+    it is the whole journal the server holds); or the answer already given to the same upload.
+
+    `streamed` is kept when the record's entries are exactly it and it is every entry the
+    server holds; the entries held are then not read again (nor checked again, nor replayed:
+    verification.py)."""
     try:
-        record_text = stored_text(record)
+        record_text = exact_text(record)  # what makes two uploads the same, key order aside
     except (TypeError, ValueError) as error:
         raise ApiError("record_malformed", detail=str(error)) from error
     record_hash = hashlib.sha256(record_text.encode("utf-8")).hexdigest()
     db = ctx.db
-    t = db.tables
     with db.read() as connection:
         exam = _exam(connection, ctx, exam_id)
         previous = _stored_record(connection, ctx, device.device_id, exam_id)
         if previous is not None:
             return _previous_answer(previous, record_hash)
+        if streamed is not None and not _is_whole_journal(streamed, exam, device, record_text):
+            streamed = None
         job = RecordJob(
             record=record,
             uploader_id=device.device_id,
             uploader_key=b64decode(device.signing_key),
             server_key=raw_public_bytes(ctx.server_public_key),
-            view=_server_view(connection, ctx, exam),
+            view=_server_view(connection, ctx, exam, read_streamed=streamed is None),
             bank_id=exam.bank_id,
-            config=json.loads(
-                connection.scalar(
-                    select(t["bank_configs"].c.config).where(
-                        t["bank_configs"].c.bank_id == exam.bank_id,
-                        t["bank_configs"].c.mode == exam.mode,
-                    )
-                )
-            ),
+            config=exam_config(connection, db, exam),
             abort_reason=exam.abort_reason,
             reports=candidate_reports(connection, db, exam.candidate_id),
         )
-    return exam, job, record_hash, record_text
+    return exam, job, record_hash, record_text, streamed
+
+
+def _is_whole_journal(streamed: StreamedExam, exam, device, record_text: str) -> bool:
+    """The streamed exam is every entry stored for this exam, from this device, and the
+    record's entries are exactly its entries: the record's stored text (keys sorted,
+    "entries" first) starts with theirs."""
+    head = streamed.head
+    return (
+        exam.device_id == device.device_id
+        and (exam.head_seq, exam.head_hash) == (head.seq, head.hash)
+        and record_text.startswith('{"entries":' + streamed.text + ",")
+    )
 
 
 def _settle(connection, ctx: ServerContext, exam, verdict: RecordVerdict, now: float) -> None:
@@ -170,26 +194,25 @@ def _settle(connection, ctx: ServerContext, exam, verdict: RecordVerdict, now: f
     )
 
 
-def _server_view(connection, ctx: ServerContext, exam) -> ServerView:
+def _server_view(connection, ctx: ServerContext, exam, *, read_streamed: bool) -> ServerView:
     db = ctx.db
     t = db.tables
     timeline = load_timeline(connection, db, exam)
     journal = t["journal_entries"]
-    streamed = connection.execute(
-        select(journal.c.seq, journal.c.entry_hash, journal.c.signature).where(
-            journal.c.exam_id == exam.exam_id, journal.c.device_id == exam.device_id
-        )
-    ).all()
-    accessibility = connection.scalar(
-        select(t["candidates"].c.accessibility_needs).where(
-            t["candidates"].c.candidate_id == exam.candidate_id
-        )
+    streamed = (
+        connection.execute(
+            select(journal.c.seq, journal.c.entry_hash, journal.c.signature).where(
+                journal.c.exam_id == exam.exam_id, journal.c.device_id == exam.device_id
+            )
+        ).all()
+        if read_streamed
+        else ()
     )
     return ServerView(
         exam_id=exam.exam_id,
         device_id=exam.device_id,
         seed=exam.seed,
-        accessibility_needs=bool(accessibility),
+        accessibility_needs=accessibility_needs(connection, db, exam.candidate_id),
         issued_tickets=dict(
             connection.execute(
                 select(t["tickets"].c.ticket_id, t["tickets"].c.kind).where(
@@ -209,13 +232,6 @@ def _stored_record(connection, ctx: ServerContext, device_id: str, exam_id: str)
     return connection.execute(
         select(records).where(records.c.device_id == device_id, records.c.exam_id == exam_id)
     ).first()
-
-
-def stored_text(record: dict[str, Any]) -> str:
-    """The record as stored; its digest is what makes two uploads "the same record" for
-    idempotency: the content, key order aside (not a signature: the stdlib's C encoder is
-    enough)."""
-    return json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def _previous_answer(previous, record_hash: str) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from engine.config import ExamConfig
 from engine.journal_format import ChainHead
 from server_stub.banks import BankStore
+from server_stub.live_exams import StreamedExam
 from server_stub.results import score
 from server_stub.signature_cache import PreverifiedKey
 from server_stub.verification import Quarantined, ServerView, verify_exam_record
@@ -39,7 +40,10 @@ class RecordVerdict:
     abort_reason: str | None
 
 
-def check_record(job: RecordJob, banks: BankStore) -> RecordVerdict:
+def check_record(
+    job: RecordJob, banks: BankStore, streamed: StreamedExam | None = None
+) -> RecordVerdict:
+    """`streamed`: the exam as the server saw it stream in, checked and replayed already."""
     uploader_key = Ed25519PublicKey.from_public_bytes(job.uploader_key)
     own_device = job.uploader_id == job.view.device_id
     try:
@@ -55,6 +59,7 @@ def check_record(job: RecordJob, banks: BankStore) -> RecordVerdict:
             bank=banks.item_bank(job.bank_id),
             config=ExamConfig.from_dict(job.config),
             item=lambda item_id: banks.item(job.bank_id, item_id),
+            streamed=streamed if own_device else None,
         )
     except Quarantined as error:
         head = _claimed_head(job.record)

@@ -11,9 +11,8 @@ already stored is acknowledged if identical, refused (`entry_conflict`) if not.
 """
 
 import hashlib
-import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
@@ -21,7 +20,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import select
 
-from engine.canonical import b64decode, canonical_json
+from engine.canonical import b64decode, canonical_json, exact_text
 from engine.exam_events import ANSWER, FINISHED, ITEM_SHOWN
 from engine.journal_format import (
     ENTRY_DOMAIN,
@@ -33,7 +32,9 @@ from engine.journal_format import (
 )
 from engine.keys import ed25519_public_from_b64
 from server_stub.errors import ApiError
+from server_stub.live_exams import ExamStart
 from server_stub.notifier import room_key
+from server_stub.replay_inputs import exam_start
 from server_stub.security import log_event
 from server_stub.signature_cache import PreverifiedKey
 
@@ -76,6 +77,9 @@ class _Upload:
     entries: list[JournalEntry]
     signed: set[tuple[bytes, bytes]]
     session_id: str | None = None  # set once fresh entries are written: that room changed
+    fresh: list[JournalEntry] = field(default_factory=list)  # the entries written
+    texts: list[str] = field(default_factory=list)  # and their wire forms as stored
+    start: ExamStart | None = None  # when they begin the journal: to replay it live
 
 
 async def store_entries(
@@ -84,6 +88,10 @@ async def store_entries(
     """The head the server holds once `entries` are stored (raises `ApiError`)."""
     upload = _Upload(device, exam_id, entries, signed)
     head = await ctx.writes.run(partial(_extend, ctx, upload), durable=False)
+    if upload.fresh:
+        ctx.live_exams.extend(
+            exam_id, upload.device.device_id, upload.fresh, upload.texts, upload.start
+        )
     if upload.session_id is not None:
         ctx.notifier.notify(room_key(upload.session_id))
     return head
@@ -136,6 +144,7 @@ def _extend(ctx, upload: _Upload, connection, now: float) -> ChainHead | None:
             device_id=device_id,
         )
         raise ApiError("entry_rejected", detail=error.en) from error
+    texts = [exact_text(entry.to_dict()) for entry in fresh]
     connection.execute(
         journal.insert(),
         [
@@ -143,12 +152,12 @@ def _extend(ctx, upload: _Upload, connection, now: float) -> ChainHead | None:
                 "device_id": device_id,
                 "exam_id": exam_id,
                 "seq": entry.seq,
-                "entry": json.dumps(entry.to_dict(), ensure_ascii=False),
+                "entry": text,
                 "entry_hash": entry.hash,
                 "signature": entry.signature,
                 "received_at": now,
             }
-            for entry in fresh
+            for entry, text in zip(fresh, texts, strict=True)
         ],
     )
     values: dict[str, Any] = {
@@ -171,7 +180,9 @@ def _extend(ctx, upload: _Upload, connection, now: float) -> ChainHead | None:
             )
             .values(resolved_at=now)
         )
-    upload.session_id = exam.session_id
+    if fresh[0].seq == 1:
+        upload.start = exam_start(connection, db, ctx.banks, exam)
+    upload.session_id, upload.fresh, upload.texts = exam.session_id, fresh, texts
     return head
 
 

@@ -16,7 +16,6 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from engine.answers import ResponseError, check_answer
 from engine.canonical import BilingualError, b64decode
 from engine.config import ExamConfig
 from engine.exam import Exam
@@ -26,11 +25,9 @@ from engine.itembank import ItemBank
 from engine.items import Item
 from engine.journal_format import ENTRY_DOMAIN
 from engine.record import RecordError, VerifiedRecord, verify_record
+from server_stub.live_exams import StreamedExam
+from server_stub.response_checks import status_disagrees
 from server_stub.timeline import GRACE_S
-
-# Statuses whose response the server re-checks: ok and focusedOut need a correct response, ko a
-# wrong one. aband (skipped) and timedout say nothing about the response.
-CORRECT_STATUSES = ("ok", "focusedOut")
 
 
 class Quarantined(BilingualError):
@@ -80,9 +77,14 @@ def verify_exam_record(
     bank: ItemBank,
     config: ExamConfig,
     item: Callable[[str], Item],
+    streamed: StreamedExam | None = None,
 ) -> VerifiedExam:
+    """`streamed`: the exam as it streamed in, its entries exactly the record's (the caller
+    made sure): their checks and the engine's replay are not done again."""
     try:
-        verified = verify_record(record, device_public_key, server_public_key)
+        verified = verify_record(
+            record, device_public_key, server_public_key, streamed.entries if streamed else None
+        )
     except RecordError as error:
         raise Quarantined(error.code, error.fr, error.en, error.seq) from error
     _check_binding(verified, uploader_id, view)
@@ -90,15 +92,20 @@ def verify_exam_record(
     _check_shown(verified)
     _check_replacements(verified, view)
     _check_clock(verified, view)
-    _check_responses(verified, item)
+    if streamed is not None and verified.entries is not streamed.entries:
+        streamed = None  # its entries were checked in full: replay them too
+    _check_responses(verified, item, streamed)
     try:
-        exam = replay(
-            bank,
-            config,
-            view.seed,
-            verified.events,
-            accessibility_needs=view.accessibility_needs,
-        )
+        if streamed is not None:
+            exam = _replayed(streamed)
+        else:
+            exam = replay(
+                bank,
+                config,
+                view.seed,
+                verified.events,
+                accessibility_needs=view.accessibility_needs,
+            )
     except ReplayError as error:
         raise Quarantined(
             "not_engine_items",
@@ -108,6 +115,12 @@ def verify_exam_record(
             f"(event {error.index}): {error.reason_en}.",
         ) from error
     return VerifiedExam(verified, exam)
+
+
+def _replayed(streamed: StreamedExam) -> Exam:
+    if streamed.replay_error is not None:
+        raise streamed.replay_error
+    return streamed.exam
 
 
 def _check_binding(verified: VerifiedRecord, uploader_id: str, view: ServerView) -> None:
@@ -205,23 +218,21 @@ def _check_clock(verified: VerifiedRecord, view: ServerView) -> None:
             )
 
 
-def _check_responses(verified: VerifiedRecord, item: Callable[[str], Item]) -> None:
-    """The status the kiosk gave each answer agrees with the response, checked again here."""
-    for entry in verified.entries:
-        if entry.kind != ANSWER:
-            continue
+def _check_responses(
+    verified: VerifiedRecord, item: Callable[[str], Item], streamed: StreamedExam | None
+) -> None:
+    """The status the kiosk gave each answer agrees with the response, checked again here (or
+    as the answers streamed in)."""
+    if streamed is not None:
+        entry = streamed.status_disagrees
+    else:
+        entry = next((entry for entry in verified.entries if status_disagrees(entry, item)), None)
+    if entry is not None:
         status = entry.payload["status"]
-        if status not in (*CORRECT_STATUSES, "ko"):
-            continue
-        try:
-            correct = check_answer(item(entry.payload["item_id"]), entry.payload["response"])
-        except (ResponseError, BilingualError):
-            correct = None
-        if correct is None or correct != (status in CORRECT_STATUSES):
-            raise Quarantined(
-                "status_mismatch",
-                f"Entrée n° {entry.seq} : le statut « {status} » ne correspond pas à la réponse "
-                "donnée.",
-                f"Entry no. {entry.seq}: status '{status}' does not match the response given.",
-                entry.seq,
-            )
+        raise Quarantined(
+            "status_mismatch",
+            f"Entrée n° {entry.seq} : le statut « {status} » ne correspond pas à la réponse "
+            "donnée.",
+            f"Entry no. {entry.seq}: status '{status}' does not match the response given.",
+            entry.seq,
+        )

@@ -227,4 +227,5 @@ async def record(
 ):
     """Upload the sealed record (idempotent per device and exam): verified and scored, or
     quarantined with its reason. Either way the receipt acknowledges the journal head."""
-    return await receive_record(ctx, device, exam_id, body.model_dump())
+    upload = {"record": body.record, "entries": body.entries, "signature": body.signature}
+    return await receive_record(ctx, device, exam_id, upload)

@@ -2,6 +2,7 @@
 `pix-server init --no-calibrate` per worker), uvicorn in a thread, and a clock the test can move
 forward (the server's clock is the authority on deadlines)."""
 
+import asyncio
 import shutil
 import socket
 import threading
@@ -183,6 +184,18 @@ class Room:
         """Candidate `index` on lab PC `device` (default: a PC of its own)."""
         state = self.root / f"pc-{index if device is None else device}"
         return RobotCandidate(index, self.identity(index), self.settings(), state, invigilator)
+
+    def run(self, body):
+        """`asyncio.run` of `body(invigilator)`, with the robot invigilator signed in."""
+
+        async def scenario():
+            invigilator = await self.invigilator()
+            try:
+                return await body(invigilator)
+            finally:
+                await invigilator.close()
+
+        return asyncio.run(scenario())
 
     async def started(self, index: int, invigilator: ConsoleApi, **kwargs) -> RobotCandidate:
         robot = self.robot(index, invigilator, **kwargs)

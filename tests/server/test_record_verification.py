@@ -1,7 +1,6 @@
 """Every way a record can fail verification, on a real server: each is quarantined with its
 reason and never scored (DESIGN §5). Forgers here hold real keys and sign real entries."""
 
-import asyncio
 import base64
 from collections.abc import Callable
 from dataclasses import replace
@@ -51,17 +50,6 @@ def rebuilt(robot, entries: list[JournalEntry], key: Ed25519PrivateKey) -> dict:
     )
 
 
-def run(room, body) -> object:
-    async def scenario():
-        invigilator = await room.invigilator()
-        try:
-            return await body(invigilator)
-        finally:
-            await invigilator.close()
-
-    return asyncio.run(scenario())
-
-
 def statuses(room) -> list[str]:
     return [row["status"] for row in session_results(room.server.ctx.db, room.planned.session_id)]
 
@@ -79,7 +67,7 @@ def test_a_bad_record_signature_is_quarantined(room_factory):
         await robot.close()
         return answer
 
-    answer = run(room, body)
+    answer = room.run(body)
     assert answer["outcome"] == "quarantined"
     assert answer["reason"]["code"] == "bad_signature"
     assert answer["reason"]["message_fr"] and answer["reason"]["message_en"]
@@ -100,7 +88,7 @@ def test_an_altered_entry_is_quarantined(room_factory):
         await robot.close()
         return answer
 
-    answer = run(room, body)
+    answer = room.run(body)
     assert (answer["outcome"], answer["reason"]["code"]) == ("quarantined", "chain_broken")
     assert answer["reason"]["seq"] is not None
 
@@ -124,7 +112,7 @@ def test_a_record_signed_by_another_device_is_quarantined(room_factory):
             await robot.close()
         return relayed, plain, answer
 
-    relayed, plain, answer = run(room, body)
+    relayed, plain, answer = room.run(body)
     assert relayed["reason"]["code"] == "wrong_device"
     assert plain["reason"]["code"] == "bad_signature"
     assert answer["outcome"] == "verified"
@@ -142,7 +130,7 @@ def test_items_the_engine_would_not_pick_are_quarantined(room_factory):
         await robot.close()
         return answer
 
-    answer = run(room, body)
+    answer = room.run(body)
     assert answer["reason"]["code"] == "not_engine_items"
     assert statuses(room) == ["rejected"]
 
@@ -168,7 +156,7 @@ def test_answers_after_the_deadline_are_quarantined(room_factory):
         await robot.close()
         return answer
 
-    answer = run(room, body)
+    answer = room.run(body)
     assert answer["reason"]["code"] == "answer_after_deadline"
 
 
@@ -191,7 +179,7 @@ def test_a_record_replayed_for_another_candidate_is_quarantined(room_factory):
         await second.close()
         return replayed.json()
 
-    answer = run(room, body)
+    answer = room.run(body)
     assert answer["reason"]["code"] == "record_for_another_exam"
     assert sorted(statuses(room)) == ["rejected", "validated"]
 
@@ -208,7 +196,7 @@ def test_a_replacement_without_a_validated_alert_is_quarantined(room_factory):
         await robot.close()
         return answer
 
-    assert run(room, body)["reason"]["code"] == "replacement_not_validated"
+    assert room.run(body)["reason"]["code"] == "replacement_not_validated"
 
 
 def test_a_status_that_contradicts_the_response_is_quarantined(room_factory):
@@ -229,7 +217,7 @@ def test_a_status_that_contradicts_the_response_is_quarantined(room_factory):
         await robot.close()
         return answer
 
-    assert run(room, body)["reason"]["code"] == "status_mismatch"
+    assert room.run(body)["reason"]["code"] == "status_mismatch"
 
 
 def test_a_record_that_rewrites_streamed_entries_is_quarantined(room_factory):
@@ -250,7 +238,7 @@ def test_a_record_that_rewrites_streamed_entries_is_quarantined(room_factory):
         await robot.close()
         return answer
 
-    assert run(room, body)["reason"]["code"] == "streamed_entries_differ"
+    assert room.run(body)["reason"]["code"] == "streamed_entries_differ"
 
 
 def test_uploads_are_idempotent_and_a_different_record_is_refused(room_factory):
@@ -268,7 +256,7 @@ def test_uploads_are_idempotent_and_a_different_record_is_refused(room_factory):
         await robot.close()
         return first, again, refused.value
 
-    first, again, refused = run(room, body)
+    first, again, refused = room.run(body)
     assert first["outcome"] == "verified"
     assert again == first
     assert (refused.status, refused.code) == (422, "record_conflict")

@@ -1,0 +1,140 @@
+"""Each exam replayed while its journal streams in, so that its final record is only compared.
+
+A room's records arrive together at the end of a session, and verifying each from scratch
+(hashing every entry again, the engine's replay of 32 steps, every response checked again)
+limited how many the server took per second. Yet each entry was already checked as it streamed
+in (streaming.py). So the server keeps, for every exam in progress, the chain it checked, the
+engine's replay up to its last entry and the first answer whose status the response
+contradicts: when the record arrives, if its entries are exactly those, only its envelope is
+verified (verification.py). That work is spread over the exam, a little per answer.
+
+In memory only, and only as a shortcut: after a restart, for an exam whose first entries this
+process did not see, or on any surprise (an entry out of order, an incomplete payload, entries
+after the end), the exam is left out and its record is verified in full as before — the same
+verdict, computed later.
+"""
+
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from engine.config import ExamConfig
+from engine.exam import Exam
+from engine.exam_events import FINISHED, REQUIRED_PAYLOAD_KEYS, replay_event
+from engine.exam_replay import Replay, ReplayError
+from engine.itembank import ItemBank
+from engine.items import Item
+from engine.journal_format import ChainHead, JournalEntry
+from server_stub.response_checks import status_disagrees
+
+MAX_LIVE_EXAMS = 5_000  # the oldest are dropped beyond (their records are verified in full)
+
+
+@dataclass(frozen=True)
+class ExamStart:
+    """What the engine needs to replay an exam from its first entry."""
+
+    bank: ItemBank
+    config: ExamConfig
+    seed: int
+    accessibility_needs: bool
+    item: Callable[[str], Item]  # the bank's items, to check each response
+
+
+@dataclass(frozen=True)
+class StreamedExam:
+    """A finished exam as streamed: its checked chain and the engine's replay of it."""
+
+    entries: tuple[JournalEntry, ...]
+    text: str  # exact_text of the entries' wire forms, as a list
+    exam: Exam | None  # None when the replay failed: then `replay_error`
+    replay_error: ReplayError | None
+    status_disagrees: JournalEntry | None  # the first answer whose response contradicts it
+
+    @property
+    def head(self) -> ChainHead:
+        return self.entries[-1].head
+
+
+class _LiveExam:
+    def __init__(self, device_id: str, start: ExamStart) -> None:
+        self.device_id = device_id
+        self.entries: list[JournalEntry] = []
+        self.texts: list[str] = []  # exact_text of each entry's wire form
+        self.replay = Replay(
+            start.bank, start.config, start.seed, accessibility_needs=start.accessibility_needs
+        )
+        self.replay_error: ReplayError | None = None
+        self.item = start.item
+        self.status_disagrees: JournalEntry | None = None
+
+    def extend(self, entries: Sequence[JournalEntry], texts: Sequence[str]) -> bool:
+        """Follow the entries just stored; False when they cannot be followed."""
+        for entry, text in zip(entries, texts, strict=True):
+            expected = len(self.entries) + 1
+            finished = self.entries and self.entries[-1].kind == FINISHED
+            required = REQUIRED_PAYLOAD_KEYS.get(entry.kind)
+            if entry.seq != expected or finished or required is None:
+                return False
+            if not required <= entry.payload.keys():
+                return False
+            self.entries.append(entry)
+            self.texts.append(text)
+            if self.status_disagrees is None and status_disagrees(entry, self.item):
+                self.status_disagrees = entry
+            event = replay_event(entry)
+            if event is not None and self.replay_error is None:
+                try:
+                    self.replay.feed(event)
+                except ReplayError as error:
+                    self.replay_error = error
+        return True
+
+    def streamed(self) -> StreamedExam | None:
+        if not self.entries or self.entries[-1].kind != FINISHED:
+            return None
+        text = "[" + ",".join(self.texts) + "]"  # the list's exact_text: its items' joined
+        exam = self.replay.exam if self.replay_error is None else None
+        return StreamedExam(
+            tuple(self.entries), text, exam, self.replay_error, self.status_disagrees
+        )
+
+
+class LiveExams:
+    """The exams being streamed to this process. Used from the event loop only."""
+
+    def __init__(self, capacity: int = MAX_LIVE_EXAMS) -> None:
+        self._capacity = capacity
+        self._exams: OrderedDict[str, _LiveExam] = OrderedDict()
+
+    def extend(
+        self,
+        exam_id: str,
+        device_id: str,
+        entries: Sequence[JournalEntry],
+        texts: Sequence[str],
+        start: ExamStart | None,
+    ) -> None:
+        """Follow entries just stored for `exam_id`; `start` when they begin its journal."""
+        live = self._exams.get(exam_id)
+        if live is None:
+            if start is None or not entries or entries[0].seq != 1:
+                return  # joined mid-exam: its record will be verified in full
+            live = self._exams[exam_id] = _LiveExam(device_id, start)
+            while len(self._exams) > self._capacity:
+                self._exams.popitem(last=False)
+        if live.device_id != device_id or not live.extend(entries, texts):
+            del self._exams[exam_id]
+
+    def finished(self, exam_id: str, device_id: str) -> StreamedExam | None:
+        """The exam as streamed by `device_id`, once its last entry is the end of the exam."""
+        live = self._exams.get(exam_id)
+        if live is None or live.device_id != device_id:
+            return None
+        return live.streamed()
+
+    def forget(self, exam_id: str) -> None:
+        self._exams.pop(exam_id, None)
+
+    def __len__(self) -> int:
+        return len(self._exams)

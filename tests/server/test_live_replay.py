@@ -1,0 +1,157 @@
+"""Exams replayed as their journals stream in (server_stub/live_exams.py): a streamed exam's
+record is verified without hashing and replaying it again, with the same verdicts; whatever the
+live replay could not follow (a restart, a gap...) is verified in full, as before."""
+
+from engine.canonical import exact_text
+from engine.exam_events import ANSWER
+from engine.journal_format import JournalEntry
+from kiosk.robot import simulated_response
+from server_stub.exports import session_results
+from server_stub.live_exams import LiveExams
+from server_stub.replay_inputs import exam_start
+
+
+class CountingVerifier:
+    """The server's verifier, counting the records it verifies in full."""
+
+    def __init__(self, inner) -> None:
+        self.inner = inner
+        self.calls = 0
+
+    async def verdict(self, job):
+        self.calls += 1
+        return await self.inner.verdict(job)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+def counted(room) -> CountingVerifier:
+    ctx = room.server.ctx
+    ctx.verifier = CountingVerifier(ctx.verifier)
+    return ctx.verifier
+
+
+def test_a_streamed_exam_is_verified_and_scored_without_a_second_replay(room_factory):
+    room = room_factory(1)
+    verifier = counted(room)
+
+    async def body(invigilator):
+        robot = await room.started(0, invigilator)
+        await robot.take_exam()
+        record = await robot.seal()
+        answer = await robot.upload(record)  # the outbox is flushed first: all streamed
+        await robot.close()
+        return record, answer
+
+    record, answer = room.run(body)
+    assert answer["outcome"] == "verified"
+    assert verifier.calls == 0
+    assert len(room.server.ctx.live_exams) == 0  # forgotten once stored
+    [row] = session_results(room.server.ctx.db, room.planned.session_id)
+    kiosk_result = record["record"]["result"]
+    assert (row["status"], row["score"]) == ("validated", kiosk_result["score"])
+    assert row["competence_levels"] == kiosk_result["competence_levels"]
+
+
+def test_after_a_restart_a_streamed_exam_is_verified_in_full(room_factory):
+    room = room_factory(1)
+    verifier = counted(room)
+
+    async def body(invigilator):
+        robot = await room.started(0, invigilator)
+        await robot.take_exam()
+        record = await robot.seal()
+        await robot.outbox.flush(timeout_s=10)
+        room.server.ctx.live_exams = LiveExams()  # what a restart leaves
+        answer = await robot.upload(record)
+        await robot.close()
+        return answer
+
+    assert room.run(body)["outcome"] == "verified"
+    assert verifier.calls == 1
+
+
+def test_the_live_replay_gives_the_full_verdicts(room_factory):
+    room = room_factory(1)
+    verifier = counted(room)
+
+    async def body(invigilator):
+        robot = await room.started(0, invigilator)
+        await robot.take_exam(stop_after=3)
+        item_id = await robot.show_next()
+        right = simulated_response(robot.unlocked.item(item_id), True, robot.rng)
+        await robot.append(
+            ANSWER, {"item_id": item_id, "response": right, "status": "ko", "time_spent_s": 9}
+        )
+        robot.exam.record(item_id, "ko")
+        await robot.take_exam()
+        answer = await robot.finish()
+        await robot.close()
+        return answer
+
+    answer = room.run(body)
+    assert (answer["outcome"], answer["reason"]["code"]) == ("quarantined", "status_mismatch")
+    assert answer["reason"]["seq"] is not None
+    assert verifier.calls == 0
+
+
+def test_the_live_replay_lets_go_of_what_it_cannot_follow(room_factory):
+    room = room_factory(2)
+
+    async def body(invigilator):
+        robots = [await room.started(i, invigilator) for i in range(2)]
+        journals = []
+        for robot in robots:
+            await robot.outbox.stop()
+            await robot.take_exam()
+            record = await robot.seal()
+            journals.append([JournalEntry.from_dict(raw) for raw in record["entries"]])
+            await robot.close()
+        return journals
+
+    journals = room.run(body)
+    ctx = room.server.ctx
+    exams = ctx.db.tables["exams"]
+    with ctx.db.read() as connection:
+        rows = {row.exam_id: row for row in connection.execute(exams.select())}
+        starts = {e: exam_start(connection, ctx.db, ctx.banks, row) for e, row in rows.items()}
+
+    def feed(live: LiveExams, entries: list[JournalEntry], device: str = "pc") -> None:
+        exam_id = entries[0].exam_id
+        texts = [exact_text(entry.to_dict()) for entry in entries]
+        start = starts[exam_id] if entries[0].seq == 1 else None
+        live.extend(exam_id, device, entries, texts, start)
+
+    first, second = journals
+    exam_id = first[0].exam_id
+
+    whole = LiveExams()
+    feed(whole, first[:-1])
+    assert whole.finished(exam_id, "pc") is None  # not over yet
+    feed(whole, first[-1:])
+    streamed = whole.finished(exam_id, "pc")
+    assert streamed is not None and streamed.replay_error is None
+    assert streamed.exam.result().to_dict() == first[-1].payload["result"]
+    assert streamed.status_disagrees is None
+    assert whole.finished(exam_id, "another pc") is None
+
+    for broken in (
+        [first[5:]],  # joined mid-exam (a restart)
+        [first[:3], first[4:]],  # a gap
+        [first, first[-1:]],  # entries after the end
+    ):
+        live = LiveExams()
+        for part in broken:
+            feed(live, part)
+        assert len(live) == 0 and live.finished(exam_id, "pc") is None
+
+    switched = LiveExams()
+    feed(switched, first[:3])
+    feed(switched, first[3:], device="another pc")
+    assert len(switched) == 0
+
+    small = LiveExams(capacity=1)
+    feed(small, first)
+    feed(small, second)
+    assert len(small) == 1 and small.finished(second[0].exam_id, "pc") is not None
