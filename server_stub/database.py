@@ -13,11 +13,11 @@ On PostgreSQL a write transaction takes an advisory lock first, for the same gua
 import re
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, nullcontext
 from importlib import resources
 
-from sqlalchemy import Connection, Engine, MetaData, Table, create_engine, event, text
+from sqlalchemy import Connection, Engine, Executable, MetaData, Table, create_engine, event, text
 
 MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 WRITER_LOCK = 73402025  # PostgreSQL advisory lock key held by every write transaction
@@ -38,6 +38,19 @@ class Database:
         metadata = MetaData()
         metadata.reflect(self.engine)
         self.tables: dict[str, Table] = dict(metadata.tables)
+        self._prepared: dict[Callable[[Mapping[str, Table]], Executable], Executable] = {}
+
+    def prepared(self, build: Callable[[Mapping[str, Table]], Executable]) -> Executable:
+        """The statement `build` makes from the tables, made once for this database.
+
+        Building a statement (and its cache key) costs about three times running it, so the
+        hot paths (streamed entries, records) build theirs once, values as bind parameters
+        (an UPDATE without `values()` sets the columns named by the parameters it runs with).
+        """
+        statement = self._prepared.get(build)
+        if statement is None:
+            statement = self._prepared.setdefault(build, build(self.tables))
+        return statement
 
     def checkpoint_in_background(self, every_s: float = CHECKPOINT_EVERY_S) -> None:
         """SQLite: copy the WAL into the database from a thread of its own, every `every_s`.

@@ -16,13 +16,12 @@ import hashlib
 import json
 from typing import Any
 
-from sqlalchemy import select
-
 from engine.canonical import b64decode, exact_text
 from engine.exam import ExamResult
 from engine.journal_format import ChainHead
 from engine.keys import raw_public_bytes
 from server_stub import candidate_states as states
+from server_stub import hot_statements as hot
 from server_stub.context import ServerContext
 from server_stub.errors import ApiError
 from server_stub.live_exams import StreamedExam
@@ -37,8 +36,7 @@ from server_stub.verification import Quarantined, ServerView
 
 
 def _exam(connection, ctx: ServerContext, exam_id: str):
-    exams = ctx.db.tables["exams"]
-    exam = connection.execute(select(exams).where(exams.c.exam_id == exam_id)).first()
+    exam = connection.execute(ctx.db.prepared(hot.exam), {"exam_id": exam_id}).first()
     if exam is None:
         raise ApiError("exam_not_found")
     return exam
@@ -64,28 +62,26 @@ async def receive_record(
     signed_receipt = receipt(ctx, device.device_id, exam_id, ChainHead(*verdict.head))
     outcome = "verified" if reason is None else "quarantined"
     receipt_text = json.dumps(signed_receipt)
-    t = ctx.db.tables
 
     def store(connection, now: float) -> dict[str, Any] | None:
         previous = _stored_record(connection, ctx, device.device_id, exam_id)
         if previous is not None:  # the same upload, verified concurrently: answer as a retry
             return _previous_answer(previous, record_hash)
         connection.execute(
-            t["records"]
-            .insert()
-            .values(
-                device_id=device.device_id,
-                exam_id=exam_id,
-                record_hash=record_hash,
-                record=record_text,
-                received_at=now,
-                receipt=receipt_text,
-                outcome=outcome,
-                reason_code=reason.code if reason else None,
-                reason_detail=json.dumps({"fr": reason.fr, "en": reason.en, "seq": reason.seq})
+            ctx.db.prepared(hot.insert_record),
+            {
+                "device_id": device.device_id,
+                "exam_id": exam_id,
+                "record_hash": record_hash,
+                "record": record_text,
+                "received_at": now,
+                "receipt": receipt_text,
+                "outcome": outcome,
+                "reason_code": reason.code if reason else None,
+                "reason_detail": json.dumps({"fr": reason.fr, "en": reason.en, "seq": reason.seq})
                 if reason
                 else None,
-            )
+            },
         )
         if exam.device_id == device.device_id:
             _settle(connection, ctx, exam, verdict, now)
@@ -155,7 +151,6 @@ def _is_whole_journal(streamed: StreamedExam, exam, device, record_text: str) ->
 def _settle(connection, ctx: ServerContext, exam, verdict: RecordVerdict, now: float) -> None:
     """The candidate's outcome: scored, or rejected with the record kept aside."""
     db = ctx.db
-    candidates, exams = db.tables["candidates"], db.tables["exams"]
     if verdict.reason is not None:
         code, _, _, seq = verdict.reason
         log_event(
@@ -179,31 +174,26 @@ def _settle(connection, ctx: ServerContext, exam, verdict: RecordVerdict, now: f
             now=now,
         )
         connection.execute(
-            exams.update()
-            .where(exams.c.exam_id == exam.exam_id)
-            .values(
-                abort_reason=verdict.abort_reason,
-                ended_at=exam.ended_at if exam.ended_at is not None else now,
-            )
+            db.prepared(hot.update_exam),
+            {
+                "key": exam.exam_id,
+                "abort_reason": verdict.abort_reason,
+                "ended_at": exam.ended_at if exam.ended_at is not None else now,
+            },
         )
         status = states.FINISHED
     connection.execute(
-        candidates.update()
-        .where(candidates.c.candidate_id == exam.candidate_id)
-        .values(status=status)
+        db.prepared(hot.update_candidate), {"key": exam.candidate_id, "status": status}
     )
 
 
 def _server_view(connection, ctx: ServerContext, exam, *, read_streamed: bool) -> ServerView:
     db = ctx.db
-    t = db.tables
     timeline = load_timeline(connection, db, exam)
-    journal = t["journal_entries"]
     streamed = (
         connection.execute(
-            select(journal.c.seq, journal.c.entry_hash, journal.c.signature).where(
-                journal.c.exam_id == exam.exam_id, journal.c.device_id == exam.device_id
-            )
+            db.prepared(hot.streamed_entries),
+            {"exam_id": exam.exam_id, "device_id": exam.device_id},
         ).all()
         if read_streamed
         else ()
@@ -214,11 +204,7 @@ def _server_view(connection, ctx: ServerContext, exam, *, read_streamed: bool) -
         seed=exam.seed,
         accessibility_needs=accessibility_needs(connection, db, exam.candidate_id),
         issued_tickets=dict(
-            connection.execute(
-                select(t["tickets"].c.ticket_id, t["tickets"].c.kind).where(
-                    t["tickets"].c.exam_id == exam.exam_id
-                )
-            ).all()
+            connection.execute(db.prepared(hot.issued_tickets), {"exam_id": exam.exam_id}).all()
         ),
         streamed={row.seq: (row.entry_hash, row.signature) for row in streamed},
         validated_alert_items=validated_alert_items(connection, db, exam.exam_id),
@@ -228,9 +214,8 @@ def _server_view(connection, ctx: ServerContext, exam, *, read_streamed: bool) -
 
 
 def _stored_record(connection, ctx: ServerContext, device_id: str, exam_id: str):
-    records = ctx.db.tables["records"]
     return connection.execute(
-        select(records).where(records.c.device_id == device_id, records.c.exam_id == exam_id)
+        ctx.db.prepared(hot.stored_record), {"device_id": device_id, "exam_id": exam_id}
     ).first()
 
 

@@ -6,9 +6,8 @@ import json
 from functools import partial
 from typing import Any
 
-from sqlalchemy import select
-
 from engine.config import ExamConfig
+from server_stub import hot_statements as hot
 from server_stub.banks import BankStore
 from server_stub.database import Database
 from server_stub.live_exams import ExamStart
@@ -16,24 +15,16 @@ from server_stub.live_exams import ExamStart
 
 def exam_config(connection, db: Database, exam) -> dict[str, Any]:
     """The configuration of the exam's bank in its mode (pix or default), as stored."""
-    configs = db.tables["bank_configs"]
     return json.loads(
         connection.scalar(
-            select(configs.c.config).where(
-                configs.c.bank_id == exam.bank_id, configs.c.mode == exam.mode
-            )
+            db.prepared(hot.exam_config), {"bank_id": exam.bank_id, "mode": exam.mode}
         )
     )
 
 
 def accessibility_needs(connection, db: Database, candidate_id: str) -> bool:
-    candidates = db.tables["candidates"]
     return bool(
-        connection.scalar(
-            select(candidates.c.accessibility_needs).where(
-                candidates.c.candidate_id == candidate_id
-            )
-        )
+        connection.scalar(db.prepared(hot.accessibility_needs), {"candidate_id": candidate_id})
     )
 
 

@@ -14,9 +14,10 @@ candidate ("#7": the seventh answer).
 import json
 from collections.abc import Iterable
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
 from engine.exam import Exam, ExamResult
+from server_stub import hot_statements as hot
 from server_stub.database import Database
 from server_stub.issue_categories import FOCUS_OUT_SUBCATEGORY, NEUTRALISING_SUBCATEGORIES
 
@@ -71,25 +72,17 @@ def score(
 def candidate_reports(
     connection: Connection, db: Database, candidate_id: str
 ) -> list[tuple[str | None, str | None]]:
-    reports = db.tables["issue_reports"]
     return [
         (row.subcategory, row.item_id)
         for row in connection.execute(
-            select(reports.c.subcategory, reports.c.item_id).where(
-                reports.c.candidate_id == candidate_id, reports.c.category == "IN_CHALLENGE"
-            )
+            db.prepared(hot.challenge_reports), {"candidate_id": candidate_id}
         )
     ]
 
 
 def validated_alert_items(connection: Connection, db: Database, exam_id: str) -> frozenset[str]:
-    alerts = db.tables["alerts"]
     return frozenset(
-        connection.scalars(
-            select(alerts.c.item_id).where(
-                alerts.c.exam_id == exam_id, alerts.c.state == "validated"
-            )
-        )
+        connection.scalars(db.prepared(hot.validated_alert_items), {"exam_id": exam_id})
     )
 
 
@@ -104,7 +97,6 @@ def store_result(
     now: float,
 ) -> None:
     """Insert or replace the exam's result (re-scoring at finalisation replaces it)."""
-    results = db.tables["results"]
     values = {
         "status": result.status,
         "score": result.score,
@@ -114,10 +106,10 @@ def store_result(
         "abort_reason": abort_reason,
         "scored_at": now,
     }
-    exists = connection.scalar(select(results.c.exam_id).where(results.c.exam_id == exam_id))
-    if exists:
-        connection.execute(results.update().where(results.c.exam_id == exam_id).values(**values))
+    if connection.scalar(db.prepared(hot.result_exists), {"exam_id": exam_id}):
+        connection.execute(db.prepared(hot.update_result), {"key": exam_id, **values})
     else:
         connection.execute(
-            results.insert().values(exam_id=exam_id, candidate_id=candidate_id, **values)
+            db.prepared(hot.insert_result),
+            {"exam_id": exam_id, "candidate_id": candidate_id, **values},
         )

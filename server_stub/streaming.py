@@ -18,7 +18,6 @@ from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from sqlalchemy import select
 
 from engine.canonical import b64decode, canonical_json, exact_text
 from engine.exam_events import ANSWER, FINISHED, ITEM_SHOWN
@@ -31,6 +30,7 @@ from engine.journal_format import (
     verify_chain,
 )
 from engine.keys import ed25519_public_from_b64
+from server_stub import hot_statements as hot
 from server_stub.errors import ApiError
 from server_stub.live_exams import ExamStart
 from server_stub.notifier import room_key
@@ -101,9 +101,8 @@ def _extend(ctx, upload: _Upload, connection, now: float) -> ChainHead | None:
     """Store what `upload` adds to its exam's chain and return the new head; a chain that
     does not verify is logged, then refused."""
     db = ctx.db
-    exams, journal = db.tables["exams"], db.tables["journal_entries"]
     device_id, exam_id = upload.device.device_id, upload.exam_id
-    exam = connection.execute(select(exams).where(exams.c.exam_id == exam_id)).first()
+    exam = connection.execute(db.prepared(hot.exam), {"exam_id": exam_id}).first()
     if exam is None:
         raise ApiError("exam_not_found")
     if exam.device_id != device_id:
@@ -113,11 +112,8 @@ def _extend(ctx, upload: _Upload, connection, now: float) -> ChainHead | None:
     for entry in upload.entries:
         if head is not None and entry.seq <= head.seq:
             stored = connection.scalar(
-                select(journal.c.entry_hash).where(
-                    journal.c.device_id == device_id,
-                    journal.c.exam_id == exam_id,
-                    journal.c.seq == entry.seq,
-                )
+                db.prepared(hot.entry_hash),
+                {"device_id": device_id, "exam_id": exam_id, "seq": entry.seq},
             )
             if stored != entry.hash:
                 raise ApiError("entry_conflict", seq=entry.seq)
@@ -146,7 +142,7 @@ def _extend(ctx, upload: _Upload, connection, now: float) -> ChainHead | None:
         raise ApiError("entry_rejected", detail=error.en) from error
     texts = [exact_text(entry.to_dict()) for entry in fresh]
     connection.execute(
-        journal.insert(),
+        db.prepared(hot.insert_entries),
         [
             {
                 "device_id": device_id,
@@ -160,26 +156,20 @@ def _extend(ctx, upload: _Upload, connection, now: float) -> ChainHead | None:
             for entry, text in zip(fresh, texts, strict=True)
         ],
     )
-    values: dict[str, Any] = {
-        "head_seq": head.seq,
-        "head_hash": head.hash,
-        "answered": exam.answered + sum(entry.kind == ANSWER for entry in fresh),
-    }
-    if any(entry.kind == FINISHED for entry in fresh) and exam.ended_at is None:
-        values["ended_at"] = now
-    connection.execute(exams.update().where(exams.c.exam_id == exam_id).values(**values))
+    finished = any(entry.kind == FINISHED for entry in fresh) and exam.ended_at is None
+    connection.execute(
+        db.prepared(hot.update_exam),
+        {
+            "key": exam_id,
+            "head_seq": head.seq,
+            "head_hash": head.hash,
+            "answered": exam.answered + sum(entry.kind == ANSWER for entry in fresh),
+            "ended_at": now if finished else exam.ended_at,
+        },
+    )
     if any(entry.kind == ITEM_SHOWN for entry in fresh):
         # A question on screen: the lockdown holds, so a refused start is over (live_events.py).
-        incidents = db.tables["incidents"]
-        connection.execute(
-            incidents.update()
-            .where(
-                incidents.c.exam_id == exam_id,
-                incidents.c.locked.is_(False),
-                incidents.c.resolved_at.is_(None),
-            )
-            .values(resolved_at=now)
-        )
+        connection.execute(db.prepared(hot.end_refused_starts), {"key": exam_id, "now": now})
     if fresh[0].seq == 1:
         upload.start = exam_start(connection, db, ctx.banks, exam)
     upload.session_id, upload.fresh, upload.texts = exam.session_id, fresh, texts

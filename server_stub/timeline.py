@@ -8,9 +8,10 @@ check-in and its resume ticket); the invigilator may add time.
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
 from engine.canonical import utc_text
+from server_stub import hot_statements as hot
 from server_stub.database import Database
 
 BASE_DURATION_S = 105 * 60
@@ -57,12 +58,7 @@ class Timeline:
 
 
 def load_timeline(connection: Connection, db: Database, exam) -> Timeline:
-    pauses = db.tables["pauses"]
-    rows = connection.execute(
-        select(pauses.c.started_at, pauses.c.ended_at)
-        .where(pauses.c.exam_id == exam.exam_id)
-        .order_by(pauses.c.started_at)
-    ).all()
+    rows = connection.execute(db.prepared(hot.pauses), {"exam_id": exam.exam_id}).all()
     return Timeline(
         started_at=exam.started_at,
         time_allowed_s=exam.time_allowed_seconds,
