@@ -22,6 +22,7 @@ from kiosk.console.language import ConsoleLanguage
 from kiosk.console.look import restyle
 from kiosk.console.window import ConsoleWindow
 from kiosk.i18n import LANGUAGES
+from kiosk.ui.main_thread_gc import MainThreadCollection
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -76,5 +77,5 @@ def run(args: argparse.Namespace) -> int:
         await controller.close()
         return 0
 
-    with loop:
+    with loop, MainThreadCollection(app):
         return loop.run_until_complete(until_closed())

@@ -32,6 +32,7 @@ from kiosk.lockdown import (
 )
 from kiosk.paths import default_lab_config_path
 from kiosk.termination import SIGTERM_STATUS, SigtermHandler
+from kiosk.ui.main_thread_gc import MainThreadCollection
 from kiosk.ui.main_window import KioskWindow
 from kiosk.ui.theme import apply_theme
 
@@ -103,7 +104,7 @@ def run_kiosk(config: LabConfig, main: Callable[[Kiosk], Awaitable[int]]) -> int
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     try:
-        with loop:
+        with loop, MainThreadCollection(app):
             return loop.run_until_complete(_open_and_run(app, config, main))
     except BilingualError as error:
         return report_failure(error)
