@@ -16,6 +16,7 @@ import asyncio
 import hashlib
 import os
 import random
+import ssl
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from engine.canonical import BilingualError
 from engine.journal_format import JournalEntry
 from kiosk.config_key import ConfigKey
 from kiosk.identity import DeviceIdentity
+from kiosk.tls import trusted_authorities
 
 API = "/api/v1"
 REQUEST_TIMEOUT_S = 15.0
@@ -115,8 +117,10 @@ class _Http:
         *,
         timing: Timing | None,
         transport: httpx.AsyncBaseTransport | None,
-        verify: bool | str,
+        verify: ssl.SSLContext | bool,
     ) -> None:
+        """`verify`: True trusts the system's and public authorities (kiosk.tls), a context
+        its own, False nothing (rehearsals on a throwaway server only)."""
         self.base_url = base_url.rstrip("/")
         self.token = token
         self._timing = timing
@@ -124,7 +128,7 @@ class _Http:
             base_url=self.base_url,
             timeout=REQUEST_TIMEOUT_S,
             transport=transport,
-            verify=verify,
+            verify=trusted_authorities() if verify is True else verify,
             limits=httpx.Limits(max_connections=20, max_keepalive_connections=10),
         )
 
@@ -197,7 +201,7 @@ class KioskClient:
         backoff: Backoff | None = None,
         timing: Timing | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
-        verify: bool | str = True,
+        verify: ssl.SSLContext | bool = True,
     ) -> None:
         self._http = _Http(
             base_url, device_token, timing=timing, transport=transport, verify=verify

@@ -27,8 +27,10 @@ from kiosk.client import KioskClient
 from kiosk.identity import DeviceIdentity
 from kiosk.lab_config import DEVICE_TOKEN_FILE, LabConfig, load_lab_config
 from kiosk.paths import LAB_CONFIG_NAME
+from kiosk.tls import trusted_authorities
 
 BANKS_DIR = "banks"
+AUTHORITY_FILE = "server-ca.pem"  # the authority of the server's certificate, when given
 
 
 class EnrolmentError(BilingualError):
@@ -50,17 +52,29 @@ class EnrolmentReport:
 
 
 async def enrol_lab_pc(
-    server_url: str, enrolment_token: str, state_dir: Path, *, label: str
+    server_url: str,
+    enrolment_token: str,
+    state_dir: Path,
+    *,
+    label: str,
+    ca_file: Path | None = None,
 ) -> EnrolmentReport:
-    """Enrol (or, when already enrolled, bring the bank up to date) the PC kept in `state_dir`."""
+    """Enrol (or, when already enrolled, bring the bank up to date) the PC kept in `state_dir`.
+
+    `ca_file`: the authority of the server's certificate when the system does not trust it;
+    kept in `state_dir` and named in the lab configuration."""
     server_url = server_url.rstrip("/")
+    tls = trusted_authorities(ca_file)  # an unusable file is said before anything is done
     config_path = state_dir / LAB_CONFIG_NAME
     if config_path.exists():
-        return await _refresh_bank(load_lab_config(config_path), config_path, server_url)
+        _check_same_server(load_lab_config(config_path), config_path, server_url)
+        if ca_file is not None:
+            _keep_authority(ca_file, config_path)
+        return await _refresh_bank(load_lab_config(config_path), config_path)
     state_dir.mkdir(parents=True, exist_ok=True)
     identity = DeviceIdentity.load_or_create(state_dir)
     token_path = state_dir / DEVICE_TOKEN_FILE
-    async with KioskClient(server_url) as client:
+    async with KioskClient(server_url, verify=tls) as client:
         if token_path.exists():  # registered by a run that stopped before the configuration
             client.device_token = token_path.read_text(encoding="ascii").strip()
             keys = await client.public_keys()
@@ -80,8 +94,11 @@ async def enrol_lab_pc(
         if not token_path.exists():  # saved at once: the server will not register these keys twice
             config.save_device_token(enrolment.device_token)
         bank, bank_path = await _download_current_bank(client, state_dir, config)
+    server_table = {"url": server_url, "public_key": server_key_b64}
+    if ca_file is not None:
+        server_table["ca_file"] = _copy_authority(ca_file, state_dir)
     document = {
-        "server": {"url": server_url, "public_key": server_key_b64},
+        "server": server_table,
         "publisher": {"public_key": publisher_key_b64},
         "kiosk": {
             "data_dir": ".",
@@ -94,7 +111,7 @@ async def enrol_lab_pc(
     return _report(config_path, identity, config, bank, newly_enrolled=True)
 
 
-async def _refresh_bank(config: LabConfig, config_path: Path, server_url: str) -> EnrolmentReport:
+def _check_same_server(config: LabConfig, config_path: Path, server_url: str) -> None:
     if config.server_url != server_url:
         raise EnrolmentError(
             "enrolled_elsewhere",
@@ -105,14 +122,35 @@ async def _refresh_bank(config: LabConfig, config_path: Path, server_url: str) -
             f"with {server_url}, move that folder away first (once the server has received all "
             "of its exams).",
         )
+
+
+async def _refresh_bank(config: LabConfig, config_path: Path) -> EnrolmentReport:
     identity = DeviceIdentity.load(config.data_dir)
-    async with KioskClient(server_url, config.device_token()) as client:
+    tls = trusted_authorities(config.ca_file)
+    async with KioskClient(config.server_url, config.device_token(), verify=tls) as client:
         bank, bank_path = await _download_current_bank(client, config.data_dir, config)
     if bank_path != config.bank_path:
         document = tomllib.loads(config_path.read_text(encoding="utf-8"))
         document["kiosk"]["bank"] = os.path.relpath(bank_path, config_path.parent)
         _write_config(config_path, document)
     return _report(config_path, identity, config, bank, newly_enrolled=False)
+
+
+def _keep_authority(ca_file: Path, config_path: Path) -> None:
+    """A new authority for an enrolled PC: kept beside its configuration, named in it."""
+    document = tomllib.loads(config_path.read_text(encoding="utf-8"))
+    document["server"]["ca_file"] = _copy_authority(ca_file, config_path.parent)
+    _write_config(config_path, document)
+
+
+def _copy_authority(ca_file: Path, state_dir: Path) -> str:
+    """Copy the authority's certificate into the PC's data directory (the file IT brought may
+    be on a USB stick); its name there, for the configuration."""
+    target = state_dir / AUTHORITY_FILE
+    staging = target.with_name(target.name + ".part")
+    staging.write_bytes(ca_file.read_bytes())
+    os.replace(staging, target)
+    return AUTHORITY_FILE
 
 
 async def _download_current_bank(

@@ -42,6 +42,7 @@ class LabConfig:
     font_scale: float = 1.0
     high_contrast: bool = False
     lockdown: dict[str, Any] = field(default_factory=dict)
+    ca_file: Path | None = None  # the authority of the server's certificate, if not the system's
 
     @property
     def device_token_path(self) -> Path:
@@ -90,7 +91,7 @@ def load_lab_config(path: Path) -> LabConfig:
 
 def parse_lab_config(raw: dict, base_dir: Path, source: str) -> LabConfig:
     """Check a decoded configuration table; `source` names it in error messages."""
-    reader = _TableReader(raw, source)
+    reader = _TableReader(raw, source, base_dir)
     server_url = reader.text("server", "url")
     parsed = urlparse(server_url)
     if parsed.scheme not in ("http", "https") or not parsed.netloc:
@@ -122,15 +123,17 @@ def parse_lab_config(raw: dict, base_dir: Path, source: str) -> LabConfig:
         font_scale=font_scale,
         high_contrast=reader.flag("display", "high_contrast", default=False),
         lockdown=reader.table("lockdown"),
+        ca_file=reader.path("server", "ca_file"),
     )
 
 
 class _TableReader:
     """Typed access to `[table] key` values, raising bilingual errors that name the key."""
 
-    def __init__(self, raw: dict, source: str) -> None:
+    def __init__(self, raw: dict, source: str, base_dir: Path) -> None:
         self.raw = raw
         self.source = source
+        self.base_dir = base_dir
 
     def _value(self, table: str, key: str, default: object) -> object:
         section = self.table(table)
@@ -154,6 +157,18 @@ class _TableReader:
         if not isinstance(value, str) or not value.strip():
             raise self._wrong_type(table, key, "un texte non vide", "a non-empty string")
         return value.strip()
+
+    def path(self, table: str, key: str) -> Path | None:
+        """An optional file, relative to the configuration's folder; it must exist."""
+        if key not in self.table(table):
+            return None
+        path = self.base_dir / self.text(table, key)
+        if not path.is_file():
+            raise LabConfigError(
+                f"{self.source} : [{table}] {key} désigne un fichier introuvable : {path}.",
+                f"{self.source}: [{table}] {key} names a file that does not exist: {path}.",
+            )
+        return path
 
     def flag(self, table: str, key: str, default: bool) -> bool:
         value = self._value(table, key, default)

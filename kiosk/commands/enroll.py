@@ -38,6 +38,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="DIR",
         help=f"this PC's data directory (default: {machine_data_dir()})",
     )
+    parser.add_argument(
+        "--ca-file",
+        type=Path,
+        metavar="FILE",
+        help="the authority of the server's certificate, when this PC does not trust it already "
+        "(copied into the data directory and named in the lab configuration)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -46,7 +53,13 @@ def run(args: argparse.Namespace) -> int:
     state_dir = args.state or machine_data_dir()
     try:
         report = asyncio.run(
-            enrol_lab_pc(args.server, args.token, state_dir, label=socket.gethostname())
+            enrol_lab_pc(
+                args.server,
+                args.token,
+                state_dir,
+                label=socket.gethostname(),
+                ca_file=args.ca_file,
+            )
         )
         config = load_lab_config(report.config_path)
         key = kiosk_config_key(config, lockdown_policy(config))

@@ -17,11 +17,13 @@ from pathlib import Path
 import qasync
 from PySide6.QtWidgets import QApplication
 
+from kiosk.commands.run import report_failure
 from kiosk.console.controller import ConsoleController, default_documents_dir
 from kiosk.console.language import ConsoleLanguage
 from kiosk.console.look import restyle
 from kiosk.console.window import ConsoleWindow
 from kiosk.i18n import LANGUAGES
+from kiosk.tls import AuthorityFileError, trusted_authorities
 from kiosk.ui.main_thread_gc import MainThreadCollection
 
 
@@ -42,6 +44,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--geometry", metavar="WxH+X+Y", help="where the window opens (e.g. beside the kiosk)"
     )
+    parser.add_argument(
+        "--ca-file",
+        type=Path,
+        metavar="FILE",
+        help="the authority of the server's certificate, when this PC does not trust it already",
+    )
     parser.set_defaults(func=run)
 
 
@@ -57,6 +65,10 @@ def run(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return 2
+    try:
+        tls = trusted_authorities(args.ca_file)
+    except AuthorityFileError as error:
+        return report_failure(error)
     qt_arguments = sys.argv[:1] + (["-qwindowgeometry", args.geometry] if args.geometry else [])
     app = QApplication.instance() or QApplication(qt_arguments)
     assert isinstance(app, QApplication)
@@ -66,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
     language.set_language(args.lang)
     restyle(app, args.large_type)
     window = ConsoleWindow(language, args.server, admin_token, args.large_type)
-    controller = ConsoleController(window, args.documents or default_documents_dir())
+    controller = ConsoleController(window, args.documents or default_documents_dir(), tls=tls)
     closed = asyncio.Event()
     app.lastWindowClosed.connect(closed.set)
 

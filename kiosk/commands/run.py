@@ -32,6 +32,7 @@ from kiosk.lockdown import (
 )
 from kiosk.paths import default_lab_config_path
 from kiosk.termination import SIGTERM_STATUS, SigtermHandler
+from kiosk.tls import trusted_authorities
 from kiosk.ui.main_thread_gc import MainThreadCollection
 from kiosk.ui.main_window import KioskWindow
 from kiosk.ui.theme import apply_theme
@@ -134,7 +135,10 @@ def open_kiosk(app: QApplication, config: LabConfig) -> Kiosk:
     identity = DeviceIdentity.load(config.data_dir)
     policy = lockdown_policy(config)
     client = KioskClient(
-        config.server_url, config.device_token(), config_key=kiosk_config_key(config, policy)
+        config.server_url,
+        config.device_token(),
+        config_key=kiosk_config_key(config, policy),
+        verify=trusted_authorities(config.ca_file),
     )
     bank = SealedBank.open(config.bank_path, config.publisher_public_key)
     switcher = LanguageSwitcher(app)

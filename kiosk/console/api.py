@@ -6,6 +6,7 @@ Every failure becomes a `ConsoleApiError` holding the server's own French and En
 or ours when the server cannot be reached.
 """
 
+import ssl
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -14,6 +15,7 @@ import httpx
 
 from engine.canonical import BilingualError
 from kiosk.client import refusal_from
+from kiosk.tls import trusted_authorities
 
 API = "/api/v1"
 REQUEST_TIMEOUT_S = 15.0
@@ -49,10 +51,17 @@ def _unreachable(base_url: str, error: Exception) -> ConsoleApiError:
 class _Http:
     """One httpx client and the error mapping both APIs share."""
 
-    def __init__(self, base_url: str, token: str | None = None) -> None:
+    def __init__(
+        self, base_url: str, token: str | None = None, verify: ssl.SSLContext | bool = True
+    ) -> None:
+        """`verify`: as for the kiosk's client (kiosk/tls.py)."""
         self.base_url = base_url.rstrip("/")
         self.token = token
-        self._client = httpx.AsyncClient(base_url=self.base_url, timeout=REQUEST_TIMEOUT_S)
+        self._client = httpx.AsyncClient(
+            base_url=self.base_url,
+            timeout=REQUEST_TIMEOUT_S,
+            verify=trusted_authorities() if verify is True else verify,
+        )
 
     async def call(
         self,
@@ -97,8 +106,8 @@ class SignedIn:
 class ConsoleApi:
     """The invigilator's side: sign in once, then act on that one session."""
 
-    def __init__(self, base_url: str) -> None:
-        self._http = _Http(base_url)
+    def __init__(self, base_url: str, verify: ssl.SSLContext | bool = True) -> None:
+        self._http = _Http(base_url, verify=verify)
         self.session: SignedIn | None = None
 
     @property
@@ -214,8 +223,10 @@ class ConsoleApi:
 class LeadApi:
     """The certification lead's side (admin token): plan a session, import, print."""
 
-    def __init__(self, base_url: str, admin_token: str) -> None:
-        self._http = _Http(base_url, admin_token.strip())
+    def __init__(
+        self, base_url: str, admin_token: str, verify: ssl.SSLContext | bool = True
+    ) -> None:
+        self._http = _Http(base_url, admin_token.strip(), verify)
 
     async def check_token(self) -> None:
         """Raise ConsoleApiError (`unauthenticated`) unless the admin token is accepted.

@@ -6,6 +6,7 @@ Network calls run as asyncio tasks (qasync), so the window never freezes.
 """
 
 import asyncio
+import ssl
 import traceback
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -53,11 +54,14 @@ class ConsoleController(QObject):
         window: ConsoleWindow,
         documents_dir: Path,
         open_pdf: Callable[[Path], None] = open_with_desktop,
+        tls: ssl.SSLContext | bool = True,
     ) -> None:
+        """`tls`: the authorities the server's certificate is checked against (kiosk/tls.py)."""
         super().__init__()
         self.window = window
         self.documents_dir = documents_dir
         self.open_pdf = open_pdf
+        self.tls = tls
         self.api: ConsoleApi | None = None
         self.lead_api: LeadApi | None = None
         self.poller: RoomPoller | None = None
@@ -115,7 +119,7 @@ class ConsoleController(QObject):
         self.spawn(self._sign_in(url, session_number, code))
 
     async def _sign_in(self, url: str, session_number: int, code: str) -> None:
-        api = ConsoleApi(url)
+        api = ConsoleApi(url, self.tls)
         try:
             signed = await api.sign_in(session_number, code)
         except ConsoleApiError as error:
@@ -390,7 +394,7 @@ class ConsoleController(QObject):
         self.spawn(self._lead_sign_in(url, token))
 
     async def _lead_sign_in(self, url: str, token: str) -> None:
-        api = LeadApi(url, token)
+        api = LeadApi(url, token, self.tls)
         try:
             await api.check_token()
         except ConsoleApiError as error:

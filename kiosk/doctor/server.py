@@ -20,6 +20,7 @@ from engine.keys import ed25519_public_from_b64, fingerprint
 from kiosk.client import API, REQUEST_TIMEOUT_S, KioskClient
 from kiosk.doctor.report import Check, failed, passed, warned
 from kiosk.lab_config import LabConfig
+from kiosk.tls import AuthorityFileError, trusted_authorities
 
 CLOCK_WARN_SECONDS = 5.0
 CLOCK_FAIL_SECONDS = 60.0
@@ -52,7 +53,11 @@ async def probe_server(config: LabConfig, clock: Callable[[], datetime] = utc_no
     keys, and, as this PC (device token), its current bank. `clock` is this PC's clock."""
     url = config.server_url
     try:
-        async with httpx.AsyncClient(timeout=REQUEST_TIMEOUT_S) as http:
+        tls = trusted_authorities(config.ca_file)
+    except AuthorityFileError as error:
+        return ServerProbe(url, error=f"{config.ca_file} : {error.en}", tls_error=True)
+    try:
+        async with httpx.AsyncClient(timeout=REQUEST_TIMEOUT_S, verify=tls) as http:
             before, started = clock(), time.perf_counter()
             response = await http.get(f"{url}{API}/health")
             round_trip = time.perf_counter() - started
@@ -61,7 +66,7 @@ async def probe_server(config: LabConfig, clock: Callable[[], datetime] = utc_no
     except (httpx.HTTPError, ValueError, KeyError) as error:
         return ServerProbe(url, error=_reason(error), tls_error=_is_tls(error))
     server_key = publisher_key = current_bank_id = refusal = None
-    async with KioskClient(url) as client:
+    async with KioskClient(url, verify=tls) as client:
         try:
             keys = await client.public_keys()
             server_key = ed25519_public_from_b64(keys["server_public_key"])
@@ -127,10 +132,11 @@ def server_tls_check(probe: ServerProbe) -> Check:
         return failed(
             "server_tls",
             f"Certificat TLS de {parsed.hostname} refusé ({probe.error}) : faites installer un "
-            "certificat valide pour ce nom sur le serveur, ou l'autorité du centre sur ce poste.",
+            "certificat valide pour ce nom sur le serveur, ou l'autorité du centre sur ce poste "
+            "(dans le magasin du système, ou : pix-kiosk enroll --ca-file FICHIER).",
             f"TLS certificate of {parsed.hostname} refused ({probe.error}): have a valid "
             "certificate for this name installed on the server, or the school's authority on "
-            "this PC.",
+            "this PC (in the system's store, or: pix-kiosk enroll --ca-file FILE).",
         )
     if parsed.scheme == "https":
         if probe.error:

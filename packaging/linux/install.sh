@@ -2,12 +2,13 @@
 # Install the kiosk on a Linux lab PC (Debian/Ubuntu; other distributions: install the packages
 # listed below yourself and pass --no-system-packages). Safe to run again: it updates in place.
 #
-#   sudo packaging/linux/install.sh [--bundle DIR] [--server URL --token TOKEN]
+#   sudo packaging/linux/install.sh [--bundle DIR] [--server URL --token TOKEN [--ca-file FILE]]
 #                                   [--no-autostart] [--no-system-packages]
 #
 # --bundle DIR    the packaged app (default: dist/pix-kiosk of this repository, or ./pix-kiosk
 #                 beside this script in a release archive)
 # --server/--token  enrol the PC right away (skipped when it is already enrolled)
+# --ca-file FILE  the authority of the server's certificate, when the system does not trust it
 # --no-autostart  install without starting the exam session at boot
 # --no-system-packages  do not apt-get the X server and the Qt libraries
 #
@@ -36,6 +37,7 @@ die() { say "ERREUR : $1" "ERROR: $2" >&2; exit 1; }
 bundle=""
 server=""
 token=""
+ca_file=""
 autostart=1
 system_packages=1
 while [ $# -gt 0 ]; do
@@ -43,9 +45,10 @@ while [ $# -gt 0 ]; do
     --bundle) bundle="${2:?}"; shift 2 ;;
     --server) server="${2:?}"; shift 2 ;;
     --token) token="${2:?}"; shift 2 ;;
+    --ca-file) ca_file="${2:?}"; shift 2 ;;
     --no-autostart) autostart=0; shift ;;
     --no-system-packages) system_packages=0; shift ;;
-    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     *) die "option inconnue : $1" "unknown option: $1" ;;
   esac
 done
@@ -105,8 +108,14 @@ if [ -n "$server" ]; then
     say "Poste déjà enrôlé ($DATA_DIR/kiosk.toml) : enrôlement sauté." \
         "PC already enrolled ($DATA_DIR/kiosk.toml): enrolment skipped."
   else
+    authority=()
+    if [ -n "$ca_file" ]; then
+      # Where the kiosk account can read it (the file may be on root's USB stick).
+      install -m 0644 -o "$KIOSK_USER" -g "$KIOSK_USER" "$ca_file" "$DATA_DIR/server-ca.pem"
+      authority=(--ca-file "$DATA_DIR/server-ca.pem")
+    fi
     runuser -u "$KIOSK_USER" -- "$APP_DIR/pix-kiosk" enroll --server "$server" --token "$token" \
-      --state "$DATA_DIR"
+      --state "$DATA_DIR" "${authority[@]}"
   fi
 fi
 

@@ -8,7 +8,8 @@
   - creates the data directory %PROGRAMDATA%\pix-kiosk (device keys, exam journals), writable by
     the kiosk account and administrators only;
   - with -Server and -Token, enrols the PC, which writes the lab configuration
-    %PROGRAMDATA%\pix-kiosk\kiosk.toml (skipped when the PC is already enrolled);
+    %PROGRAMDATA%\pix-kiosk\kiosk.toml (skipped when the PC is already enrolled); -CaFile names
+    the authority of the server's certificate when the machine's store does not hold it;
   - with -ShellLauncher (Windows Enterprise / Education), creates the local account "pix-kiosk",
     logs it on automatically and runs the kiosk as its only shell (Shell Launcher); other accounts
     keep the normal desktop. Restart the PC afterwards.
@@ -23,6 +24,7 @@ param(
     [string]$Bundle = (Join-Path $PSScriptRoot "pix-kiosk"),
     [string]$Server = "",
     [string]$Token = "",
+    [string]$CaFile = "",
     [switch]$ShellLauncher
 )
 $ErrorActionPreference = "Stop"
@@ -86,7 +88,9 @@ if ($Server) {
     if (Test-Path $Config) {
         Write-Output "Poste déjà enrôlé ($Config) : enrôlement sauté.", "PC already enrolled ($Config): enrolment skipped."
     } else {
-        & $exe enroll --server $Server --token $Token --state $DataDir
+        $authority = @()
+        if ($CaFile) { $authority = @("--ca-file", $CaFile) }
+        & $exe enroll --server $Server --token $Token --state $DataDir @authority
         if ($LASTEXITCODE -ne 0) { Fail "l'enrôlement a échoué (voir ci-dessus)." "enrolment failed (see above)." }
     }
 }

@@ -21,13 +21,15 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.x509.oid import NameOID
 
+from engine.canonical import BilingualError
 from engine.keys import load_signing_key, public_key_b64
 from engine.sealed_bank import seal_bank
 from kiosk.doctor.checkup import run_checkup
 from kiosk.doctor.report import Status, exit_code, render_json
 from kiosk.doctor.server import clock_offset_check, probe_server, server_tls_check, utc_now
 from kiosk.enrolment import EnrolmentError, enrol_lab_pc
-from kiosk.lab_config import load_lab_config
+from kiosk.lab_config import LabConfigError, load_lab_config
+from kiosk.tls import AuthorityFileError
 from tests.deploy.live_server import LiveServer
 
 KIOSK_CLI = (
@@ -262,6 +264,46 @@ def test_untrusted_certificate(server, enrolled, tmp_path):
     assert probe.tls_error
     check = server_tls_check(probe)
     assert check.status is Status.FAIL and "TLS certificate" in check.en
+
+
+def test_the_schools_authority_is_trusted_once_named(server, tmp_path):
+    """A certificate the system does not trust (the school's own authority): enrolment with
+    `ca_file` keeps the authority beside the configuration; enrolment, the doctor and the
+    kiosk's client then trust the server."""
+    cert, key = self_signed_certificate(tmp_path)
+    tls = LiveServer.start(server.data_dir, "--tls-cert", str(cert), "--tls-key", str(key))
+    state = tmp_path / "state"
+    try:
+        with pytest.raises(BilingualError):  # not trusted without it
+            asyncio.run(enrol_lab_pc(tls.url, server.token, tmp_path / "other", label="t"))
+        report = asyncio.run(enrol_lab_pc(tls.url, server.token, state, label="t", ca_file=cert))
+        config = load_lab_config(report.config_path)
+        probe = asyncio.run(probe_server(config))
+    finally:
+        tls.stop()
+    assert config.ca_file == state.resolve() / "server-ca.pem"
+    assert config.ca_file.read_bytes() == cert.read_bytes()
+    assert not probe.tls_error and probe.server_key is not None, probe.error
+    assert server_tls_check(probe).status is Status.PASS
+
+
+def test_an_unusable_authority_file_is_refused_before_anything_is_done(server, tmp_path):
+    not_a_certificate = tmp_path / "school-ca.pem"
+    not_a_certificate.write_text("not a certificate", encoding="utf-8")
+    state = tmp_path / "state"
+    with pytest.raises(AuthorityFileError) as refused:
+        asyncio.run(
+            enrol_lab_pc(server.url, server.token, state, label="t", ca_file=not_a_certificate)
+        )
+    assert "PEM" in refused.value.en and "PEM" in refused.value.fr
+    assert not state.exists()
+
+
+def test_an_authority_file_the_configuration_names_must_exist(enrolled):
+    rewrite(enrolled, "server", "ca_file", "missing.pem")
+    with pytest.raises(LabConfigError) as refused:
+        load_lab_config(enrolled)
+    assert "[server] ca_file" in refused.value.en and "missing.pem" in refused.value.fr
 
 
 def test_enrolment_resumes_after_a_stop_before_the_configuration(server, enrolled):
