@@ -27,7 +27,10 @@ from engine.items import Item
 from engine.journal_format import ChainHead, JournalEntry
 from server_stub.response_checks import status_disagrees
 
-MAX_LIVE_EXAMS = 5_000  # the oldest are dropped beyond (their records are verified in full)
+# About 130 KiB each (entries, their text, the replay): 1,000 exams in progress at once, far
+# more than one server takes (docs/server.md, "Capacity"), hold 130 MB. Beyond, the exam that
+# streamed least recently is dropped (its record is verified in full).
+MAX_LIVE_EXAMS = 1_000
 
 
 @dataclass(frozen=True)
@@ -123,6 +126,8 @@ class LiveExams:
             live = self._exams[exam_id] = _LiveExam(device_id, start)
             while len(self._exams) > self._capacity:
                 self._exams.popitem(last=False)
+        else:
+            self._exams.move_to_end(exam_id)
         if live.device_id != device_id or not live.extend(entries, texts):
             del self._exams[exam_id]
 

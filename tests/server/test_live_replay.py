@@ -97,10 +97,10 @@ def test_the_live_replay_gives_the_full_verdicts(room_factory):
 
 
 def test_the_live_replay_lets_go_of_what_it_cannot_follow(room_factory):
-    room = room_factory(2)
+    room = room_factory(3)
 
     async def body(invigilator):
-        robots = [await room.started(i, invigilator) for i in range(2)]
+        robots = [await room.started(i, invigilator) for i in range(3)]
         journals = []
         for robot in robots:
             await robot.outbox.stop()
@@ -123,7 +123,7 @@ def test_the_live_replay_lets_go_of_what_it_cannot_follow(room_factory):
         start = starts[exam_id] if entries[0].seq == 1 else None
         live.extend(exam_id, device, entries, texts, start)
 
-    first, second = journals
+    first, second, third = journals
     exam_id = first[0].exam_id
 
     whole = LiveExams()
@@ -151,7 +151,12 @@ def test_the_live_replay_lets_go_of_what_it_cannot_follow(room_factory):
     feed(switched, first[3:], device="another pc")
     assert len(switched) == 0
 
-    small = LiveExams(capacity=1)
-    feed(small, first)
-    feed(small, second)
-    assert len(small) == 1 and small.finished(second[0].exam_id, "pc") is not None
+    small = LiveExams(capacity=2)  # the exam that streamed least recently goes first
+    feed(small, first[:3])
+    feed(small, second[:3])
+    feed(small, first[3:])
+    feed(small, third[:3])
+    feed(small, second[3:])  # too late: it was dropped, and is not picked up mid-exam
+    assert len(small) == 2
+    assert small.finished(exam_id, "pc") is not None
+    assert small.finished(second[0].exam_id, "pc") is None
