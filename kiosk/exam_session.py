@@ -255,6 +255,7 @@ class ExamSession(QObject):
         self._locked_from = Phase.QUESTION
         self._resumed_item: JournalEntry | None = None
         self._refusals_reported: set[str] = set()
+        self._refused_since_shown = False  # a refused start reported, no question shown since
 
     def _connect_screens(self) -> None:
         w = self.window
@@ -440,7 +441,8 @@ class ExamSession(QObject):
                 (entry for entry in reversed(entries) if entry.kind == ITEM_SHOWN), None
             )
             # The item's own timer goes on from where it was when the kiosk stopped.
-            spent_ms = entries[-1].elapsed_ms - last_shown.elapsed_ms if last_shown else 0
+            first_shown = first_showing(entries, last_shown)
+            spent_ms = entries[-1].elapsed_ms - first_shown.elapsed_ms if first_shown else 0
             self.item_shown_ms = self._elapsed_ms() - spent_ms
             self._resumed_item = last_shown
             await self._begin_questions()
@@ -475,11 +477,18 @@ class ExamSession(QObject):
         if self._apply_lockdown():
             self.window.set_notice("")
             resumed, self._resumed_item = self._resumed_item, None
-            await self._show_next_item(resumed_item=resumed)
+            # After a refused start, journal the question on screen even when resuming on it:
+            # the server takes the shown question as the end of the refusal (streaming.py).
+            announce, self._refused_since_shown = self._refused_since_shown, False
+            await self._show_next_item(resumed_item=resumed, announce=announce)
         elif self.phase != Phase.INSTRUCTIONS:
             self._show(Phase.INSTRUCTIONS)
 
-    async def _show_next_item(self, resumed_item: JournalEntry | None = None) -> None:
+    async def _show_next_item(
+        self, resumed_item: JournalEntry | None = None, announce: bool = False
+    ) -> None:
+        """The engine's next question; `resumed_item`: the one on screen when the kiosk
+        stopped (its timer goes on), journaled again only when `announce`."""
         assert self.exam is not None and self.unlocked is not None and self.ticket is not None
         item_id = self.exam.next_item()
         if item_id is None:
@@ -491,8 +500,9 @@ class ExamSession(QObject):
             and resumed_item.payload["item_id"] == item_id
             and resumed_item.payload["position"] == self.position + 1
         )
-        if not same_as_before:
+        if not same_as_before or announce:
             self._journal(ITEM_SHOWN, {"item_id": item_id, "position": self.position + 1})
+        if not same_as_before:
             self.item_shown_ms = self._elapsed_ms()
         self.item = item
         self.focus_lost = False
@@ -750,6 +760,7 @@ class ExamSession(QObject):
     def _report_refusal(self, error: LockdownRefused) -> None:
         """A refused start is a live incident for the invigilator (once per reason and exam:
         the candidate pressing Enter again is not news)."""
+        self._refused_since_shown = True
         if self.ticket is None or error.en in self._refusals_reported:
             return
         self._refusals_reported.add(error.en)
@@ -867,3 +878,17 @@ def _jsonable(response: Any) -> Any:
     if isinstance(response, set | frozenset | tuple):
         return sorted(response)
     return response
+
+
+def first_showing(
+    entries: list[JournalEntry], last_shown: JournalEntry | None
+) -> JournalEntry | None:
+    """When the question on screen was first shown: a resume after a refused start journals it
+    again (same item, same position, nothing answered or replaced in between)."""
+    first = last_shown
+    for entry in reversed(entries):
+        if entry.kind in (ANSWER, ITEM_REPLACED):
+            break
+        if entry.kind == ITEM_SHOWN and last_shown and entry.payload == last_shown.payload:
+            first = entry
+    return first

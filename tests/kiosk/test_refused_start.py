@@ -84,3 +84,61 @@ def test_a_refused_start_is_reported_unlocked_and_cleared_by_the_first_question(
     assert incident["detail"].startswith("environment_refused: ")
     assert seen["started"]["status"] == "in_progress"
     assert ITEM_SHOWN in seen["kinds"] and LOCKED not in seen["kinds"]
+
+
+def test_a_refused_resume_is_cleared_as_soon_as_the_question_is_back(lab, tmp_path, monkeypatch):
+    """After a restart the kiosk resumes on the question it was on, whose timer goes on; when
+    its lockdown had been refused first, that question is journaled again so that the refusal
+    clears at once, not one question later."""
+    policy = LockdownPolicy(virtual_machine="allow", remote_session="refuse")
+    seen: dict = {}
+
+    async def three_answers_then_stop(kiosk: Kiosk) -> int:
+        kiosk.window.show()
+        console = await lab.console()
+        invigilator = asyncio.ensure_future(authorise_each_arrival(kiosk.session, console))
+        sitting = asyncio.ensure_future(lab.candidate(kiosk.session, 2, pace_s=0.0).run())
+        await until(lambda: kiosk.session.position >= 3)
+        for task in (sitting, invigilator):
+            task.cancel()
+        await console.close()
+        return 0  # closed mid-exam, as a crash leaves it
+
+    async def resumed_behind_a_refusal(kiosk: Kiosk) -> int:
+        kiosk.window.show()
+        session = kiosk.session
+        session.lockdown_factory = lambda on_violation: LockdownSession(
+            kiosk.window, policy, on_violation, state_dir=tmp_path / "lockdown"
+        )
+        console = await lab.console()
+        invigilator = asyncio.ensure_future(authorise_each_arrival(session, console))
+        report = await lab.candidate(session, 2, pace_s=0.0).run()  # the resume is refused
+        assert "SSH_CONNECTION" in report.failure
+        seen["refused"] = await line_when(
+            console, session.candidate_id, lambda line: line["incidents"]
+        )
+        monkeypatch.delenv("SSH_CONNECTION")
+        session.lockdown_factory = None
+        QTest.mouseClick(kiosk.window.instructions.start, Qt.MouseButton.LeftButton)
+        await until(lambda: session.phase == Phase.QUESTION)
+        seen["back"] = await line_when(
+            console, session.candidate_id, lambda line: not line["incidents"]
+        )
+        seen["entries"] = session.journal.entries()
+        seen["position"] = session.position
+        invigilator.cancel()
+        await console.close()
+        return 0
+
+    assert run_kiosk(lab.config, three_answers_then_stop) == 0
+    monkeypatch.setenv("SSH_CONNECTION", SSH)
+    assert run_kiosk(lab.config, resumed_behind_a_refusal) == 0
+    assert seen["refused"]["status"] == "start_refused"
+    assert seen["back"]["status"] == "in_progress"
+    assert seen["position"] == 3  # nothing answered meanwhile: the question itself cleared it
+    shown = [entry for entry in seen["entries"] if entry.kind == ITEM_SHOWN]
+    assert (
+        shown[-1].payload
+        == shown[-2].payload
+        == {"item_id": shown[-1].payload["item_id"], "position": 4}
+    )
