@@ -41,20 +41,24 @@ async def line_when(console: ConsoleApi, candidate_id: str, check) -> dict:
     raise AssertionError(f"room line never matched: {line}")
 
 
+def refuse_remote_sessions(kiosk: Kiosk, tmp_path) -> None:
+    """Secure mode's real lockdown, whose environment check refuses a "remote session"."""
+    policy = LockdownPolicy(virtual_machine="allow", remote_session="refuse")
+    kiosk.session.lockdown_factory = lambda on_violation: LockdownSession(
+        kiosk.window, policy, on_violation, state_dir=tmp_path / "lockdown"
+    )
+
+
 def test_a_refused_start_is_reported_unlocked_and_cleared_by_the_first_question(
     lab, tmp_path, monkeypatch
 ):
     monkeypatch.setenv("SSH_CONNECTION", SSH)
-    policy = LockdownPolicy(virtual_machine="allow", remote_session="refuse")
     seen: dict = {}
 
     async def scenario(kiosk: Kiosk) -> int:
         kiosk.window.show()
         session = kiosk.session
-        # Secure mode's real lockdown, whose environment check refuses this "remote session".
-        session.lockdown_factory = lambda on_violation: LockdownSession(
-            kiosk.window, policy, on_violation, state_dir=tmp_path / "lockdown"
-        )
+        refuse_remote_sessions(kiosk, tmp_path)
         console = await lab.console()
         invigilator = asyncio.ensure_future(authorise_each_arrival(session, console))
         candidate = lab.candidate(session, 1, pace_s=0.0)
@@ -90,7 +94,6 @@ def test_a_refused_resume_is_cleared_as_soon_as_the_question_is_back(lab, tmp_pa
     """After a restart the kiosk resumes on the question it was on, whose timer goes on; when
     its lockdown had been refused first, that question is journaled again so that the refusal
     clears at once, not one question later."""
-    policy = LockdownPolicy(virtual_machine="allow", remote_session="refuse")
     seen: dict = {}
 
     async def three_answers_then_stop(kiosk: Kiosk) -> int:
@@ -107,9 +110,7 @@ def test_a_refused_resume_is_cleared_as_soon_as_the_question_is_back(lab, tmp_pa
     async def resumed_behind_a_refusal(kiosk: Kiosk) -> int:
         kiosk.window.show()
         session = kiosk.session
-        session.lockdown_factory = lambda on_violation: LockdownSession(
-            kiosk.window, policy, on_violation, state_dir=tmp_path / "lockdown"
-        )
+        refuse_remote_sessions(kiosk, tmp_path)
         console = await lab.console()
         invigilator = asyncio.ensure_future(authorise_each_arrival(session, console))
         report = await lab.candidate(session, 2, pace_s=0.0).run()  # the resume is refused
