@@ -188,9 +188,16 @@ def _verified_entries(
         code = error.code if error.code in ("bad_signature", "exam_mismatch") else "chain_broken"
         raise RecordError(code, error.fr, error.en, error.seq) from error
     except (KeyError, TypeError):
-        raise _unreadable_head() from None
+        raise RecordError(
+            "malformed", "Tête de journal illisible.", "Unreadable journal head."
+        ) from None
     if last != signed_head:
-        raise _entries_after_head(signed_head)
+        raise RecordError(
+            "chain_broken",
+            f"Des entrées suivent la tête signée du journal (n° {signed_head.seq}).",
+            f"Entries follow the journal's signed head (no. {signed_head.seq}).",
+            signed_head.seq + 1,
+        )
     return entries
 
 
@@ -205,19 +212,6 @@ def _is_checked(
     if not checked or len(checked) != len(raw_entries) or checked[0].exam_id != exam_id:
         return False
     return head.get("seq") == checked[-1].seq and head.get("hash") == checked[-1].hash
-
-
-def _unreadable_head() -> RecordError:
-    return RecordError("malformed", "Tête de journal illisible.", "Unreadable journal head.")
-
-
-def _entries_after_head(signed_head: ChainHead) -> RecordError:
-    return RecordError(
-        "chain_broken",
-        f"Des entrées suivent la tête signée du journal (n° {signed_head.seq}).",
-        f"Entries follow the journal's signed head (no. {signed_head.seq}).",
-        signed_head.seq + 1,
-    )
 
 
 def _check_events(entries: tuple[JournalEntry, ...], body: Mapping[str, Any]) -> None:
