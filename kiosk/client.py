@@ -29,7 +29,7 @@ from engine.canonical import BilingualError
 from engine.journal_format import JournalEntry
 from kiosk.config_key import ConfigKey
 from kiosk.identity import DeviceIdentity
-from kiosk.tls import trusted_authorities
+from kiosk.tls import server_verification
 
 API = "/api/v1"
 REQUEST_TIMEOUT_S = 15.0
@@ -119,8 +119,7 @@ class _Http:
         transport: httpx.AsyncBaseTransport | None,
         verify: ssl.SSLContext | bool,
     ) -> None:
-        """`verify`: True trusts the system's and public authorities (kiosk.tls), a context
-        its own, False nothing (rehearsals on a throwaway server only)."""
+        """`verify`: see kiosk.tls.server_verification."""
         self.base_url = base_url.rstrip("/")
         self.token = token
         self._timing = timing
@@ -128,7 +127,7 @@ class _Http:
             base_url=self.base_url,
             timeout=REQUEST_TIMEOUT_S,
             transport=transport,
-            verify=trusted_authorities() if verify is True else verify,
+            verify=server_verification(verify),
             limits=httpx.Limits(max_connections=20, max_keepalive_connections=10),
         )
 

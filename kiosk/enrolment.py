@@ -23,6 +23,7 @@ import tomli_w
 from engine.canonical import BilingualError
 from engine.keys import ed25519_public_from_b64, fingerprint
 from engine.sealed_bank import BankError, SealedBank
+from kiosk.atomic_file import write_atomically
 from kiosk.client import KioskClient
 from kiosk.identity import DeviceIdentity
 from kiosk.lab_config import DEVICE_TOKEN_FILE, LabConfig, load_lab_config
@@ -146,10 +147,7 @@ def _keep_authority(ca_file: Path, config_path: Path) -> None:
 def _copy_authority(ca_file: Path, state_dir: Path) -> str:
     """Copy the authority's certificate into the PC's data directory (the file IT brought may
     be on a USB stick); its name there, for the configuration."""
-    target = state_dir / AUTHORITY_FILE
-    staging = target.with_name(target.name + ".part")
-    staging.write_bytes(ca_file.read_bytes())
-    os.replace(staging, target)
+    write_atomically(state_dir / AUTHORITY_FILE, ca_file.read_bytes())
     return AUTHORITY_FILE
 
 

@@ -13,7 +13,6 @@ to it in the background (kiosk.sync), so the window never freezes on the network
 import asyncio
 import contextlib
 import json
-import os
 import sys
 import traceback
 from collections.abc import Awaitable, Callable, Mapping
@@ -56,6 +55,7 @@ from engine.journal_format import JournalEntry
 from engine.record import build_record
 from engine.sealed_bank import SealedBank, UnlockedBank
 from engine.ticket import Ticket, unwrap_content_key, verify_ticket
+from kiosk.atomic_file import write_atomically
 from kiosk.client import LONG_POLL_S, KioskClient, ServerError, ServerUnreachable
 from kiosk.i18n import LanguageSwitcher
 from kiosk.identity import DeviceIdentity
@@ -175,16 +175,6 @@ def unfinished_exam_ids(exams_dir: Path, signing_key: Any) -> list[str]:
             if entries and entries[-1].kind != FINISHED:
                 unfinished.append(journal.exam_id)
     return unfinished
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write a file so that a power cut leaves either the old content or the new, never half."""
-    temporary = path.with_name(path.name + ".tmp")
-    with open(temporary, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temporary, path)
 
 
 class ExamSession(QObject):

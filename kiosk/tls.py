@@ -20,6 +20,12 @@ class AuthorityFileError(BilingualError):
     """A certificate-authority file that cannot be used."""
 
 
+def server_verification(verify: ssl.SSLContext | bool) -> ssl.SSLContext | bool:
+    """What an HTTP client is given to check servers: True means `trusted_authorities()`, a
+    context is kept, False checks nothing (rehearsals on a throwaway server only)."""
+    return trusted_authorities() if verify is True else verify
+
+
 def trusted_authorities(ca_file: Path | None = None) -> ssl.SSLContext:
     """A TLS context verifying servers against the system's, the public and `ca_file`'s
     authorities (made once per file: loading a store takes tens of milliseconds)."""

@@ -15,7 +15,7 @@ import httpx
 
 from engine.canonical import BilingualError
 from kiosk.client import refusal_from
-from kiosk.tls import trusted_authorities
+from kiosk.tls import server_verification
 
 API = "/api/v1"
 REQUEST_TIMEOUT_S = 15.0
@@ -54,13 +54,13 @@ class _Http:
     def __init__(
         self, base_url: str, token: str | None = None, verify: ssl.SSLContext | bool = True
     ) -> None:
-        """`verify`: as for the kiosk's client (kiosk/tls.py)."""
+        """`verify`: see kiosk.tls.server_verification."""
         self.base_url = base_url.rstrip("/")
         self.token = token
         self._client = httpx.AsyncClient(
             base_url=self.base_url,
             timeout=REQUEST_TIMEOUT_S,
-            verify=trusted_authorities() if verify is True else verify,
+            verify=server_verification(verify),
         )
 
     async def call(
