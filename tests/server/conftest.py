@@ -154,6 +154,21 @@ def live_server(data_dir: Path, qapp):
     sock.close()
 
 
+class CountingVerifier:
+    """The server's verifier, counting the records it verifies in full."""
+
+    def __init__(self, inner) -> None:
+        self.inner = inner
+        self.calls = 0
+
+    async def verdict(self, job):
+        self.calls += 1
+        return await self.inner.verdict(job)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
 @dataclass
 class Room:
     """Robots and a robot invigilator for one planned session (use inside `asyncio.run`)."""
@@ -196,6 +211,13 @@ class Room:
                 await invigilator.close()
 
         return asyncio.run(scenario())
+
+    def count_full_verifications(self) -> "CountingVerifier":
+        """From now on, count the records the server verifies in full (the others, the live
+        replay judged as they streamed in: server_stub/live_exams.py)."""
+        ctx = self.server.ctx
+        ctx.verifier = CountingVerifier(ctx.verifier)
+        return ctx.verifier
 
     async def started(self, index: int, invigilator: ConsoleApi, **kwargs) -> RobotCandidate:
         robot = self.robot(index, invigilator, **kwargs)

@@ -201,6 +201,7 @@ def test_a_replacement_without_a_validated_alert_is_quarantined(room_factory):
 
 def test_a_status_that_contradicts_the_response_is_quarantined(room_factory):
     room = room_factory(1)
+    full = room.count_full_verifications()
 
     async def body(invigilator):
         robot = await room.started(0, invigilator)
@@ -217,7 +218,10 @@ def test_a_status_that_contradicts_the_response_is_quarantined(room_factory):
         await robot.close()
         return answer
 
-    assert room.run(body)["reason"]["code"] == "status_mismatch"
+    answer = room.run(body)
+    assert (answer["outcome"], answer["reason"]["code"]) == ("quarantined", "status_mismatch")
+    assert answer["reason"]["seq"] is not None
+    assert full.calls == 0  # judged as the answers streamed in, by the live replay
 
 
 def test_a_record_that_rewrites_streamed_entries_is_quarantined(room_factory):
