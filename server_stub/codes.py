@@ -48,8 +48,14 @@ def session_number() -> int:
 
 
 def bearer_token() -> str:
-    """A secret a program presents (device, invigilator console, admin, enrolment)."""
-    return secrets.token_urlsafe(32)
+    """A secret a program presents (device, invigilator console, admin, enrolment).
+
+    Never with a leading "-": IT types enrolment tokens on command lines (`pix-kiosk enroll
+    --token …`), where one would be read as an option (one token in 64 before)."""
+    while True:
+        token = secrets.token_urlsafe(32)
+        if not token.startswith("-"):
+            return token
 
 
 def token_digest(token: str) -> str:

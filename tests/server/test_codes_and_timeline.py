@@ -26,6 +26,14 @@ def test_malformed_verification_codes_are_refused(text):
     assert not codes.is_verification_code(text)
 
 
+def test_bearer_tokens_can_be_typed_after_an_option():
+    """A token starting with "-" made `pix-kiosk enroll --token <token>` fail (1 in 64)."""
+    tokens = {codes.bearer_token() for _ in range(2000)}
+    assert len(tokens) == 2000
+    assert not any(token.startswith("-") for token in tokens)
+    assert all(len(token) == 43 for token in tokens)
+
+
 def test_names_match_without_case_accents_or_punctuation():
     assert name_key("Lefèvre-Durand") == name_key("LEFEVRE DURAND") == "lefevredurand"
     assert name_key("N'Diaye") == name_key("ndiaye")
