@@ -10,6 +10,9 @@ On the wire:
 The device signs the journal head and the result; the entries are bound to that head by their
 hash chain, so the signature covers them without hashing them twice. `verify_record` checks the
 lot and hands back what the server needs to replay and re-score the exam.
+
+A record "by its head" leaves "entries" out: the server already holds and checked them, up to
+the head the record signs (the kiosk has its receipt), so 35 KB are not sent a second time.
 """
 
 from collections.abc import Mapping, Sequence
@@ -99,7 +102,8 @@ def verify_record(
 
     `checked`: the record's entries as the caller already verified them, one chain from the
     first entry with this device's key (the server, as they streamed in), having made sure
-    that the record's wire entries are exactly these; they are not hashed and checked again.
+    that the record's wire entries are exactly these — or that it has none, sent by its head;
+    they are not hashed and checked again.
     """
     body, raw_entries, signature = _split(record)
     try:
@@ -119,6 +123,8 @@ def verify_record(
         raise _exam_mismatch(ticket.exam_id, exam_id)
     if _is_checked(checked, raw_entries, exam_id, body["head"]):
         entries = checked
+    elif raw_entries is None:
+        raise _malformed()
     else:
         entries = _verified_entries(raw_entries, device_public_key, exam_id, body["head"])
     _check_events(entries, body)
@@ -143,25 +149,30 @@ def verify_record(
     )
 
 
-def _split(record: Mapping[str, Any]) -> tuple[dict[str, Any], list[Any], bytes]:
+def _split(record: Mapping[str, Any]) -> tuple[dict[str, Any], list[Any] | None, bytes]:
+    """(body, wire entries or None for a record by its head, signature)."""
     try:
-        body, raw_entries = record["record"], record["entries"]
+        body, raw_entries = record["record"], record.get("entries")
         signature = b64decode(record["signature"])
         if body["format"] != RECORD_FORMAT or body["version"] != RECORD_VERSION:
             raise ValueError
         if not (
-            isinstance(raw_entries, list)
+            (raw_entries is None or isinstance(raw_entries, list))
             and all(isinstance(body[name], str) for name in ("device_id", "exam_id"))
             and all(isinstance(body[name], dict) for name in ("ticket", "head", "result"))
         ):
             raise TypeError
         return body, raw_entries, signature
-    except (KeyError, TypeError, ValueError):
-        raise RecordError(
-            "malformed",
-            "Procès-verbal d'examen mal formé (format ou champs manquants).",
-            "Malformed exam record (format or missing fields).",
-        ) from None
+    except (AttributeError, KeyError, TypeError, ValueError):
+        raise _malformed() from None
+
+
+def _malformed() -> RecordError:
+    return RecordError(
+        "malformed",
+        "Procès-verbal d'examen mal formé (format ou champs manquants).",
+        "Malformed exam record (format or missing fields).",
+    )
 
 
 def _verified_ticket(
@@ -203,13 +214,16 @@ def _verified_entries(
 
 def _is_checked(
     checked: tuple[JournalEntry, ...] | None,
-    raw_entries: list[Any],
+    raw_entries: list[Any] | None,
     exam_id: str,
     head: Mapping[str, Any],
 ) -> bool:
-    """Whether `checked` stands for the record's entries, of its exam, ending at the head it
-    signs (in any other case they are verified in full, which names what is wrong)."""
-    if not checked or len(checked) != len(raw_entries) or checked[0].exam_id != exam_id:
+    """Whether `checked` stands for the record's entries (or for none, by its head), of its
+    exam, ending at the head it signs (in any other case they are verified in full, which
+    names what is wrong)."""
+    if not checked or checked[0].exam_id != exam_id:
+        return False
+    if raw_entries is not None and len(checked) != len(raw_entries):
         return False
     return head.get("seq") == checked[-1].seq and head.get("hash") == checked[-1].hash
 

@@ -15,6 +15,7 @@ not code; a result names the version it was scored with.
   picture only as far as that competence's own answers justify.
 """
 
+import bisect
 import itertools
 import json
 import math
@@ -138,7 +139,8 @@ class ScoringConfig:
         return self.mesh[self.interval(capacity)].level
 
     def competence_level(self, code: str, capacity: float) -> int:
-        return int(np.searchsorted(self.competence_breakpoints[code], capacity, side="right"))
+        # bisect on the tuple, as np.searchsorted(side="right") but without its call overhead
+        return bisect.bisect_right(self.competence_breakpoints[code], capacity)
 
 
 @cache
@@ -167,13 +169,13 @@ def competence_capacities(
     updates at once every competence that has a k-th answer (the same bits as one at a time).
     """
     estimator = NormalPriorEstimator(len(COMPETENCE_CODES), capacity, config.competence_prior_sd)
-    competence = bank.competence[items]
-    rank = np.zeros(items.size, dtype=np.intp)  # the answer's place within its competence
-    seen = np.zeros(len(COMPETENCE_CODES), dtype=np.intp)
-    for index, code in enumerate(competence):
-        rank[index] = seen[code]
+    seen = [0] * len(COMPETENCE_CODES)
+    ranks = []  # each answer's place within its competence (Python ints: a short loop)
+    for code in bank.competence[items].tolist():
+        ranks.append(seen[code])
         seen[code] += 1
-    for round_ in range(int(seen.max(initial=0))):
+    rank = np.array(ranks, dtype=np.intp)
+    for round_ in range(max(seen)):
         chosen = items[rank == round_]
         estimator.update(
             bank.competence[chosen],

@@ -73,6 +73,7 @@ JOURNAL_SUFFIX = ".journal"
 RECORD_SUFFIX = ".record.json"
 SENT_SUFFIX = ".sent"
 # Record uploads retry with the client's backoff (capped at 30 s): this is well over an hour.
+RECORD_FLUSH_S = 5.0  # how long a finished exam's outbox may take to be acknowledged
 RECORD_ATTEMPTS = 200
 # Server candidate statuses of a kiosk that restarts an exam already under way (after a crash).
 RESUME_STATUSES = ("waiting_resume", "resume_authorised")
@@ -609,13 +610,17 @@ class ExamSession(QObject):
         self.window.end.show_end(self.candidate_name, sent=False)
         self._show(Phase.FINISHED)
         self.finished.emit(result)
-        self._spawn(self._deliver(record_path))
+        self._spawn(self._deliver(record_path, self.outbox))
 
-    async def _deliver(self, record_path: Path) -> None:
-        """Upload a finished record until the server takes it (backoff up to a minute)."""
+    async def _deliver(self, record_path: Path, outbox: OutboxSync | None = None) -> None:
+        """Upload a finished record until the server takes it (backoff up to a minute); by its
+        head alone once `outbox`, the exam's, has the whole journal acknowledged."""
         record = json.loads(record_path.read_text(encoding="utf-8"))
+        acknowledged = outbox is not None and await outbox.flush(RECORD_FLUSH_S)
         try:
-            await self.server.upload_record(record, attempts=RECORD_ATTEMPTS)
+            await self.server.upload_record(
+                record, attempts=RECORD_ATTEMPTS, acknowledged=acknowledged
+            )
         except ServerError as error:
             # Refused: the record stays on disk as evidence; the server keeps its own copy of
             # the journal, and IT can upload it again.

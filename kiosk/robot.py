@@ -457,10 +457,11 @@ class RobotCandidate:
 
     async def upload(self, record: Mapping[str, Any]) -> dict[str, Any]:
         """Stream what is left, then upload the record; the outcome notes the server's word."""
+        acknowledged = False
         if self.outbox is not None:
-            await self.outbox.flush(timeout_s=30)
+            acknowledged = await self.outbox.flush(timeout_s=30)
             await self.outbox.stop()
-        answer = await self.client.upload_record(record, attempts=8)
+        answer = await self.client.upload_record(record, attempts=8, acknowledged=acknowledged)
         self.outcome.record_outcome = answer["outcome"]
         if answer["reason"] is not None:
             self.outcome.rejection = answer["reason"]["code"]

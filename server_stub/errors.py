@@ -226,6 +226,13 @@ CATALOGUE: dict[str, tuple[int, str, str]] = {
         "Un autre dossier a déjà été reçu pour cette épreuve : refusé.",
         "A different record was already received for this exam: refused.",
     ),
+    "record_entries_missing": (
+        409,
+        "Le serveur n'a pas toutes les entrées du journal jusqu'à la tête de ce procès-verbal "
+        "(il les a jusqu'à la n° {seq}) : envoyez le procès-verbal avec ses entrées.",
+        "The server does not hold every journal entry up to this record's head (it has them "
+        "up to no. {seq}): send the record with its entries.",
+    ),
     "record_malformed": (
         422,
         "Dossier d'épreuve illisible : {detail}.",

@@ -73,6 +73,18 @@ def streamed_entries(t: Mapping[str, Table]):
     )
 
 
+def stored_entry_texts(t: Mapping[str, Table]):
+    """The stored wire texts of the entries of `device_id` and `exam_id`, in order."""
+    journal = t["journal_entries"]
+    return (
+        select(journal.c.entry)
+        .where(
+            journal.c.exam_id == bindparam("exam_id"), journal.c.device_id == bindparam("device_id")
+        )
+        .order_by(journal.c.seq)
+    )
+
+
 def issued_tickets(t: Mapping[str, Table]):
     """(ticket_id, kind) of the tickets issued for `exam_id`."""
     tickets = t["tickets"]

@@ -2,8 +2,11 @@
 
 Idempotent on (device, exam): a retry gets the original receipt, the same key with different
 content is refused (422). The receipt is the server's signature over the journal head the
-record ends with, which lets the kiosk mark its outbox acknowledged. The record is checked in
-full and replayed (verification.py, in a worker process: verifier.py) outside the write lock,
+record ends with, which lets the kiosk mark its outbox acknowledged. A record may come by its
+head, without its entries, when the server holds them all (the kiosk has the receipt of that
+head): it is the same record as the whole one, whose text the server puts together from the
+entries it holds. The record is checked in full and replayed (verification.py, in a worker
+process: verifier.py) outside the write lock, or against the exam as it streamed in,
 then stored: verified and scored, or quarantined with its reason.
 
 Asynchronous: while a record is verified no thread of the server waits for it (a room's
@@ -109,19 +112,22 @@ def _job_or_answer(
     `streamed` is kept when the record's entries are exactly it and it is every entry the
     server holds; the entries held are then not read again (nor checked again, nor replayed:
     verification.py)."""
-    try:
-        record_text = exact_text(record)  # what makes two uploads the same, key order aside
-    except (TypeError, ValueError) as error:
-        raise ApiError("record_malformed", detail=str(error)) from error
-    record_hash = hashlib.sha256(record_text.encode("utf-8")).hexdigest()
     db = ctx.db
     with db.read() as connection:
         exam = _exam(connection, ctx, exam_id)
+        if record.get("entries") is None:
+            record, record_text, streamed = _by_head(
+                connection, ctx, exam, device, record, streamed
+            )
+        else:
+            record_text = _exact_text(record)
+            if streamed is not None and not _is_whole_journal(streamed, exam, device, record_text):
+                streamed = None
+        # what makes two uploads the same, key order aside (and whether entries were sent)
+        record_hash = hashlib.sha256(record_text.encode("utf-8")).hexdigest()
         previous = _stored_record(connection, ctx, device.device_id, exam_id)
         if previous is not None:
             return _previous_answer(previous, record_hash)
-        if streamed is not None and not _is_whole_journal(streamed, exam, device, record_text):
-            streamed = None
         job = RecordJob(
             record=record,
             uploader_id=device.device_id,
@@ -134,6 +140,50 @@ def _job_or_answer(
             reports=candidate_reports(connection, db, exam.candidate_id),
         )
     return exam, job, record_hash, record_text, streamed
+
+
+def _exact_text(record: dict[str, Any]) -> str:
+    try:
+        return exact_text(record)
+    except (TypeError, ValueError) as error:
+        raise ApiError("record_malformed", detail=str(error)) from error
+
+
+def _by_head(
+    connection, ctx: ServerContext, exam, device, record: dict[str, Any], streamed
+) -> tuple[dict[str, Any], str, StreamedExam | None]:
+    """A record sent without its entries: (the record to verify, the whole record's stored
+    text, `streamed` if it stands for the entries). Its entries are those the server holds
+    for this device, which must end at the head it signs (else 409 `record_entries_missing`:
+    the kiosk then sends them). Verified against `streamed` when that is every entry held;
+    else the entries are read back for a full verification."""
+    envelope = {key: value for key, value in record.items() if key != "entries"}
+    head = (
+        envelope.get("record", {}).get("head") if isinstance(envelope.get("record"), dict) else None
+    )
+    if not isinstance(head, dict):
+        raise ApiError("record_malformed", detail="record.head")
+    if exam.device_id != device.device_id or (exam.head_seq, exam.head_hash) != (
+        head.get("seq"),
+        head.get("hash"),
+    ):
+        raise ApiError("record_entries_missing", seq=exam.head_seq)
+    envelope_text = _exact_text(envelope)  # {"record":…,"signature":…}
+    if streamed is not None and (streamed.head.seq, streamed.head.hash) == (
+        exam.head_seq,
+        exam.head_hash,
+    ):
+        entries_text = streamed.text
+    else:
+        texts = connection.execute(
+            ctx.db.prepared(hot.stored_entry_texts),
+            {"exam_id": exam.exam_id, "device_id": device.device_id},
+        ).scalars()
+        entries_text = "[" + ",".join(texts) + "]"
+        envelope["entries"] = json.loads(entries_text)
+        streamed = None
+    # The whole record's exact text: its keys sorted, "entries" comes first.
+    return envelope, '{"entries":' + entries_text + "," + envelope_text[1:], streamed
 
 
 def _is_whole_journal(streamed: StreamedExam, exam, device, record_text: str) -> bool:

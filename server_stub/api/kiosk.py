@@ -227,5 +227,7 @@ async def record(
 ):
     """Upload the sealed record (idempotent per device and exam): verified and scored, or
     quarantined with its reason. Either way the receipt acknowledges the journal head."""
-    upload = {"record": body.record, "entries": body.entries, "signature": body.signature}
+    upload = {"record": body.record, "signature": body.signature}
+    if body.entries is not None:
+        upload["entries"] = body.entries
     return await receive_record(ctx, device, exam_id, upload)

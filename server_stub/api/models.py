@@ -228,7 +228,11 @@ class Receipt(BaseModel):
 
 class RecordUpload(BaseModel):
     record: dict[str, Any]
-    entries: list[dict[str, Any]]
+    entries: list[dict[str, Any]] | None = Field(
+        default=None,
+        description="The journal's entries; left out when the server acknowledged every "
+        "entry up to record.head (409 record_entries_missing if it does not hold them)",
+    )
     signature: str
 
 
