@@ -158,21 +158,15 @@ def _by_head(
     the kiosk then sends them). Verified against `streamed` when that is every entry held;
     else the entries are read back for a full verification."""
     envelope = {key: value for key, value in record.items() if key != "entries"}
-    head = (
-        envelope.get("record", {}).get("head") if isinstance(envelope.get("record"), dict) else None
-    )
+    body = envelope.get("record")
+    head = body.get("head") if isinstance(body, dict) else None
     if not isinstance(head, dict):
         raise ApiError("record_malformed", detail="record.head")
-    if exam.device_id != device.device_id or (exam.head_seq, exam.head_hash) != (
-        head.get("seq"),
-        head.get("hash"),
-    ):
+    held = ChainHead(exam.head_seq, exam.head_hash)
+    if exam.device_id != device.device_id or held != ChainHead(head.get("seq"), head.get("hash")):
         raise ApiError("record_entries_missing", seq=exam.head_seq)
     envelope_text = _exact_text(envelope)  # {"record":…,"signature":…}
-    if streamed is not None and (streamed.head.seq, streamed.head.hash) == (
-        exam.head_seq,
-        exam.head_hash,
-    ):
+    if streamed is not None and streamed.head == held:
         entries_text = streamed.text
     else:
         texts = connection.execute(
