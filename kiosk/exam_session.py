@@ -72,8 +72,8 @@ COMMAND_RETRY_S = 2.0
 JOURNAL_SUFFIX = ".journal"
 RECORD_SUFFIX = ".record.json"
 SENT_SUFFIX = ".sent"
-# Record uploads retry with the client's backoff (capped at 30 s): this is well over an hour.
 RECORD_FLUSH_S = 5.0  # how long a finished exam's outbox may take to be acknowledged
+# Record uploads retry with the client's backoff (capped at 30 s): this is well over an hour.
 RECORD_ATTEMPTS = 200
 # Server candidate statuses of a kiosk that restarts an exam already under way (after a crash).
 RESUME_STATUSES = ("waiting_resume", "resume_authorised")
