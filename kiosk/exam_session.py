@@ -73,6 +73,7 @@ JOURNAL_SUFFIX = ".journal"
 RECORD_SUFFIX = ".record.json"
 SENT_SUFFIX = ".sent"
 RECORD_FLUSH_S = 5.0  # how long a finished exam's outbox may take to be acknowledged
+REFUSAL_FLUSH_S = 5.0  # how long a refused start's report waits for the entries before it
 # Record uploads retry with the client's backoff (capped at 30 s): this is well over an hour.
 RECORD_ATTEMPTS = 200
 # Server candidate statuses of a kiosk that restarts an exam already under way (after a crash).
@@ -765,6 +766,11 @@ class ExamSession(QObject):
     async def _report_incident(self, kind: str, detail: str, *, locked: bool = True) -> None:
         """Tell the console (`locked` false: a refused start, this kiosk is not locked);
         unreachable, the journal (if the kiosk journaled it) says it later."""
+        if not locked and self.outbox is not None:
+            # The server ends a refused start at the next question shown (streaming.py): the
+            # entries journaled before the refusal (after a restart, the question the kiosk
+            # stopped on) must reach it first, or they would clear the refusal at once.
+            await self.outbox.flush(REFUSAL_FLUSH_S)
         if self.ticket is not None:
             with contextlib.suppress(ServerUnreachable):
                 await self.server.report_incident(self.ticket.exam_id, kind, detail, locked=locked)
