@@ -118,8 +118,11 @@ class ScoringConfig:
         return _shipped()
 
     def interval(self, capacity: float) -> int:
-        """Index of the interval [min, max) holding `capacity`, clamped to the first and last."""
-        index = int(np.searchsorted(self.breakpoints, capacity, side="right")) - 1
+        """Index of the interval [min, max) holding `capacity`, clamped to the first and last.
+
+        Breakpoints are tuples of floats, looked up with `bisect` (as np.searchsorted with
+        side="right", without its call overhead on one value), here and for competences."""
+        index = bisect.bisect_right(self.breakpoints, capacity) - 1
         return min(max(index, 0), len(self.mesh) - 1)
 
     def score(self, capacity: float) -> int:
@@ -139,7 +142,6 @@ class ScoringConfig:
         return self.mesh[self.interval(capacity)].level
 
     def competence_level(self, code: str, capacity: float) -> int:
-        # bisect on the tuple, as np.searchsorted(side="right") but without its call overhead
         return bisect.bisect_right(self.competence_breakpoints[code], capacity)
 
 
