@@ -123,7 +123,7 @@ def _job_or_answer(
             record_text = _exact_text(record)
             if streamed is not None and not _is_whole_journal(streamed, exam, device, record_text):
                 streamed = None
-        # what makes two uploads the same, key order aside (and whether entries were sent)
+        # what makes two uploads the same, key order aside (whole or by its head alike)
         record_hash = hashlib.sha256(record_text.encode("utf-8")).hexdigest()
         previous = _stored_record(connection, ctx, device.device_id, exam_id)
         if previous is not None:
@@ -162,8 +162,8 @@ def _by_head(
     head = body.get("head") if isinstance(body, dict) else None
     if not isinstance(head, dict):
         raise ApiError("record_malformed", detail="record.head")
-    held = ChainHead(exam.head_seq, exam.head_hash)
-    if exam.device_id != device.device_id or held != ChainHead(head.get("seq"), head.get("hash")):
+    held = _held_head(exam, device)
+    if held is None or held != ChainHead(head.get("seq"), head.get("hash")):
         raise ApiError("record_entries_missing", seq=exam.head_seq)
     envelope_text = _exact_text(envelope)  # {"record":…,"signature":…}
     if streamed is not None and streamed.head == held:
@@ -184,12 +184,16 @@ def _is_whole_journal(streamed: StreamedExam, exam, device, record_text: str) ->
     """The streamed exam is every entry stored for this exam, from this device, and the
     record's entries are exactly its entries: the record's stored text (keys sorted,
     "entries" first) starts with theirs."""
-    head = streamed.head
-    return (
-        exam.device_id == device.device_id
-        and (exam.head_seq, exam.head_hash) == (head.seq, head.hash)
-        and record_text.startswith('{"entries":' + streamed.text + ",")
+    return _held_head(exam, device) == streamed.head and record_text.startswith(
+        '{"entries":' + streamed.text + ","
     )
+
+
+def _held_head(exam, device) -> ChainHead | None:
+    """The head of the entries stored for `exam` when they are `device`'s (None otherwise)."""
+    if exam.device_id != device.device_id:
+        return None
+    return ChainHead(exam.head_seq, exam.head_hash)
 
 
 def _settle(connection, ctx: ServerContext, exam, verdict: RecordVerdict, now: float) -> None:
