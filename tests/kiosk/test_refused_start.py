@@ -49,6 +49,20 @@ def refuse_remote_sessions(kiosk: Kiosk, tmp_path) -> None:
     )
 
 
+async def refused_on_start(lab, kiosk: Kiosk, tmp_path, index: int):
+    """Candidate `index` checks in and starts behind a refused remote session: (console,
+    invigilator task, the candidate's room line once it shows the refusal)."""
+    kiosk.window.show()
+    session = kiosk.session
+    refuse_remote_sessions(kiosk, tmp_path)
+    console = await lab.console()
+    invigilator = asyncio.ensure_future(authorise_each_arrival(session, console))
+    report = await lab.candidate(session, index, pace_s=0.0).run()  # stops on the refusal
+    assert "SSH_CONNECTION" in report.failure
+    refused = await line_when(console, session.candidate_id, lambda line: line["incidents"])
+    return console, invigilator, refused
+
+
 def test_a_refused_start_is_reported_unlocked_and_cleared_by_the_first_question(
     lab, tmp_path, monkeypatch
 ):
@@ -56,17 +70,10 @@ def test_a_refused_start_is_reported_unlocked_and_cleared_by_the_first_question(
     seen: dict = {}
 
     async def scenario(kiosk: Kiosk) -> int:
-        kiosk.window.show()
         session = kiosk.session
-        refuse_remote_sessions(kiosk, tmp_path)
-        console = await lab.console()
-        invigilator = asyncio.ensure_future(authorise_each_arrival(session, console))
-        candidate = lab.candidate(session, 1, pace_s=0.0)
-        report = await candidate.run()  # stops on the refusal, shown on the instructions
-        assert session.phase == Phase.INSTRUCTIONS, session.phase
-        assert "SSH_CONNECTION" in report.failure
+        console, invigilator, seen["refused"] = await refused_on_start(lab, kiosk, tmp_path, 1)
+        assert session.phase == Phase.INSTRUCTIONS, session.phase  # the reason shown there
         candidate_id = session.candidate_id
-        seen["refused"] = await line_when(console, candidate_id, lambda line: line["incidents"])
 
         # The invigilator ends the remote session; the full lockdown is the lockdown suite's
         # business (it needs a real X server): here the PC then starts without one.
@@ -112,16 +119,9 @@ def test_a_refused_resume_is_cleared_as_soon_as_the_question_is_back(lab, tmp_pa
         return 0  # closed mid-exam, as a crash leaves it
 
     async def resumed_behind_a_refusal(kiosk: Kiosk) -> int:
-        kiosk.window.show()
         session = kiosk.session
-        refuse_remote_sessions(kiosk, tmp_path)
-        console = await lab.console()
-        invigilator = asyncio.ensure_future(authorise_each_arrival(session, console))
-        report = await lab.candidate(session, 2, pace_s=0.0).run()  # the resume is refused
-        assert "SSH_CONNECTION" in report.failure
-        seen["refused"] = await line_when(
-            console, session.candidate_id, lambda line: line["incidents"]
-        )
+        # the resume is refused
+        console, invigilator, seen["refused"] = await refused_on_start(lab, kiosk, tmp_path, 2)
         monkeypatch.delenv("SSH_CONNECTION")
         session.lockdown_factory = None
         QTest.mouseClick(kiosk.window.instructions.start, Qt.MouseButton.LeftButton)
