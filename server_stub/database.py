@@ -19,6 +19,8 @@ from importlib import resources
 
 from sqlalchemy import Connection, Engine, Executable, MetaData, Table, create_engine, event, text
 
+from server_stub.driver_statements import DriverStatement, Parameters, Rows
+
 MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 WRITER_LOCK = 73402025  # PostgreSQL advisory lock key held by every write transaction
 CHECKPOINT_EVERY_S = 1.0
@@ -38,19 +40,26 @@ class Database:
         metadata = MetaData()
         metadata.reflect(self.engine)
         self.tables: dict[str, Table] = dict(metadata.tables)
-        self._prepared: dict[Callable[[Mapping[str, Table]], Executable], Executable] = {}
+        self._hot: dict[Callable[[Mapping[str, Table]], Executable], DriverStatement] = {}
 
-    def prepared(self, build: Callable[[Mapping[str, Table]], Executable]) -> Executable:
-        """The statement `build` makes from the tables, made once for this database.
+    def run(
+        self,
+        connection: Connection,
+        build: Callable[[Mapping[str, Table]], Executable],
+        parameters: Parameters | list[Parameters],
+    ) -> Rows:
+        """Run the hot statement `build` makes from the tables (driver_statements.py).
 
-        Building a statement (and its cache key) costs about three times running it, so the
-        hot paths (streamed entries, records) build theirs once, values as bind parameters
-        (an UPDATE without `values()` sets the columns named by the parameters it runs with).
+        Built once per database: building a statement (and its cache key) costs about three
+        times running it. Values are bind parameters (an UPDATE without `values()` sets the
+        columns named by the parameters it runs with).
         """
-        statement = self._prepared.get(build)
+        statement = self._hot.get(build)
         if statement is None:
-            statement = self._prepared.setdefault(build, build(self.tables))
-        return statement
+            statement = self._hot.setdefault(
+                build, DriverStatement(build(self.tables), self.engine.dialect)
+            )
+        return statement.run(connection, parameters)
 
     def checkpoint_in_background(self, every_s: float = CHECKPOINT_EVERY_S) -> None:
         """SQLite: copy the WAL into the database from a thread of its own, every `every_s`.
@@ -75,7 +84,7 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
-        with self.engine.connect() as connection, connection.begin():
+        with transaction(self.engine, write=False) as connection:
             yield connection
 
     @contextmanager
@@ -87,13 +96,8 @@ class Database:
         Journal streaming uses it: the kiosk keeps every entry until its record is verified,
         and resends what a server restored after a power cut is missing (docs/protocol.md).
         """
-        with (
-            self._write_lock,
-            self.engine.connect() as connection,
-        ):
-            connection.execution_options(pix_write=True, pix_durable=durable)
-            with connection.begin():
-                yield connection
+        with self._write_lock, transaction(self.engine, write=True, durable=durable) as connection:
+            yield connection
 
     def close(self) -> None:
         self._stop_checkpoints.set()
@@ -104,21 +108,12 @@ class Database:
 
 def _create_engine(url: str, is_sqlite: bool) -> Engine:
     if not is_sqlite:
-        engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
-
-        @event.listens_for(engine, "begin")
-        def serialise_writers(connection: Connection) -> None:
-            # Writers queue on one transaction-scoped advisory lock, as on SQLite: a
-            # read-then-write (next command number, lockout counter) never races another.
-            if connection.get_execution_options().get("pix_write"):
-                connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITER_LOCK})")
-
-        return engine
+        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
     engine = create_engine(url, connect_args={"timeout": 30}, pool_size=20, max_overflow=20)
 
     @event.listens_for(engine, "connect")
     def configure(dbapi_connection, _record) -> None:
-        # Take transaction control from the sqlite3 module so BEGIN is ours (see `begin` below).
+        # Take transaction control from the sqlite3 module so BEGIN is ours (`transaction`).
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
@@ -126,15 +121,36 @@ def _create_engine(url: str, is_sqlite: bool) -> Engine:
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
 
-    @event.listens_for(engine, "begin")
-    def begin(connection: Connection) -> None:
-        options = connection.get_execution_options()
-        # FULL by default: a receipt promises the data is stored; it must survive a power cut.
-        durable = options.get("pix_durable", True)
-        connection.exec_driver_sql(f"PRAGMA synchronous={'FULL' if durable else 'NORMAL'}")
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if options.get("pix_write") else "BEGIN")
-
     return engine
+
+
+@contextmanager
+def transaction(engine: Engine, *, write: bool, durable: bool = True) -> Iterator[Connection]:
+    """A transaction begun on the driver's cursor; commits on success, else rolls back.
+
+    Not an engine `begin` event: any connection event makes SQLAlchemy dispatch events on
+    every statement, a tenth of the server's time under load. SQLite: a write takes the write
+    lock at once (BEGIN IMMEDIATE) and commits FULL unless `durable=False` — a receipt promises
+    the data is stored; it must survive a power cut. PostgreSQL: writers queue on one
+    transaction-scoped advisory lock, as on SQLite, so a read-then-write (next command number,
+    lockout counter) never races another.
+    """
+    with engine.connect() as connection, connection.begin():
+        cursor = connection.connection.cursor()
+        try:
+            if engine.dialect.name != "sqlite":
+                if write:
+                    cursor.execute(f"SELECT pg_advisory_xact_lock({WRITER_LOCK})")
+            else:
+                synchronous = "FULL" if durable else "NORMAL"
+                settings = connection.connection.info  # kept with the pooled connection
+                if write and settings.get("synchronous") != synchronous:
+                    cursor.execute(f"PRAGMA synchronous={synchronous}")
+                    settings["synchronous"] = synchronous
+                cursor.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+        finally:
+            cursor.close()
+        yield connection
 
 
 def migration_scripts() -> list[tuple[int, str, str]]:
@@ -149,32 +165,26 @@ def migration_scripts() -> list[tuple[int, str, str]]:
 
 def migrate(engine: Engine) -> list[int]:
     """Apply the migrations this database has not seen yet, each in its own transaction."""
-    with engine.connect() as connection:
-        connection.execution_options(pix_write=True)
-        with connection.begin():
-            connection.execute(
-                text(
-                    "CREATE TABLE IF NOT EXISTS schema_version ("
-                    "version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
-                    "applied_at DOUBLE PRECISION NOT NULL)"
-                )
+    with transaction(engine, write=True) as connection:
+        connection.execute(
+            text(
+                "CREATE TABLE IF NOT EXISTS schema_version ("
+                "version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+                "applied_at DOUBLE PRECISION NOT NULL)"
             )
-            done = {
-                row[0] for row in connection.execute(text("SELECT version FROM schema_version"))
-            }
+        )
+        done = {row[0] for row in connection.execute(text("SELECT version FROM schema_version"))}
     applied = []
     for version, name, script in migration_scripts():
         if version in done:
             continue
-        with engine.connect() as connection:
-            connection.execution_options(pix_write=True)
-            with connection.begin():
-                for statement in _statements(script):
-                    connection.exec_driver_sql(statement)
-                connection.execute(
-                    text("INSERT INTO schema_version VALUES (:version, :name, :at)"),
-                    {"version": version, "name": name, "at": time.time()},
-                )
+        with transaction(engine, write=True) as connection:
+            for statement in _statements(script):
+                connection.exec_driver_sql(statement)
+            connection.execute(
+                text("INSERT INTO schema_version VALUES (:version, :name, :at)"),
+                {"version": version, "name": name, "at": time.time()},
+            )
         applied.append(version)
     return applied
 

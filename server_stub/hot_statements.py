@@ -1,5 +1,6 @@
 """The statements of the hot paths — streamed entries and records — as builders that
-`Database.prepared` runs once per database; values are bind parameters named here.
+`Database.run` builds once per database and runs on the driver's cursor
+(driver_statements.py); values are bind parameters named here.
 
 UPDATE statements leave out `values()`: they set the columns named by the parameters they are
 run with (the where-clause parameter has a name of its own, `key`).

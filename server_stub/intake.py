@@ -39,7 +39,7 @@ from server_stub.verification import Quarantined, ServerView
 
 
 def _exam(connection, ctx: ServerContext, exam_id: str):
-    exam = connection.execute(ctx.db.prepared(hot.exam), {"exam_id": exam_id}).first()
+    exam = ctx.db.run(connection, hot.exam, {"exam_id": exam_id}).first()
     if exam is None:
         raise ApiError("exam_not_found")
     return exam
@@ -70,8 +70,9 @@ async def receive_record(
         previous = _stored_record(connection, ctx, device.device_id, exam_id)
         if previous is not None:  # the same upload, verified concurrently: answer as a retry
             return _previous_answer(previous, record_hash)
-        connection.execute(
-            ctx.db.prepared(hot.insert_record),
+        ctx.db.run(
+            connection,
+            hot.insert_record,
             {
                 "device_id": device.device_id,
                 "exam_id": exam_id,
@@ -169,8 +170,9 @@ def _by_head(
     if streamed is not None and streamed.head == held:
         entries_text = streamed.text
     else:
-        texts = connection.execute(
-            ctx.db.prepared(hot.stored_entry_texts),
+        texts = ctx.db.run(
+            connection,
+            hot.stored_entry_texts,
             {"exam_id": exam.exam_id, "device_id": device.device_id},
         ).scalars()
         entries_text = "[" + ",".join(texts) + "]"
@@ -221,8 +223,9 @@ def _settle(connection, ctx: ServerContext, exam, verdict: RecordVerdict, now: f
             abort_reason=verdict.abort_reason,
             now=now,
         )
-        connection.execute(
-            db.prepared(hot.update_exam),
+        db.run(
+            connection,
+            hot.update_exam,
             {
                 "key": exam.exam_id,
                 "abort_reason": verdict.abort_reason,
@@ -230,17 +233,16 @@ def _settle(connection, ctx: ServerContext, exam, verdict: RecordVerdict, now: f
             },
         )
         status = states.FINISHED
-    connection.execute(
-        db.prepared(hot.update_candidate), {"key": exam.candidate_id, "status": status}
-    )
+    db.run(connection, hot.update_candidate, {"key": exam.candidate_id, "status": status})
 
 
 def _server_view(connection, ctx: ServerContext, exam, *, read_streamed: bool) -> ServerView:
     db = ctx.db
     timeline = load_timeline(connection, db, exam)
     streamed = (
-        connection.execute(
-            db.prepared(hot.streamed_entries),
+        db.run(
+            connection,
+            hot.streamed_entries,
             {"exam_id": exam.exam_id, "device_id": exam.device_id},
         ).all()
         if read_streamed
@@ -252,7 +254,7 @@ def _server_view(connection, ctx: ServerContext, exam, *, read_streamed: bool) -
         seed=exam.seed,
         accessibility_needs=accessibility_needs(connection, db, exam.candidate_id),
         issued_tickets=dict(
-            connection.execute(db.prepared(hot.issued_tickets), {"exam_id": exam.exam_id}).all()
+            db.run(connection, hot.issued_tickets, {"exam_id": exam.exam_id}).all()
         ),
         streamed={row.seq: (row.entry_hash, row.signature) for row in streamed},
         validated_alert_items=validated_alert_items(connection, db, exam.exam_id),
@@ -262,8 +264,8 @@ def _server_view(connection, ctx: ServerContext, exam, *, read_streamed: bool) -
 
 
 def _stored_record(connection, ctx: ServerContext, device_id: str, exam_id: str):
-    return connection.execute(
-        ctx.db.prepared(hot.stored_record), {"device_id": device_id, "exam_id": exam_id}
+    return ctx.db.run(
+        connection, hot.stored_record, {"device_id": device_id, "exam_id": exam_id}
     ).first()
 
 

@@ -16,15 +16,13 @@ from server_stub.live_exams import ExamStart
 def exam_config(connection, db: Database, exam) -> dict[str, Any]:
     """The configuration of the exam's bank in its mode (pix or default), as stored."""
     return json.loads(
-        connection.scalar(
-            db.prepared(hot.exam_config), {"bank_id": exam.bank_id, "mode": exam.mode}
-        )
+        db.run(connection, hot.exam_config, {"bank_id": exam.bank_id, "mode": exam.mode}).scalar()
     )
 
 
 def accessibility_needs(connection, db: Database, candidate_id: str) -> bool:
     return bool(
-        connection.scalar(db.prepared(hot.accessibility_needs), {"candidate_id": candidate_id})
+        db.run(connection, hot.accessibility_needs, {"candidate_id": candidate_id}).scalar()
     )
 
 

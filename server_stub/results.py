@@ -74,16 +74,12 @@ def candidate_reports(
 ) -> list[tuple[str | None, str | None]]:
     return [
         (row.subcategory, row.item_id)
-        for row in connection.execute(
-            db.prepared(hot.challenge_reports), {"candidate_id": candidate_id}
-        )
+        for row in db.run(connection, hot.challenge_reports, {"candidate_id": candidate_id})
     ]
 
 
 def validated_alert_items(connection: Connection, db: Database, exam_id: str) -> frozenset[str]:
-    return frozenset(
-        connection.scalars(db.prepared(hot.validated_alert_items), {"exam_id": exam_id})
-    )
+    return frozenset(db.run(connection, hot.validated_alert_items, {"exam_id": exam_id}).scalars())
 
 
 def store_result(
@@ -106,10 +102,11 @@ def store_result(
         "abort_reason": abort_reason,
         "scored_at": now,
     }
-    if connection.scalar(db.prepared(hot.result_exists), {"exam_id": exam_id}):
-        connection.execute(db.prepared(hot.update_result), {"key": exam_id, **values})
+    if db.run(connection, hot.result_exists, {"exam_id": exam_id}).first():
+        db.run(connection, hot.update_result, {"key": exam_id, **values})
     else:
-        connection.execute(
-            db.prepared(hot.insert_result),
+        db.run(
+            connection,
+            hot.insert_result,
             {"exam_id": exam_id, "candidate_id": candidate_id, **values},
         )

@@ -102,7 +102,7 @@ def _extend(ctx, upload: _Upload, connection, now: float) -> ChainHead | None:
     does not verify is logged, then refused."""
     db = ctx.db
     device_id, exam_id = upload.device.device_id, upload.exam_id
-    exam = connection.execute(db.prepared(hot.exam), {"exam_id": exam_id}).first()
+    exam = db.run(connection, hot.exam, {"exam_id": exam_id}).first()
     if exam is None:
         raise ApiError("exam_not_found")
     if exam.device_id != device_id:
@@ -111,10 +111,11 @@ def _extend(ctx, upload: _Upload, connection, now: float) -> ChainHead | None:
     fresh = []
     for entry in upload.entries:
         if head is not None and entry.seq <= head.seq:
-            stored = connection.scalar(
-                db.prepared(hot.entry_hash),
+            stored = db.run(
+                connection,
+                hot.entry_hash,
                 {"device_id": device_id, "exam_id": exam_id, "seq": entry.seq},
-            )
+            ).scalar()
             if stored != entry.hash:
                 raise ApiError("entry_conflict", seq=entry.seq)
         else:
@@ -141,8 +142,9 @@ def _extend(ctx, upload: _Upload, connection, now: float) -> ChainHead | None:
         )
         raise ApiError("entry_rejected", detail=error.en) from error
     texts = [exact_text(entry.to_dict()) for entry in fresh]
-    connection.execute(
-        db.prepared(hot.insert_entries),
+    db.run(
+        connection,
+        hot.insert_entries,
         [
             {
                 "device_id": device_id,
@@ -157,8 +159,9 @@ def _extend(ctx, upload: _Upload, connection, now: float) -> ChainHead | None:
         ],
     )
     finished = any(entry.kind == FINISHED for entry in fresh) and exam.ended_at is None
-    connection.execute(
-        db.prepared(hot.update_exam),
+    db.run(
+        connection,
+        hot.update_exam,
         {
             "key": exam_id,
             "head_seq": head.seq,
@@ -169,7 +172,7 @@ def _extend(ctx, upload: _Upload, connection, now: float) -> ChainHead | None:
     )
     if any(entry.kind == ITEM_SHOWN for entry in fresh):
         # A question on screen: the lockdown holds, so a refused start is over (live_events.py).
-        connection.execute(db.prepared(hot.end_refused_starts), {"key": exam_id, "now": now})
+        db.run(connection, hot.end_refused_starts, {"key": exam_id, "now": now})
     if fresh[0].seq == 1:
         upload.start = exam_start(connection, db, ctx.banks, exam)
     upload.session_id, upload.fresh, upload.texts = exam.session_id, fresh, texts

@@ -58,7 +58,7 @@ class Timeline:
 
 
 def load_timeline(connection: Connection, db: Database, exam) -> Timeline:
-    rows = connection.execute(db.prepared(hot.pauses), {"exam_id": exam.exam_id}).all()
+    rows = db.run(connection, hot.pauses, {"exam_id": exam.exam_id}).all()
     return Timeline(
         started_at=exam.started_at,
         time_allowed_s=exam.time_allowed_seconds,
