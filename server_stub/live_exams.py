@@ -8,6 +8,11 @@ engine's replay up to its last entry and the first answer whose status the respo
 contradicts: when the record arrives, if its entries are exactly those, only its envelope is
 verified (verification.py). That work is spread over the exam, a little per answer.
 
+The exam is scored too when its last entry arrives, for its own abort reason with no issue
+report and no validated alert (the usual case): the record, when it comes, reuses that result
+if nothing has changed meanwhile (record_checks.py). A room's records then find their
+scoring done, spread over the minutes in which candidates finished.
+
 In memory only, and only as a shortcut: after a restart, for an exam whose first entries this
 process did not see, or on any surprise (an entry out of order, an incomplete payload, entries
 after the end), the exam is left out and its record is verified in full as before — the same
@@ -19,13 +24,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from engine.config import ExamConfig
-from engine.exam import Exam
+from engine.exam import Exam, ExamResult
 from engine.exam_events import FINISHED, REQUIRED_PAYLOAD_KEYS, replay_event
 from engine.exam_replay import Replay, ReplayError
 from engine.itembank import ItemBank
 from engine.items import Item
 from engine.journal_format import ChainHead, JournalEntry
 from server_stub.response_checks import status_disagrees
+from server_stub.results import score
 
 # About 130 KiB each (entries, their text, the replay): 1,000 exams in progress at once, far
 # more than one server takes (docs/server.md, "Capacity"), hold 130 MB. Beyond, the exam that
@@ -45,6 +51,20 @@ class ExamStart:
 
 
 @dataclass(frozen=True)
+class Scored:
+    """A result, with what it was scored with (results.py: `score`)."""
+
+    abort_reason: str | None
+    reports: tuple[tuple[str | None, str | None], ...]  # IN_CHALLENGE (subcategory, item)
+    validated_alerts: frozenset[str]
+    result: ExamResult
+
+    @property
+    def inputs(self) -> tuple[str | None, tuple, frozenset[str]]:
+        return self.abort_reason, self.reports, self.validated_alerts
+
+
+@dataclass(frozen=True)
 class StreamedExam:
     """A finished exam as streamed: its checked chain and the engine's replay of it."""
 
@@ -53,6 +73,7 @@ class StreamedExam:
     exam: Exam | None  # None when the replay failed: then `replay_error`
     replay_error: ReplayError | None
     status_disagrees: JournalEntry | None  # the first answer whose response contradicts it
+    scored: Scored | None  # scored when its last entry arrived (None if that failed)
 
     @property
     def head(self) -> ChainHead:
@@ -70,6 +91,7 @@ class _LiveExam:
         self.replay_error: ReplayError | None = None
         self.item = start.item
         self.status_disagrees: JournalEntry | None = None
+        self.scored: Scored | None = None
 
     def extend(self, entries: Sequence[JournalEntry], texts: Sequence[str]) -> bool:
         """Follow the entries just stored; False when they cannot be followed."""
@@ -91,6 +113,8 @@ class _LiveExam:
                     self.replay.feed(event)
                 except ReplayError as error:
                     self.replay_error = error
+            if entry.kind == FINISHED and self.replay_error is None:
+                self.scored = _scored(self.replay.exam, entry.payload["abort_reason"])
         return True
 
     def streamed(self) -> StreamedExam | None:
@@ -99,8 +123,16 @@ class _LiveExam:
         text = "[" + ",".join(self.texts) + "]"  # the list's exact_text: its items' joined
         exam = self.replay.exam if self.replay_error is None else None
         return StreamedExam(
-            tuple(self.entries), text, exam, self.replay_error, self.status_disagrees
+            tuple(self.entries), text, exam, self.replay_error, self.status_disagrees, self.scored
         )
+
+
+def _scored(exam: Exam, abort_reason: str | None) -> Scored | None:
+    """The exam scored for its own abort reason, with no report nor validated alert."""
+    try:
+        return Scored(abort_reason, (), frozenset(), score(exam, abort_reason, (), ()))
+    except Exception:  # a shortcut: the record's check scores it and names what is wrong
+        return None
 
 
 class LiveExams:

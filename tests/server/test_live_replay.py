@@ -11,6 +11,7 @@ from engine.journal_format import JournalEntry
 from server_stub.exports import session_results
 from server_stub.live_exams import LiveExams
 from server_stub.replay_inputs import exam_start
+from server_stub.results import score
 
 
 def test_a_streamed_exam_is_verified_and_scored_without_a_second_replay(room_factory):
@@ -33,6 +34,44 @@ def test_a_streamed_exam_is_verified_and_scored_without_a_second_replay(room_fac
     kiosk_result = record["record"]["result"]
     assert (row["status"], row["score"]) == ("validated", kiosk_result["score"])
     assert row["competence_levels"] == kiosk_result["competence_levels"]
+
+
+def test_the_score_made_as_the_exam_ended_serves_only_if_nothing_changed_since(room_factory):
+    """An issue report filed between the end of the exam and its record: the record is scored
+    again with it, not given the score computed as its last entry arrived."""
+    room = room_factory(1)
+
+    async def body(invigilator):
+        robot = await room.started(0, invigilator)
+        await robot.take_exam()
+        record = await robot.seal()
+        await robot.outbox.flush(timeout_s=10)
+        streamed = room.server.ctx.live_exams.finished(
+            robot.ticket.exam_id, robot.identity.device_id
+        )
+        statuses = [status for _, status in streamed.exam.answers]
+        number = statuses.index("ko") + 1  # a wrong answer, neutralised by the report
+        await invigilator.report_issue(
+            room.planned.candidate_ids[0],
+            "IN_CHALLENGE",
+            "IMAGE_NOT_DISPLAYING",
+            number,
+            "L'image ne s'affichait pas.",
+        )
+        answer = await robot.upload(record)
+        await robot.close()
+        return streamed, number, answer
+
+    streamed, number, answer = room.run(body)
+    assert answer["outcome"] == "verified"
+    reported = [("IMAGE_NOT_DISPLAYING", f"#{number}")]
+    expected = score(streamed.exam, None, reported, ())
+    assert expected != streamed.scored.result
+    [row] = session_results(room.server.ctx.db, room.planned.session_id)
+    assert (row["score"], row["competence_levels"]) == (
+        expected.score,
+        expected.competence_levels,
+    )
 
 
 def test_after_a_restart_a_streamed_exam_is_verified_in_full(room_factory):
@@ -90,6 +129,8 @@ def test_the_live_replay_lets_go_of_what_it_cannot_follow(room_factory):
     streamed = whole.finished(exam_id, "pc")
     assert streamed is not None and streamed.replay_error is None
     assert streamed.exam.result().to_dict() == first[-1].payload["result"]
+    assert streamed.scored.inputs == (None, (), frozenset())  # scored as its end arrived
+    assert streamed.scored.result == streamed.exam.result()
     assert streamed.status_disagrees is None
     assert whole.finished(exam_id, "another pc") is None
 
