@@ -81,7 +81,8 @@ class DriverStatement:
         self._shapes: dict[tuple[str, ...], _Shape] = {}
 
     def run(self, connection: Connection, parameters: Parameters | list[Parameters]) -> Rows:
-        """Run in `connection`'s transaction; a list of parameters runs it once for each."""
+        """Run in `connection`'s transaction; a list of parameters (each with the same names)
+        runs it once for each."""
         many = isinstance(parameters, list)
         names = tuple(parameters[0] if many else parameters)
         shape = self._shapes.get(names)

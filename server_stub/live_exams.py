@@ -52,16 +52,11 @@ class ExamStart:
 
 @dataclass(frozen=True)
 class Scored:
-    """A result, with what it was scored with (results.py: `score`)."""
+    """A result and what it was scored with (results.py: `score`): the abort reason, the
+    IN_CHALLENGE reports (subcategory, item) and the items of validated alerts."""
 
-    abort_reason: str | None
-    reports: tuple[tuple[str | None, str | None], ...]  # IN_CHALLENGE (subcategory, item)
-    validated_alerts: frozenset[str]
+    inputs: tuple[str | None, tuple[tuple[str | None, str | None], ...], frozenset[str]]
     result: ExamResult
-
-    @property
-    def inputs(self) -> tuple[str | None, tuple, frozenset[str]]:
-        return self.abort_reason, self.reports, self.validated_alerts
 
 
 @dataclass(frozen=True)
@@ -130,7 +125,8 @@ class _LiveExam:
 def _scored(exam: Exam, abort_reason: str | None) -> Scored | None:
     """The exam scored for its own abort reason, with no report nor validated alert."""
     try:
-        return Scored(abort_reason, (), frozenset(), score(exam, abort_reason, (), ()))
+        inputs = (abort_reason, (), frozenset())
+        return Scored(inputs, score(exam, *inputs))
     except Exception:  # a shortcut: the record's check scores it and names what is wrong
         return None
 
