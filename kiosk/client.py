@@ -33,6 +33,10 @@ from kiosk.tls import server_verification
 
 API = "/api/v1"
 REQUEST_TIMEOUT_S = 15.0
+# Connections stay open between two answers, a minute or two apart: with httpx's default of 5 s
+# each answer paid a new TCP (and TLS) handshake. Under the server's 75 s, so the kiosk is the
+# one that closes an idle connection, never the server as the kiosk sends on it.
+KEEPALIVE_S = 70.0
 LONG_POLL_S = 25.0
 # A proxy or load balancer answering for a server that is down or restarting.
 UNREACHABLE_STATUSES = (502, 503, 504)
@@ -128,7 +132,9 @@ class _Http:
             timeout=REQUEST_TIMEOUT_S,
             transport=transport,
             verify=server_verification(verify),
-            limits=httpx.Limits(max_connections=20, max_keepalive_connections=10),
+            limits=httpx.Limits(
+                max_connections=20, max_keepalive_connections=10, keepalive_expiry=KEEPALIVE_S
+            ),
         )
 
     async def call(

@@ -20,6 +20,9 @@ from server_stub.command_support import add_data_argument, data_dir, fail, repor
 from server_stub.context import ServerContext
 
 LISTENING = "pix-server listening on"
+# An idle connection is kept this long: a kiosk streams an answer every minute or two, and a new
+# connection each time costs a TCP and TLS handshake. Kiosks let go first (kiosk/client.py).
+KEEP_ALIVE_S = 75
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -67,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
         ssl_certfile=str(args.tls_cert) if args.tls_cert else None,
         ssl_keyfile=str(args.tls_key) if args.tls_key else None,
         backlog=2048,
-        timeout_keep_alive=75,
+        timeout_keep_alive=KEEP_ALIVE_S,
         timeout_graceful_shutdown=5,
     )
     print(f"{LISTENING} {scheme}://{host}:{port}", flush=True)

@@ -17,6 +17,7 @@ from kiosk.console.api import ConsoleApi
 from kiosk.robot import CandidateIdentity, RobotCandidate, RobotSettings, read_candidates_csv
 from server_stub.app import create_app
 from server_stub.commands import main as pix_server
+from server_stub.commands.serve import KEEP_ALIVE_S
 from server_stub.context import ServerContext
 from server_stub.datadir import DataDir
 from server_stub.documents import render_thread
@@ -134,6 +135,7 @@ def live_server(data_dir: Path, qapp):
             log_level="warning",
             access_log=False,
             timeout_graceful_shutdown=1,
+            timeout_keep_alive=KEEP_ALIVE_S,
             # The stdlib loop in this thread: uvloop is made for a process's main thread, and
             # this process also runs Qt.
             loop="asyncio",

@@ -9,8 +9,9 @@ import sys
 import httpx
 import pytest
 
-from kiosk.client import Backoff, KioskClient, ServerError, ServerUnreachable
+from kiosk.client import KEEPALIVE_S, Backoff, KioskClient, ServerError, ServerUnreachable
 from kiosk.sync import OutboxSync
+from server_stub.commands.serve import KEEP_ALIVE_S
 
 
 class FlakyTransport(httpx.AsyncBaseTransport):
@@ -153,3 +154,22 @@ def test_requests_look_up_no_missing_module(live_server, monkeypatch):
 
     asyncio.run(scenario())
     assert missing.asked == []
+
+
+def test_a_kiosk_keeps_its_connection_between_two_answers(live_server):
+    """Answers come a minute or two apart: with httpx's default keep-alive (5 s) each opened a
+    new connection, a TCP and TLS handshake per answer. The kiosk lets go before the server."""
+    assert KEEPALIVE_S < KEEP_ALIVE_S
+
+    async def client_port(client: KioskClient) -> int:
+        response = await client._http.call("public_keys", "GET", "/keys")
+        return response.extensions["network_stream"].get_extra_info("client_addr")[1]
+
+    async def scenario():
+        async with KioskClient(live_server.url) as client:
+            first = await client_port(client)
+            await asyncio.sleep(6)
+            return first, await client_port(client)
+
+    first, second = asyncio.run(scenario())
+    assert first == second
