@@ -15,9 +15,9 @@ from engine.keys import public_key_b64
 from server_stub.banks import BankStore, published_bank_ids
 from server_stub.database import Database
 from server_stub.datadir import DataDir
-from server_stub.group_commit import GroupCommit
 from server_stub.live_exams import LiveExams
 from server_stub.notifier import Notifier
+from server_stub.transaction_groups import TransactionGroups
 from server_stub.verifier import RecordVerifier
 
 
@@ -39,10 +39,13 @@ class ServerContext:
     # Exams replayed as their journals stream in (their records are then only compared).
     live_exams: LiveExams = field(default_factory=LiveExams)
     # The hot writes (streamed entries, records), many requests per transaction.
-    writes: GroupCommit = field(init=False)
+    writes: TransactionGroups = field(init=False)
+    # The reads before a record is verified, many requests per snapshot.
+    reads: TransactionGroups = field(init=False)
 
     def __post_init__(self) -> None:
-        self.writes = GroupCommit(self.db, self.now)
+        self.writes = TransactionGroups(self.db, self.now, write=True)
+        self.reads = TransactionGroups(self.db, self.now, write=False)
 
     @classmethod
     def open(cls, data_dir: DataDir, verify_workers: int = 0) -> "ServerContext":
@@ -76,5 +79,6 @@ class ServerContext:
 
     def close(self) -> None:
         self.writes.close()
+        self.reads.close()
         self.verifier.close()
         self.db.close()

@@ -14,9 +14,9 @@ records arrive together at the end of a session; one blocked thread each made th
 the interpreter lock).
 """
 
-import asyncio
 import hashlib
 import json
+from functools import partial
 from typing import Any
 
 from engine.canonical import b64decode, exact_text
@@ -53,7 +53,7 @@ async def receive_record(
     An exam whose whole journal this server saw streaming in, and replayed meanwhile
     (live_exams.py), is verified here at once; any other in a worker process, in full."""
     streamed = ctx.live_exams.finished(exam_id, device.device_id)
-    known = await asyncio.to_thread(_job_or_answer, ctx, device, exam_id, record, streamed)
+    known = await ctx.reads.run(partial(_job_or_answer, ctx, device, exam_id, record, streamed))
     if not isinstance(known, tuple):
         return known  # a retry: the original answer
     exam, job, record_hash, record_text, streamed = known
@@ -106,6 +106,8 @@ def _job_or_answer(
     exam_id: str,
     record: dict[str, Any],
     streamed: StreamedExam | None,
+    connection,
+    now: float,
 ) -> tuple[Any, RecordJob, str, str, StreamedExam | None] | dict[str, Any]:
     """(exam, what the verdict needs, the record's fingerprint and stored text, `streamed` if
     it is the whole journal the server holds); or the answer already given to the same upload.
@@ -114,32 +116,29 @@ def _job_or_answer(
     server holds; the entries held are then not read again (nor checked again, nor replayed:
     verification.py)."""
     db = ctx.db
-    with db.read() as connection:
-        exam = _exam(connection, ctx, exam_id)
-        if record.get("entries") is None:
-            record, record_text, streamed = _by_head(
-                connection, ctx, exam, device, record, streamed
-            )
-        else:
-            record_text = _exact_text(record)
-            if streamed is not None and not _is_whole_journal(streamed, exam, device, record_text):
-                streamed = None
-        # what makes two uploads the same, key order aside (whole or by its head alike)
-        record_hash = hashlib.sha256(record_text.encode("utf-8")).hexdigest()
-        previous = _stored_record(connection, ctx, device.device_id, exam_id)
-        if previous is not None:
-            return _previous_answer(previous, record_hash)
-        job = RecordJob(
-            record=record,
-            uploader_id=device.device_id,
-            uploader_key=b64decode(device.signing_key),
-            server_key=raw_public_bytes(ctx.server_public_key),
-            view=_server_view(connection, ctx, exam, read_streamed=streamed is None),
-            bank_id=exam.bank_id,
-            config=exam_config(connection, db, exam),
-            abort_reason=exam.abort_reason,
-            reports=candidate_reports(connection, db, exam.candidate_id),
-        )
+    exam = _exam(connection, ctx, exam_id)
+    if record.get("entries") is None:
+        record, record_text, streamed = _by_head(connection, ctx, exam, device, record, streamed)
+    else:
+        record_text = _exact_text(record)
+        if streamed is not None and not _is_whole_journal(streamed, exam, device, record_text):
+            streamed = None
+    # what makes two uploads the same, key order aside (whole or by its head alike)
+    record_hash = hashlib.sha256(record_text.encode("utf-8")).hexdigest()
+    previous = _stored_record(connection, ctx, device.device_id, exam_id)
+    if previous is not None:
+        return _previous_answer(previous, record_hash)
+    job = RecordJob(
+        record=record,
+        uploader_id=device.device_id,
+        uploader_key=b64decode(device.signing_key),
+        server_key=raw_public_bytes(ctx.server_public_key),
+        view=_server_view(connection, ctx, exam, now, read_streamed=streamed is None),
+        bank_id=exam.bank_id,
+        config=exam_config(connection, db, exam),
+        abort_reason=exam.abort_reason,
+        reports=candidate_reports(connection, db, exam.candidate_id),
+    )
     return exam, job, record_hash, record_text, streamed
 
 
@@ -236,7 +235,9 @@ def _settle(connection, ctx: ServerContext, exam, verdict: RecordVerdict, now: f
     db.run(connection, hot.update_candidate, {"key": exam.candidate_id, "status": status})
 
 
-def _server_view(connection, ctx: ServerContext, exam, *, read_streamed: bool) -> ServerView:
+def _server_view(
+    connection, ctx: ServerContext, exam, now: float, *, read_streamed: bool
+) -> ServerView:
     db = ctx.db
     timeline = load_timeline(connection, db, exam)
     streamed = (
@@ -259,7 +260,7 @@ def _server_view(connection, ctx: ServerContext, exam, *, read_streamed: bool) -
         streamed={row.seq: (row.entry_hash, row.signature) for row in streamed},
         validated_alert_items=validated_alert_items(connection, db, exam.exam_id),
         budget_s=timeline.budget_s,
-        paused_s=timeline.paused_s(ctx.now()),
+        paused_s=timeline.paused_s(now),
     )
 
 

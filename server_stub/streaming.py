@@ -3,7 +3,7 @@
 Every kiosk sends each entry as it writes it (docs/protocol.md), so in a full room this is the
 server's busiest path, and its latency is what a kiosk waits on for a receipt. The device
 signatures (the costly part) are checked where the request arrives, before any lock
-(`presigned`); the entries are then stored by the group-commit writer (group_commit.py), which
+(`presigned`); the entries are then stored by the group-commit writer (transaction_groups.py), which
 checks each upload against the chain it holds — hashes, sequence, links — so that nothing
 reaches the database unverified; signatures already checked pass at once
 (signature_cache.PreverifiedKey). Uploads are idempotent on (device, exam, seq): an entry
