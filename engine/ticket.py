@@ -132,9 +132,9 @@ def verify_ticket(
     The kiosk passes its device id and the current time; the server, verifying a finished
     record, passes the device id only (a ticket has long expired when the record comes back).
     """
-    body, signature = _split(signed)
+    body = _split(signed)[0]
     try:
-        server_public_key.verify(signature, SIGNATURE_DOMAIN + canonical_json(body))
+        server_public_key.verify(*signed_message(signed))
     except (InvalidSignature, ValueError):
         raise _bad_signature(body, server_public_key) from None
     ticket = _parse(body, signed)
@@ -206,6 +206,12 @@ def _key_encryption_key(
 ) -> bytes:
     info = WRAP_INFO + raw_public_bytes(ephemeral_public) + raw_public_bytes(recipient)
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(shared_secret)
+
+
+def signed_message(signed: Mapping[str, Any]) -> tuple[bytes, bytes]:
+    """(signature, the bytes it signs) of a signed ticket; TicketError if malformed."""
+    body, signature = _split(signed)
+    return signature, SIGNATURE_DOMAIN + canonical_json(body)
 
 
 def _split(signed: Mapping[str, Any]) -> tuple[dict[str, Any], bytes]:

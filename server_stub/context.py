@@ -37,13 +37,14 @@ class ServerContext:
     # device token -> device row: a device never changes once enrolled.
     devices_by_token: dict[str, Any] = field(default_factory=dict)
     # Exams replayed as their journals stream in (their records are then only compared).
-    live_exams: LiveExams = field(default_factory=LiveExams)
+    live_exams: LiveExams = field(init=False)
     # The hot writes (streamed entries, records), many requests per transaction.
     writes: TransactionGroups = field(init=False)
     # The reads before a record is verified, many requests per snapshot.
     reads: TransactionGroups = field(init=False)
 
     def __post_init__(self) -> None:
+        self.live_exams = LiveExams(self.server_public_key)
         self.writes = TransactionGroups(self.db, self.now, write=True)
         self.reads = TransactionGroups(self.db, self.now, write=False)
 

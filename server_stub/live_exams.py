@@ -8,6 +8,9 @@ engine's replay up to its last entry and the first answer whose status the respo
 contradicts: when the record arrives, if its entries are exactly those, only its envelope is
 verified (verification.py). That work is spread over the exam, a little per answer.
 
+The tickets its journal carries (the start ticket, any resume ticket) have the server's signature
+checked as they arrive, so that the record's envelope does not check it again.
+
 The exam is scored too when its last entry arrives, for its own abort reason with no issue
 report and no validated alert (the usual case): the record, when it comes, reuses that result
 if nothing has changed meanwhile (record_checks.py). A room's records then find their
@@ -23,13 +26,24 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from engine.canonical import BilingualError
 from engine.config import ExamConfig
 from engine.exam import Exam, ExamResult
-from engine.exam_events import FINISHED, REQUIRED_PAYLOAD_KEYS, replay_event
+from engine.exam_events import (
+    EXAM_STARTED,
+    FINISHED,
+    REQUIRED_PAYLOAD_KEYS,
+    RESUME_AUTHORISED,
+    replay_event,
+)
 from engine.exam_replay import Replay, ReplayError
 from engine.itembank import ItemBank
 from engine.items import Item
 from engine.journal_format import ChainHead, JournalEntry
+from engine.ticket import signed_message
 from server_stub.response_checks import status_disagrees
 from server_stub.results import score
 
@@ -69,6 +83,7 @@ class StreamedExam:
     replay_error: ReplayError | None
     status_disagrees: JournalEntry | None  # the first answer whose response contradicts it
     scored: Scored | None  # scored when its last entry arrived (None if that failed)
+    server_signed: frozenset[tuple[bytes, bytes]]  # (signature, message) of its valid tickets
 
     @property
     def head(self) -> ChainHead:
@@ -76,8 +91,10 @@ class StreamedExam:
 
 
 class _LiveExam:
-    def __init__(self, device_id: str, start: ExamStart) -> None:
+    def __init__(self, device_id: str, start: ExamStart, server_key: Ed25519PublicKey) -> None:
         self.device_id = device_id
+        self.server_key = server_key
+        self.server_signed: set[tuple[bytes, bytes]] = set()
         self.entries: list[JournalEntry] = []
         self.texts: list[str] = []  # exact_text of each entry's wire form
         self.replay = Replay(
@@ -102,6 +119,8 @@ class _LiveExam:
             self.texts.append(text)
             if self.status_disagrees is None and status_disagrees(entry, self.item):
                 self.status_disagrees = entry
+            if entry.kind in (EXAM_STARTED, RESUME_AUTHORISED):
+                self._check_ticket(entry.payload["ticket"])
             event = replay_event(entry)
             if event is not None and self.replay_error is None:
                 try:
@@ -112,13 +131,29 @@ class _LiveExam:
                 self.scored = _scored(self.replay.exam, entry.payload["abort_reason"])
         return True
 
+    def _check_ticket(self, signed: object) -> None:
+        """Keep the ticket's signed message if the server's signature is valid (else the
+        record's check names what is wrong with it)."""
+        try:
+            pair = signed_message(signed)
+            self.server_key.verify(*pair)
+        except (BilingualError, InvalidSignature, ValueError, TypeError):
+            return
+        self.server_signed.add(pair)
+
     def streamed(self) -> StreamedExam | None:
         if not self.entries or self.entries[-1].kind != FINISHED:
             return None
         text = "[" + ",".join(self.texts) + "]"  # the list's exact_text: its items' joined
         exam = self.replay.exam if self.replay_error is None else None
         return StreamedExam(
-            tuple(self.entries), text, exam, self.replay_error, self.status_disagrees, self.scored
+            tuple(self.entries),
+            text,
+            exam,
+            self.replay_error,
+            self.status_disagrees,
+            self.scored,
+            frozenset(self.server_signed),
         )
 
 
@@ -134,7 +169,8 @@ def _scored(exam: Exam, abort_reason: str | None) -> Scored | None:
 class LiveExams:
     """The exams being streamed to this process. Used from the event loop only."""
 
-    def __init__(self, capacity: int = MAX_LIVE_EXAMS) -> None:
+    def __init__(self, server_key: Ed25519PublicKey, capacity: int = MAX_LIVE_EXAMS) -> None:
+        self._server_key = server_key
         self._capacity = capacity
         self._exams: OrderedDict[str, _LiveExam] = OrderedDict()
 
@@ -151,7 +187,7 @@ class LiveExams:
         if live is None:
             if start is None or not entries or entries[0].seq != 1:
                 return  # joined mid-exam: its record will be verified in full
-            live = self._exams[exam_id] = _LiveExam(device_id, start)
+            live = self._exams[exam_id] = _LiveExam(device_id, start, self._server_key)
             while len(self._exams) > self._capacity:
                 self._exams.popitem(last=False)
         else:

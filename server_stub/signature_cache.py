@@ -1,19 +1,21 @@
 """Not checking twice a signature the server has already checked.
 
-Every streamed journal entry had its device signature verified on arrival; the final record
-repeats those entries. `PreverifiedKey` stands for the device's public key when the record is
-verified: a (signature, message) pair the server already verified with this very key passes at
-once, anything else is verified for real. The entry's hash is still recomputed from its content
-(engine.journal_format.verify_chain), so a changed entry cannot ride on an old signature.
+Every streamed journal entry had its device signature verified on arrival, and every ticket it
+carries the server's; the final record repeats them. `PreverifiedKey` stands for the device's
+(or the server's) public key when the record is verified: a (signature, message) pair already
+verified with this very key passes at once, anything else is verified for real. The entry's hash
+is still recomputed from its content (engine.journal_format.verify_chain), so a changed entry
+cannot ride on an old signature.
 """
 
+from collections.abc import Set
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 
 class PreverifiedKey:
-    def __init__(self, key: Ed25519PublicKey, verified: set[tuple[bytes, bytes]]) -> None:
+    def __init__(self, key: Ed25519PublicKey, verified: Set[tuple[bytes, bytes]]) -> None:
         self._key = key
         self._verified = verified
 

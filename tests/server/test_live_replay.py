@@ -5,9 +5,12 @@ follow (a restart, a gap...) is verified in full, as before."""
 
 from dataclasses import replace
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
 from engine.canonical import exact_text
 from engine.exam_events import ANSWER
 from engine.journal_format import JournalEntry
+from engine.ticket import signed_message
 from server_stub.exports import session_results
 from server_stub.live_exams import LiveExams
 from server_stub.replay_inputs import exam_start
@@ -83,7 +86,8 @@ def test_after_a_restart_a_streamed_exam_is_verified_in_full(room_factory):
         await robot.take_exam()
         record = await robot.seal()
         await robot.outbox.flush(timeout_s=10)
-        room.server.ctx.live_exams = LiveExams()  # what a restart leaves
+        ctx = room.server.ctx
+        ctx.live_exams = LiveExams(ctx.server_public_key)  # what a restart leaves
         answer = await robot.upload(record)
         await robot.close()
         return answer
@@ -122,7 +126,7 @@ def test_the_live_replay_lets_go_of_what_it_cannot_follow(room_factory):
     first, second, third = journals
     exam_id = first[0].exam_id
 
-    whole = LiveExams()
+    whole = LiveExams(ctx.server_public_key)
     feed(whole, first[:-1])
     assert whole.finished(exam_id, "pc") is None  # not over yet
     feed(whole, first[-1:])
@@ -132,6 +136,11 @@ def test_the_live_replay_lets_go_of_what_it_cannot_follow(room_factory):
     assert streamed.scored.inputs == (None, (), frozenset())  # scored as its end arrived
     assert streamed.scored.result == streamed.exam.result()
     assert streamed.status_disagrees is None
+    # its start ticket's signature checked as it arrived: the record's check does not repeat it
+    assert streamed.server_signed == {signed_message(first[0].payload["ticket"])}
+    forged = LiveExams(Ed25519PrivateKey.generate().public_key())  # not this server's key
+    feed(forged, first)
+    assert forged.finished(exam_id, "pc").server_signed == frozenset()
     assert whole.finished(exam_id, "another pc") is None
 
     for broken in (
@@ -139,23 +148,27 @@ def test_the_live_replay_lets_go_of_what_it_cannot_follow(room_factory):
         [first[:3], first[4:]],  # a gap
         [first, first[-1:]],  # entries after the end
     ):
-        live = LiveExams()
+        live = LiveExams(ctx.server_public_key)
         for part in broken:
             feed(live, part)
         assert len(live) == 0 and live.finished(exam_id, "pc") is None
 
     answer_seq = next(entry.seq for entry in first if entry.kind == ANSWER)
     odd = replace(first[answer_seq - 1], payload={**first[answer_seq - 1].payload, "item_id": []})
-    garbled = LiveExams()  # what the record's full check will refuse, the live one lets go of
+    garbled = LiveExams(
+        ctx.server_public_key
+    )  # what the record's full check will refuse, the live one lets go of
     feed(garbled, [*first[: answer_seq - 1], odd])
     assert len(garbled) == 0
 
-    switched = LiveExams()
+    switched = LiveExams(ctx.server_public_key)
     feed(switched, first[:3])
     feed(switched, first[3:], device="another pc")
     assert len(switched) == 0
 
-    small = LiveExams(capacity=2)  # the exam that streamed least recently goes first
+    small = LiveExams(
+        ctx.server_public_key, capacity=2
+    )  # the exam that streamed least recently goes first
     feed(small, first[:3])
     feed(small, second[:3])
     feed(small, first[3:])

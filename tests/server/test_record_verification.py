@@ -245,6 +245,45 @@ def test_a_record_that_rewrites_streamed_entries_is_quarantined(room_factory):
     assert room.run(body)["reason"]["code"] == "streamed_entries_differ"
 
 
+def test_a_ticket_the_server_did_not_sign_is_quarantined_though_it_streamed_in(room_factory):
+    """The live replay checks the tickets' signatures as they stream in and the record's
+    check skips only those that passed: a doctored ticket is still caught there."""
+    room = room_factory(1)
+    verifier = room.count_full_verifications()
+
+    async def body(invigilator):
+        robot = await room.started(0, invigilator)
+        await robot.outbox.stop()
+        await robot.take_exam()
+        genuine = await robot.seal()
+        entries = [JournalEntry.from_dict(raw) for raw in genuine["entries"]]
+
+        def longer(entry: JournalEntry) -> JournalEntry:  # twice the time the server allowed
+            if entry.seq != 1:
+                return entry
+            signed = entry.payload["ticket"]
+            body = {**signed["ticket"], "time_allowed_s": 2 * signed["ticket"]["time_allowed_s"]}
+            return replace(entry, payload={"ticket": {**signed, "ticket": body}})
+
+        key = robot.identity.signing_key
+        journal = forged(entries, key, longer)
+        await robot.client.stream_entries(journal[0].exam_id, journal)
+        record = build_record(
+            ticket=journal[0].payload["ticket"],
+            entries=journal,
+            result=journal[-1].payload["result"],
+            signing_key=key,
+        )
+        answer = await robot.client.upload_record(record)
+        await robot.close()
+        return answer
+
+    answer = room.run(body)
+    assert (answer["outcome"], answer["reason"]["code"]) == ("quarantined", "ticket_invalid")
+    assert verifier.calls == 0  # judged on what streamed in
+    assert statuses(room) == ["rejected"]
+
+
 def test_uploads_are_idempotent_and_a_different_record_is_refused(room_factory):
     room = room_factory(1)
 
