@@ -16,6 +16,7 @@ from pathlib import Path
 import uvicorn
 
 from server_stub.app import create_app
+from server_stub.collector import settle_after_start_up
 from server_stub.command_support import add_data_argument, data_dir, fail, reporting_failures
 from server_stub.context import ServerContext
 
@@ -73,6 +74,7 @@ def run(args: argparse.Namespace) -> int:
         timeout_keep_alive=KEEP_ALIVE_S,
         timeout_graceful_shutdown=5,
     )
+    settle_after_start_up()
     print(f"{LISTENING} {scheme}://{host}:{port}", flush=True)
     # uvicorn stops gracefully on SIGTERM, then raises it again: make that an orderly exit, so
     # that the verification workers and the database are closed below.
