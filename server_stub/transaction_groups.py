@@ -12,7 +12,8 @@ back after every SQL statement, cost the event loop more under load than the rea
 
 A piece of work is a function of the open connection and the server's instant. It must check
 before it writes: an `ApiError` it raises is that request's answer alone; any other exception
-rolls the whole group back and is every request's answer (each client then retries).
+in a write rolls the whole group back and is every request's answer (each client then
+retries), while in a read it is that request's answer alone (nothing to undo).
 """
 
 import asyncio
@@ -104,7 +105,9 @@ class TransactionGroups:
                 for work, _, _ in group:
                     try:
                         outcomes.append((False, work(connection, now)))
-                    except ApiError as error:
+                    except Exception as error:
+                        if self._write and not isinstance(error, ApiError):
+                            raise  # the transaction is in doubt: the whole group rolls back
                         outcomes.append((True, error))
         except Exception as error:
             outcomes = [(True, error)] * len(group)
