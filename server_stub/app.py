@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from engine.cli import package_version
 from server_stub.api import console, kiosk, planning, public
 from server_stub.api.errors import install_error_handlers
+from server_stub.api.fast_lane import KioskFastLane
 from server_stub.context import ServerContext
 from server_stub.documents import routes as documents
 
@@ -37,4 +38,5 @@ def create_app(ctx: ServerContext) -> FastAPI:
     # most of the requests (each route tried before costs about 4 µs, docs/server.md).
     for module in (kiosk, public, console, planning, documents):
         app.include_router(module.router)
+    app.add_middleware(KioskFastLane)
     return app
