@@ -30,7 +30,7 @@ from server_stub.errors import ApiError
 from server_stub.live_exams import StreamedExam
 from server_stub.notifier import room_key
 from server_stub.record_checks import RecordJob, RecordVerdict, check_record
-from server_stub.replay_inputs import accessibility_needs, exam_config
+from server_stub.replay_inputs import accessibility_needs
 from server_stub.results import candidate_reports, store_result, validated_alert_items
 from server_stub.security import log_event
 from server_stub.streaming import receipt
@@ -135,7 +135,6 @@ def _job_or_answer(
         server_key=raw_public_bytes(ctx.server_public_key),
         view=_server_view(connection, ctx, exam, now, read_streamed=streamed is None),
         bank_id=exam.bank_id,
-        config=exam_config(connection, db, exam),
         abort_reason=exam.abort_reason,
         reports=candidate_reports(connection, db, exam.candidate_id),
     )

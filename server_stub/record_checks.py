@@ -10,7 +10,6 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from engine.config import ExamConfig
 from engine.journal_format import ChainHead
 from server_stub.banks import BankStore
 from server_stub.live_exams import StreamedExam
@@ -27,7 +26,6 @@ class RecordJob:
     server_key: bytes  # raw Ed25519 public key of this server
     view: ServerView
     bank_id: str
-    config: dict[str, Any]
     abort_reason: str | None  # the invigilator's, which wins over the kiosk's
     reports: list[tuple[str | None, str | None]]  # IN_CHALLENGE (subcategory, item reference)
 
@@ -61,7 +59,6 @@ def check_record(
             ),
             view=job.view,
             bank=banks.item_bank(job.bank_id),
-            config=ExamConfig.from_dict(job.config),
             item=lambda item_id: banks.item(job.bank_id, item_id),
             streamed=streamed if own_device else None,
         )

@@ -75,7 +75,6 @@ def verify_exam_record(
     server_public_key: Ed25519PublicKey,
     view: ServerView,
     bank: ItemBank,
-    config: ExamConfig,
     item: Callable[[str], Item],
     streamed: StreamedExam | None = None,
 ) -> VerifiedExam:
@@ -101,7 +100,7 @@ def verify_exam_record(
         else:
             exam = replay(
                 bank,
-                config,
+                _ticket_config(verified),
                 view.seed,
                 verified.events,
                 accessibility_needs=view.accessibility_needs,
@@ -115,6 +114,19 @@ def verify_exam_record(
             f"(event {error.index}): {error.reason_en}.",
         ) from error
     return VerifiedExam(verified, exam)
+
+
+def _ticket_config(verified: VerifiedRecord) -> ExamConfig:
+    """The configuration the kiosk ran with: the one its start ticket carries, which this
+    server signed (the database's may have changed since; reading it cost a query a record)."""
+    try:
+        return ExamConfig.from_dict(verified.ticket.config)
+    except (TypeError, ValueError) as error:
+        raise Quarantined(
+            "ticket_invalid",
+            f"La configuration d'examen du ticket est illisible : {error}.",
+            f"The ticket's exam configuration is unreadable: {error}.",
+        ) from error
 
 
 def _replayed(streamed: StreamedExam) -> Exam:

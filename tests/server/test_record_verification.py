@@ -2,6 +2,7 @@
 reason and never scored (DESIGN §5). Forgers here hold real keys and sign real entries."""
 
 import base64
+import json
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -133,6 +134,29 @@ def test_items_the_engine_would_not_pick_are_quarantined(room_factory):
     answer = room.run(body)
     assert answer["reason"]["code"] == "not_engine_items"
     assert statuses(room) == ["rejected"]
+
+
+def test_a_record_is_replayed_with_the_configuration_its_ticket_carries(room_factory):
+    room = room_factory(1)
+    db = room.server.ctx.db
+    configs = db.tables["bank_configs"]
+
+    async def body(invigilator):
+        robot = await room.started(0, invigilator)
+        await robot.outbox.stop()  # nothing streamed: the record is verified in full
+        await robot.take_exam()
+        record = await robot.seal()
+        with db.write() as connection:  # the bank's configuration changed since the ticket
+            connection.execute(
+                configs.update()
+                .where(configs.c.bank_id == robot.ticket.bank_id)
+                .values(config=json.dumps(ExamConfig.pix().to_dict()))
+            )
+        answer = await robot.client.upload_record(record)
+        await robot.close()
+        return answer
+
+    assert room.run(body)["outcome"] == "verified"
 
 
 def test_answers_after_the_deadline_are_quarantined(room_factory):
