@@ -198,7 +198,9 @@ def authorise(ctx: ServerContext, session_id: str, candidate_id: str) -> dict[st
                         bank_id=action.session.bank_id,
                         mode=action.session.mode,
                         seed=new_seed(),
-                        time_allowed_seconds=time_allowed_s(candidate.extra_time_percent),
+                        time_allowed_seconds=time_allowed_s(
+                            candidate.extra_time_percent, action.session.base_minutes
+                        ),
                         extra_seconds=0,
                         authorised_at=action.now,
                         answered=0,

@@ -15,6 +15,7 @@ from engine.keys import public_key_b64
 from server_stub.banks import BankStore, published_bank_ids
 from server_stub.database import Database
 from server_stub.datadir import DataDir
+from server_stub.exam_evidence import DEFAULT_OFFLINE_REVIEW_S
 from server_stub.live_exams import LiveExams
 from server_stub.notifier import Notifier
 from server_stub.transaction_groups import TransactionGroups
@@ -31,6 +32,8 @@ class ServerContext:
     banks: BankStore
     verifier: RecordVerifier
     clock: Callable[[], float] = time.time
+    # An exam's kiosk silent longer than this (seconds, the exam's clock) sends it to review.
+    offline_review_s: float = DEFAULT_OFFLINE_REVIEW_S
     notifier: Notifier = field(default_factory=Notifier)
     # device id -> server instant of its last request: live console information, not evidence.
     last_contact: dict[str, float] = field(default_factory=dict)

@@ -9,6 +9,10 @@ entries it holds. The record is checked in full and replayed (verification.py, i
 process: verifier.py) outside the write lock, or against the exam as it streamed in,
 then stored: verified and scored, or quarantined with its reason.
 
+The record's arrival is evidence too (exam_evidence.py): a contact with the exam's kiosk, and
+the entries it alone brings reach the server now — after the deadline, they hold the result
+for review.
+
 Asynchronous: while a record is verified no thread of the server waits for it (a room's
 records arrive together at the end of a session; one blocked thread each made them fight for
 the interpreter lock).
@@ -27,6 +31,7 @@ from server_stub import candidate_states as states
 from server_stub import hot_statements as hot
 from server_stub.context import ServerContext
 from server_stub.errors import ApiError
+from server_stub.exam_evidence import LATE_ENTRIES, arrived_late, contact_changes, with_reasons
 from server_stub.live_exams import StreamedExam
 from server_stub.notifier import room_key
 from server_stub.record_checks import RecordJob, RecordVerdict, check_record
@@ -88,7 +93,7 @@ async def receive_record(
             },
         )
         if exam.device_id == device.device_id:
-            _settle(connection, ctx, exam, verdict, now)
+            _settle(connection, ctx, _exam(connection, ctx, exam_id), verdict, record, now)
         return None
 
     # A receipt promises the record is stored: its commit reaches the disk (durable).
@@ -117,6 +122,8 @@ def _job_or_answer(
     verification.py)."""
     db = ctx.db
     exam = _exam(connection, ctx, exam_id)
+    if exam.device_id != device.device_id:
+        raise ApiError("forbidden")  # another PC's exam: refused at the door, never stored
     if record.get("entries") is None:
         record, record_text, streamed = _by_head(connection, ctx, exam, device, record, streamed)
     else:
@@ -196,9 +203,24 @@ def _held_head(exam, device) -> ChainHead | None:
     return ChainHead(exam.head_seq, exam.head_hash)
 
 
-def _settle(connection, ctx: ServerContext, exam, verdict: RecordVerdict, now: float) -> None:
-    """The candidate's outcome: scored, or rejected with the record kept aside."""
+def _settle(
+    connection, ctx: ServerContext, exam, verdict: RecordVerdict, record: dict[str, Any], now: float
+) -> None:
+    """The candidate's outcome: scored, or rejected with the record kept aside; and what its
+    arrival says of the exam (exam_evidence.py)."""
     db = ctx.db
+    changes = contact_changes(connection, db, exam, now, offline_review_s=ctx.offline_review_s)
+    brought = [
+        raw
+        for raw in record.get("entries") or ()
+        if isinstance(raw, dict) and isinstance(raw.get("seq"), int) and raw["seq"] > exam.head_seq
+    ]
+    if verdict.reason is None and arrived_late(connection, db, exam, brought, now):
+        changes["review_reasons"] = with_reasons(
+            changes.get("review_reasons", exam.review_reasons), LATE_ENTRIES
+        )
+    if changes:
+        db.run(connection, hot.update_exam, {"key": exam.exam_id, **changes})
     if verdict.reason is not None:
         code, _, _, seq = verdict.reason
         log_event(
@@ -248,6 +270,13 @@ def _server_view(
         if read_streamed
         else ()
     )
+    committed = (
+        db.run(
+            connection, hot.commitments_from, {"exam_id": exam.exam_id, "seq": exam.head_seq + 1}
+        )
+        if exam.committed_seq > exam.head_seq
+        else ()
+    )
     return ServerView(
         exam_id=exam.exam_id,
         device_id=exam.device_id,
@@ -260,6 +289,7 @@ def _server_view(
         validated_alert_items=validated_alert_items(connection, db, exam.exam_id),
         budget_s=timeline.budget_s,
         paused_s=timeline.paused_s(now),
+        committed=dict(committed),
     )
 
 

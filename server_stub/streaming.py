@@ -8,6 +8,12 @@ checks each upload against the chain it holds — hashes, sequence, links — so
 reaches the database unverified; signatures already checked pass at once
 (signature_cache.PreverifiedKey). Uploads are idempotent on (device, exam, seq): an entry
 already stored is acknowledged if identical, refused (`entry_conflict`) if not.
+
+Entries are checked at the door as a record would be (verification.py): known kinds with
+their payload keys, an elapsed time that never goes back, and every head the kiosk committed
+to (head_commitments.py) passed through. Each upload is also evidence the server keeps of its
+own (exam_evidence.py): the contact with the exam's kiosk, and entries that can change the
+result arriving after the server's deadline.
 """
 
 import hashlib
@@ -32,6 +38,8 @@ from engine.journal_format import (
 from engine.keys import ed25519_public_from_b64
 from server_stub import hot_statements as hot
 from server_stub.errors import ApiError
+from server_stub.exam_evidence import LATE_ENTRIES, arrived_late, contact_changes, with_reasons
+from server_stub.journal_door import door_refusal
 from server_stub.live_exams import ExamStart
 from server_stub.notifier import room_key
 from server_stub.replay_inputs import exam_start
@@ -129,7 +137,8 @@ def _extend(ctx, upload: _Upload, connection, now: float) -> ChainHead | None:
         )
     key = PreverifiedKey(ed25519_public_from_b64(upload.device.signing_key), upload.signed)
     try:
-        head = verify_chain(fresh, key, exam_id, previous=head)
+        new_head = verify_chain(fresh, key, exam_id, previous=head)
+        door_refusal(connection, db, exam, head, fresh)
     except JournalError as error:
         log_event(
             connection,
@@ -141,6 +150,7 @@ def _extend(ctx, upload: _Upload, connection, now: float) -> ChainHead | None:
             device_id=device_id,
         )
         raise ApiError("entry_rejected", detail=error.en) from error
+    head = new_head
     texts = [exact_text(entry.to_dict()) for entry in fresh]
     db.run(
         connection,
@@ -159,6 +169,11 @@ def _extend(ctx, upload: _Upload, connection, now: float) -> ChainHead | None:
         ],
     )
     finished = any(entry.kind == FINISHED for entry in fresh) and exam.ended_at is None
+    changes = contact_changes(connection, db, exam, now, offline_review_s=ctx.offline_review_s)
+    if arrived_late(connection, db, exam, ({"seq": e.seq, "kind": e.kind} for e in fresh), now):
+        changes["review_reasons"] = with_reasons(
+            changes.get("review_reasons", exam.review_reasons), LATE_ENTRIES
+        )
     db.run(
         connection,
         hot.update_exam,
@@ -168,6 +183,7 @@ def _extend(ctx, upload: _Upload, connection, now: float) -> ChainHead | None:
             "head_hash": head.hash,
             "answered": exam.answered + sum(entry.kind == ANSWER for entry in fresh),
             "ended_at": now if finished else exam.ended_at,
+            **changes,
         },
     )
     if any(entry.kind == ITEM_SHOWN for entry in fresh):

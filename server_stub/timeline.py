@@ -14,14 +14,18 @@ from engine.canonical import utc_text
 from server_stub import hot_statements as hot
 from server_stub.database import Database
 
-BASE_DURATION_S = 105 * 60
+BASE_MINUTES = 105
 # Tolerance for the time an answer takes to reach the journal and the network to carry it.
 GRACE_S = 30
+# Tolerance on the server's own clock for an entry to reach it after the deadline (a retry
+# with backoff on a flaky network): beyond it, the entry is late (exam_evidence.py).
+ARRIVAL_GRACE_S = 60
 
 
-def time_allowed_s(extra_time_percent: int) -> int:
-    """105 minutes plus the candidate's extra time ("tiers-temps"), in whole seconds."""
-    return BASE_DURATION_S * (100 + extra_time_percent) // 100
+def time_allowed_s(extra_time_percent: int, base_minutes: int = BASE_MINUTES) -> int:
+    """The session's time (105 minutes, or a rehearsal's own) plus the candidate's extra time
+    ("tiers-temps"), in whole seconds."""
+    return base_minutes * 60 * (100 + extra_time_percent) // 100
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ then kept as evidence and never scored.
 """
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -23,8 +23,14 @@ from engine.exam_events import ANSWER, ITEM_REPLACED, ITEM_SHOWN
 from engine.exam_replay import ReplayError, replay
 from engine.itembank import ItemBank
 from engine.items import Item
-from engine.journal_format import ENTRY_DOMAIN
+from engine.journal_format import ENTRY_DOMAIN, JournalError
 from engine.record import RecordError, VerifiedRecord, verify_record
+from server_stub.journal_door import (
+    clock_backwards,
+    clock_backwards_error,
+    off_commitment,
+    off_commitment_error,
+)
 from server_stub.live_exams import StreamedExam
 from server_stub.response_checks import status_disagrees
 from server_stub.timeline import GRACE_S
@@ -51,6 +57,8 @@ class ServerView:
     validated_alert_items: frozenset[str]
     budget_s: int  # time allowed (with extra time) plus the invigilator's added time
     paused_s: float  # every pause on the server's timeline
+    # seq -> hash of the heads the kiosk committed to beyond the entries streamed
+    committed: Mapping[int, str] = field(default_factory=dict)
 
     @property
     def streamed_signatures(self) -> set[tuple[bytes, bytes]]:
@@ -88,6 +96,7 @@ def verify_exam_record(
         raise Quarantined(error.code, error.fr, error.en, error.seq) from error
     _check_binding(verified, uploader_id, view)
     _check_streamed(verified, view)
+    _check_journal(verified, view)
     _check_shown(verified)
     _check_replacements(verified, view)
     _check_clock(verified, view)
@@ -174,6 +183,32 @@ def _check_streamed(verified: VerifiedRecord, view: ServerView) -> None:
                 "(or is missing).",
                 seq,
             )
+
+
+def _check_journal(verified: VerifiedRecord, view: ServerView) -> None:
+    """The door's checks (journal_door.py): an elapsed time that never goes back, and every
+    head the kiosk committed to during the exam passed through."""
+    for found, error in (
+        (clock_backwards(verified.entries), clock_backwards_error),
+        (off_commitment(verified.entries, view.committed), off_commitment_error),
+    ):
+        if found is not None:
+            raise _quarantined(error(found))
+    last = verified.entries[-1].seq
+    beyond = [seq for seq in view.committed if seq > last]
+    if beyond:
+        raise Quarantined(
+            "head_commitment_broken",
+            f"Le journal s'arrête à l'entrée n° {last} alors que ce poste avait annoncé au "
+            f"serveur la n° {max(beyond)} pendant l'épreuve (fin du journal supprimée).",
+            f"The journal stops at entry no. {last} although this computer announced "
+            f"no. {max(beyond)} to the server during the exam (end of the journal removed).",
+            last + 1,
+        )
+
+
+def _quarantined(error: JournalError) -> Quarantined:
+    return Quarantined(error.code, error.fr, error.en, error.seq)
 
 
 def _check_shown(verified: VerifiedRecord) -> None:

@@ -4,7 +4,7 @@ import pytest
 
 from server_stub import codes
 from server_stub.names import first_names_match, name_key
-from server_stub.timeline import BASE_DURATION_S, Timeline, time_allowed_s
+from server_stub.timeline import BASE_MINUTES, Timeline, time_allowed_s
 
 
 def test_codes_use_their_alphabets():
@@ -44,7 +44,7 @@ def test_names_match_without_case_accents_or_punctuation():
 
 
 def test_extra_time_adds_its_percentage():
-    assert time_allowed_s(0) == BASE_DURATION_S == 6300
+    assert time_allowed_s(0) == BASE_MINUTES * 60 == 6300
     assert time_allowed_s(33) == 8379
 
 

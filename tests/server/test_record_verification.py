@@ -9,6 +9,7 @@ from dataclasses import replace
 import httpx
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy import select
 
 from engine.config import ExamConfig
 from engine.exam import Exam
@@ -94,7 +95,7 @@ def test_an_altered_entry_is_quarantined(room_factory):
     assert answer["reason"]["seq"] is not None
 
 
-def test_a_record_signed_by_another_device_is_quarantined(room_factory):
+def test_a_record_for_another_devices_exam_is_refused_at_the_door(room_factory):
     room = room_factory(3)
 
     async def body(invigilator):
@@ -106,17 +107,24 @@ def test_a_record_signed_by_another_device_is_quarantined(room_factory):
         entries = [JournalEntry.from_dict(raw) for raw in genuine["entries"]]
         key = other.identity.signing_key
         stolen = rebuilt(honest, forged(entries, key, lambda e: e), key)
-        relayed = await other.client.upload_record(stolen)  # device 1 sends exam 0's record
-        plain = await third.client.upload_record(genuine)  # and device 2 relays it as it is
+        refusals = []
+        # device 1 sends exam 0's record re-signed; device 2 relays it as it is
+        for sender, record in ((other, stolen), (third, genuine)):
+            with pytest.raises(ServerError) as refused:
+                await sender.client.upload_record(record)
+            refusals.append((refused.value.status, refused.value.code))
         answer = await honest.upload(genuine)  # the candidate's own PC is still heard
         for robot in (honest, other, third):
             await robot.close()
-        return relayed, plain, answer
+        return refusals, answer
 
-    relayed, plain, answer = room.run(body)
-    assert relayed["reason"]["code"] == "wrong_device"
-    assert plain["reason"]["code"] == "bad_signature"
+    refusals, answer = room.run(body)
+    assert refusals == [(403, "forbidden")] * 2
     assert answer["outcome"] == "verified"
+    records = room.server.ctx.db.tables["records"]
+    with room.server.ctx.db.read() as connection:
+        stored = connection.execute(select(records.c.device_id)).scalars().all()
+    assert len(stored) == 1  # only the candidate's own PC's record was stored
 
 
 def test_items_the_engine_would_not_pick_are_quarantined(room_factory):
