@@ -2,8 +2,8 @@
 
 `KioskClient` makes the calls of an enrolled lab PC (device token): enrolment, banks,
 check-in, status polling, ticket, the commands long-poll, live alerts, incidents, unlocking or
-quitting with the invigilator code, journal streaming and the record upload. (The
-invigilator's calls are kiosk/console/api.py.)
+quitting with the invigilator code, journal streaming, the journal head heartbeat and the
+record upload. (The invigilator's calls are kiosk/console/api.py.)
 
 Failures are typed: `ServerError` when the server answered with an error (its code and its
 French and English message), `ServerUnreachable` when it did not answer at all (network down,
@@ -398,6 +398,13 @@ class KioskClient:
                 "stream_entries", "POST", f"/kiosk/exams/{exam_id}/entries", json=body
             ),
             attempts,
+        )
+
+    async def send_head(self, exam_id: str, signed_head: Mapping[str, Any]) -> dict[str, Any]:
+        """The heartbeat: commit the journal's signed head (engine.head_commitment.sign_head),
+        once, without retrying (the next beat follows in a few seconds)."""
+        return await self._http.json(
+            "send_head", "POST", f"/kiosk/exams/{exam_id}/head", json=dict(signed_head)
         )
 
     async def upload_record(

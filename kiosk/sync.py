@@ -8,21 +8,29 @@ backoff and full jitter (kiosk/client.py), so a whole room coming back online sp
 
 A refusal (the server rejects an entry) is not retried in a loop: it is kept in `refusal` for
 the screens and the record, which the server will verify, tells the rest.
+
+Beside the entries, a heartbeat sends the journal's signed head every `head_every_s` seconds
+(engine/head_commitment.py), whether or not the entries have caught up: the server then holds
+the journal's past fixed as it grows, knows the exam is in contact, and can tell entries
+written in time from entries written after the deadline (docs/protocol.md, "Head
+commitments"). It is signed with the device key that signs the journal's entries.
 """
 
 import asyncio
 import contextlib
 from collections.abc import Sequence
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from engine.canonical import BilingualError
+from engine.head_commitment import sign_head
 from engine.journal_format import JournalEntry, JournalError, verify_receipt
 from kiosk.client import Backoff, KioskClient, ServerError, ServerUnreachable
 from kiosk.journal import Journal
 
 BATCH_SIZE = 100
 IDLE_CHECK_S = 2.0
+HEAD_EVERY_S = 5.0
 
 
 class OutboxSync:
@@ -38,6 +46,8 @@ class OutboxSync:
         backoff: Backoff | None = None,
         batch_size: int = BATCH_SIZE,
         idle_check_s: float = IDLE_CHECK_S,
+        signing_key: Ed25519PrivateKey | None = None,
+        head_every_s: float = HEAD_EVERY_S,
     ) -> None:
         self.client = client
         self.journal = journal
@@ -46,6 +56,11 @@ class OutboxSync:
         self.backoff = backoff or client.backoff
         self.batch_size = batch_size
         self.idle_check_s = idle_check_s
+        # The key that signs the journal's entries (the device's) signs its heads too.
+        self.signing_key = signing_key or journal._signing_key
+        self.head_every_s = head_every_s
+        self.heads_sent = 0
+        self.head_refusal: BilingualError | None = None
         self.refusal: BilingualError | None = None
         self.last_error: BilingualError | None = None
         self._online = False
@@ -55,6 +70,7 @@ class OutboxSync:
         self._idle = asyncio.Event()
         self._stopping = asyncio.Event()
         self._task: asyncio.Task | None = None
+        self._heartbeat: asyncio.Task | None = None
 
     @property
     def online(self) -> bool:
@@ -68,7 +84,9 @@ class OutboxSync:
 
     def start(self) -> "OutboxSync":
         if self._task is None:
-            self._task = asyncio.get_running_loop().create_task(self._run())
+            loop = asyncio.get_running_loop()
+            self._task = loop.create_task(self._run())
+            self._heartbeat = loop.create_task(self._beat())
         return self
 
     def wake(self) -> None:
@@ -82,10 +100,12 @@ class OutboxSync:
             # cancellation that arrives as the awaited event fires.
             self._stopping.set()
             self._wake.set()
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+            for task in (self._task, self._heartbeat):
+                if task is not None:
+                    task.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await task
+            self._task = self._heartbeat = None
 
     async def flush(self, timeout_s: float) -> bool:
         """Wake the task and wait until everything is acknowledged; False on timeout (or when
@@ -141,6 +161,33 @@ class OutboxSync:
             self._online = True
             self._resend_after = None
             await asyncio.to_thread(self._acknowledge, receipt, batch)
+
+    async def send_head(self) -> bool:
+        """One heartbeat: commit the journal's current head; False when it did not get through
+        (the server unreachable, or refusing it: `head_refusal`)."""
+        head = await asyncio.to_thread(self.journal.head)
+        if head is None:
+            return False
+        signed = sign_head(
+            device_id=self.device_id,
+            exam_id=self.journal.exam_id,
+            head=head,
+            signing_key=self.signing_key,
+        )
+        try:
+            await self.client.send_head(self.journal.exam_id, signed)
+        except ServerUnreachable:
+            return False
+        except ServerError as error:
+            self.head_refusal = error
+            return False
+        self.heads_sent += 1
+        return True
+
+    async def _beat(self) -> None:
+        while not self._stopping.is_set():
+            await self.send_head()
+            await _wait(self._stopping, self.head_every_s)
 
     def _outbox(self) -> list[JournalEntry]:
         if self._resend_after is not None:

@@ -221,6 +221,18 @@ CATALOGUE: dict[str, tuple[int, str, str]] = {
         "dans l'ordre.",
         "Entry {seq} received while the last known one is {head}: send entries in order.",
     ),
+    "head_rejected": (
+        422,
+        "Engagement de tête de journal refusé : {detail}",
+        "Journal head commitment refused: {detail}",
+    ),
+    "head_conflict": (
+        422,
+        "La tête de journal annoncée (n° {seq}) contredit ce que ce poste a déjà envoyé pour "
+        "cette épreuve (journal réécrit) : refusée, l'épreuve ira en revue.",
+        "The journal head announced (no. {seq}) contradicts what this computer already sent "
+        "for this exam (rewritten journal): refused, the exam goes to review.",
+    ),
     "record_conflict": (
         422,
         "Un autre dossier a déjà été reçu pour cette épreuve : refusé.",

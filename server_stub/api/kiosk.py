@@ -20,6 +20,8 @@ from server_stub.api.models import (
     CheckinResponse,
     CommandList,
     EntriesRequest,
+    HeadCommitmentRequest,
+    HeadCommitmentResponse,
     IncidentRequest,
     IncidentResponse,
     KioskQuitRequest,
@@ -34,6 +36,7 @@ from server_stub.api.models import (
 from server_stub.banks import list_banks
 from server_stub.checkin import candidate_status, check_in, fetch_ticket
 from server_stub.context import ServerContext
+from server_stub.head_commitments import receive_head
 from server_stub.intake import receive_record
 from server_stub.kiosk_commands import commands_after, device_key
 from server_stub.kiosk_quit import quit_with_code
@@ -84,6 +87,20 @@ async def record(
     if body.entries is not None:
         upload["entries"] = body.entries
     return await receive_record(ctx, device, exam_id, upload)
+
+
+@router.post("/exams/{exam_id}/head", response_model=HeadCommitmentResponse)
+async def head(
+    exam_id: str,
+    body: HeadCommitmentRequest,
+    device=Depends(current_device),
+    ctx: ServerContext = Depends(server_context),
+):
+    """The kiosk's heartbeat: its journal's signed head, every few seconds while online, even
+    when entries lag behind. A journal that arrives later must pass through every head kept."""
+    return await receive_head(
+        ctx, device, exam_id, {"commitment": body.commitment, "signature": body.signature}
+    )
 
 
 @router.get("/banks", response_model=list[BankInfo], dependencies=[Depends(current_device)])

@@ -214,6 +214,21 @@ class EntriesRequest(Strict):
     )
 
 
+class HeadCommitmentRequest(Strict):
+    commitment: dict[str, Any] = Field(
+        description='{"format": "pix-head", "v": 1, "device_id", "exam_id", "seq", "hash"}: '
+        "the kiosk's journal head (engine/head_commitment.py)"
+    )
+    signature: str = Field(description="base64 Ed25519 by the device's signing key")
+
+
+class HeadCommitmentResponse(BaseModel):
+    exam_id: str
+    seq: int = Field(description="The head committed")
+    stored_seq: int = Field(description="The last entry the server holds for this exam")
+    server_time: str
+
+
 class ReceiptBody(BaseModel):
     device_id: str
     exam_id: str

@@ -19,6 +19,7 @@ from server_stub.app import create_app
 from server_stub.collector import settle_after_start_up
 from server_stub.command_support import add_data_argument, data_dir, fail, reporting_failures
 from server_stub.context import ServerContext
+from server_stub.exam_evidence import DEFAULT_OFFLINE_REVIEW_S
 
 LISTENING = "pix-server listening on"
 # An idle connection is kept this long: a kiosk streams an answer every minute or two, and a new
@@ -40,6 +41,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="N",
         help="processes verifying records (default: one per core; 0: in the server process)",
     )
+    parser.add_argument(
+        "--offline-review-minutes",
+        type=float,
+        default=DEFAULT_OFFLINE_REVIEW_S / 60,
+        metavar="MIN",
+        help="an exam whose kiosk is out of contact longer than this goes to review "
+        "(default 5; docs/security.md)",
+    )
     parser.add_argument("--access-log", action="store_true", help="log every request")
     parser.set_defaults(func=reporting_failures(run))
 
@@ -49,7 +58,13 @@ def run(args: argparse.Namespace) -> int:
         return fail(
             "--tls-cert et --tls-key vont ensemble.", "--tls-cert and --tls-key go together."
         )
+    if not 0 < args.offline_review_minutes <= 24 * 60:
+        return fail(
+            "--offline-review-minutes va de 0 à 1440 minutes.",
+            "--offline-review-minutes ranges from 0 to 1440 minutes.",
+        )
     ctx = ServerContext.open(data_dir(args), verify_workers=max(0, args.verify_workers))
+    ctx.offline_review_s = args.offline_review_minutes * 60
     family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
