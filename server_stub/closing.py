@@ -2,7 +2,9 @@
 
 Finalising marks the candidates who never came as absent and re-scores every verified record
 with the issue reports made until then (neutralisations). Publishing gives each validated
-certificate its verification code; from then on the public lookup finds it.
+certificate its verification code; from then on the public lookup finds it. A result held for
+review (exam_evidence.py: late entries, an offline stretch) gets none, nor does any result of
+a rehearsal session: a rehearsal is never published as a certificate.
 
 Finalisation takes the invigilators' remarks (remarks.py), printed on the attendance report. A
 repeated finalisation changes nothing else; remarks it gives replace the stored ones (a console
@@ -130,7 +132,7 @@ def publish(ctx: ServerContext, session_id: str) -> dict[str, Any]:
             raise ApiError("session_not_found")
         if session.state == "planned":
             raise ApiError("session_not_finalised")
-        if session.state == "finalised":
+        if session.state == "finalised" and not session.rehearsal:
             taken = set(
                 connection.scalars(
                     select(results.c.verification_code).where(
@@ -141,10 +143,12 @@ def publish(ctx: ServerContext, session_id: str) -> dict[str, Any]:
             for exam_id in connection.scalars(
                 select(results.c.exam_id)
                 .join(candidates, candidates.c.candidate_id == results.c.candidate_id)
+                .join(t["exams"], t["exams"].c.exam_id == results.c.exam_id)
                 .where(
                     candidates.c.session_id == session_id,
                     candidates.c.status == states.FINISHED,
                     results.c.status == "validated",
+                    t["exams"].c.review_reasons.is_(None),
                 )
             ).all():
                 code = codes.verification_code()

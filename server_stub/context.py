@@ -7,7 +7,6 @@ that a test can move time forward instead of sleeping.
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
@@ -15,6 +14,7 @@ from engine.keys import public_key_b64
 from server_stub.banks import BankStore, published_bank_ids
 from server_stub.database import Database
 from server_stub.datadir import DataDir
+from server_stub.device_credentials import DeviceCredentials
 from server_stub.exam_evidence import DEFAULT_OFFLINE_REVIEW_S
 from server_stub.live_exams import LiveExams
 from server_stub.notifier import Notifier
@@ -37,8 +37,8 @@ class ServerContext:
     notifier: Notifier = field(default_factory=Notifier)
     # device id -> server instant of its last request: live console information, not evidence.
     last_contact: dict[str, float] = field(default_factory=dict)
-    # device token -> device row: a device never changes once enrolled.
-    devices_by_token: dict[str, Any] = field(default_factory=dict)
+    # Device tokens, with revocations seen within a second (device_credentials.py).
+    device_credentials: DeviceCredentials = field(init=False)
     # Exams replayed as their journals stream in (their records are then only compared).
     live_exams: LiveExams = field(init=False)
     # The hot writes (streamed entries, records), many requests per transaction.
@@ -47,6 +47,7 @@ class ServerContext:
     reads: TransactionGroups = field(init=False)
 
     def __post_init__(self) -> None:
+        self.device_credentials = DeviceCredentials(self.db)
         self.live_exams = LiveExams(self.server_public_key)
         self.writes = TransactionGroups(self.db, self.now, write=True)
         self.reads = TransactionGroups(self.db, self.now, write=False)

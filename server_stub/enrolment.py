@@ -18,6 +18,7 @@ from engine.keys import (
 from server_stub import codes
 from server_stub.database import Database
 from server_stub.errors import ApiError
+from server_stub.security import log_event
 
 
 @dataclass(frozen=True)
@@ -95,12 +96,43 @@ def enrol_device(
 
 
 def device_for_token(db: Database, device_token: str):
-    """The enrolled device presenting this token, or `unauthenticated`."""
+    """The enrolled device presenting this token, or `unauthenticated` (revoked devices too)."""
     devices = db.tables["devices"]
     with db.read() as connection:
         device = connection.execute(
             select(devices).where(devices.c.token_digest == codes.token_digest(device_token))
         ).first()
-    if device is None:
+    if device is None or device.revoked_at is not None:
         raise ApiError("unauthenticated")
     return device
+
+
+def revoked_device_ids(db: Database) -> frozenset[str]:
+    devices = db.tables["devices"]
+    with db.read() as connection:
+        return frozenset(
+            connection.scalars(select(devices.c.device_id).where(devices.c.revoked_at.is_not(None)))
+        )
+
+
+def revoke_device(db: Database, device_id: str, now: float) -> bool:
+    """Revoke a lab PC (lost, stolen, its keys copied): a running server refuses its token
+    within a second (api/auth.py). False when no such device is enrolled."""
+    devices = db.tables["devices"]
+    with db.write() as connection:
+        device = connection.execute(select(devices).where(devices.c.device_id == device_id)).first()
+        if device is None:
+            return False
+        if device.revoked_at is None:
+            connection.execute(
+                devices.update().where(devices.c.device_id == device_id).values(revoked_at=now)
+            )
+            log_event(
+                connection,
+                db,
+                at=now,
+                kind="device_revoked",
+                detail={"label": device.label},
+                device_id=device_id,
+            )
+    return True

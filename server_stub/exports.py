@@ -3,12 +3,13 @@
 One row per candidate (DESIGN §4): identity, INE, status, score, global level, the level of every
 competence, verification code, session, centre and date, and the kiosk configuration key and
 version the candidate checked in with. Status: validated, rejected, cancelled
-(as the engine scores them), pending (no verified result yet), absent. A record kept aside by
-verification exports as rejected, with its reason in `rejection_reason`.
+(as the engine scores them), pending (no verified result yet, or a result held for review),
+absent. A record kept aside by verification exports as rejected, with its reason in
+`rejection_reason`. `review_reasons` lists why a result is held for review (exam_evidence.py:
+`late_entries`, `offline_stretch`, `journal_conflict`); it is empty for a clean exam, and a
+result with reasons exports as `pending`, without its score, until a reviewer decides.
 """
 
-import csv
-import io
 import json
 from typing import Any
 
@@ -17,8 +18,10 @@ from sqlalchemy import Connection, select
 from engine.referential import COMPETENCES
 from server_stub import candidate_states as states
 from server_stub.codes import is_verification_code
+from server_stub.csv_cells import csv_text
 from server_stub.database import Database
 from server_stub.errors import ApiError
+from server_stub.exam_evidence import review_reasons
 
 FIELDS = (
     "last_name",
@@ -58,8 +61,10 @@ def session_results(db: Database, session_id: str) -> list[dict[str, Any]]:
                 t["results"].c.competence_levels,
                 t["results"].c.verification_code,
                 t["results"].c.abort_reason,
+                t["exams"].c.review_reasons,
             )
             .outerjoin(t["results"], t["results"].c.candidate_id == t["candidates"].c.candidate_id)
+            .outerjoin(t["exams"], t["exams"].c.candidate_id == t["candidates"].c.candidate_id)
             .where(t["candidates"].c.session_id == session_id)
             .order_by(t["candidates"].c.last_name, t["candidates"].c.first_names)
         ).all()
@@ -83,7 +88,10 @@ def _rejection_reasons(connection: Connection, db: Database, session_id: str) ->
 
 
 def _row(session, row, rejection: str | None) -> dict[str, Any]:
-    if row.status == states.FINISHED and row.result_status is not None:
+    reasons = review_reasons(row.review_reasons)
+    if row.status == states.FINISHED and row.result_status is not None and reasons:
+        status = "pending"  # held for review
+    elif row.status == states.FINISHED and row.result_status is not None:
         status = row.result_status
     elif row.status == states.REJECTED:
         status = "rejected"
@@ -122,6 +130,7 @@ def _row(session, row, rejection: str | None) -> dict[str, Any]:
         "extra_time_percent": row.extra_time_percent,
         "abort_reason": row.abort_reason,
         "rejection_reason": rejection,
+        "review_reasons": reasons,
         "config_key": row.config_key,
         "app_version": row.app_version,
     }
@@ -132,20 +141,17 @@ def export_json(rows: list[dict[str, Any]]) -> str:
 
 
 def export_csv(rows: list[dict[str, Any]]) -> str:
-    """The same rows, one column per competence (`competence_1.1` ... `competence_5.2`)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([*FIELDS, *(f"competence_{c.code}" for c in COMPETENCES)])
-    for row in rows:
-        writer.writerow(
-            [_cell(row[name]) for name in FIELDS]
-            + [_cell(row["competence_levels"].get(c.code)) for c in COMPETENCES]
-        )
-    return buffer.getvalue()
-
-
-def _cell(value: Any) -> str:
-    return "" if value is None else str(value)
+    """The same rows, one column per competence (`competence_1.1` ... `competence_5.2`), then
+    the review reasons separated by `;`; cells a spreadsheet could run are neutralised."""
+    return csv_text(
+        [*FIELDS, *(f"competence_{c.code}" for c in COMPETENCES), "review_reasons"],
+        (
+            [row[name] for name in FIELDS]
+            + [row["competence_levels"].get(c.code) for c in COMPETENCES]
+            + [";".join(row["review_reasons"])]
+            for row in rows
+        ),
+    )
 
 
 def certificate(db: Database, verification_code: str) -> dict[str, Any]:

@@ -13,8 +13,10 @@ from server_stub import codes
 from server_stub.candidate_import import CandidateImportError, CandidateRow, parse_candidates_csv
 from server_stub.database import Database
 from server_stub.errors import ApiError
+from server_stub.timeline import BASE_MINUTES
 
 MODES = ("pix", "default")
+MAX_MINUTES = 600
 
 
 @dataclass(frozen=True)
@@ -35,8 +37,14 @@ def create_session(
     invigilator: str,
     mode: str,
     now: float,
+    rehearsal: bool = False,
+    minutes: int = BASE_MINUTES,
 ) -> SessionCodes:
+    """`rehearsal`: a rehearsal session, never published as certificates; `minutes`: the time
+    allowed before extra time (105 for a real session, a rehearsal may be shorter)."""
     _check_session_fields(centre, room, exam_date, start_time, mode)
+    if not 1 <= minutes <= MAX_MINUTES:
+        raise ApiError("invalid_session_field", field="minutes", detail=f"1-{MAX_MINUTES}")
     sessions = db.tables["sessions"]
     with db.write() as connection:
         bank_id = latest_bank_for_mode(connection, db, mode)
@@ -65,6 +73,8 @@ def create_session(
                 invigilator_code=created.invigilator_code,
                 state="planned",
                 created_at=now,
+                rehearsal=rehearsal,
+                base_minutes=minutes,
             )
         )
     return created

@@ -8,12 +8,10 @@ token (DIR/admin.token, written by `pix-server init`).
 import secrets
 
 from fastapi import Depends, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from server_stub.console import session_for_console_token
 from server_stub.context import ServerContext
-from server_stub.enrolment import device_for_token
 from server_stub.errors import ApiError
 
 device_bearer = HTTPBearer(
@@ -49,10 +47,7 @@ async def current_device(
     """
     if credentials is None:
         raise ApiError("unauthenticated")
-    device = ctx.devices_by_token.get(credentials.credentials)
-    if device is None:
-        device = await run_in_threadpool(device_for_token, ctx.db, credentials.credentials)
-        ctx.devices_by_token[credentials.credentials] = device
+    device = await ctx.device_credentials.device(credentials.credentials)
     ctx.last_contact[device.device_id] = ctx.now()
     return device
 

@@ -434,6 +434,8 @@ class SessionCreateRequest(Strict):
     time: str = Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$", description="HH:MM")
     invigilator: str = Field(default="", max_length=200)
     mode: Literal["pix", "default"] = "default"
+    rehearsal: bool = Field(default=False, description="A rehearsal: never published")
+    minutes: int = Field(default=105, ge=1, le=600, description="Time allowed before extra time")
 
 
 class SessionCreated(BaseModel):

@@ -46,6 +46,8 @@ def create_session(body: SessionCreateRequest, ctx: ServerContext = Depends(serv
         invigilator=body.invigilator,
         mode=body.mode,
         now=ctx.now(),
+        rehearsal=body.rehearsal,
+        minutes=body.minutes,
     )
     return created.__dict__
 

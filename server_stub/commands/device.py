@@ -1,14 +1,19 @@
-"""`pix-server device token --data DIR [--devices N] [--valid-hours H]`: an enrolment token.
+"""Lab PCs: enrolment tokens, and revoking a PC.
 
-Prints the token alone on stdout. It enrols at most N lab PCs (default 1) within H hours
-(default 24); IT types or pastes it into `pix-kiosk enroll`.
+`pix-server device token --data DIR [--devices N] [--valid-hours H]` prints an enrolment token
+alone on stdout. It enrols at most N lab PCs (default 1) within H hours (default 24); IT types
+or pastes it into `pix-kiosk enroll`.
+
+`pix-server device revoke --data DIR --device ID` revokes a lab PC (lost, stolen, or its keys
+copied off it): a running server refuses its device token (401) within a second, and the same
+keys cannot enrol again. The device id is the one `pix-kiosk doctor` shows.
 """
 
 import argparse
 import time
 
 from server_stub.command_support import add_data_argument, data_dir, fail, reporting_failures
-from server_stub.enrolment import create_enrolment_token
+from server_stub.enrolment import create_enrolment_token, revoke_device
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -19,6 +24,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     token.add_argument("--devices", type=int, default=1, help="PCs it may enrol (default 1)")
     token.add_argument("--valid-hours", type=float, default=24, help="validity (default 24)")
     token.set_defaults(func=reporting_failures(run_token))
+    revoke = actions.add_parser("revoke", help="revoke a lab PC's device token")
+    add_data_argument(revoke)
+    revoke.add_argument("--device", required=True, help="the device id")
+    revoke.set_defaults(func=reporting_failures(run_revoke))
 
 
 def run_token(args: argparse.Namespace) -> int:
@@ -35,4 +44,18 @@ def run_token(args: argparse.Namespace) -> int:
     finally:
         db.close()
     print(token)
+    return 0
+
+
+def run_revoke(args: argparse.Namespace) -> int:
+    db = data_dir(args).open_database()
+    try:
+        found = revoke_device(db, args.device.strip(), now=time.time())
+    finally:
+        db.close()
+    if not found:
+        return fail(
+            f"aucun poste enrôlé « {args.device} ».", f"no enrolled device '{args.device}'."
+        )
+    print(f"Poste révoqué / device revoked: {args.device}")
     return 0

@@ -1,10 +1,13 @@
 """`pix-server session create`: plan a session and get its codes.
 
     pix-server session create --data DIR --centre NAME --room NAME --date YYYY-MM-DD
-        --time HH:MM [--invigilator NAME] [--mode pix|default] [--json]
+        --time HH:MM [--invigilator NAME] [--mode pix|default] [--rehearsal] [--minutes N]
+        [--json]
 
 With `--json` the output is one object: session_id, session_number, access_code,
-invigilator_code.
+invigilator_code. `--rehearsal` plans a rehearsal (the day before, with IT): it runs like a
+session but its results are never published as certificates; `--minutes` sets the time
+allowed before extra time (default 105).
 """
 
 import argparse
@@ -14,6 +17,7 @@ import time
 from server_stub.command_support import add_data_argument, data_dir, reporting_failures
 from server_stub.commands.session_sheet import register_action
 from server_stub.planning import MODES, create_session
+from server_stub.timeline import BASE_MINUTES
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -27,6 +31,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     create.add_argument("--time", required=True, help="HH:MM")
     create.add_argument("--invigilator", default="", help="invigilator's name")
     create.add_argument("--mode", choices=MODES, default="default", help="exam mode")
+    create.add_argument(
+        "--rehearsal", action="store_true", help="a rehearsal: never published as certificates"
+    )
+    create.add_argument(
+        "--minutes",
+        type=int,
+        default=BASE_MINUTES,
+        help=f"time allowed before extra time (default {BASE_MINUTES})",
+    )
     create.add_argument("--json", action="store_true", help="print JSON")
     create.set_defaults(func=reporting_failures(run_create))
     register_action(actions)
@@ -44,13 +57,19 @@ def run_create(args: argparse.Namespace) -> int:
             invigilator=args.invigilator,
             mode=args.mode,
             now=time.time(),
+            rehearsal=args.rehearsal,
+            minutes=args.minutes,
         )
     finally:
         db.close()
     if args.json:
         print(json.dumps(created.__dict__))
         return 0
-    print(f"Session {created.session_number} ({args.centre}, {args.room}, {args.date} {args.time})")
+    kind = " — répétition / rehearsal" if args.rehearsal else ""
+    print(
+        f"Session {created.session_number} ({args.centre}, {args.room}, {args.date} "
+        f"{args.time}){kind}"
+    )
     print(f"  code d'accès candidats / candidates' access code: {created.access_code}")
     print(f"  code surveillant / invigilator code: {created.invigilator_code}")
     return 0
