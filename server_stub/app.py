@@ -11,6 +11,7 @@ from engine.cli import package_version
 from server_stub.api import console, kiosk, planning, public
 from server_stub.api.errors import install_error_handlers
 from server_stub.api.fast_lane import KioskFastLane
+from server_stub.api.request_guard import RequestGuard
 from server_stub.context import ServerContext
 from server_stub.documents import routes as documents
 
@@ -39,4 +40,5 @@ def create_app(ctx: ServerContext) -> FastAPI:
     for module in (kiosk, public, console, planning, documents):
         app.include_router(module.router)
     app.add_middleware(KioskFastLane)
+    app.add_middleware(RequestGuard)  # added last: the outermost, before the fast lane
     return app

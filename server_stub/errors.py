@@ -16,6 +16,16 @@ CATALOGUE: dict[str, tuple[int, str, str]] = {
         "Invalid request: {detail}.",
     ),
     "not_found": (404, "Ressource introuvable.", "Resource not found."),
+    "request_too_large": (
+        413,
+        "Requête trop volumineuse pour cette route : refusée sans être lue.",
+        "Request too large for this route: refused without being read.",
+    ),
+    "json_too_deep": (
+        400,
+        "Corps JSON refusé : imbriqué trop profondément pour être lu (ou illisible).",
+        "JSON body refused: nested too deep to be read (or unreadable).",
+    ),
     "verification_unavailable": (
         503,
         "La vérification des résultats est momentanément indisponible : le poste les renverra "

@@ -60,9 +60,15 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(HTTPException)
     async def http_error(_request: Request, error: HTTPException) -> JSONResponse:
-        code = {404: "not_found", 405: "method_not_allowed", 401: "unauthenticated"}.get(
-            error.status_code, "invalid_request"
-        )
+        # 400: FastAPI could not parse the body (JSON nested too deep for the parser);
+        # 413: the body streamed past its cap (request_guard.py).
+        code = {
+            400: "json_too_deep",
+            404: "not_found",
+            405: "method_not_allowed",
+            401: "unauthenticated",
+            413: "request_too_large",
+        }.get(error.status_code, "invalid_request")
         failure = ApiError(code, detail=str(error.detail)) if code == "invalid_request" else None
         failure = failure or ApiError(code)
         return JSONResponse(
