@@ -5,6 +5,13 @@ configuration key the device showed (the ticket then carries it, so the record p
 configuration ran); a check-in on a device where the candidate's exam had already started is a
 crash recovery: the clock stops (a pause) until the invigilator authorises the resume and the
 kiosk takes its new ticket.
+
+A candidate already waiting, authorised or started on one PC cannot be checked in on another
+(`candidate_on_other_device`): someone who knows a candidate's name and birth date and the
+room's access code could otherwise take their exam over. The invigilator moves a candidate who
+has not started yet (`release_candidate`, a console action, journaled); a started exam goes on
+only on its own PC, whose journal holds it. Wrong access codes and unknown candidates count
+alike towards the device's check-in lockout.
 """
 
 import json
@@ -23,6 +30,7 @@ from server_stub.errors import ApiError
 from server_stub.names import first_names_match, name_key
 from server_stub.notifier import room_key
 from server_stub.security import (
+    ANY_SESSION,
     clear_failures,
     locked_minutes,
     log_event,
@@ -71,11 +79,14 @@ def check_in(
                 device_id=device.device_id,
             )
             failure = ApiError(REFUSED_EVENT, key=config_key[:16], version=app_version)
+        elif (minutes := locked_minutes(connection, db, ANY_SESSION, scope, now)) is not None:
+            failure = ApiError("checkin_locked", minutes=minutes)
         elif (
             session := session_by_number(
                 connection, db, session_number, now=now, detail={}, device_id=device.device_id
             )
         ) is None:
+            record_failure(connection, db, ANY_SESSION, scope, now)  # guessing session numbers
             failure = ApiError("session_not_found")
         elif session.state != "planned":
             failure = ApiError("session_closed")
@@ -98,24 +109,38 @@ def check_in(
             )
             failure = ApiError("wrong_access_code")
         else:
-            clear_failures(connection, db, session.session_id, scope)
             candidate = _find_candidate(
                 connection, db, session.session_id, last_name, first_names, birth_date
             )
             if candidate is None:
+                left = record_failure(connection, db, session.session_id, scope, now)
                 log_event(
                     connection,
                     db,
                     at=now,
                     kind="candidate_not_found",
-                    detail={"last_name": last_name, "birth_date": birth_date},
+                    detail={
+                        "last_name": last_name,
+                        "birth_date": birth_date,
+                        "attempts_left": left,
+                    },
                     session_id=session.session_id,
                     device_id=device.device_id,
                 )
                 failure = ApiError("candidate_not_found")
             else:
                 status, failure = _arrive(connection, db, candidate, device.device_id)
-                if failure is None:
+                if failure is not None:
+                    log_event(
+                        connection,
+                        db,
+                        at=now,
+                        kind="checkin_refused",
+                        detail={"candidate_id": candidate.candidate_id, "code": failure.code},
+                        session_id=session.session_id,
+                        device_id=device.device_id,
+                    )
+                else:
                     connection.execute(
                         candidates.update()
                         .where(candidates.c.candidate_id == candidate.candidate_id)
@@ -127,6 +152,7 @@ def check_in(
                             app_version=app_version,
                         )
                     )
+                    clear_failures(connection, db, session.session_id, scope)
                     exam = _exam_of(connection, db, candidate.candidate_id)
                     if status == states.WAITING_RESUME and not _open_pause(
                         connection, db, exam.exam_id
@@ -170,8 +196,12 @@ def _arrive(connection, db, candidate, device_id: str):
         return status, ApiError("candidate_absent")
     if status in states.DONE:
         return status, ApiError("candidate_finished")
-    if status in (states.NOT_ARRIVED, states.WAITING, states.AUTHORISED):
-        # A new check-in (here or elsewhere) withdraws an authorisation not yet used.
+    if status == states.NOT_ARRIVED:
+        return states.WAITING, None
+    if status in (states.WAITING, states.AUTHORISED):
+        if candidate.device_id != device_id:  # the invigilator moves them (release_candidate)
+            return status, ApiError("candidate_on_other_device")
+        # A new check-in on the same PC withdraws an authorisation not yet used.
         return states.WAITING, None
     exam = _exam_of(connection, db, candidate.candidate_id)
     if exam.device_id != device_id:

@@ -18,39 +18,47 @@ from server_stub.errors import ApiError
 from server_stub.issue_categories import IN_CHALLENGE_SUBCATEGORIES, ISSUE_CATEGORIES
 from server_stub.kiosk_commands import device_key, queue_command
 from server_stub.notifier import candidate_key, room_key
-from server_stub.security import check_invigilator_code, log_event, session_by_number
+from server_stub.security import (
+    check_invigilator_code,
+    console_source,
+    log_event,
+    session_by_number,
+)
 from server_stub.timeline import instant_text, load_timeline, time_allowed_s
 
 CONSOLE_TOKEN_TTL_S = 12 * 3600
 ABORT_REASONS = ("candidate", "technical")
 EXTRA_TIME_EVENT = "extra_time_added"
 ABSENT_EVENT = "marked_absent"
+MOVED_EVENT = "candidate_moved"
 INVIGILATOR_EVENTS = (EXTRA_TIME_EVENT, ABSENT_EVENT)
 # Who acted: the console signed in with the session's invigilator code (one code per session,
 # so the server cannot tell which invigilator of the room it was).
 BY_CONSOLE = "invigilator_console"
 
 
-def sign_in(ctx: ServerContext, *, session_number: int, invigilator_code: str) -> dict[str, Any]:
+def sign_in(
+    ctx: ServerContext, *, session_number: int, invigilator_code: str, address: str | None = None
+) -> dict[str, Any]:
+    """A console token for the session; `address`: the client's, the source the failures are
+    counted for (security.py)."""
     db, now = ctx.db, ctx.now()
-    failure: ApiError | None = None
     token = codes.bearer_token()
+    source = console_source(address)
     with db.write() as connection:
         session = session_by_number(
-            connection, db, session_number, now=now, detail={"by": "invigilator"}
+            connection, db, session_number, now=now, detail={"by": "invigilator", "source": source}
         )
-        if session is None:
-            failure = ApiError("session_not_found")
-        else:
-            failure = check_invigilator_code(
-                connection,
-                db,
-                session,
-                invigilator_code,
-                now=now,
-                detail={},
-                locked_kind="invigilator_sign_in_while_locked",
-            )
+        failure = check_invigilator_code(
+            connection,
+            db,
+            session,
+            invigilator_code,
+            now=now,
+            source=source,
+            detail={"session_number": session_number},
+            locked_kind="invigilator_sign_in_while_locked",
+        )
         if failure is None:
             connection.execute(
                 db.tables["console_tokens"]
@@ -435,6 +443,34 @@ def mark_absent(ctx: ServerContext, session_id: str, candidate_id: str) -> dict[
                 device_id=candidate.device_id,
             )
     return {"candidate_id": candidate_id, "status": states.ABSENT}
+
+
+def release_candidate(ctx: ServerContext, session_id: str, candidate_id: str) -> dict[str, Any]:
+    """Move a candidate checked in but not started to another PC: the check-in is undone, the
+    candidate checks in again on the PC the invigilator chose (checkin.py refuses any other
+    PC meanwhile). Journaled in the security log (`candidate_moved`)."""
+    with _Action(ctx, session_id) as action:
+        action.require_open()
+        candidate = action.candidate(candidate_id)
+        if candidate.status not in (states.WAITING, states.AUTHORISED):
+            raise ApiError("candidate_not_waiting", status=candidate.status)
+        candidates = action.t["candidates"]
+        action.connection.execute(
+            candidates.update()
+            .where(candidates.c.candidate_id == candidate_id)
+            .values(status=states.NOT_ARRIVED, device_id=None)
+        )
+        action.candidates.add(candidate_id)
+        log_event(
+            action.connection,
+            action.db,
+            at=action.now,
+            kind=MOVED_EVENT,
+            detail={"candidate_id": candidate_id, "from": candidate.status, "by": BY_CONSOLE},
+            session_id=session_id,
+            device_id=candidate.device_id,
+        )
+    return {"candidate_id": candidate_id, "status": states.NOT_ARRIVED}
 
 
 def _open_pause(action: _Action, exam):

@@ -140,10 +140,10 @@ CATALOGUE: dict[str, tuple[int, str, str]] = {
     ),
     "checkin_locked": (
         429,
-        "Trop d'essais de code d'accès depuis ce poste. Réessayez dans {minutes} min "
-        "ou appelez le surveillant.",
-        "Too many access code attempts from this device. Try again in {minutes} min "
-        "or call the invigilator.",
+        "Trop d'essais d'enregistrement (code d'accès ou candidat inconnu) depuis ce poste. "
+        "Réessayez dans {minutes} min ou appelez le surveillant.",
+        "Too many check-in attempts (access code or unknown candidate) from this device. Try "
+        "again in {minutes} min or call the invigilator.",
     ),
     "candidate_not_found": (
         404,
@@ -164,8 +164,10 @@ CATALOGUE: dict[str, tuple[int, str, str]] = {
     ),
     "candidate_on_other_device": (
         409,
-        "Ce candidat a commencé son épreuve sur un autre poste. Appelez le surveillant.",
-        "This candidate started the test on another device. Call the invigilator.",
+        "Ce candidat est déjà enregistré ou a commencé son épreuve sur un autre poste. "
+        "Appelez le surveillant : lui seul peut le changer de poste.",
+        "This candidate is already checked in or started the test on another computer. Call "
+        "the invigilator: only they can move the candidate.",
     ),
     "candidate_not_found_in_session": (
         404,
@@ -179,8 +181,10 @@ CATALOGUE: dict[str, tuple[int, str, str]] = {
     ),
     "invigilator_locked": (
         429,
-        "Connexion surveillant bloquée après 5 échecs. Réessayez dans {minutes} min.",
-        "Invigilator sign-in locked after 5 failures. Try again in {minutes} min.",
+        "Code surveillant bloqué pour ce poste ou cette adresse après 5 échecs. Réessayez "
+        "dans {minutes} min (ou depuis la console du surveillant).",
+        "Invigilator code locked for this computer or address after 5 failures. Try again in "
+        "{minutes} min (or from the invigilator's console).",
     ),
     "candidate_not_waiting": (
         409,

@@ -18,7 +18,7 @@ from server_stub import codes
 from server_stub.context import ServerContext
 from server_stub.errors import ApiError
 from server_stub.notifier import room_key
-from server_stub.security import check_invigilator_code, log_event
+from server_stub.security import check_invigilator_code, device_source, log_event
 
 
 def _running_exam_of_device(connection, ctx: ServerContext, device, exam_id: str):
@@ -119,6 +119,7 @@ def unlock_with_code(ctx: ServerContext, device, exam_id: str, code: str) -> dic
             session,
             code,
             now=now,
+            source=device_source(device.device_id),
             detail={"on_kiosk": True, "exam_id": exam_id},
             device_id=device.device_id,
         )

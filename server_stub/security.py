@@ -1,9 +1,15 @@
 """The security log and the lockouts that stop code guessing (DESIGN §5: codes and PINs).
 
-Every failed code is logged. After `MAX_FAILURES` failures in a row on one scope of a session
-(the invigilator code; the access code from one device), that scope is locked for
-`LOCKOUT_S`. Callers record a failure inside their write transaction and raise only after it
-commits, so a refusal never rolls its own trace back.
+Every failed code is logged. After `MAX_FAILURES` failures in a row on one scope, that scope
+is locked for `LOCKOUT_S`. Callers record a failure inside their write transaction and raise
+only after it commits, so a refusal never rolls its own trace back.
+
+Scopes: check-in from one device for a session (wrong access codes and unknown candidates);
+and the invigilator code for a session from one source — a client address for the console, a
+device for a code typed on a kiosk. Counted per source, a stranger (or a pupil at the quit
+prompt) locks out only their own source, never the real invigilator at the console. An
+unknown session number is answered as a wrong code and counted for the source across
+sessions (`ANY_SESSION`): guessing session numbers locks the guesser out of every session.
 """
 
 import json
@@ -19,8 +25,19 @@ from server_stub.errors import ApiError
 
 MAX_FAILURES = 5
 LOCKOUT_S = 15 * 60
-# The invigilator code's scope: console sign-ins and unlocks typed on a kiosk count together.
-INVIGILATOR_SCOPE = "invigilator"
+# The lockouts that count for one source across every session use this session id.
+ANY_SESSION = "*"
+
+
+def console_source(address: str | None) -> str:
+    """The source of a console sign-in: the client address (behind a reverse proxy, the one
+    it forwards: docs/security.md)."""
+    return f"address:{address or 'unknown'}"
+
+
+def device_source(device_id: str) -> str:
+    """The source of a code typed on a kiosk: the device."""
+    return f"device:{device_id}"
 
 
 def log_event(
@@ -126,15 +143,25 @@ def check_invigilator_code(
     code: str,
     *,
     now: float,
+    source: str,
     detail: dict[str, Any],
     device_id: str | None = None,
     locked_kind: str | None = None,
 ) -> ApiError | None:
     """The one check of the invigilator code (console sign-in, unlock or quit on a kiosk): None
-    when right (the failure count is reset), else the refusal to raise once the transaction has
-    committed. A failure is counted and logged (`wrong_invigilator_code`, with `detail`); an
-    attempt during a lockout is logged as `locked_kind` when given."""
-    minutes = locked_minutes(connection, db, session.session_id, INVIGILATOR_SCOPE, now)
+    when right (the failure count is reset), else the refusal to raise once the transaction
+    has committed. A failure is counted for this session from `source` and logged
+    (`wrong_invigilator_code`, with `detail`); an attempt while locked is logged as
+    `locked_kind` when given.
+
+    `session` None (an unknown session number) is answered exactly as a first wrong code on a
+    real session, and counted for `source` across sessions: after `MAX_FAILURES` such misses
+    the source is locked out of every session (someone guessing session numbers)."""
+    scope = f"invigilator:{source}"
+    session_id = session.session_id if session is not None else None
+    minutes = locked_minutes(connection, db, ANY_SESSION, scope, now)
+    if minutes is None and session is not None:
+        minutes = locked_minutes(connection, db, session.session_id, scope, now)
     if minutes is not None:
         if locked_kind is not None:
             log_event(
@@ -142,24 +169,28 @@ def check_invigilator_code(
                 db,
                 at=now,
                 kind=locked_kind,
-                detail=detail,
-                session_id=session.session_id,
+                detail={"source": source, **detail},
+                session_id=session_id,
                 device_id=device_id,
             )
         return ApiError("invigilator_locked", minutes=minutes)
-    if not secrets.compare_digest(code.strip().encode(), session.invigilator_code.encode()):
-        left = record_failure(connection, db, session.session_id, INVIGILATOR_SCOPE, now)
-        log_event(
-            connection,
-            db,
-            at=now,
-            kind="wrong_invigilator_code",
-            detail={"attempts_left": left, **detail},
-            session_id=session.session_id,
-            device_id=device_id,
-        )
-        if left:
-            return ApiError("wrong_invigilator_code", remaining=left)
-        return ApiError("invigilator_locked", minutes=LOCKOUT_S // 60)
-    clear_failures(connection, db, session.session_id, INVIGILATOR_SCOPE)
-    return None
+    if session is None:
+        left = record_failure(connection, db, ANY_SESSION, scope, now)
+        answered = MAX_FAILURES - 1 if left else 0  # as a real session's first failure
+    elif not secrets.compare_digest(code.strip().encode(), session.invigilator_code.encode()):
+        left = answered = record_failure(connection, db, session.session_id, scope, now)
+    else:
+        clear_failures(connection, db, session.session_id, scope)
+        return None
+    log_event(
+        connection,
+        db,
+        at=now,
+        kind="wrong_invigilator_code",
+        detail={"attempts_left": left, "source": source, **detail},
+        session_id=session_id,
+        device_id=device_id,
+    )
+    if answered:
+        return ApiError("wrong_invigilator_code", remaining=answered)
+    return ApiError("invigilator_locked", minutes=LOCKOUT_S // 60)

@@ -39,10 +39,14 @@ CANDIDATE = SESSION + "/candidates/{candidate_id}"
 
 
 @router.post("/sign-in", response_model=SignInResponse)
-def sign_in(body: SignInRequest, ctx: ServerContext = Depends(server_context)):
-    """Session number + invigilator code; 5 failures lock the session's sign-in for 15 min."""
+def sign_in(request: Request, body: SignInRequest, ctx: ServerContext = Depends(server_context)):
+    """Session number + invigilator code; 5 failures from one address lock that address out
+    for 15 min (an unknown session number counts as a wrong code)."""
     return console.sign_in(
-        ctx, session_number=body.session_number, invigilator_code=body.invigilator_code
+        ctx,
+        session_number=body.session_number,
+        invigilator_code=body.invigilator_code,
+        address=request.client.host if request.client else None,
     )
 
 
@@ -140,6 +144,17 @@ def absent(
     ctx: ServerContext = Depends(server_context),
 ):
     return console.mark_absent(ctx, session_id, candidate_id)
+
+
+@router.post(CANDIDATE + "/release", response_model=CandidateStatusChange)
+def release(
+    candidate_id: str,
+    session_id: str = Depends(console_session),
+    ctx: ServerContext = Depends(server_context),
+):
+    """Move a candidate checked in but not started to another PC: their check-in is undone
+    (journaled), so that they check in again on the PC the invigilator chose."""
+    return console.release_candidate(ctx, session_id, candidate_id)
 
 
 @router.post(CANDIDATE + "/issue-reports", response_model=IssueReportResponse)

@@ -18,6 +18,8 @@ def test_empty_fields_are_explained_before_anything_is_sent(console, drive):
 
 
 def test_wrong_code_then_lockout_then_unknown_session(console, drive, plan):
+    """An unknown session is answered as a wrong code: no session number can be told from
+    the answers."""
     planned = plan(1)
     screen = console.window.sign_in
     for left in (4, 3, 2, 1):
@@ -26,13 +28,13 @@ def test_wrong_code_then_lockout_then_unknown_session(console, drive, plan):
         assert f"{left} essai(s) restant(s)" in screen.problem.text()
     sign_in(drive, console, planned.session_number, "wrong!")
     drive.until(lambda: not console.controller.busy)
-    assert "bloquée" in screen.problem.text() and "15 min" in screen.problem.text()
+    assert "bloqué" in screen.problem.text() and "15 min" in screen.problem.text()
     sign_in(drive, console, planned.session_number, planned.invigilator_code)
     drive.until(lambda: not console.controller.busy)
-    assert "bloquée" in screen.problem.text()  # locked even with the right code
+    assert "bloqué" in screen.problem.text()  # locked even with the right code
     sign_in(drive, console, 1, "abcdef")
     drive.until(lambda: not console.controller.busy)
-    assert "Session introuvable" in screen.problem.text()
+    assert "Code surveillant incorrect (4 essai(s)" in screen.problem.text()
     assert screen.submit.isEnabled()
 
 
