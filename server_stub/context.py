@@ -17,6 +17,7 @@ from server_stub.datadir import DataDir
 from server_stub.device_credentials import DeviceCredentials
 from server_stub.exam_evidence import DEFAULT_OFFLINE_REVIEW_S
 from server_stub.live_exams import LiveExams
+from server_stub.lookup_throttle import LookupThrottle
 from server_stub.notifier import Notifier
 from server_stub.transaction_groups import TransactionGroups
 from server_stub.verifier import RecordVerifier
@@ -37,6 +38,8 @@ class ServerContext:
     notifier: Notifier = field(default_factory=Notifier)
     # device id -> server instant of its last request: live console information, not evidence.
     last_contact: dict[str, float] = field(default_factory=dict)
+    # Misses of the public certificate lookup per client address (lookup_throttle.py).
+    lookup_throttle: LookupThrottle = field(default_factory=LookupThrottle)
     # Device tokens, with revocations seen within a second (device_credentials.py).
     device_credentials: DeviceCredentials = field(init=False)
     # Exams replayed as their journals stream in (their records are then only compared).

@@ -10,6 +10,9 @@
     DIR/keys/banks/<hex>.key the content key of each bank (wrapped into tickets)    0600
 
 Key files use the engine's formats (engine/keys.py): PEM PKCS#8 private keys, base64 content keys.
+The directory and its folders are 0700 and its data files 0600 (`make_private`, at `init` and
+whenever the database is opened): the database holds names, birth dates, results and the
+sessions' codes.
 """
 
 import json
@@ -23,6 +26,8 @@ from engine.keys import load_content_key, load_public_key, load_signing_key
 from server_stub.database import Database
 
 SETTINGS_FILE = "server.json"
+PRIVATE_DIR_MODE = 0o700
+PRIVATE_FILE_MODE = 0o600
 
 
 class DataDirError(BilingualError):
@@ -78,7 +83,18 @@ class DataDir:
             )
 
     def open_database(self) -> Database:
-        return Database(self.database_url())
+        database = Database(self.database_url())
+        self.make_private()
+        return database
+
+    def make_private(self) -> None:
+        """Folders 0700, files 0600 (SQLite gives its -wal and -shm files the database's)."""
+        if not self.root.is_dir():
+            return
+        for path in (self.root, *self.root.rglob("*")):
+            if path.is_symlink():
+                continue
+            path.chmod(PRIVATE_DIR_MODE if path.is_dir() else PRIVATE_FILE_MODE)
 
     def bank_path(self, bank_id: str) -> Path:
         return self.banks_dir / f"{_bank_hex(bank_id)}.pixbank"

@@ -264,6 +264,11 @@ CATALOGUE: dict[str, tuple[int, str, str]] = {
         "Dossier d'épreuve illisible : {detail}.",
         "Unreadable exam record: {detail}.",
     ),
+    "lookup_throttled": (
+        429,
+        "Trop de codes de vérification inconnus depuis cette adresse : réessayez dans une minute.",
+        "Too many unknown verification codes from this address: try again in a minute.",
+    ),
     "certificate_not_found": (
         404,
         "Aucun certificat ne correspond à ce code de vérification.",

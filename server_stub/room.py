@@ -17,6 +17,7 @@ from sqlalchemy import select
 from server_stub import candidate_states as states
 from server_stub import config_keys
 from server_stub.context import ServerContext
+from server_stub.exam_evidence import review_reasons
 from server_stub.notifier import room_key
 from server_stub.timeline import instant_text, load_timeline
 
@@ -121,6 +122,7 @@ def room_status(ctx: ServerContext, session_id: str) -> dict[str, Any]:
                     for incident in incidents
                 ],
                 "rejection_reason": quarantined.get(exam.exam_id) if exam is not None else None,
+                "review_reasons": review_reasons(exam.review_reasons) if exam is not None else [],
             }
         )
     return {

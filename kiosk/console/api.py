@@ -167,6 +167,10 @@ class ConsoleApi:
     async def mark_absent(self, candidate_id: str) -> dict[str, Any]:
         return await self._post(f"/candidates/{candidate_id}/absent")
 
+    async def release(self, candidate_id: str) -> dict[str, Any]:
+        """Undo a check-in not started yet, so that the candidate checks in on another PC."""
+        return await self._post(f"/candidates/{candidate_id}/release")
+
     async def report_issue(
         self,
         candidate_id: str,

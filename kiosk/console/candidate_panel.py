@@ -211,8 +211,22 @@ class CandidatePanel(QFrame):
                     reason=line.rejection_reason
                 )
             )
+        if line.review_reasons:
+            problems.append(
+                self.tr("Résultat mis en revue par le serveur : {reasons}").format(
+                    reasons=", ".join(self.review_reason_label(r) for r in line.review_reasons)
+                )
+            )
         self.problem.setText("\n".join(problems))
         self.problem.setVisible(bool(problems))
+
+    def review_reason_label(self, reason: str) -> str:
+        """Why the server holds a result for review (server_stub/exam_evidence.py)."""
+        return {
+            "late_entries": self.tr("réponses arrivées après l'heure limite"),
+            "offline_stretch": self.tr("poste hors ligne trop longtemps"),
+            "journal_conflict": self.tr("journal contredit par le poste"),
+        }.get(reason, reason)
 
     def retranslate(self) -> None:
         texts = {
@@ -225,6 +239,7 @@ class CandidatePanel(QFrame):
             "extra_time": self.tr("Ajouter du temps…"),
             "end": self.tr("Arrêter le test…"),
             "mark_absent": self.tr("Déclarer absent…"),
+            "move_device": self.tr("Changer de poste…"),
             "report": self.tr("Signaler un problème…"),
         }
         for action, text in texts.items():

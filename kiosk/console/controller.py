@@ -174,6 +174,7 @@ class ConsoleController(QObject):
             "unlock": self._unlock,
             "end": self._end,
             "mark_absent": self._mark_absent,
+            "move_device": self._move_device,
             "report": self._report,
         }
         handlers[action](line, self.api)
@@ -258,6 +259,21 @@ class ConsoleController(QObject):
         ):
             done = self.tr("Déclaré absent : {name}").format(name=line.name)
             self.spawn(self._call(api.mark_absent(line.candidate_id), done))
+
+    def _move_device(self, line: RoomLine, api: ConsoleApi) -> None:
+        if self._confirm(
+            self.tr("Changer de poste"),
+            self.tr(
+                "{name} est enregistré sur le poste {device}. Son enregistrement sera annulé : "
+                "il pourra s'enregistrer à nouveau sur le poste de votre choix, et sur aucun "
+                "autre d'ici là. Le changement est consigné au journal de sécurité."
+            ).format(name=line.name, device=line.device_label or "–"),
+            self.tr("Changer de poste"),
+        ):
+            done = self.tr("Enregistrement annulé, à refaire sur un autre poste : {name}").format(
+                name=line.name
+            )
+            self.spawn(self._call(api.release(line.candidate_id), done))
 
     def _report(self, line: RoomLine, api: ConsoleApi) -> None:
         dialog = IssueReportDialog(line, self.window)

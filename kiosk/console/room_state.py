@@ -68,6 +68,7 @@ class RoomLine:
     config_label: str | None = None  # its label on the server's allow-list
     app_version: str | None = None
     refusals: tuple[Lock, ...] = ()  # refused starts: the kiosk is not locked
+    review_reasons: tuple[str, ...] = ()  # why the server will hold the result for review
 
     @property
     def name(self) -> str:
@@ -115,6 +116,7 @@ class RoomLine:
             config_label=line.get("config_label"),
             app_version=line.get("app_version"),
             refusals=tuple(lock for lock in incidents if not lock.locked),
+            review_reasons=tuple(line.get("review_reasons") or ()),
         )
 
 
@@ -184,6 +186,7 @@ ACTIONS = (
     "unlock",
     "end",
     "mark_absent",
+    "move_device",
     "report",
 )
 
@@ -208,6 +211,8 @@ def actions_for(line: RoomLine, session_open: bool) -> tuple[str, ...]:
         offered += ["extra_time", "end"]
     if status in ("not_arrived",) or (status == "waiting" and line.waiting_for != "resume"):
         offered.append("mark_absent")
+    if status == "authorised" or (status == "waiting" and line.waiting_for != "resume"):
+        offered.append("move_device")  # checked in on a PC, not started: the server refuses
     if status != "absent":
         offered.append("report")
     return tuple(offered)

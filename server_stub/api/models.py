@@ -331,6 +331,11 @@ class CandidateLine(BaseModel):
     alerts: list[AlertLine]
     incidents: list[IncidentLine]
     rejection_reason: str | None
+    review_reasons: list[str] = Field(
+        default_factory=list,
+        description="Why the result will be held for review (late_entries, offline_stretch, "
+        "journal_conflict); empty for a clean exam",
+    )
 
 
 class RoomStatus(BaseModel):
@@ -495,5 +500,9 @@ class ExportRow(BaseModel):
     extra_time_percent: int
     abort_reason: str | None
     rejection_reason: str | None
+    review_reasons: list[str] = Field(
+        default_factory=list,
+        description="Why the result is held for review (status pending); empty when clean",
+    )
     config_key: str | None = Field(description="The kiosk configuration the candidate used")
     app_version: str | None

@@ -1,6 +1,6 @@
 """Unauthenticated routes: health, the keys kiosks pin, certificate lookup, device enrolment."""
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 
 from engine.cli import package_version
 from engine.keys import ed25519_public_from_b64, fingerprint
@@ -15,7 +15,9 @@ from server_stub.api.models import (
 )
 from server_stub.context import ServerContext
 from server_stub.enrolment import enrol_device
+from server_stub.errors import ApiError
 from server_stub.exports import certificate
+from server_stub.security import log_event
 from server_stub.timeline import instant_text
 
 router = APIRouter(prefix="/api/v1", tags=["public"], responses=ERROR_RESPONSES)
@@ -40,9 +42,30 @@ async def public_keys(ctx: ServerContext = Depends(server_context)):
 
 
 @router.get("/certificates/{verification_code}", response_model=Certificate)
-def lookup_certificate(verification_code: str, ctx: ServerContext = Depends(server_context)):
-    """Public check of a certificate by its verification code (`P-` and 8 characters)."""
-    return certificate(ctx.db, verification_code)
+def lookup_certificate(
+    request: Request, verification_code: str, ctx: ServerContext = Depends(server_context)
+):
+    """Public check of a certificate by its verification code (`P-` and 8 characters); 30
+    misses in a minute from one address and it is answered 429 for a while (logged)."""
+    address = request.client.host if request.client else "unknown"
+    now = ctx.now()
+    if ctx.lookup_throttle.is_throttled(address, now):
+        raise ApiError("lookup_throttled")
+    try:
+        return certificate(ctx.db, verification_code)
+    except ApiError as error:
+        if error.code != "certificate_not_found":
+            raise
+        throttled = ctx.lookup_throttle.count_miss(address, now)
+        with ctx.db.write() as connection:
+            log_event(
+                connection,
+                ctx.db,
+                at=now,
+                kind="certificate_lookup_throttled" if throttled else "certificate_lookup_miss",
+                detail={"address": address, "code": verification_code[:20]},
+            )
+        raise
 
 
 @router.post("/devices/enrol", response_model=EnrolResponse, status_code=201)

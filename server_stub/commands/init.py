@@ -82,6 +82,7 @@ def run(args: argparse.Namespace) -> int:
     finally:
         db.close()
     directory.write_settings(url)
+    directory.make_private()
     print(f"Dossier de données / data directory: {directory.root}")
     print(f"  base / database: {url.split('@')[-1]}")
     print(f"  clé serveur / server key: {public_key_b64(server_key.public_key())}")

@@ -50,7 +50,8 @@ def test_clocks_run_only_while_the_test_does():
     ("status", "extra", "offered"),
     [
         ("not_arrived", {}, ("mark_absent", "report")),
-        ("waiting", {}, ("authorise_start", "mark_absent", "report")),
+        ("waiting", {}, ("authorise_start", "mark_absent", "move_device", "report")),
+        ("authorised", {}, ("move_device", "report")),
         ("waiting", {"waiting_for": "resume"}, ("authorise_resume", "report")),
         ("in_progress", {}, ("pause", "extra_time", "end", "report")),
         ("paused", {}, ("resume", "extra_time", "end", "report")),

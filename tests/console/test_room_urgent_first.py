@@ -22,7 +22,7 @@ from kiosk.robot import RobotCandidate, RobotSettings, read_candidates_csv
 PANELS = {
     "live_alert": ["handle_alert", "pause", "extra_time", "end", "report"],
     "locked": ["unlock", "pause", "extra_time", "end", "report"],
-    "waiting": ["authorise_start", "mark_absent", "report"],
+    "waiting": ["authorise_start", "mark_absent", "move_device", "report"],
     "resume": ["authorise_resume", "report"],
     "start_refused": ["pause", "extra_time", "end", "report"],
 }

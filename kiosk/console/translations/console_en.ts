@@ -1,4 +1,5 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="fr">
 <context>
     <name>ActionDialog</name>
@@ -73,7 +74,7 @@
         <translation>Extra time: {n} %</translation>
     </message>
     <message>
-        <source>Aménagements d'accessibilité</source>
+        <source>Aménagements d&apos;accessibilité</source>
         <translation>Accessibility adjustments</translation>
     </message>
     <message>
@@ -95,6 +96,22 @@
     <message>
         <source>Résultats refusés par le serveur : {reason}</source>
         <translation>Results refused by the server: {reason}</translation>
+    </message>
+    <message>
+        <source>Résultat mis en revue par le serveur : {reasons}</source>
+        <translation>Result held for review by the server: {reasons}</translation>
+    </message>
+    <message>
+        <source>réponses arrivées après l&apos;heure limite</source>
+        <translation>answers that arrived after the deadline</translation>
+    </message>
+    <message>
+        <source>poste hors ligne trop longtemps</source>
+        <translation>computer offline for too long</translation>
+    </message>
+    <message>
+        <source>journal contredit par le poste</source>
+        <translation>journal contradicted by the computer</translation>
     </message>
     <message>
         <source>Autoriser le départ…</source>
@@ -131,6 +148,10 @@
     <message>
         <source>Déclarer absent…</source>
         <translation>Mark absent…</translation>
+    </message>
+    <message>
+        <source>Changer de poste…</source>
+        <translation>Move to another computer…</translation>
     </message>
     <message>
         <source>Signaler un problème…</source>
@@ -204,7 +225,7 @@
         <translation>Remarks saved at finalisation, printed on the attendance report.</translation>
     </message>
     <message>
-        <source>Aucune remarque pour l'instant.</source>
+        <source>Aucune remarque pour l&apos;instant.</source>
         <translation>No remarks yet.</translation>
     </message>
     <message>
@@ -315,8 +336,8 @@
         <translation>Unlock the kiosk</translation>
     </message>
     <message>
-        <source>Le poste de {name} s'est verrouillé : {reason}. Assurez-vous que le candidat peut reprendre normalement avant de déverrouiller ; l'incident reste au procès-verbal.</source>
-        <translation>{name}'s kiosk locked itself: {reason}. Make sure the candidate can carry on normally before unlocking; the incident stays in the report.</translation>
+        <source>Le poste de {name} s&apos;est verrouillé : {reason}. Assurez-vous que le candidat peut reprendre normalement avant de déverrouiller ; l&apos;incident reste au procès-verbal.</source>
+        <translation>{name}&apos;s kiosk locked itself: {reason}. Make sure the candidate can carry on normally before unlocking; the incident stays in the report.</translation>
     </message>
     <message>
         <source>Déverrouiller</source>
@@ -339,6 +360,18 @@
         <translation>Marked absent: {name}</translation>
     </message>
     <message>
+        <source>Changer de poste</source>
+        <translation>Move to another computer</translation>
+    </message>
+    <message>
+        <source>{name} est enregistré sur le poste {device}. Son enregistrement sera annulé : il pourra s&apos;enregistrer à nouveau sur le poste de votre choix, et sur aucun autre d&apos;ici là. Le changement est consigné au journal de sécurité.</source>
+        <translation>{name} is checked in on computer {device}. The check-in will be undone: the candidate can then check in again on the computer of your choice, and on no other until then. The change is written to the security log.</translation>
+    </message>
+    <message>
+        <source>Enregistrement annulé, à refaire sur un autre poste : {name}</source>
+        <translation>Check-in undone, to be done again on another computer: {name}</translation>
+    </message>
+    <message>
         <source>Signalement enregistré : {name}</source>
         <translation>Issue report saved: {name}</translation>
     </message>
@@ -347,7 +380,7 @@
         <translation>Pause everyone</translation>
     </message>
     <message>
-        <source>Tous les tests en cours s'arrêtent ; leur chronomètre aussi.</source>
+        <source>Tous les tests en cours s&apos;arrêtent ; leur chronomètre aussi.</source>
         <translation>Every running test stops, and so does its clock.</translation>
     </message>
     <message>
@@ -371,7 +404,7 @@
         <translation>Finalise the session</translation>
     </message>
     <message>
-        <source>La session sera close : plus aucune action d'examen, les candidats non arrivés déclarés absents, les résultats recalculés avec les signalements. C'est définitif.</source>
+        <source>La session sera close : plus aucune action d&apos;examen, les candidats non arrivés déclarés absents, les résultats recalculés avec les signalements. C&apos;est définitif.</source>
         <translation>The session will be closed: no more exam actions, candidates who never came marked absent, results recomputed with the issue reports. This cannot be undone.</translation>
     </message>
     <message>
@@ -387,7 +420,7 @@
         <translation>Publish the results</translation>
     </message>
     <message>
-        <source>Chaque certification validée reçoit son code de vérification ; les résultats deviennent consultables. C'est définitif.</source>
+        <source>Chaque certification validée reçoit son code de vérification ; les résultats deviennent consultables. C&apos;est définitif.</source>
         <translation>Each validated certification gets its verification code; the results can then be looked up. This cannot be undone.</translation>
     </message>
     <message>
@@ -399,7 +432,7 @@
         <translation>Results published.</translation>
     </message>
     <message>
-        <source>Impossible d'enregistrer {path} : {reason}</source>
+        <source>Impossible d&apos;enregistrer {path} : {reason}</source>
         <translation>Cannot save {path}: {reason}</translation>
     </message>
     <message>
@@ -441,15 +474,15 @@
         <translation>End the test</translation>
     </message>
     <message>
-        <source>Le test de {name} s'arrête définitivement après {n} réponse(s) sur {total}. Moins de 20 réponses : la certification est rejetée (annulée si le problème est technique).</source>
-        <translation>{name}'s test ends for good after {n} answer(s) out of {total}. Fewer than 20 answers: the certification is rejected (cancelled if the problem is technical).</translation>
+        <source>Le test de {name} s&apos;arrête définitivement après {n} réponse(s) sur {total}. Moins de 20 réponses : la certification est rejetée (annulée si le problème est technique).</source>
+        <translation>{name}&apos;s test ends for good after {n} answer(s) out of {total}. Fewer than 20 answers: the certification is rejected (cancelled if the problem is technical).</translation>
     </message>
     <message>
-        <source>Motif de l'arrêt</source>
+        <source>Motif de l&apos;arrêt</source>
         <translation>Reason for ending</translation>
     </message>
     <message>
-        <source>Choisissez le motif de l'arrêt.</source>
+        <source>Choisissez le motif de l&apos;arrêt.</source>
         <translation>Choose the reason for ending the test.</translation>
     </message>
 </context>
@@ -460,7 +493,7 @@
         <translation>Add time</translation>
     </message>
     <message>
-        <source>Le temps ajouté à {name} s'affiche aussitôt sur son poste. Il ne pourra pas être retiré.</source>
+        <source>Le temps ajouté à {name} s&apos;affiche aussitôt sur son poste. Il ne pourra pas être retiré.</source>
         <translation>The time added for {name} shows on their kiosk at once. It cannot be taken back.</translation>
     </message>
     <message>
@@ -483,7 +516,7 @@
         <translation>Authorise the start</translation>
     </message>
     <message>
-        <source>Vérifiez la pièce d'identité du candidat assis au poste {device} : le nom et la date de naissance doivent être ceux-ci.</source>
+        <source>Vérifiez la pièce d&apos;identité du candidat assis au poste {device} : le nom et la date de naissance doivent être ceux-ci.</source>
         <translation>Check the ID of the candidate sitting at kiosk {device}: the name and birth date must be these.</translation>
     </message>
     <message>
@@ -491,7 +524,7 @@
         <translation>extra time {n} %</translation>
     </message>
     <message>
-        <source>aménagements d'accessibilité</source>
+        <source>aménagements d&apos;accessibilité</source>
         <translation>accessibility adjustments</translation>
     </message>
     <message>
@@ -499,11 +532,11 @@
         <translation>Planned for this candidate: {needs}.</translation>
     </message>
     <message>
-        <source>J'ai vérifié l'identité du candidat</source>
-        <translation>I have checked the candidate's identity</translation>
+        <source>J&apos;ai vérifié l&apos;identité du candidat</source>
+        <translation>I have checked the candidate&apos;s identity</translation>
     </message>
     <message>
-        <source>Cochez la case une fois l'identité vérifiée.</source>
+        <source>Cochez la case une fois l&apos;identité vérifiée.</source>
         <translation>Tick the box once the identity is checked.</translation>
     </message>
 </context>
@@ -554,7 +587,7 @@
         <translation>Choose the kind of problem with the question.</translation>
     </message>
     <message>
-        <source>Décrivez ce qui s'est passé.</source>
+        <source>Décrivez ce qui s&apos;est passé.</source>
         <translation>Describe what happened.</translation>
     </message>
     <message>
@@ -569,7 +602,7 @@
         <translation>Not arrived</translation>
     </message>
     <message>
-        <source>Attend l'autorisation</source>
+        <source>Attend l&apos;autorisation</source>
         <translation>Waiting for authorisation</translation>
     </message>
     <message>
@@ -618,7 +651,7 @@
     </message>
     <message>
         <source>Abandon du candidat</source>
-        <translation>Candidate's choice</translation>
+        <translation>Candidate&apos;s choice</translation>
     </message>
     <message>
         <source>Problème technique</source>
@@ -630,7 +663,7 @@
     </message>
     <message>
         <source>Modification des informations du candidat</source>
-        <translation>Change to the candidate's details</translation>
+        <translation>Change to the candidate&apos;s details</translation>
     </message>
     <message>
         <source>Problème sur une question</source>
@@ -649,7 +682,7 @@
         <translation>Non-blocking technical issue</translation>
     </message>
     <message>
-        <source>L'image ne s'affiche pas</source>
+        <source>L&apos;image ne s&apos;affiche pas</source>
         <translation>The image does not display</translation>
     </message>
     <message>
@@ -657,7 +690,7 @@
         <translation>The embedded content does not work</translation>
     </message>
     <message>
-        <source>Le fichier ne s'ouvre pas</source>
+        <source>Le fichier ne s&apos;ouvre pas</source>
         <translation>The file does not open</translation>
     </message>
     <message>
@@ -674,14 +707,14 @@
     </message>
     <message>
         <source>Le temps de la question est dépassé (tiers-temps)</source>
-        <translation>The question's time ran out (extra time)</translation>
+        <translation>The question&apos;s time ran out (extra time)</translation>
     </message>
     <message>
-        <source>Problème d'accessibilité</source>
+        <source>Problème d&apos;accessibilité</source>
         <translation>Accessibility issue</translation>
     </message>
     <message>
-        <source>Question passée à cause d'un incident</source>
+        <source>Question passée à cause d&apos;un incident</source>
         <translation>Question skipped because of a glitch</translation>
     </message>
     <message>
@@ -777,11 +810,11 @@
         <translation>virtual machine detected</translation>
     </message>
     <message>
-        <source>le clavier n'a pas pu être verrouillé</source>
+        <source>le clavier n&apos;a pas pu être verrouillé</source>
         <translation>the keyboard could not be locked</translation>
     </message>
     <message>
-        <source>l'écran n'a pas pu être protégé des captures</source>
+        <source>l&apos;écran n&apos;a pas pu être protégé des captures</source>
         <translation>the screen could not be protected from capture</translation>
     </message>
     <message>
@@ -828,7 +861,7 @@
         <translation>Session lead area</translation>
     </message>
     <message>
-        <source>Avant le jour de l'examen : créez la session, importez les candidats, puis imprimez la fiche de session pour les surveillants.</source>
+        <source>Avant le jour de l&apos;examen : créez la session, importez les candidats, puis imprimez la fiche de session pour les surveillants.</source>
         <translation>Before exam day: create the session, import the candidates, then print the session sheet for the invigilators.</translation>
     </message>
     <message>
@@ -845,7 +878,7 @@
     </message>
     <message>
         <source>Le contenu du fichier admin.token du dossier de données du serveur.</source>
-        <translation>The content of the admin.token file in the server's data directory.</translation>
+        <translation>The content of the admin.token file in the server&apos;s data directory.</translation>
     </message>
     <message>
         <source>Se connecter</source>
@@ -884,7 +917,7 @@
         <translation>Invigilator(s)</translation>
     </message>
     <message>
-        <source>Mode d'examen</source>
+        <source>Mode d&apos;examen</source>
         <translation>Exam mode</translation>
     </message>
     <message>
@@ -909,7 +942,7 @@
     </message>
     <message>
         <source>Fichier CSV des candidats</source>
-        <translation>Candidates' CSV file</translation>
+        <translation>Candidates&apos; CSV file</translation>
     </message>
     <message>
         <source>Colonnes : nom, prenoms, date_naissance (JJ/MM/AAAA), ine, tiers_temps_pourcent, amenagement_accessibilite (oui/non).</source>
@@ -944,7 +977,7 @@
         <translation>Save the sheet (PDF)</translation>
     </message>
     <message>
-        <source>Indiquez l'adresse du serveur.</source>
+        <source>Indiquez l&apos;adresse du serveur.</source>
         <translation>Enter the server address.</translation>
     </message>
     <message>
@@ -973,10 +1006,10 @@
     </message>
     <message>
         <source>Session {number} créée.
-Code d'accès candidats : {access}
+Code d&apos;accès candidats : {access}
 Code surveillant : {code}</source>
         <translation>Session {number} created.
-Candidates' access code: {access}
+Candidates&apos; access code: {access}
 Invigilator code: {code}</translation>
     </message>
     <message>
@@ -995,11 +1028,11 @@ Invigilator code: {code}</translation>
         <translation>{n} not arrived</translation>
     </message>
     <message>
-        <source>{n} attend l'autorisation</source>
+        <source>{n} attend l&apos;autorisation</source>
         <translation>{n} waiting for authorisation</translation>
     </message>
     <message>
-        <source>{n} attendent l'autorisation</source>
+        <source>{n} attendent l&apos;autorisation</source>
         <translation>{n} waiting for authorisation</translation>
     </message>
     <message>
@@ -1154,7 +1187,7 @@ Invigilator code: {code}</translation>
     </message>
     <message>
         <source>Temps écoulé depuis la dernière requête du poste au serveur</source>
-        <translation>Time since the kiosk's last request to the server</translation>
+        <translation>Time since the kiosk&apos;s last request to the server</translation>
     </message>
     <message>
         <source>{name} · tiers-temps</source>
@@ -1212,7 +1245,7 @@ Invigilator code: {code}</translation>
         <translation>Session lead area</translation>
     </message>
     <message>
-        <source>Indiquez l'adresse du serveur.</source>
+        <source>Indiquez l&apos;adresse du serveur.</source>
         <translation>Enter the server address.</translation>
     </message>
     <message>
