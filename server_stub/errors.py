@@ -221,8 +221,8 @@ CATALOGUE: dict[str, tuple[int, str, str]] = {
     "incident_not_found": (404, "Incident introuvable.", "Incident not found."),
     "entry_rejected": (
         422,
-        "Entrée de journal refusée : {detail}.",
-        "Journal entry refused: {detail}.",
+        "Entrée de journal refusée. {detail_fr}",
+        "Journal entry refused. {detail}",
     ),
     "entry_conflict": (
         422,
@@ -237,8 +237,8 @@ CATALOGUE: dict[str, tuple[int, str, str]] = {
     ),
     "head_rejected": (
         422,
-        "Engagement de tête de journal refusé : {detail}",
-        "Journal head commitment refused: {detail}",
+        "Engagement de tête de journal refusé. {detail_fr}",
+        "Journal head commitment refused. {detail}",
     ),
     "head_conflict": (
         422,

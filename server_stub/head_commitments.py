@@ -32,7 +32,7 @@ async def receive_head(ctx, device, exam_id: str, signed: dict[str, Any]) -> dic
             exam_id=exam_id,
         )
     except HeadCommitmentError as error:
-        raise ApiError("head_rejected", detail=error.en) from error
+        raise ApiError("head_rejected", detail_fr=error.fr, detail=error.en) from error
     stored_seq, now = await ctx.writes.run(
         partial(_keep, ctx, commitment, signed["signature"]), durable=False
     )

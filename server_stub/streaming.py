@@ -52,11 +52,15 @@ MAX_BATCH = 500  # entries per upload
 def parse_entries(raw_entries: list[dict[str, Any]]) -> list[JournalEntry]:
     """The uploaded entries in sequence order, or `entry_rejected` if one is malformed."""
     if len(raw_entries) > MAX_BATCH:
-        raise ApiError("entry_rejected", detail=f"plus de / more than {MAX_BATCH} entries")
+        raise ApiError(
+            "entry_rejected",
+            detail_fr=f"plus de {MAX_BATCH} entrées",
+            detail=f"more than {MAX_BATCH} entries",
+        )
     try:
         return sorted((JournalEntry.from_dict(raw) for raw in raw_entries), key=_seq)
     except JournalError as error:
-        raise ApiError("entry_rejected", detail=error.en) from error
+        raise ApiError("entry_rejected", detail_fr=error.fr, detail=error.en) from error
 
 
 def presigned(
@@ -149,7 +153,7 @@ def _extend(ctx, upload: _Upload, connection, now: float) -> ChainHead | None:
             session_id=exam.session_id,
             device_id=device_id,
         )
-        raise ApiError("entry_rejected", detail=error.en) from error
+        raise ApiError("entry_rejected", detail_fr=error.fr, detail=error.en) from error
     head = new_head
     texts = [exact_text(entry.to_dict()) for entry in fresh]
     db.run(
