@@ -15,10 +15,12 @@ from server_stub.errors import ApiError
 ERROR_RESPONSES = {
     status: {"model": ErrorResponse, "description": description}
     for status, description in (
+        (400, "JSON body nested too deep to be read"),
         (401, "Missing or invalid bearer token"),
         (403, "Refused (wrong code, wrong token, token not valid for this resource)"),
         (404, "Not found"),
         (409, "Not possible in the current state"),
+        (413, "Body larger than the route's cap"),
         (422, "Invalid request or refused content"),
         (429, "Locked out after repeated failures"),
     )
