@@ -74,8 +74,32 @@ def contact_changes(
     if running > exam.longest_offline_s:
         changes["longest_offline_s"] = running
     if running > offline_review_s:
-        changes["review_reasons"] = with_reasons(exam.review_reasons, OFFLINE_STRETCH)
+        add_reason(changes, exam, OFFLINE_STRETCH)
     return changes
+
+
+def arrival_changes(
+    connection,
+    db: Database,
+    exam,
+    fresh: Iterable[Mapping[str, Any]],
+    now: float,
+    *,
+    offline_review_s: float,
+) -> dict[str, Any]:
+    """The exam columns to set when `fresh` entries (`seq` and `kind` of each) reach the server
+    at `now`: the contact, and `late_entries` if they came too late (`arrived_late`)."""
+    changes = contact_changes(connection, db, exam, now, offline_review_s=offline_review_s)
+    if arrived_late(connection, db, exam, fresh, now):
+        add_reason(changes, exam, LATE_ENTRIES)
+    return changes
+
+
+def add_reason(changes: dict[str, Any], exam, reason: str) -> None:
+    """Add a review reason to the `changes` of an exam row (over those it already has)."""
+    changes["review_reasons"] = with_reasons(
+        changes.get("review_reasons", exam.review_reasons), reason
+    )
 
 
 def arrived_late(

@@ -17,7 +17,7 @@ from engine.head_commitment import HeadCommitment, HeadCommitmentError, verify_h
 from engine.keys import ed25519_public_from_b64
 from server_stub import hot_statements as hot
 from server_stub.errors import ApiError
-from server_stub.exam_evidence import JOURNAL_CONFLICT, contact_changes, with_reasons
+from server_stub.exam_evidence import JOURNAL_CONFLICT, add_reason, contact_changes
 from server_stub.security import log_event
 from server_stub.timeline import instant_text
 
@@ -76,9 +76,7 @@ def _keep(
             session_id=exam.session_id,
             device_id=exam.device_id,
         )
-        changes["review_reasons"] = with_reasons(
-            changes.get("review_reasons", exam.review_reasons), JOURNAL_CONFLICT
-        )
+        add_reason(changes, exam, JOURNAL_CONFLICT)
     elif known is None and head.seq > exam.head_seq:
         db.run(
             connection,

@@ -149,16 +149,6 @@ def update_result(t: Mapping[str, Table]):
     return t["results"].update().where(t["results"].c.exam_id == bindparam("key"))
 
 
-def entry_text(t: Mapping[str, Table]):
-    """The stored wire text of one entry: `device_id`, `exam_id`, `seq`."""
-    journal = t["journal_entries"]
-    return select(journal.c.entry).where(
-        journal.c.device_id == bindparam("device_id"),
-        journal.c.exam_id == bindparam("exam_id"),
-        journal.c.seq == bindparam("seq"),
-    )
-
-
 def commitments_from(t: Mapping[str, Table]):
     """(seq, head_hash) of the heads committed for `exam_id` from `seq` on."""
     commitments = t["head_commitments"]

@@ -31,7 +31,7 @@ from server_stub import candidate_states as states
 from server_stub import hot_statements as hot
 from server_stub.context import ServerContext
 from server_stub.errors import ApiError
-from server_stub.exam_evidence import LATE_ENTRIES, arrived_late, contact_changes, with_reasons
+from server_stub.exam_evidence import arrival_changes
 from server_stub.live_exams import StreamedExam
 from server_stub.notifier import room_key
 from server_stub.record_checks import RecordJob, RecordVerdict, check_record
@@ -209,16 +209,12 @@ def _settle(
     """The candidate's outcome: scored, or rejected with the record kept aside; and what its
     arrival says of the exam (exam_evidence.py)."""
     db = ctx.db
-    changes = contact_changes(connection, db, exam, now, offline_review_s=ctx.offline_review_s)
-    brought = [
-        raw
-        for raw in record.get("entries") or ()
-        if isinstance(raw, dict) and isinstance(raw.get("seq"), int) and raw["seq"] > exam.head_seq
-    ]
-    if verdict.reason is None and arrived_late(connection, db, exam, brought, now):
-        changes["review_reasons"] = with_reasons(
-            changes.get("review_reasons", exam.review_reasons), LATE_ENTRIES
-        )
+    # The entries the record alone brings (those of a verified record are well formed).
+    entries = (record.get("entries") or ()) if verdict.reason is None else ()
+    brought = [raw for raw in entries if raw["seq"] > exam.head_seq]
+    changes = arrival_changes(
+        connection, db, exam, brought, now, offline_review_s=ctx.offline_review_s
+    )
     if changes:
         db.run(connection, hot.update_exam, {"key": exam.exam_id, **changes})
     if verdict.reason is not None:

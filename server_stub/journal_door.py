@@ -8,11 +8,10 @@ record's verification (verification.py) runs the same checks, so an entry refuse
 streaming could never have passed in a record.
 """
 
-import json
 from collections.abc import Mapping, Sequence
 
 from engine.exam_events import REQUIRED_PAYLOAD_KEYS
-from engine.journal_format import ChainHead, JournalEntry, JournalError
+from engine.journal_format import JournalEntry, JournalError
 from server_stub import hot_statements as hot
 from server_stub.database import Database
 
@@ -77,23 +76,13 @@ def off_commitment_error(entry: JournalEntry) -> JournalError:
     )
 
 
-def door_refusal(
-    connection, db: Database, exam, previous: ChainHead | None, fresh: Sequence[JournalEntry]
-) -> None:
-    """Raise the `JournalError` of the first fresh entry (continuing the stored chain at
-    `previous`) that fails a check above."""
+def door_refusal(connection, db: Database, exam, fresh: Sequence[JournalEntry]) -> None:
+    """Raise the `JournalError` of the first fresh entry (continuing the chain stored for
+    `exam`) that fails a check above."""
     entry = unknown_event(fresh)
     if entry is not None:
         raise unknown_event_error(entry)
-    previous_ms = 0
-    if previous is not None:
-        stored = db.run(
-            connection,
-            hot.entry_text,
-            {"device_id": exam.device_id, "exam_id": exam.exam_id, "seq": previous.seq},
-        ).scalar()
-        previous_ms = json.loads(stored)["elapsed_ms"] if stored else 0
-    entry = clock_backwards(fresh, previous_ms)
+    entry = clock_backwards(fresh, exam.head_elapsed_ms)
     if entry is not None:
         raise clock_backwards_error(entry)
     if exam.committed_seq >= fresh[0].seq:

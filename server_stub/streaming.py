@@ -38,7 +38,7 @@ from engine.journal_format import (
 from engine.keys import ed25519_public_from_b64
 from server_stub import hot_statements as hot
 from server_stub.errors import ApiError
-from server_stub.exam_evidence import LATE_ENTRIES, arrived_late, contact_changes, with_reasons
+from server_stub.exam_evidence import arrival_changes
 from server_stub.journal_door import door_refusal
 from server_stub.live_exams import ExamStart
 from server_stub.notifier import room_key
@@ -142,7 +142,7 @@ def _extend(ctx, upload: _Upload, connection, now: float) -> ChainHead | None:
     key = PreverifiedKey(ed25519_public_from_b64(upload.device.signing_key), upload.signed)
     try:
         new_head = verify_chain(fresh, key, exam_id, previous=head)
-        door_refusal(connection, db, exam, head, fresh)
+        door_refusal(connection, db, exam, fresh)
     except JournalError as error:
         log_event(
             connection,
@@ -173,11 +173,14 @@ def _extend(ctx, upload: _Upload, connection, now: float) -> ChainHead | None:
         ],
     )
     finished = any(entry.kind == FINISHED for entry in fresh) and exam.ended_at is None
-    changes = contact_changes(connection, db, exam, now, offline_review_s=ctx.offline_review_s)
-    if arrived_late(connection, db, exam, ({"seq": e.seq, "kind": e.kind} for e in fresh), now):
-        changes["review_reasons"] = with_reasons(
-            changes.get("review_reasons", exam.review_reasons), LATE_ENTRIES
-        )
+    changes = arrival_changes(
+        connection,
+        db,
+        exam,
+        [{"seq": entry.seq, "kind": entry.kind} for entry in fresh],
+        now,
+        offline_review_s=ctx.offline_review_s,
+    )
     db.run(
         connection,
         hot.update_exam,
@@ -187,6 +190,7 @@ def _extend(ctx, upload: _Upload, connection, now: float) -> ChainHead | None:
             "head_hash": head.hash,
             "answered": exam.answered + sum(entry.kind == ANSWER for entry in fresh),
             "ended_at": now if finished else exam.ended_at,
+            "head_elapsed_ms": fresh[-1].elapsed_ms,
             **changes,
         },
     )

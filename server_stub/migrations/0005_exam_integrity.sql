@@ -1,8 +1,9 @@
 -- Exam integrity (docs/security.md). The server's own evidence of when an exam's journal reached
 -- it: the last contact with the exam's kiosk and the longest stretch without one (its clock,
 -- pauses left out), the reasons its result must be reviewed before publication (a JSON list:
--- late_entries, offline_stretch, journal_conflict; NULL: none), and the highest journal head
--- the kiosk committed to (head_commitments keeps the first hash seen at each sequence number:
+-- late_entries, offline_stretch, journal_conflict; NULL: none), the elapsed time of the last
+-- entry stored (the next may not be earlier), and the highest journal head the kiosk
+-- committed to (head_commitments keeps the first hash seen at each sequence number:
 -- a journal that arrives later must pass through every one). Sessions may be rehearsals (never
 -- published as certificates) with their own time allowed; devices may be revoked.
 
@@ -13,6 +14,8 @@ ALTER TABLE exams ADD COLUMN longest_offline_s DOUBLE PRECISION NOT NULL DEFAULT
 ALTER TABLE exams ADD COLUMN review_reasons TEXT;
 
 ALTER TABLE exams ADD COLUMN committed_seq INTEGER NOT NULL DEFAULT 0;
+
+ALTER TABLE exams ADD COLUMN head_elapsed_ms BIGINT NOT NULL DEFAULT 0;
 
 CREATE TABLE head_commitments (
     exam_id TEXT NOT NULL REFERENCES exams (exam_id),
