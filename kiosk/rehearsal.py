@@ -144,6 +144,8 @@ class SimulatedCandidate:
         done = asyncio.get_running_loop().create_future()
 
         def call() -> None:
+            if done.cancelled():  # the candidate was stopped meanwhile: no more input
+                return
             try:
                 action()
             except Exception as error:  # handed over to the awaiting task

@@ -18,9 +18,10 @@ import subprocess
 import sys
 import tempfile
 import threading
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from kiosk.core.exam_core import ExamCore
 from kiosk.core.protocol import CoreRefusal, CoreUnavailable
@@ -29,6 +30,7 @@ from kiosk.core.service import CoreService
 from kiosk.lab_config import LabConfig, config_table
 
 SOCKET_NAME = "core.sock"
+T = TypeVar("T")
 STOP_WAIT_S = 10.0
 
 
@@ -150,11 +152,21 @@ class ThreadedCore:
             self._ready.set()
             self._loop.close()
 
+    async def run(self, action: "Callable[[ExamCore], Awaitable[T]]") -> "T":
+        """Await `action(core)` in the core's own event loop (a test acting on the core)."""
+        assert self._loop is not None and self.exam is not None
+        future = asyncio.run_coroutine_threadsafe(_awaited(action, self.exam), self._loop)
+        return await asyncio.wrap_future(future)
+
     async def stop(self) -> None:
         if self._loop is not None and self._stop is not None and not self._loop.is_closed():
             self._loop.call_soon_threadsafe(self._stop.set)
         await asyncio.to_thread(self._thread.join, STOP_WAIT_S)
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+async def _awaited(action: "Callable[[ExamCore], Awaitable[T]]", core: ExamCore) -> "T":
+    return await action(core)
 
 
 async def start_core(config: LabConfig, *, in_thread: bool = False) -> CoreHandle:

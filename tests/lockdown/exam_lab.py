@@ -31,7 +31,7 @@ from engine.exam_events import (
 from kiosk.commands.demo import EmbeddedServer
 from kiosk.commands.incidents import Incident
 from kiosk.console.api import ConsoleApi
-from kiosk.exam_session import journal_path
+from kiosk.core.exam_files import journal_path
 from kiosk.journal import read_journal
 from kiosk.paths import LAB_CONFIG_NAME
 from kiosk.robot import CandidateIdentity
