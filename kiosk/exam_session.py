@@ -84,6 +84,7 @@ class ExamSession(QObject):
         self._dismissal_shown: str | None = None
         self._finished_exam: str | None = None
         self._locking = False
+        self._asked_next = False
         self._counted_exam: str | None = None
         self._record_delivered = asyncio.Event()
         self._tasks: set[asyncio.Task] = set()
@@ -235,7 +236,10 @@ class ExamSession(QObject):
 
     def _on_question(self, state: dict[str, Any]) -> None:
         shown = state.get("item")
-        if shown is None:
+        if shown is None:  # the question was replaced: the next one, please
+            if not self._asked_next:
+                self._asked_next = True
+                self._spawn(self._ask_next())
             return
         key = (shown["id"], int(shown["position"]))
         if key != self._shown_key:
@@ -246,6 +250,12 @@ class ExamSession(QObject):
         self._show_item_marks(state)
         if self.phase != Phase.QUESTION:
             self._show(Phase.QUESTION)
+
+    async def _ask_next(self) -> None:
+        try:
+            await self._ask("show_next")
+        finally:
+            self._asked_next = False
 
     async def _fetch_and_show(self, key: tuple[str, int], total: int) -> None:
         """Ask the core for the item on screen (the only one it hands out) and paint it."""

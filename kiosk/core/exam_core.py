@@ -65,6 +65,7 @@ from kiosk.core.exam_files import (
 )
 from kiosk.core.invigilator_commands import follow_commands
 from kiosk.core.item_view import ItemView
+from kiosk.core.network_cut import NetworkCut
 from kiosk.core.phase import Phase
 from kiosk.core.record_delivery import deliver_record
 from kiosk.core.refusals import (
@@ -104,6 +105,7 @@ class ExamCore:
         data_dir: Path,
         *,
         deliver_records: bool = True,
+        network_cut: NetworkCut | None = None,
     ) -> None:
         self.server = server
         self.identity = identity
@@ -112,6 +114,7 @@ class ExamCore:
         self.exams_dir = data_dir / EXAMS_DIR
         self.exams_dir.mkdir(parents=True, exist_ok=True)
         self.deliver_records = deliver_records
+        self.network_cut = network_cut
         self.phase = Phase.CHECK_IN
         self.session_number = ""  # of the last check-in: the session this kiosk serves
         self.listeners: list[Callable[[], None]] = []
@@ -133,7 +136,6 @@ class ExamCore:
         self.clock: ExamClock | None = None
         self.item: Item | None = None
         self.item_view: dict[str, Any] | None = None
-        self.position = 0
         self.item_shown_ms = 0
         self.focus_lost = False
         self.command_seq = 0
@@ -141,6 +143,7 @@ class ExamCore:
         self.result: Mapping[str, Any] | None = None
         self.record: dict[str, Any] | None = None
         self.record_sent = False
+        self.abort_reason: str | None = None
         self.notice: BilingualError | None = None
         self.instructions: dict[str, int] | None = None
         self.auto_start = False
@@ -240,6 +243,11 @@ class ExamCore:
         if self._network_online is None:
             return None
         return {"online": self._network_online, "pending": 0}
+
+    @property
+    def position(self) -> int:
+        """Questions answered so far."""
+        return len(self.exam.answers) if self.exam is not None else 0
 
     def item_seconds_left(self) -> int | None:
         if self.item is None or self.item.timer is None or self.journal is None:
@@ -404,7 +412,6 @@ class ExamCore:
             self.append(RESUME_AUTHORISED, payload)
             self._start_background()
             self.clock = ExamClock.from_entries(ticket.time_allowed_s, self.journal.entries())
-            self.position = sum(1 for entry in entries if entry.kind == ANSWER)
             self.command_seq = max(
                 (entry.payload.get("command_seq", 0) for entry in entries), default=0
             )
@@ -487,7 +494,7 @@ class ExamCore:
         item. Nothing else moves the exam on: no next item without an answer to this one."""
         if self.phase != Phase.QUESTION or self.item is None or self.exam is None:
             raise NOT_NOW
-        if item_id != self.item.id:
+        if item_id != self.item.id or item_id != self.exam.current:
             raise NOT_THE_ITEM_SHOWN
         item = self.item
         spent = (self.elapsed_ms() - self.item_shown_ms) / 1000
@@ -511,16 +518,23 @@ class ExamCore:
             },
         )
         self.exam.record(item.id, str(status))
-        self.position += 1
         self.show_next_item()
 
     def replace_item(self, item_id: str, command_seq: int) -> None:
-        """The invigilator neutralised the question on screen: the engine picks another."""
+        """The invigilator neutralised the question on screen: no question until the window
+        asks for the next one (`show_next`)."""
         assert self.exam is not None
         self.append(ITEM_REPLACED, {"item_id": item_id, "command_seq": command_seq})
         self.exam.replace(item_id)
         self.item = None
         self.item_view = None
+        self.changed()
+
+    def show_next(self) -> None:
+        """The next question when none is waiting for an answer (after a replacement);
+        refused while one is: the only way past a question is to answer it."""
+        if self.phase != Phase.QUESTION or self.exam is None or self.exam.current is not None:
+            raise NOT_NOW
         self.show_next_item()
 
     async def report_problem(self, item_id: str) -> dict[str, Any] | None:
@@ -571,6 +585,7 @@ class ExamCore:
         if self.phase == Phase.FINISHED or self.exam is None or self.journal is None:
             return
         result = self.exam.result(abort_reason).to_dict()
+        self.abort_reason = abort_reason
         self.append(FINISHED, {"abort_reason": abort_reason, "result": result})
         self.result = result
         self.item = None

@@ -59,14 +59,19 @@ class ChildCore:
         self.socket_path = folder / SOCKET_NAME
 
     @classmethod
-    async def start(cls, config: LabConfig) -> "ChildCore":
+    async def start(
+        cls, config: LabConfig, allowed_uids: frozenset[int] | None = None
+    ) -> "ChildCore":
+        """Start the core and wait until it listens; `allowed_uids`: this account's by
+        default (a test may name others, to be refused)."""
         folder = Path(tempfile.mkdtemp(prefix="pix-core-"))  # 0700: this account only
+        allowed = [f"--allow-uid={uid}" for uid in sorted(allowed_uids or {os.getuid()})]
         process = subprocess.Popen(
             [
                 sys.executable, "-m", "kiosk", "core",
                 "--data", str(config.data_dir),
                 "--socket", str(folder / SOCKET_NAME),
-                "--allow-uid", str(os.getuid()),
+                *allowed,
                 "--config-stdin",
             ],
             stdin=subprocess.PIPE,

@@ -49,7 +49,11 @@ async def _check_in(core: ExamCore, request: Mapping[str, Any]) -> dict[str, Any
         first_name=_text(request, "first_name"),
         birth_date=_text(request, "birth_date", 10),
     )
-    return {"resuming": core.resuming, "candidate_id": answer["candidate_id"]}
+    return {
+        "candidate_id": answer["candidate_id"],
+        "status": answer.get("status"),
+        "resuming": core.resuming,
+    }
 
 
 async def _cancel_waiting(core: ExamCore, _request: Mapping[str, Any]) -> None:
@@ -69,6 +73,10 @@ async def _start_questions(core: ExamCore, _request: Mapping[str, Any]) -> None:
     core.start_questions()
 
 
+async def _show_next(core: ExamCore, _request: Mapping[str, Any]) -> None:
+    core.show_next()
+
+
 async def _item(core: ExamCore, request: Mapping[str, Any]) -> dict[str, Any]:
     return {"item": core.current_item_view(_text(request, "item_id"))}
 
@@ -85,8 +93,8 @@ async def _answer(core: ExamCore, request: Mapping[str, Any]) -> None:
     )
 
 
-async def _report_problem(core: ExamCore, request: Mapping[str, Any]) -> None:
-    await core.report_problem(_text(request, "item_id"))
+async def _report_problem(core: ExamCore, request: Mapping[str, Any]) -> dict[str, Any]:
+    return {"alert": await core.report_problem(_text(request, "item_id"))}
 
 
 async def _focus_lost(core: ExamCore, request: Mapping[str, Any]) -> None:
@@ -119,6 +127,7 @@ WINDOW_REQUESTS: dict[str, Handler] = {
     "cancel_waiting": _cancel_waiting,
     "lockdown_refused": _lockdown_refused,
     "start_questions": _start_questions,
+    "show_next": _show_next,
     "item": _item,
     "answer": _answer,
     "report_problem": _report_problem,
@@ -129,6 +138,18 @@ WINDOW_REQUESTS: dict[str, Handler] = {
     "next_candidate": _next_candidate,
     "quit": _quit,
 }
+
+
+async def _network_cut(core: ExamCore, request: Mapping[str, Any]) -> None:
+    seconds = request.get("seconds")
+    if core.network_cut is None or not isinstance(seconds, int | float) or seconds < 0:
+        raise bad_request("seconds must be a number, on a core built with a network switch")
+    core.network_cut.cut(float(seconds))
+
+
+# The robot's extra: cutting the core's network for a while (`--offline-for`). Never served
+# on the socket: a window has no business switching the core's network.
+ROBOT_REQUESTS: dict[str, Handler] = WINDOW_REQUESTS | {"network_cut": _network_cut}
 
 
 async def handle(
