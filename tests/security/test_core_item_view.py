@@ -21,4 +21,3 @@ def test_no_item_reaches_the_window_with_its_solution():
         view = ItemView.from_wire(json.loads(json.dumps(wire)))
         assert view == ItemView.of(item)
         assert not any(hasattr(view, name) for name in SOLUTION_FIELDS)
-
