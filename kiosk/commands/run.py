@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QApplication
 
 from engine.canonical import BilingualError
 from kiosk.config_key import lockdown_policy
-from kiosk.core.launcher import CoreHandle, start_core
+from kiosk.core.launcher import CoreHandle, launch_core
 from kiosk.core.link import CoreLink
 from kiosk.exam_session import ExamSession, LockdownFactory
 from kiosk.i18n import LanguageSwitcher
@@ -142,18 +142,20 @@ async def _open_and_run(
 async def open_kiosk(
     app: QApplication, config: LabConfig, *, core_in_thread: bool = False
 ) -> Kiosk:
-    """Start (or reach) the exam core, then build the window and its controller."""
+    """Start (or reach) the exam core and build the window while it loads; then the
+    controller, on the core's link."""
     policy = lockdown_policy(config)
-    core = await start_core(config, in_thread=core_in_thread)
+    core = launch_core(config, in_thread=core_in_thread)
     try:
+        switcher = LanguageSwitcher(app)
+        switcher.set_language(config.language)
+        apply_theme(app, config.high_contrast, config.font_scale)
+        window = KioskWindow(switcher, config.font_scale, config.high_contrast)
+        await core.ready()
         link = await CoreLink(core.socket_path).connect()
     except BaseException:
         await core.stop()
         raise
-    switcher = LanguageSwitcher(app)
-    switcher.set_language(config.language)
-    apply_theme(app, config.high_contrast, config.font_scale)
-    window = KioskWindow(switcher, config.font_scale, config.high_contrast)
     closed = asyncio.Event()
     app.lastWindowClosed.connect(closed.set)
     session = ExamSession(

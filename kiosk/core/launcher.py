@@ -37,6 +37,8 @@ STOP_WAIT_S = 10.0
 class CoreHandle(Protocol):
     socket_path: Path
 
+    async def ready(self) -> None: ...
+
     async def stop(self) -> None: ...
 
 
@@ -45,6 +47,9 @@ class InstalledCore:
     """A core the window did not start and does not stop."""
 
     socket_path: Path
+
+    async def ready(self) -> None:
+        return None
 
     async def stop(self) -> None:
         return None
@@ -59,11 +64,9 @@ class ChildCore:
         self.socket_path = folder / SOCKET_NAME
 
     @classmethod
-    async def start(
-        cls, config: LabConfig, allowed_uids: frozenset[int] | None = None
-    ) -> "ChildCore":
-        """Start the core and wait until it listens; `allowed_uids`: this account's by
-        default (a test may name others, to be refused)."""
+    def launch(cls, config: LabConfig, allowed_uids: frozenset[int] | None = None) -> "ChildCore":
+        """Start the core's process (it loads while the window builds itself: `ready()` then
+        waits for it); `allowed_uids`: this account's by default (a test may name others)."""
         folder = Path(tempfile.mkdtemp(prefix="pix-core-"))  # 0700: this account only
         allowed = [f"--allow-uid={uid}" for uid in sorted(allowed_uids or {os.getuid()})]
         process = subprocess.Popen(
@@ -77,22 +80,33 @@ class ChildCore:
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
         )  # fmt: skip
-        child = cls(process, folder)
-        assert process.stdin is not None and process.stdout is not None
+        assert process.stdin is not None
         process.stdin.write(json.dumps(config_table(config)).encode("utf-8") + b"\n")
         process.stdin.flush()
-        line = await asyncio.to_thread(process.stdout.readline)
+        return cls(process, folder)
+
+    @classmethod
+    async def start(
+        cls, config: LabConfig, allowed_uids: frozenset[int] | None = None
+    ) -> "ChildCore":
+        child = cls.launch(config, allowed_uids)
+        await child.ready()
+        return child
+
+    async def ready(self) -> None:
+        """Wait until the core listens; its own bilingual error when it could not start."""
+        assert self.process.stdout is not None
+        line = await asyncio.to_thread(self.process.stdout.readline)
         try:
             said = json.loads(line) if line.strip() else {}
         except ValueError:
             said = {}
         if not said.get("ready"):
-            await child.stop()
+            await self.stop()
             error = said.get("error")
             if error:
                 raise CoreRefusal(error["code"], error["fr"], error["en"])
-            raise CoreUnavailable(f"pix-kiosk core exited with status {process.returncode}")
-        return child
+            raise CoreUnavailable(f"pix-kiosk core exited with status {self.process.returncode}")
 
     async def stop(self) -> None:
         """Close the pipe (the core stops as on SIGTERM), wait, then clean up."""
@@ -123,13 +137,16 @@ class ThreadedCore:
         self._thread = threading.Thread(target=self._run, name="exam-core", daemon=True)
 
     @classmethod
-    async def start(cls, config: LabConfig) -> "ThreadedCore":
+    def launch(cls, config: LabConfig) -> "ThreadedCore":
         threaded = cls(config)
         threaded._thread.start()
-        await asyncio.to_thread(threaded._ready.wait)
-        if threaded._failure is not None:
-            raise threaded._failure
         return threaded
+
+    async def ready(self) -> None:
+        await asyncio.to_thread(self._ready.wait)
+        if self._failure is not None:
+            await self.stop()
+            raise self._failure
 
     def _run(self) -> None:
         self._loop = asyncio.new_event_loop()
@@ -174,10 +191,10 @@ async def _awaited(action: "Callable[[ExamCore], Awaitable[T]]", core: ExamCore)
     return await action(core)
 
 
-async def start_core(config: LabConfig, *, in_thread: bool = False) -> CoreHandle:
-    """The core this window talks to (see the module docstring)."""
+def launch_core(config: LabConfig, *, in_thread: bool = False) -> CoreHandle:
+    """The core this window talks to (see the module docstring), starting: `await ready()`."""
     if config.core_socket is not None:
         return InstalledCore(config.core_socket)
     if in_thread:
-        return await ThreadedCore.start(config)
-    return await ChildCore.start(config)
+        return ThreadedCore.launch(config)
+    return ChildCore.launch(config)

@@ -8,8 +8,11 @@ it connects to is checked by the kernel as that account's. Forking (not exec) ke
 the test runs on, which another account may not be allowed to execute (a pyenv under /root, say).
 """
 
+import _strptime  # noqa: F401 - loaded now: an account may not read this Python's library
 import asyncio
+import concurrent.futures.thread  # noqa: F401 - (same)
 import contextlib
+import encodings.idna  # noqa: F401 - (same)
 import multiprocessing
 import os
 import pwd
@@ -23,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import anyio._backends._asyncio  # noqa: F401 - (same, for the core's HTTP client)
 import pytest
 
 from kiosk.commands.demo import EmbeddedServer
