@@ -310,6 +310,7 @@ class RobotCandidate:
             last_name=self.candidate.last_name,
             first_name=self.candidate.first_names,
             birth_date=self.candidate.birth_date,
+            wait=False,  # `wait_for_ticket` starts the long-poll, after the authorisation
         )
 
     async def wait_for_ticket(self, authorise: bool = True) -> None:
@@ -318,6 +319,7 @@ class RobotCandidate:
         assert self.core is not None and self.candidate_id is not None
         if authorise:
             await self.invigilator.authorise(self.candidate_id)
+        await self.request("wait_for_ticket")
         while self.core.phase == Phase.WAITING:
             await asyncio.sleep(STATUS_POLL_S / 4)
         if self.core.phase == Phase.CHECK_IN and self.core.notice is not None:

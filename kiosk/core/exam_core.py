@@ -306,7 +306,10 @@ class ExamCore:
         last_name: str,
         first_name: str,
         birth_date: str,
+        wait: bool = True,
     ) -> dict[str, Any]:
+        """Check in with the server, then (unless `wait` is false: a robot that looks at the
+        server's long-poll first) wait for the invigilator's authorisation."""
         if self.phase != Phase.CHECK_IN:
             raise NOT_NOW
         answer = await self.server.check_in(
@@ -322,8 +325,16 @@ class ExamCore:
         self.resuming = answer.get("status") in RESUME_STATUSES
         self.notice = None
         self._set_phase(Phase.WAITING)
-        self._waiting_task = self.spawn(self._wait_for_ticket())
+        if wait:
+            self.wait_for_ticket()
         return answer
+
+    def wait_for_ticket(self) -> None:
+        """Long-poll the authorisation (once: a second call while it runs changes nothing)."""
+        if self.phase != Phase.WAITING:
+            raise NOT_NOW
+        if self._waiting_task is None or self._waiting_task.done():
+            self._waiting_task = self.spawn(self._wait_for_ticket())
 
     def cancel_waiting(self) -> None:
         if self.phase != Phase.WAITING:

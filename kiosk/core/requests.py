@@ -30,8 +30,8 @@ def _number(request: Mapping[str, Any], name: str) -> int:
         raise bad_request(f"{name} must be a number") from None
 
 
-def _flag(request: Mapping[str, Any], name: str) -> bool:
-    value = request.get(name, False)
+def _flag(request: Mapping[str, Any], name: str, default: bool = False) -> bool:
+    value = request.get(name, default)
     if not isinstance(value, bool):
         raise bad_request(f"{name} must be true or false")
     return value
@@ -48,12 +48,17 @@ async def _check_in(core: ExamCore, request: Mapping[str, Any]) -> dict[str, Any
         last_name=_text(request, "last_name"),
         first_name=_text(request, "first_name"),
         birth_date=_text(request, "birth_date", 10),
+        wait=_flag(request, "wait", default=True),
     )
     return {
         "candidate_id": answer["candidate_id"],
         "status": answer.get("status"),
         "resuming": core.resuming,
     }
+
+
+async def _wait_for_ticket(core: ExamCore, _request: Mapping[str, Any]) -> None:
+    core.wait_for_ticket()
 
 
 async def _cancel_waiting(core: ExamCore, _request: Mapping[str, Any]) -> None:
@@ -124,6 +129,7 @@ async def _quit(core: ExamCore, request: Mapping[str, Any]) -> None:
 WINDOW_REQUESTS: dict[str, Handler] = {
     "hello": _hello,
     "check_in": _check_in,
+    "wait_for_ticket": _wait_for_ticket,
     "cancel_waiting": _cancel_waiting,
     "lockdown_refused": _lockdown_refused,
     "start_questions": _start_questions,
