@@ -81,6 +81,7 @@ class ExamSession(QObject):
         self._exam_id: str | None = None
         self._auto_started: str | None = None
         self._lockdown_notice = ""
+        self._notice_shown = ""
         self._dismissal_shown: str | None = None
         self._finished_exam: str | None = None
         self._locking = False
@@ -197,11 +198,13 @@ class ExamSession(QObject):
         self._on_tick()
 
     def _show_notice(self) -> None:
+        """The core's notice (a refused ticket, the server's word) or the lockdown's refusal,
+        when it changes: what else the window's notice line shows (the demo's codes) stays."""
         notice = self.state.get("notice")
-        if notice:
-            self.window.set_notice(self._message(BilingualError(**notice)))
-        else:
-            self.window.set_notice(self._lockdown_notice)
+        text = self._message(BilingualError(**notice)) if notice else self._lockdown_notice
+        if text != self._notice_shown:
+            self._notice_shown = text
+            self.window.set_notice(text)
 
     def _on_check_in(self, _state: dict[str, Any]) -> None:
         if self.phase != Phase.CHECK_IN:
@@ -359,8 +362,8 @@ class ExamSession(QObject):
         """The first question (or, after a resume, the one the kiosk stopped on) once the
         lockdown holds; refused, the instructions stay with the reason, for another try."""
         if self._apply_lockdown():
-            self._lockdown_notice = ""
-            self._show_notice()
+            self._lockdown_notice = self._notice_shown = ""
+            self.window.set_notice("")
             await self._ask("start_questions")
         elif self.phase != Phase.INSTRUCTIONS:
             self._show(Phase.INSTRUCTIONS)

@@ -642,6 +642,19 @@ class ExamCore:
         self._reset_exam()
         self._set_phase(Phase.CHECK_IN)
 
+    def window_lost(self) -> None:
+        """No window left (killed, closed): as after a crash, the exam under way stops where
+        its journal is — nothing journaled — and waits for the candidate to check in again and
+        the invigilator to authorise the resume; a new window never lands on a question
+        outside its lockdown."""
+        if self.phase == Phase.CHECK_IN:
+            return
+        if self._waiting_task is not None:
+            self._waiting_task.cancel()
+        self.spawn(self._close_exam(self.outbox, self.journal, self._commands_task))
+        self._reset_exam()
+        self._set_phase(Phase.CHECK_IN)
+
     async def _close_exam(
         self, outbox: OutboxSync | None, journal: Journal | None, commands: asyncio.Task | None
     ) -> None:

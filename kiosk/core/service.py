@@ -93,6 +93,8 @@ class CoreService:
         finally:
             self._writers.discard(writer)
             writer.close()
+            if not self._writers and self._server is not None and self._server.is_serving():
+                self.core.window_lost()
 
     async def _answer(self, writer: asyncio.StreamWriter, request: dict[str, Any]) -> None:
         """Carry out one request; anything but a refusal is a bug, said on stderr and to the

@@ -13,6 +13,7 @@ import asyncio
 import concurrent.futures.thread  # noqa: F401 - (same)
 import contextlib
 import encodings.idna  # noqa: F401 - (same)
+import json
 import multiprocessing
 import os
 import pwd
@@ -20,6 +21,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import threading
 import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -225,25 +227,60 @@ def try_list(path: str) -> str:
     return "done"
 
 
-def talk(socket_path: str, requests: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Connect to the core, send `requests` one by one; the first line, then each answer (state
-    pushes skipped)."""
-    import json
+class Window:
+    """A window's connection to the core, blocking (what a pupil's own program would do)."""
 
-    lines: list[dict[str, Any]] = []
-    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
-        connection.settimeout(20)
-        connection.connect(socket_path)
-        stream = connection.makefile("rwb")
-        lines.append(json.loads(stream.readline()))
-        if lines[0].get("event") == "refused":
-            return lines
-        for number, request in enumerate(requests, 1):
-            stream.write(json.dumps({"id": number, **request}).encode() + b"\n")
-            stream.flush()
-            while True:
-                message = json.loads(stream.readline())
-                if message.get("id") == number:
-                    lines.append(message)
-                    break
-    return lines
+    def __init__(self, socket_path: str) -> None:
+        self.connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.connection.settimeout(STEP_S)
+        self.connection.connect(socket_path)
+        self.stream = self.connection.makefile("rwb")
+        self.first = self._read()
+        self.state = self.first.get("state", {})
+        self._number = 0
+
+    def _read(self) -> dict[str, Any]:
+        line = self.stream.readline()
+        if not line:
+            raise ConnectionError("the core closed the connection")
+        return json.loads(line)
+
+    def request(self, op: str, **fields: Any) -> dict[str, Any]:
+        self._number += 1
+        self.stream.write(json.dumps({"id": self._number, "op": op, **fields}).encode() + b"\n")
+        self.stream.flush()
+        while True:
+            message = self._read()
+            if message.get("event") == "state":
+                self.state = message["state"]
+            elif message.get("id") == self._number:
+                return message
+
+    def wait_state(self, check: Callable[[dict], bool]) -> dict[str, Any]:
+        while not check(self.state):
+            message = self._read()
+            if message.get("event") == "state":
+                self.state = message["state"]
+        return self.state
+
+    def close(self) -> None:
+        self.stream.close()
+        self.connection.close()
+
+
+def authorise_arrivals(lab: CoreLab, stop: "threading.Event") -> None:
+    """The invigilator, in a thread: authorise whoever waits in the room."""
+
+    async def watch() -> None:
+        console = await lab.console()
+        try:
+            while not stop.is_set():
+                room = await console.room()
+                for line in room["candidates"]:
+                    if line["status"] == "waiting":
+                        await console.authorise(line["candidate_id"])
+                await asyncio.sleep(0.2)
+        finally:
+            await console.close()
+
+    asyncio.run(watch())
