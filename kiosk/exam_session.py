@@ -246,7 +246,10 @@ class ExamSession(QObject):
             return
         key = (shown["id"], int(shown["position"]))
         if key != self._shown_key:
-            if self._fetching != key:
+            pushed = self.core.item
+            if pushed is not None and pushed.get("id") == key[0]:
+                self._paint(ItemView.from_wire(pushed), key, int(shown["total"]))
+            elif self._fetching != key:
                 self._fetching = key
                 self._spawn(self._fetch_and_show(key, int(shown["total"])))
             return
@@ -261,7 +264,8 @@ class ExamSession(QObject):
             self._asked_next = False
 
     async def _fetch_and_show(self, key: tuple[str, int], total: int) -> None:
-        """Ask the core for the item on screen (the only one it hands out) and paint it."""
+        """Ask the core for the item on screen (the only one it hands out) and paint it, when
+        the state announcing it came without it."""
         try:
             reply = await self.core.request("item", item_id=key[0])
         except BilingualError:
@@ -272,7 +276,11 @@ class ExamSession(QObject):
         current = self.state.get("item")
         if current is None or (current["id"], int(current["position"])) != key:
             return
-        self.item = ItemView.from_wire(reply["item"])
+        if key != self._shown_key:
+            self._paint(ItemView.from_wire(reply["item"]), key, total)
+
+    def _paint(self, item: ItemView, key: tuple[str, int], total: int) -> None:
+        self.item = item
         self._shown_key = key
         self._answering = None
         self._dismissal_shown = None

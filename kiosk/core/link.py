@@ -2,7 +2,9 @@
 
 `request("answer", item_id=..., response=...)` returns the answer's body or raises the core's
 refusal (`CoreRefusal`, French and English); every state the core pushes is handed to
-`on_state` as it arrives, in order, before the answer of the request that caused it.
+`on_state` as it arrives, in order, before the answer of the request that caused it. A new
+question comes with the state that announces it (`item`, without its solution); the `item`
+request asks for it again.
 """
 
 import asyncio
@@ -28,6 +30,7 @@ class CoreLink:
     def __init__(self, socket_path: Path) -> None:
         self.socket_path = socket_path
         self.state: dict[str, Any] = {}
+        self.item: dict[str, Any] | None = None  # the item on screen, as the core last sent it
         self.on_state: Callable[[dict[str, Any]], None] = lambda _state: None
         self.on_lost: Callable[[], None] = lambda: None
         self._ids = itertools.count(1)
@@ -49,6 +52,7 @@ class CoreLink:
                 raise error_from(first["error"])
             raise CoreUnavailable(f"{self.socket_path}: no answer")
         self.state = first["state"]
+        self.item = first.get("item", self.item)
         self._reading = asyncio.ensure_future(self._read(reader))
         return self
 
@@ -69,6 +73,7 @@ class CoreLink:
             while (message := await read_message(reader)) is not None:
                 if message.get("event") == STATE_EVENT:
                     self.state = message["state"]
+                    self.item = message.get("item", self.item)
                     self.on_state(self.state)
                     continue
                 waiting = self._waiting.pop(message.get("id"), None)

@@ -42,6 +42,7 @@ class CoreService:
         self.refused_peers = 0
         self._server: asyncio.AbstractServer | None = None
         self._writers: set[asyncio.StreamWriter] = set()
+        self._items_sent: dict[asyncio.StreamWriter, str | None] = {}
         self._push_scheduled = False
         core.listeners.append(self._schedule_push)
 
@@ -78,7 +79,7 @@ class CoreService:
             return
         self._writers.add(writer)
         try:
-            writer.write(encode({"event": STATE_EVENT, "state": self.core.snapshot()}))
+            writer.write(self._state_line(writer, self.core.snapshot()))
             while True:
                 try:
                     request = await read_message(reader)
@@ -92,6 +93,7 @@ class CoreService:
                 self.core.spawn(self._answer(writer, request))
         finally:
             self._writers.discard(writer)
+            self._items_sent.pop(writer, None)
             writer.close()
             if not self._writers and self._server is not None and self._server.is_serving():
                 self.core.window_lost()
@@ -128,7 +130,22 @@ class CoreService:
         self._push_scheduled = False
         if not self._writers:
             return
-        line = encode({"event": STATE_EVENT, "state": self.core.snapshot()})
+        state = self.core.snapshot()
         for writer in list(self._writers):
             if not writer.is_closing():
-                writer.write(line)
+                writer.write(self._state_line(writer, state))
+
+    def _state_line(self, writer: asyncio.StreamWriter, state: dict[str, Any]) -> bytes:
+        """The state, with the item on screen (solution-free) the first time this window sees
+        it: the window paints a new question without asking for it."""
+        shown = state.get("item")
+        key = f"{shown['id']}:{shown['position']}" if shown else None
+        if key is not None and key != self._items_sent.get(writer):
+            try:
+                view = self.core.current_item_view(shown["id"])
+            except CoreRefusal:
+                view = None
+            if view is not None:
+                self._items_sent[writer] = key
+                return encode({"event": STATE_EVENT, "state": state, "item": view})
+        return encode({"event": STATE_EVENT, "state": state})
