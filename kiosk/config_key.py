@@ -9,15 +9,13 @@ IT (who allows it on the server: `pix-server config-key allow`) and the kiosk se
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from engine.canonical import canonical_json
 from engine.cli import package_version
 from engine.keys import public_key_b64
-from kiosk.lab_config import LabConfig
-
-if TYPE_CHECKING:  # kiosk.lockdown loads Qt; the headless robot imports this module
-    from kiosk.lockdown.policy import LockdownPolicy
+from kiosk.lab_config import LabConfig, LabConfigError
+from kiosk.lockdown.policy import LockdownPolicy
 
 
 @dataclass(frozen=True)
@@ -39,7 +37,7 @@ def config_key(settings: Mapping[str, Any], version: str) -> str:
     return hashlib.sha256(canonical_json(document)).hexdigest()
 
 
-def effective_settings(config: LabConfig, policy: "LockdownPolicy") -> dict[str, Any]:
+def effective_settings(config: LabConfig, policy: LockdownPolicy) -> dict[str, Any]:
     """The settings that must be identical on every PC of a lab (no per-PC path), the policy in
     its canonical form (a table that spells out a default gives the same key as one that
     leaves it out)."""
@@ -55,6 +53,18 @@ def effective_settings(config: LabConfig, policy: "LockdownPolicy") -> dict[str,
     }
 
 
-def kiosk_config_key(config: LabConfig, policy: "LockdownPolicy") -> ConfigKey:
+def kiosk_config_key(config: LabConfig, policy: LockdownPolicy) -> ConfigKey:
     """This kiosk's configuration key: its effective settings under this installed version."""
     return ConfigKey.of(effective_settings(config, policy), package_version())
+
+
+def lockdown_policy(config: LabConfig) -> LockdownPolicy:
+    """The configuration's `[lockdown]` table, checked (secure mode or not: it enters the
+    configuration key either way)."""
+    try:
+        return LockdownPolicy.from_dict(config.lockdown)
+    except (ValueError, TypeError) as error:
+        raise LabConfigError(
+            f"Table [lockdown] de la configuration invalide : {error}.",
+            f"Invalid [lockdown] table in the configuration: {error}.",
+        ) from None

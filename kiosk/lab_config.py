@@ -14,7 +14,7 @@ from urllib.parse import urlparse
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from engine.canonical import BilingualError
-from engine.keys import KeyFileError, ed25519_public_from_b64, write_secret
+from engine.keys import KeyFileError, ed25519_public_from_b64, public_key_b64, write_secret
 
 LANGUAGES = ("fr", "en")
 FONT_SCALES = (1.0, 1.25, 1.5, 1.75, 2.0)
@@ -43,6 +43,7 @@ class LabConfig:
     high_contrast: bool = False
     lockdown: dict[str, Any] = field(default_factory=dict)
     ca_file: Path | None = None  # the authority of the server's certificate, if not the system's
+    core_socket: Path | None = None  # an installed exam core's socket (None: the window starts one)
 
     @property
     def device_token_path(self) -> Path:
@@ -65,6 +66,30 @@ class LabConfig:
         """Keep the token enrolment returned; refuses to overwrite an existing one."""
         self.data_dir.mkdir(parents=True, exist_ok=True)
         write_secret(self.device_token_path, token.encode("ascii") + b"\n")
+
+
+def config_table(config: LabConfig) -> dict[str, Any]:
+    """`config` as the table a TOML file would hold (absolute paths): what the window hands the
+    exam core it starts, so that both run on exactly the same settings."""
+    server: dict[str, Any] = {
+        "url": config.server_url,
+        "public_key": public_key_b64(config.server_public_key),
+    }
+    if config.ca_file is not None:
+        server["ca_file"] = str(config.ca_file)
+    return {
+        "server": server,
+        "publisher": {"public_key": public_key_b64(config.publisher_public_key)},
+        "kiosk": {
+            "data_dir": str(config.data_dir),
+            "bank": str(config.bank_path),
+            "language": config.language,
+            "secure_mode": config.secure_mode,
+            **({"core_socket": str(config.core_socket)} if config.core_socket else {}),
+        },
+        "display": {"font_scale": config.font_scale, "high_contrast": config.high_contrast},
+        "lockdown": dict(config.lockdown),
+    }
 
 
 def load_lab_config(path: Path) -> LabConfig:
@@ -124,6 +149,7 @@ def parse_lab_config(raw: dict, base_dir: Path, source: str) -> LabConfig:
         high_contrast=reader.flag("display", "high_contrast", default=False),
         lockdown=reader.table("lockdown"),
         ca_file=reader.path("server", "ca_file"),
+        core_socket=reader.optional_path("kiosk", "core_socket"),
     )
 
 
@@ -169,6 +195,12 @@ class _TableReader:
                 f"{self.source}: [{table}] {key} names a file that does not exist: {path}.",
             )
         return path
+
+    def optional_path(self, table: str, key: str) -> Path | None:
+        """An optional path that need not exist yet (a socket), relative to the folder."""
+        if key not in self.table(table):
+            return None
+        return self.base_dir / self.text(table, key)
 
     def flag(self, table: str, key: str, default: bool) -> bool:
         value = self._value(table, key, default)

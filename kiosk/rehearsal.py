@@ -2,10 +2,12 @@
 
 It reads the screen the controller shows and does what a candidate would: types the check-in
 details key by key, starts, answers each question by clicking choices or typing into fields
-(right most of the time, sometimes wrong, sometimes « Je passe »), opens attachments, and types
-the invigilator code if the exam locks. Nothing is called behind the UI's back: if a screen
-cannot be used with the mouse and keyboard, the rehearsal fails. IT uses it to prove a lab PC
-works; the tests use it end to end.
+(sometimes « Je passe »), opens attachments, and types the invigilator code if the exam locks.
+The window never has a solution (the exam core keeps them), so the candidate answers from what
+it knows: the demo bank's items, whose source ships openly with the engine (right most of the
+time, sometimes wrong), and a guess on any other bank's. Nothing is called behind the UI's back:
+if a screen cannot be used with the mouse and keyboard, the rehearsal fails. IT uses it to
+prove a lab PC works; the tests use it end to end.
 """
 
 import asyncio
@@ -22,8 +24,10 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLineEdit, QWidget
 
-from engine.items import Item, ItemType
+from engine.bank_source import load_demo_bank
+from engine.items import FieldKind, Item, ItemType
 from kiosk.console.api import ConsoleApi
+from kiosk.core.item_view import ItemView
 from kiosk.enrolment import enrol_lab_pc
 from kiosk.exam_session import ExamSession, Phase
 from kiosk.lab_config import LabConfig, load_lab_config
@@ -33,6 +37,8 @@ from kiosk.ui.item_widgets import ChoiceAnswer, FieldsAnswer
 RIGHT_ANSWER_SHARE = 0.7
 SKIP_SHARE = 0.1
 UNREACHABLE_TEXT = "je ne sais pas"
+GUESSED_TEXTS = ("je ne sais pas", "internet", "fichier", "Paris")
+GUESSED_NUMBERS = ("0", "1", "2", "10", "42")
 
 
 async def provision_kiosk(
@@ -106,6 +112,7 @@ class SimulatedCandidate:
         self.random = random.Random(seed)
         self.say = say
         self.report = RehearsalReport()
+        self.known = {known.id: known for known in load_demo_bank()}
         self._done = asyncio.Event()
         session.answered_count.connect(self._on_answered)
         session.finished.connect(self._on_finished)
@@ -137,6 +144,8 @@ class SimulatedCandidate:
         done = asyncio.get_running_loop().create_future()
 
         def call() -> None:
+            if done.cancelled():  # the candidate was stopped meanwhile: no more input
+                return
             try:
                 action()
             except Exception as error:  # handed over to the awaiting task
@@ -147,7 +156,7 @@ class SimulatedCandidate:
         QTimer.singleShot(0, call)
         await done
 
-    def _act(self, phase: Phase, item: Item | None) -> None:
+    def _act(self, phase: Phase, item: ItemView | None) -> None:
         """What a candidate does on this screen (screenshots it first)."""
         self._screenshot(phase, item)
         if phase == Phase.CHECK_IN and not self.window.checkin.busy:
@@ -193,7 +202,7 @@ class SimulatedCandidate:
 
     # --- answering --------------------------------------------------------------------------
 
-    def _answer(self, item: Item) -> None:
+    def _answer(self, item: ItemView) -> None:
         screen = self.window.question
         self.report.item_types.add(str(item.type))
         if item.attachments:
@@ -201,33 +210,38 @@ class SimulatedCandidate:
             self._click(button)
             self._screenshot(Phase.QUESTION, None, "viewer")
             self._click(self.window.viewer.back)
-        draw = self.random.random()
-        if draw < SKIP_SHARE:
+        if self.random.random() < SKIP_SHARE:
             self._click(screen.skip)
             return
-        right = draw < SKIP_SHARE + RIGHT_ANSWER_SHARE
+        known = self.known.get(item.id)
+        right = self.random.random() < RIGHT_ANSWER_SHARE
         answer = screen.answer
         if isinstance(answer, ChoiceAnswer):
-            for index in self._choices(item, right):
+            choices = (
+                self._guessed_choices(item)
+                if known is None
+                else _choices(known, right, self.random)
+            )
+            for index in choices:
                 self._click(answer.rows[index].indicator)
         elif isinstance(answer, FieldsAnswer):
-            for edit, text in zip(answer.edits.values(), self._texts(item, right), strict=True):
+            texts = self._guessed_texts(item) if known is None else _texts(known, right)
+            for edit, text in zip(answer.edits.values(), texts, strict=True):
                 self._type(edit, text)
         self._click(screen.validate)
 
-    def _choices(self, item: Item, right: bool) -> list[int]:
-        correct = sorted(item.correct_choices)
-        if right:
-            return correct
-        wrong = [index for index in range(len(item.choices)) if index not in correct]
-        return [self.random.choice(wrong)] if wrong else correct[:1]
+    def _guessed_choices(self, item: ItemView) -> list[int]:
+        """One choice (QCU), or one to all of them (QCM), as a guess."""
+        indices = list(range(len(item.choices)))
+        if item.type is ItemType.QCU:
+            return [self.random.choice(indices)]
+        return sorted(self.random.sample(indices, self.random.randint(1, len(indices))))
 
-    def _texts(self, item: Item, right: bool) -> list[str]:
-        if not right:
-            return ["0" if field_.kind == "number" else UNREACHABLE_TEXT for field_ in item.fields]
-        if item.type is ItemType.QROCM_DEP:
-            return [group[0] for group in item.accepted[: len(item.fields)]]
-        return [variants[0] for variants in item.accepted]
+    def _guessed_texts(self, item: ItemView) -> list[str]:
+        return [
+            self.random.choice(GUESSED_NUMBERS if f.kind is FieldKind.NUMBER else GUESSED_TEXTS)
+            for f in item.fields
+        ]
 
     # --- real input events ------------------------------------------------------------------
 
@@ -258,7 +272,7 @@ class SimulatedCandidate:
         self.report.score = int(result["score"])
         self._done.set()
 
-    def _screenshot(self, phase: Phase, item: Item | None, name: str | None = None) -> None:
+    def _screenshot(self, phase: Phase, item: ItemView | None, name: str | None = None) -> None:
         """One PNG per distinct screen: each phase once, each item type once, the viewer once."""
         name = name or (f"question-{item.type}" if item is not None else str(phase))
         if name in self.report.screens:
@@ -272,3 +286,19 @@ class SimulatedCandidate:
                 str(self.screenshots / f"{len(self.report.screens):02d}-{name}.png")
             ):
                 print(f"cannot write screenshot {name}", file=sys.stderr)
+
+
+def _choices(item: Item, right: bool, draw: random.Random) -> list[int]:
+    correct = sorted(item.correct_choices)
+    if right:
+        return correct
+    wrong = [index for index in range(len(item.choices)) if index not in correct]
+    return [draw.choice(wrong)] if wrong else correct[:1]
+
+
+def _texts(item: Item, right: bool) -> list[str]:
+    if not right:
+        return ["0" if field_.kind == "number" else UNREACHABLE_TEXT for field_ in item.fields]
+    if item.type is ItemType.QROCM_DEP:
+        return [group[0] for group in item.accepted[: len(item.fields)]]
+    return [variants[0] for variants in item.accepted]

@@ -9,12 +9,14 @@ invigilator code like a person would), ticket, the adaptive exam, the record.
 Answers come from a simulated ability: θ is drawn from the seed, each answer is correct with the
 2PL probability P = 1 / (1 + exp(a·(b − θ))), and is then turned into a real response (the
 choice, the typed text) whose status engine.answers computes, as on a real kiosk.
-The robot obeys the invigilator's commands (pause, resume, end, replace the question, extra
-time, unlock) like the kiosk.
+Each robot runs its own exam core (kiosk.core.exam_core) and drives it through the window's
+requests, so the robot and the window share one exam flow: the core obeys the invigilator's
+commands (pause, resume, end, replace the question, extra time, unlock) for both.
+`--offline-after N --offline-for S` cuts a robot's network (its core's client) after its N-th
+answer for S seconds: it keeps answering offline, then the outbox syncs as on exam day.
 """
 
 import asyncio
-import contextlib
 import csv
 import io
 import json
@@ -24,38 +26,25 @@ import statistics
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from engine.answers import answer_status
 from engine.canonical import BilingualError
 from engine.cli import package_version
-from engine.config import ExamConfig
 from engine.exam import Exam
-from engine.exam_events import (
-    ALERT_DISMISSED,
-    ANSWER,
-    EXAM_STARTED,
-    EXTRA_TIME,
-    FINISHED,
-    ITEM_REPLACED,
-    ITEM_SHOWN,
-    LIVE_ALERT_RAISED,
-    PAUSED,
-    RESUME_AUTHORISED,
-    RESUMED,
-    TIME_OVER,
-)
 from engine.items import Field as ItemField
 from engine.items import FieldKind, Item, ItemType
 from engine.keys import ed25519_public_from_b64
-from engine.record import build_record
 from engine.sealed_bank import SealedBank, UnlockedBank
-from engine.ticket import Ticket, unwrap_content_key, verify_ticket
-from kiosk.client import LONG_POLL_S, Enrolment, KioskClient
+from engine.ticket import Ticket
+from kiosk.client import Enrolment, KioskClient
 from kiosk.config_key import ConfigKey
 from kiosk.console.api import ConsoleApi
+from kiosk.core.exam_core import ExamCore
+from kiosk.core.network_cut import NetworkCut
+from kiosk.core.phase import Phase
+from kiosk.core.protocol import CoreRefusal
+from kiosk.core.requests import ROBOT_REQUESTS, handle
 from kiosk.identity import DeviceIdentity
 from kiosk.journal import Journal
 from kiosk.sync import OutboxSync
@@ -64,9 +53,7 @@ STATUS_POLL_S = 0.2
 SKIP_PROBABILITY = 0.03
 WRONG_TEXT = "zqxj"
 WRONG_NUMBER = "-987654321"
-ACCESSIBILITY_NEEDS = "accessibility_needs"
 ENROLMENT_FILE = "enrolment.json"
-JOURNAL_SUFFIX = ".journal"
 # Robots have no lab configuration: they all show this key (a server with an allow-list must
 # allow it for a load test: `pix-kiosk robot --help` prints it).
 ROBOT_CONFIG_KEY = ConfigKey.of({"robot": True}, package_version())
@@ -171,6 +158,8 @@ class RobotSettings:
     enrol_token: str
     seed: int = 0
     think_s: float = 0.0  # mean pause before each answer (exponential), to pace a load test
+    offline_after: int | None = None  # the network is cut after this many answers...
+    offline_for_s: float = 0.0  # ...for this long
     verify_tls: bool | str = True
     config_key: ConfigKey = ROBOT_CONFIG_KEY
 
@@ -191,7 +180,12 @@ class RobotCandidate:
     """One robot: a lab PC of its own and a candidate sitting the exam on it.
 
     `run()` plays the whole day; the steps are public so that tests can drive a robot through a
-    scenario (raise an alert on question n, crash and restart, stop early...).
+    scenario (raise an alert on question n, crash and restart, stop early...). The exam itself
+    runs in the robot's own exam core (kiosk.core), driven through the same requests as the
+    window's (`kiosk.core.requests`): check-in, start, answer, alert; the core follows the
+    invigilator's commands, journals and streams. Two things only a robot has: it reads the
+    solution of the item on screen from its core (to answer with the 2PL probability), and a
+    few harness steps for tests that play a forging kiosk (`append`, `replace`, `exam = ...`).
     """
 
     def __init__(
@@ -211,33 +205,74 @@ class RobotCandidate:
         self.rng = random.Random(f"{settings.seed}:{index}")
         self.theta = self.rng.gauss(0.0, 1.5)
         self.timings = timings or Timings()
+        self.network = NetworkCut(settings.verify_tls)
         self.client = KioskClient(
             settings.server_url,
             config_key=settings.config_key,
             timing=self.timings.record,
+            transport=self.network,
             verify=settings.verify_tls,
         )
         self.outcome = RobotOutcome(index, candidate)
         self.identity: DeviceIdentity | None = None
         self.server_key = None
         self.sealed: SealedBank | None = None
-        self.candidate_id: str | None = None
-        self.signed_ticket: dict[str, Any] | None = None
-        self.ticket: Ticket | None = None
-        self.unlocked: UnlockedBank | None = None
-        self.exam: Exam | None = None
-        self.journal: Journal | None = None
-        self.outbox: OutboxSync | None = None
-        self.command_seq = 0
-        self.abort_reason: str | None = None
-        self.paused = asyncio.Event()
-        self.commands_seen: list[dict[str, Any]] = []
-        self._commands_task: asyncio.Task | None = None
+        self.core: ExamCore | None = None
+        self.paused = _PausedFlag(self)
+
+    # --- what the core holds, for tests that look at it ------------------------------------
+
+    @property
+    def candidate_id(self) -> str | None:
+        return self.core.candidate_id if self.core is not None else None
+
+    @property
+    def ticket(self) -> Ticket | None:
+        return self.core.ticket if self.core is not None else None
+
+    @property
+    def signed_ticket(self) -> Mapping[str, Any] | None:
+        return self.core.start_ticket if self.core is not None else None
+
+    @property
+    def journal(self) -> Journal | None:
+        return self.core.journal if self.core is not None else None
+
+    @property
+    def outbox(self) -> OutboxSync | None:
+        return self.core.outbox if self.core is not None else None
+
+    @property
+    def unlocked(self) -> UnlockedBank | None:
+        return self.core.unlocked if self.core is not None else None
+
+    @property
+    def exam(self) -> Exam | None:
+        return self.core.exam if self.core is not None else None
+
+    @exam.setter
+    def exam(self, exam: Exam) -> None:
+        """Harness: a kiosk running another engine (its journal then holds other items)."""
+        assert self.core is not None
+        self.core.exam = exam
+
+    @property
+    def commands_seen(self) -> list[dict[str, Any]]:
+        return self.core.commands_seen if self.core is not None else []
+
+    @property
+    def abort_reason(self) -> str | None:
+        return self.core.abort_reason if self.core is not None else None
+
+    async def request(self, op: str, **fields: Any) -> dict[str, Any]:
+        """One request to the core, exactly as the window sends it (plus `network_cut`)."""
+        assert self.core is not None
+        return await handle(self.core, {"op": op, **fields}, ROBOT_REQUESTS)
 
     # --- set-up and check-in -------------------------------------------------------------------
 
     async def enrol(self) -> None:
-        """Make the PC's identity and enrol it, or reload both after a restart."""
+        """Make the PC's identity and enrol it, or reload both after a restart; then its core."""
         self.state_dir.mkdir(parents=True, exist_ok=True)
         self.identity = DeviceIdentity.load_or_create(self.state_dir)
         saved = self.state_dir / ENROLMENT_FILE
@@ -256,204 +291,127 @@ class RobotCandidate:
             bank = (await self.client.banks())[0]
             await self.client.download_bank(bank["bank_id"], path)
         self.sealed = SealedBank.open(path, publisher_key)
+        if self.core is None:
+            self.core = ExamCore(
+                self.client,
+                self.identity,
+                self.sealed,
+                self.server_key,
+                self.state_dir,
+                deliver_records=False,  # `upload` sends it, so that tests can look first
+                network_cut=self.network,
+            )
 
     async def check_in(self) -> dict[str, Any]:
-        answer = await self.client.check_in(
+        return await self.request(
+            "check_in",
             session_number=self.settings.session_number,
             access_code=self.settings.access_code,
             last_name=self.candidate.last_name,
-            first_names=self.candidate.first_names,
+            first_name=self.candidate.first_names,
             birth_date=self.candidate.birth_date,
+            wait=False,  # `wait_for_ticket` starts the long-poll, after the authorisation
         )
-        self.candidate_id = answer["candidate_id"]
-        return answer
 
     async def wait_for_ticket(self, authorise: bool = True) -> None:
-        """Ask the robot invigilator to authorise, then poll until the ticket is ready."""
-        assert self.candidate_id is not None and self.identity is not None
+        """Ask the robot invigilator to authorise, then wait for the core to take the ticket
+        (it long-polls the server, as for a window)."""
+        assert self.core is not None and self.candidate_id is not None
         if authorise:
             await self.invigilator.authorise(self.candidate_id)
-        status = await self.client.candidate_status(self.candidate_id, LONG_POLL_S)
-        while not status["ticket_ready"]:
-            status = await self.client.candidate_status(self.candidate_id, LONG_POLL_S)
-        signed = await self.client.fetch_ticket(self.candidate_id)
-        ticket = verify_ticket(
-            signed, self.server_key, device_id=self.identity.device_id, now=datetime.now(UTC)
-        )
-        self.journal = Journal.open(
-            self.state_dir / f"{ticket.exam_id}{JOURNAL_SUFFIX}",
-            self.identity.signing_key,
-            ticket.exam_id,
-        )
-        entries = self.journal.entries()
-        if not entries:
-            await self.append(EXAM_STARTED, {"ticket": signed})
-            self.signed_ticket = signed
-        else:  # a restart: the journal continues after the resume authorisation
-            await self.append(RESUME_AUTHORISED, {"ticket": signed})
-            self.signed_ticket = entries[0].payload["ticket"]
-            self.command_seq = max((e.payload.get("command_seq", 0) for e in entries), default=0)
-        self.ticket = ticket
-        self.outcome.exam_id = ticket.exam_id
-        self.unlocked = self.sealed.unlock(unwrap_content_key(ticket, self.identity.exchange_key))
-        self.exam = self._replayed_exam()
-        self.outbox = OutboxSync(
-            self.client,
-            self.journal,
-            server_public_key=self.server_key,
-            device_id=self.identity.device_id,
-        ).start()
-        self._commands_task = asyncio.get_running_loop().create_task(self._follow_commands())
-
-    def _replayed_exam(self) -> Exam:
-        """The engine's exam, rebuilt from the journal (a fresh one at the start)."""
-        assert self.ticket is not None and self.unlocked is not None and self.journal is not None
-        exam = Exam(
-            self.unlocked.item_bank(),
-            ExamConfig.from_dict(self.ticket.config),
-            self.ticket.selection_seed,
-            accessibility_needs=ACCESSIBILITY_NEEDS in self.ticket.accessibility,
-        )
-        for entry in self.journal.entries():
-            if entry.kind == ANSWER:
-                exam.next_item()
-                exam.record(entry.payload["item_id"], entry.payload["status"])
-            elif entry.kind == ITEM_REPLACED:
-                exam.next_item()
-                exam.replace(entry.payload["item_id"])
-        return exam
+        await self.request("wait_for_ticket")
+        while self.core.phase == Phase.WAITING:
+            await asyncio.sleep(STATUS_POLL_S / 4)
+        if self.core.phase == Phase.CHECK_IN and self.core.notice is not None:
+            raise self.core.notice
+        self.outcome.exam_id = self.ticket.exam_id if self.ticket is not None else None
 
     async def append(self, kind: str, payload: Mapping[str, Any]) -> int:
-        assert self.journal is not None
-        seq = await asyncio.to_thread(self.journal.append, kind, payload)
-        if self.outbox is not None:
-            self.outbox.wake()
-        return seq
+        """Harness: an entry journaled behind the core's back (a forging kiosk)."""
+        assert self.core is not None
+        return self.core.append(kind, payload)
 
     # --- the exam ------------------------------------------------------------------------------
 
     async def show_next(self) -> str | None:
-        """Put the next item on screen (journaled); None once the exam is over."""
-        assert self.exam is not None
-        item_id = self.exam.next_item()
-        if item_id is not None:
-            position = len(self.exam.answers) + 1
-            await self.append(ITEM_SHOWN, {"item_id": item_id, "position": position})
-        return item_id
+        """The item on screen, asking the core for the next one when none is (the first, or
+        after a replacement); None once the exam is over."""
+        assert self.core is not None and self.core.exam is not None
+        if self.core.phase == Phase.INSTRUCTIONS:
+            await self.request("start_questions")
+        elif self.core.phase == Phase.QUESTION and self.core.exam.current is None:
+            await self.request("show_next")
+        return self.core.exam.current if self.core.phase != Phase.FINISHED else None
 
     async def answer(self, item_id: str, correct: bool | None = None) -> str:
         """Answer the item on screen: right with the 2PL probability (or as `correct` says)."""
-        assert self.exam is not None and self.unlocked is not None
-        item = self.unlocked.item(item_id)
+        assert self.core is not None and self.core.exam is not None
+        item = self.core.item
+        if item is None or item.id != item_id:
+            assert self.core.unlocked is not None
+            item = self.core.unlocked.item(item_id)
         if correct is None:
             p = 1.0 / (1.0 + math.exp(item.discrimination * (item.difficulty - self.theta)))
             correct = self.rng.random() < p
         skipped = self.rng.random() < SKIP_PROBABILITY
         response = simulated_response(item, correct, self.rng)
-        status = str(answer_status(item, response, skipped=skipped))
-        await self.append(
-            ANSWER,
-            {
-                "item_id": item_id,
-                "response": response,
-                "status": status,
-                "time_spent_s": round(self.rng.uniform(5, 90), 1),
-            },
-        )
-        self.exam.record(item_id, status)
-        self.outcome.answered = len(self.exam.answers)
-        return status
+        await self.request("answer", item_id=item_id, response=response, skipped=skipped)
+        self.outcome.answered = len(self.core.exam.answers)
+        return self.core.exam.answers[-1][1]
 
     async def raise_alert(self, item_id: str) -> dict[str, Any]:
-        assert self.ticket is not None
-        await self.append(LIVE_ALERT_RAISED, {"item_id": item_id})
-        return await self.client.live_alert(self.ticket.exam_id, item_id)
+        return (await self.request("report_problem", item_id=item_id))["alert"]
 
     async def replace(self, item_id: str, command_seq: int = 0) -> None:
-        assert self.exam is not None
-        await self.append(ITEM_REPLACED, {"item_id": item_id, "command_seq": command_seq})
-        self.exam.replace(item_id)
+        """Harness: the question replaced without the invigilator's say."""
+        assert self.core is not None
+        self.core.replace_item(item_id, command_seq)
 
     async def take_exam(self, stop_after: int | None = None) -> None:
-        """Answer until the end, the invigilator's end command, or `stop_after` answers."""
-        assert self.exam is not None
-        while self.abort_reason is None:
+        """Answer until the end, the invigilator's end command, or `stop_after` answers; with
+        `--offline-after N`, the core's network is cut after the N-th answer."""
+        assert self.core is not None
+        while self.core.phase != Phase.FINISHED:
             await self._wait_while_paused()
-            if stop_after is not None and len(self.exam.answers) >= stop_after:
+            exam = self.core.exam
+            assert exam is not None
+            if stop_after is not None and len(exam.answers) >= stop_after:
                 return
-            item_id = self.exam.current or await self.show_next()
+            item_id = exam.current or await self.show_next()
             if item_id is None:
                 return
             if self.settings.think_s:
                 await asyncio.sleep(self.rng.expovariate(1.0 / self.settings.think_s))
             await self._wait_while_paused()
-            if self.abort_reason is not None:
+            if self.core.phase == Phase.FINISHED:
                 return
-            if self.exam.current == item_id:  # not replaced meanwhile
-                await self.answer(item_id)
+            if self.core.exam is not None and self.core.exam.current == item_id:
+                try:
+                    await self.answer(item_id)
+                except CoreRefusal:  # paused or replaced meanwhile: look again
+                    await asyncio.sleep(STATUS_POLL_S)
+                    continue
+                await self._cut_network_when_due()
+
+    async def _cut_network_when_due(self) -> None:
+        after, seconds = self.settings.offline_after, self.settings.offline_for_s
+        if after is not None and self.outcome.answered == after and seconds > 0:
+            await self.request("network_cut", seconds=seconds)
 
     async def _wait_while_paused(self) -> None:
-        while self.paused.is_set() and self.abort_reason is None:
+        assert self.core is not None
+        while self.core.phase in (Phase.PAUSED, Phase.LOCKED):
             await asyncio.sleep(STATUS_POLL_S)
-
-    async def _follow_commands(self) -> None:
-        while True:
-            try:
-                commands = await self.client.commands(self.command_seq, wait_s=10)
-            except BilingualError:
-                await asyncio.sleep(1.0)
-                continue
-            for command in commands:
-                self.command_seq = max(self.command_seq, command["seq"])
-                if self.ticket is not None and command["exam_id"] == self.ticket.exam_id:
-                    self.commands_seen.append(command)
-                    await self._obey(command)
-
-    async def _obey(self, command: Mapping[str, Any]) -> None:
-        kind, payload = command["kind"], command["payload"]
-        if kind == "pause":
-            self.paused.set()
-            await self.append(PAUSED, {"command_seq": command["seq"]})
-        elif kind == "resume":
-            self.paused.clear()
-            await self.append(RESUMED, {"command_seq": command["seq"], **payload})
-        elif kind == "end":
-            self.abort_reason = payload["abort_reason"]
-        elif kind == "replace_question" and self.exam.current == payload["item_id"]:
-            await self.replace(payload["item_id"], command["seq"])
-        elif kind == "alert_dismissed":
-            await self.append(
-                ALERT_DISMISSED, {"item_id": payload["item_id"], "command_seq": command["seq"]}
-            )
-        elif kind == "extra_time":
-            await self.append(
-                EXTRA_TIME,
-                {
-                    "added_s": payload["added_s"],
-                    "remaining_s": payload["remaining_s"],
-                    "command_seq": command["seq"],
-                },
-            )
 
     async def seal(self, abort_reason: str | None = None, time_over: bool = False) -> dict:
         """End the exam in the journal and build the signed record (not sent)."""
-        assert self.exam is not None and self.journal is not None and self.identity is not None
-        if self._commands_task is not None:
-            self._commands_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._commands_task
-            self._commands_task = None
-        reason = abort_reason or self.abort_reason
-        if time_over:
-            await self.append(TIME_OVER, {})
-        result = self.exam.result(abort_reason=reason).to_dict()
-        await self.append(FINISHED, {"abort_reason": reason, "result": result})
-        return build_record(
-            ticket=self.signed_ticket,
-            entries=self.journal.entries(),
-            result=result,
-            signing_key=self.identity.signing_key,
-        )
+        assert self.core is not None
+        if self.core.phase != Phase.FINISHED:
+            if time_over:
+                self.core.time_over()
+            self.core.finish(abort_reason or self.core.abort_reason)
+        assert self.core.record is not None
+        return self.core.record
 
     async def upload(self, record: Mapping[str, Any]) -> dict[str, Any]:
         """Stream what is left, then upload the record; the outcome notes the server's word."""
@@ -490,15 +448,19 @@ class RobotCandidate:
         return self.outcome
 
     async def close(self) -> None:
-        if self._commands_task is not None:
-            self._commands_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await self._commands_task
-        if self.outbox is not None:
-            await self.outbox.stop()
-        if self.journal is not None:
-            self.journal.close()
+        if self.core is not None:
+            await self.core.close()
         await self.client.aclose()
+
+
+class _PausedFlag:
+    """`robot.paused.is_set()`: whether the invigilator has paused this robot's exam."""
+
+    def __init__(self, robot: RobotCandidate) -> None:
+        self.robot = robot
+
+    def is_set(self) -> bool:
+        return self.robot.core is not None and self.robot.core.phase == Phase.PAUSED
 
 
 async def run_robots(

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from engine.canonical import BilingualError
 from kiosk.commands.doctor import keep_printing_whatever_the_console_encoding
-from kiosk.commands.run import lockdown_policy, report_failure
-from kiosk.config_key import ConfigKey, kiosk_config_key
+from kiosk.commands.run import report_failure
+from kiosk.config_key import ConfigKey, kiosk_config_key, lockdown_policy
 from kiosk.enrolment import EnrolmentReport, enrol_lab_pc
 from kiosk.lab_config import load_lab_config
 from kiosk.paths import machine_data_dir

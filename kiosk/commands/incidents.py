@@ -10,7 +10,7 @@ from pathlib import Path
 
 from engine.exam_events import SECURITY_INCIDENT
 from engine.journal_format import JournalError
-from kiosk.exam_session import JOURNAL_SUFFIX
+from kiosk.core.exam_files import JOURNAL_SUFFIX
 from kiosk.journal import read_journal
 from kiosk.paths import machine_data_dir
 

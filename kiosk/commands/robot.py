@@ -2,12 +2,14 @@
 
     pix-kiosk robot --server URL --session ID --access-code CODE --invigilator-code CODE
         --candidates-csv FILE --enroll-token TOKEN [--count N] [--seed S] [--think S]
-        [--finalize] [--json]
+        [--offline-after N --offline-for S] [--finalize] [--json]
 
 Each robot enrols as its own lab PC (identity and journal in a temporary directory), checks in
 as one candidate of the CSV (in file order), is authorised by the robot invigilator (who signs
 in with the invigilator code), sits the exam from a simulated ability and uploads its record.
-`--finalize` then finalises and publishes the session. The enrolment token must allow N
+With `--offline-after N --offline-for S` each robot loses the network after its N-th answer for S
+seconds (its exam core's client fails as a pulled cable would), keeps answering offline, then
+syncs. `--finalize` then finalises and publishes the session. The enrolment token must allow N
 devices. Prints a summary: completed, failed with reasons, latency figures per call.
 """
 
@@ -42,12 +44,35 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--think", type=float, default=0.0, metavar="S", help="mean seconds before each answer"
     )
+    parser.add_argument(
+        "--offline-after",
+        type=int,
+        default=None,
+        metavar="N",
+        help="cut each robot's network after its N-th answer (with --offline-for)",
+    )
+    parser.add_argument(
+        "--offline-for",
+        type=float,
+        default=0.0,
+        metavar="S",
+        help="how long the network stays cut, in seconds",
+    )
     parser.add_argument("--finalize", action="store_true", help="finalise and publish at the end")
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    if (args.offline_after is None) != (args.offline_for <= 0) or (
+        args.offline_after is not None and args.offline_after < 1
+    ):
+        print(
+            "erreur : --offline-after N (N ≥ 1) et --offline-for S (S > 0) vont ensemble.\n"
+            "error: --offline-after N (N ≥ 1) and --offline-for S (S > 0) go together.",
+            file=sys.stderr,
+        )
+        return 1
     try:
         candidates = read_candidates_csv(args.candidates_csv.read_text(encoding="utf-8-sig"))
         session_number = int(args.session)
@@ -65,6 +90,8 @@ def run(args: argparse.Namespace) -> int:
         enrol_token=args.enroll_token,
         seed=args.seed,
         think_s=args.think,
+        offline_after=args.offline_after,
+        offline_for_s=args.offline_for,
     )
     with tempfile.TemporaryDirectory(prefix="pix-robots-") as state_root:
         try:

@@ -1,9 +1,12 @@
 """`pix-kiosk run --config FILE`: the candidate kiosk of a lab PC (see docs/kiosk.md).
 
-Everything the kiosk needs is checked before the window opens (lab configuration, device keys
-and token, the sealed bank signed by the pinned publisher), so a badly set-up PC says what to
-fix instead of failing in front of a candidate. `open_kiosk` is shared with `demo` and
-`rehearse`: the same window, controller and client, whatever drives them.
+The window is one of two processes: it connects to the PC's exam core (kiosk.core) — the
+installed service named by `[kiosk] core_socket`, or one it starts as its child — which holds the
+keys, the journal and the engine. Everything the kiosk needs is checked before the window opens
+(lab configuration, then, by the core, the device keys and token and the sealed bank signed by
+the pinned publisher), so a badly set-up PC says what to fix instead of failing in front of a
+candidate. `open_kiosk` is shared with `demo` and `rehearse`: the same window, controller and
+core, whatever drives them.
 """
 
 import argparse
@@ -17,13 +20,12 @@ import qasync
 from PySide6.QtWidgets import QApplication
 
 from engine.canonical import BilingualError
-from engine.sealed_bank import SealedBank
-from kiosk.client import KioskClient
-from kiosk.config_key import kiosk_config_key
+from kiosk.config_key import lockdown_policy
+from kiosk.core.launcher import CoreHandle, launch_core
+from kiosk.core.link import CoreLink
 from kiosk.exam_session import ExamSession, LockdownFactory
 from kiosk.i18n import LanguageSwitcher
-from kiosk.identity import DeviceIdentity
-from kiosk.lab_config import LabConfig, LabConfigError, load_lab_config
+from kiosk.lab_config import LabConfig, load_lab_config
 from kiosk.lockdown import (
     LockdownPolicy,
     LockdownSession,
@@ -32,7 +34,6 @@ from kiosk.lockdown import (
 )
 from kiosk.paths import default_lab_config_path
 from kiosk.termination import SIGTERM_STATUS, SigtermHandler
-from kiosk.tls import trusted_authorities
 from kiosk.ui.main_thread_gc import MainThreadCollection
 from kiosk.ui.main_window import KioskWindow
 from kiosk.ui.theme import apply_theme
@@ -86,17 +87,21 @@ def report_failure(error: BilingualError) -> int:
 
 @dataclass
 class Kiosk:
-    """One open kiosk: its window, its controller, its connection to the server."""
+    """One open kiosk: its window, its controller, its exam core and the link to it."""
 
     app: QApplication
     window: KioskWindow
     session: ExamSession
-    client: KioskClient
+    core: CoreHandle
+    link: CoreLink
     closed: asyncio.Event
 
 
-def run_kiosk(config: LabConfig, main: Callable[[Kiosk], Awaitable[int]]) -> int:
-    """Open the kiosk described by `config` and run `main` in the Qt event loop (qasync)."""
+def run_kiosk(
+    config: LabConfig, main: Callable[[Kiosk], Awaitable[int]], *, core_in_thread: bool = False
+) -> int:
+    """Open the kiosk described by `config` and run `main` in the Qt event loop (qasync).
+    `core_in_thread`: the tests' core, in a thread of this process (kiosk.core.launcher)."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     # The last window closing ends `main` (Kiosk.closed), which then cleans up: Qt quitting the
@@ -106,15 +111,18 @@ def run_kiosk(config: LabConfig, main: Callable[[Kiosk], Awaitable[int]]) -> int
     asyncio.set_event_loop(loop)
     try:
         with loop, MainThreadCollection(app):
-            return loop.run_until_complete(_open_and_run(app, config, main))
+            return loop.run_until_complete(_open_and_run(app, config, main, core_in_thread))
     except BilingualError as error:
         return report_failure(error)
 
 
 async def _open_and_run(
-    app: QApplication, config: LabConfig, main: Callable[[Kiosk], Awaitable[int]]
+    app: QApplication,
+    config: LabConfig,
+    main: Callable[[Kiosk], Awaitable[int]],
+    core_in_thread: bool,
 ) -> int:
-    kiosk = open_kiosk(app, config)
+    kiosk = await open_kiosk(app, config, core_in_thread=core_in_thread)
     running = asyncio.ensure_future(main(kiosk))
     sigterm = SigtermHandler(running.cancel)
     try:
@@ -126,52 +134,36 @@ async def _open_and_run(
         return SIGTERM_STATUS  # stopped (systemd, a shutdown): closed as on a normal exit
     finally:
         await kiosk.session.close()
-        await kiosk.client.aclose()
+        await kiosk.link.close()
+        await kiosk.core.stop()
         kiosk.window.close_for_good()
 
 
-def open_kiosk(app: QApplication, config: LabConfig) -> Kiosk:
-    """Load what the lab configuration names and build the window and its controller."""
-    identity = DeviceIdentity.load(config.data_dir)
+async def open_kiosk(
+    app: QApplication, config: LabConfig, *, core_in_thread: bool = False
+) -> Kiosk:
+    """Start (or reach) the exam core and build the window while it loads; then the
+    controller, on the core's link."""
     policy = lockdown_policy(config)
-    client = KioskClient(
-        config.server_url,
-        config.device_token(),
-        config_key=kiosk_config_key(config, policy),
-        verify=trusted_authorities(config.ca_file),
-    )
-    bank = SealedBank.open(config.bank_path, config.publisher_public_key)
-    switcher = LanguageSwitcher(app)
-    switcher.set_language(config.language)
-    apply_theme(app, config.high_contrast, config.font_scale)
-    window = KioskWindow(switcher, config.font_scale, config.high_contrast)
+    core = launch_core(config, in_thread=core_in_thread)
+    try:
+        switcher = LanguageSwitcher(app)
+        switcher.set_language(config.language)
+        apply_theme(app, config.high_contrast, config.font_scale)
+        window = KioskWindow(switcher, config.font_scale, config.high_contrast)
+        await core.ready()
+        link = await CoreLink(core.socket_path).connect()
+    except BaseException:
+        await core.stop()
+        raise
     closed = asyncio.Event()
     app.lastWindowClosed.connect(closed.set)
     session = ExamSession(
-        window,
-        switcher,
-        client,
-        identity,
-        bank,
-        config.server_public_key,
-        config.data_dir,
-        lockdown_factory=_lockdown_factory(config, policy, window),
+        window, switcher, link, lockdown_factory=_lockdown_factory(config, policy, window)
     )
     session.quit_accepted.connect(window.close_for_good)
     session.start()
-    return Kiosk(app, window, session, client, closed)
-
-
-def lockdown_policy(config: LabConfig) -> LockdownPolicy:
-    """The configuration's `[lockdown]` table, checked (secure mode or not: it enters the
-    configuration key either way)."""
-    try:
-        return LockdownPolicy.from_dict(config.lockdown)
-    except (ValueError, TypeError) as error:
-        raise LabConfigError(
-            f"Table [lockdown] de la configuration invalide : {error}.",
-            f"Invalid [lockdown] table in the configuration: {error}.",
-        ) from None
+    return Kiosk(app, window, session, core, link, closed)
 
 
 def _lockdown_factory(

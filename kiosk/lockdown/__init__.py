@@ -2,29 +2,34 @@
 
 The candidate app uses `LockdownSession` (see kiosk/lockdown/session.py for the contract) and
 `prepare_kiosk_window` on its window before showing it;
-IT's `doctor` uses `effective_guards` and `check_environment`.
+IT's `doctor` uses `effective_guards` and `check_environment`. The names are loaded on first
+use (PEP 562): the exam core reads `LockdownPolicy` for its configuration key and must not
+load Qt with the guards.
 """
 
-from kiosk.lockdown.catalogue import GuardSupport, detect_platform, effective_guards
-from kiosk.lockdown.environment import Finding, check_environment
-from kiosk.lockdown.guard import LockdownRefused
-from kiosk.lockdown.marker import LockdownStillRunning
-from kiosk.lockdown.policy import LockdownPolicy
-from kiosk.lockdown.session import LockdownSession, recover_after_crash
-from kiosk.lockdown.violations import ViolationKind
-from kiosk.lockdown.window import prepare_kiosk_window
+import importlib
+from typing import Any
 
-__all__ = [
-    "Finding",
-    "GuardSupport",
-    "LockdownPolicy",
-    "LockdownRefused",
-    "LockdownSession",
-    "LockdownStillRunning",
-    "ViolationKind",
-    "check_environment",
-    "detect_platform",
-    "effective_guards",
-    "prepare_kiosk_window",
-    "recover_after_crash",
-]
+_HOMES = {
+    "GuardSupport": "catalogue",
+    "detect_platform": "catalogue",
+    "effective_guards": "catalogue",
+    "Finding": "environment",
+    "check_environment": "environment",
+    "LockdownRefused": "guard",
+    "LockdownStillRunning": "marker",
+    "LockdownPolicy": "policy",
+    "LockdownSession": "session",
+    "recover_after_crash": "session",
+    "ViolationKind": "violations",
+    "prepare_kiosk_window": "window",
+}
+
+__all__ = sorted(_HOMES)
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{home}"), name)

@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from engine.items import FieldKind, Item, ItemType
+from engine.items import FieldKind, ItemType
+from kiosk.core.item_view import ItemView
 from kiosk.ui.controls import text_label
 from kiosk.ui.theme import set_role
 
@@ -130,7 +131,7 @@ class ChoiceAnswer(AnswerWidget):
 class FieldsAnswer(AnswerWidget):
     """QROC (one field) or QROCM (several), each with its visible label and screen-reader name."""
 
-    def __init__(self, item: Item, parent: QWidget | None = None) -> None:
+    def __init__(self, item: ItemView, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.item = item
         column = QVBoxLayout(self)
@@ -171,7 +172,7 @@ class FieldsAnswer(AnswerWidget):
             edit.setReadOnly(locked)
 
 
-def answer_widget_for(item: Item) -> AnswerWidget:
+def answer_widget_for(item: ItemView) -> AnswerWidget:
     """The answer widget an item's type calls for."""
     if item.type is ItemType.QCU:
         return ChoiceAnswer(item.choices, several=False)

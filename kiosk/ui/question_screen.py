@@ -22,7 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from engine.items import Item, ItemType, Media
+from engine.items import ItemType, Media
+from kiosk.core.item_view import ItemView
 from kiosk.ui.controls import button, set_error, text_label
 from kiosk.ui.item_widgets import AnswerWidget, answer_widget_for
 from kiosk.ui.media import media_pixmap
@@ -57,7 +58,7 @@ class QuestionScreen(Screen):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.item: Item | None = None
+        self.item: ItemView | None = None
         self.position = 0
         self.total = 32
         self.seconds_left = 0
@@ -131,7 +132,7 @@ class QuestionScreen(Screen):
 
     # --- what the controller tells the screen ---------------------------------------------
 
-    def show_item(self, item: Item, position: int, total: int) -> None:
+    def show_item(self, item: ItemView, position: int, total: int) -> None:
         """Put `item` on screen as question `position` of `total`, with an empty answer."""
         self.item = item
         self.position = position
@@ -250,7 +251,7 @@ class QuestionScreen(Screen):
         if self.item is not None and self.item.illustration is not None:
             self.illustration.setAccessibleName(self.tr("Illustration"))
 
-    def _answer_hint(self, item: Item) -> str:
+    def _answer_hint(self, item: ItemView) -> str:
         match item.type:
             case ItemType.QCU:
                 return self.tr("Une seule réponse possible.")

@@ -40,13 +40,13 @@ def test_an_unknown_configuration_is_refused_until_it_is_allowed(lab):
         sitting = candidate(kiosk)
         seen["completed"] = (await sitting.run()).completed
         seen["last_name"] = sitting.candidate.last_name
-        seen["ticket"] = kiosk.session.ticket
+        seen["ticket"] = kiosk.core.exam.ticket
         seen["record_sent"] = await kiosk.session.wait_record_sent(60)
         invigilator.cancel()
         await console.close()
         return 0
 
-    assert run_kiosk(config, scenario) == 0
+    assert run_kiosk(config, scenario, core_in_thread=True) == 0
     assert "Ce poste n'est pas autorisé" in seen["french"], seen["french"]
     assert "This PC is not allowed by the server" in seen["english"], seen["english"]
     for message in (seen["french"], seen["english"]):

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from engine.journal_format import genesis_hash, sign_entry
-from kiosk.exam_session import ExamClock
+from kiosk.core.clock import ExamClock
 
 KEY = Ed25519PrivateKey.generate()
 

@@ -52,7 +52,7 @@ def test_pause_alert_lock_and_unlock(lab):
 
     async def scenario(kiosk: Kiosk) -> int:
         kiosk.window.show()
-        session = kiosk.session
+        session, exam = kiosk.session, kiosk.core.exam
         console = await lab.console()
         invigilator = asyncio.ensure_future(authorise_each_arrival(session, console))
         candidate = lab.candidate(session, 1, pace_s=3.0)
@@ -62,22 +62,22 @@ def test_pause_alert_lock_and_unlock(lab):
 
         await console.pause(candidate_id)
         await until(lambda: session.phase == Phase.PAUSED)
-        frozen = session.clock.remaining_s(session.journal.elapsed_ms())
+        frozen = exam.clock.remaining_s(exam.journal.elapsed_ms())
         await asyncio.sleep(1.0)
-        assert session.clock.remaining_s(session.journal.elapsed_ms()) == frozen
+        assert exam.clock.remaining_s(exam.journal.elapsed_ms()) == frozen
         await console.resume(candidate_id)
         await until(lambda: session.phase == Phase.QUESTION)
 
         def journaled(kind: str) -> list:
-            return [entry for entry in session.journal.entries() if entry.kind == kind]
+            return [entry for entry in exam.journal.entries() if entry.kind == kind]
 
-        before = session.clock.remaining_s(session.journal.elapsed_ms())
+        before = exam.clock.remaining_s(exam.journal.elapsed_ms())
         granted = await console.add_extra_time(candidate_id, 5)
         await until(lambda: journaled(EXTRA_TIME))
         entry = journaled(EXTRA_TIME)[0]
         extra_time.update(entry.payload)
         assert entry.payload["remaining_s"] == granted["remaining_s"]  # the server's figure
-        kiosk_left = session.clock.remaining_s(entry.elapsed_ms)
+        kiosk_left = exam.clock.remaining_s(entry.elapsed_ms)
         assert kiosk_left == pytest.approx(granted["remaining_s"], abs=10)
         assert kiosk_left - before == pytest.approx(300, abs=5)
 
@@ -111,12 +111,12 @@ def test_pause_alert_lock_and_unlock(lab):
         report = await sitting
         assert report.completed and report.questions == 32
         await session.wait_record_sent(30)
-        kinds.extend(entry.kind for entry in session.journal.entries())
+        kinds.extend(entry.kind for entry in exam.journal.entries())
         invigilator.cancel()
         await console.close()
         return 0
 
-    assert run_kiosk(lab.config, scenario) == 0
+    assert run_kiosk(lab.config, scenario, core_in_thread=True) == 0
     for kind in (PAUSED, RESUMED, ITEM_REPLACED, EXTRA_TIME, ALERT_DISMISSED):
         assert kinds.count(kind) == 1, kind
     assert kinds.count(LIVE_ALERT_RAISED) == 2
@@ -130,22 +130,22 @@ def test_time_over_ends_the_exam_with_the_answers_given(lab):
 
     async def scenario(kiosk: Kiosk) -> int:
         kiosk.window.show()
-        session = kiosk.session
+        session, exam = kiosk.session, kiosk.core.exam
         console = await lab.console()
         invigilator = asyncio.ensure_future(authorise_each_arrival(session, console))
         candidate = lab.candidate(session, 0, pace_s=0.3)
         sitting = asyncio.ensure_future(candidate.run())
         await until(lambda: session.position >= 3)
-        session.clock.allowed_s = 0  # as if the time allowed had run out now
+        exam.clock.allowed_s = 0  # as if the time allowed had run out now
         report = await sitting  # the candidate sees "time is up" and clicks to finish
         assert "time_over" in report.screens
         assert report.completed and 3 <= report.questions < 32
         await session.wait_record_sent(30)
-        kinds.extend(entry.kind for entry in session.journal.entries())
+        kinds.extend(entry.kind for entry in exam.journal.entries())
         invigilator.cancel()
         await console.close()
         return 0
 
-    assert run_kiosk(lab.config, scenario) == 0
+    assert run_kiosk(lab.config, scenario, core_in_thread=True) == 0
     assert kinds[-2:] == [TIME_OVER, FINISHED]
     assert lab.exported("Dupont")["status"] in ("rejected", "validated")

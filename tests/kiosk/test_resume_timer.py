@@ -3,7 +3,7 @@ when a refused start made the kiosk journal it again (kiosk/exam_session.py)."""
 
 from engine.exam_events import ANSWER, ITEM_REPLACED, ITEM_SHOWN, RESUME_AUTHORISED
 from engine.journal_format import JournalEntry
-from kiosk.exam_session import first_showing
+from kiosk.core.exam_files import first_showing
 
 
 def entry(seq: int, kind: str, elapsed_ms: int, **payload) -> JournalEntry:

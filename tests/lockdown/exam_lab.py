@@ -11,6 +11,7 @@ import asyncio
 import json
 import subprocess
 import sys
+import time
 import tomllib
 import uuid
 from collections.abc import Coroutine
@@ -31,7 +32,7 @@ from engine.exam_events import (
 from kiosk.commands.demo import EmbeddedServer
 from kiosk.commands.incidents import Incident
 from kiosk.console.api import ConsoleApi
-from kiosk.exam_session import journal_path
+from kiosk.core.exam_files import journal_path
 from kiosk.journal import read_journal
 from kiosk.paths import LAB_CONFIG_NAME
 from kiosk.robot import CandidateIdentity
@@ -47,6 +48,7 @@ LAB_POLICY = {
     "check_interval_s": 0.2,
 }
 CANDIDATES = 40  # more than a worker's tests need: each sitting takes a new candidate
+WINDOW_SETTLE_S = 0.5
 STEP_TIMEOUT_S = 20.0  # a step of the exam flow (check-in, authorisation, start) on a busy CI
 
 
@@ -189,6 +191,9 @@ class Sitting:
         self.invigilator.authorise(self.candidate_id)
         started = wait_until(lambda: EXAM_STARTED in self.kinds(), STEP_TIMEOUT_S, every_s=0.1)
         assert started, f"the kiosk did not take the ticket: {self._line()}"
+        # The exam core journals the start, then the window shows the instructions: a key
+        # typed in between would reach the waiting screen.
+        time.sleep(WINDOW_SETTLE_S)
 
     def start(self) -> None:
         """Enter on the instructions' start button: the first question, under lockdown."""

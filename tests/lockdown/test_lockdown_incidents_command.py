@@ -8,7 +8,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from engine.cli import dispatch
 from engine.exam_events import ITEM_SHOWN, SECURITY_INCIDENT
-from kiosk.exam_session import JOURNAL_SUFFIX
+from kiosk.core.exam_files import JOURNAL_SUFFIX
 from kiosk.journal import Journal
 
 

@@ -15,7 +15,7 @@ from x11_kiosk import KioskProcess, Monitors, XSession, wait_until
 
 from engine.exam_events import FINISHED, ITEM_SHOWN, QUIT
 from kiosk.commands.run import LOCKDOWN_STATE_DIR
-from kiosk.exam_session import journal_path
+from kiosk.core.exam_files import journal_path
 from kiosk.journal import read_journal
 from kiosk.lockdown.marker import MARKER_NAME
 from kiosk.termination import SIGTERM_STATUS

@@ -7,6 +7,7 @@ import random
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -52,7 +53,10 @@ def pix_server(*args: str) -> str:
     return done.stdout
 
 
-def test_robots_sit_a_whole_session_against_a_server_process(tmp_path, capsys):
+@pytest.fixture
+def served(tmp_path):
+    """A server process with a pix session of three candidates: (url, session, csv, token,
+    data directory)."""
     data = str(tmp_path / "data")
     pix_server("init", "--data", data, "--no-calibrate")
     session = json.loads(
@@ -95,43 +99,78 @@ def test_robots_sit_a_whole_session_against_a_server_process(tmp_path, capsys):
     )
     try:
         url = re.search(r"(http://\S+)", server.stdout.readline()).group(1)
-        status = dispatch(
-            "pix-kiosk",
-            "robot test",
-            "kiosk.commands",
-            ("robot",),
-            [
-                "robot",
-                "--server",
-                url,
-                "--session",
-                session["session_id"],
-                "--access-code",
-                session["access_code"],
-                "--invigilator-code",
-                session["invigilator_code"],
-                "--candidates-csv",
-                str(candidates),
-                "--enroll-token",
-                token,
-                "--count",
-                "3",
-                "--seed",
-                "4",
-                "--finalize",
-                "--json",
-            ],
-        )
+        yield url, session, candidates, token, data
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+def robots(served, *options: str) -> int:
+    url, session, candidates, token, _data = served
+    return dispatch(
+        "pix-kiosk",
+        "robot test",
+        "kiosk.commands",
+        ("robot",),
+        [
+            "robot",
+            "--server",
+            url,
+            "--session",
+            session["session_id"],
+            "--access-code",
+            session["access_code"],
+            "--invigilator-code",
+            session["invigilator_code"],
+            "--candidates-csv",
+            str(candidates),
+            "--enroll-token",
+            token,
+            *options,
+        ],
+    )
+
+
+def exported(served) -> list[dict]:
+    _url, session, _candidates, _token, data = served
+    return json.loads(
+        pix_server("export", "--data", data, "--session", session["session_id"], "--format", "json")
+    )
+
+
+def test_robots_sit_a_whole_session_against_a_server_process(served, capsys):
+    status = robots(served, "--count", "3", "--seed", "4", "--finalize", "--json")
     summary = json.loads(capsys.readouterr().out)
     assert status == 0, summary
     assert (summary["completed"], summary["failed"]) == (3, [])
     assert summary["session_state"] == "published"
     assert summary["latency"]["upload_record"]["count"] == 3
-    rows = json.loads(
-        pix_server("export", "--data", data, "--session", session["session_id"], "--format", "json")
-    )
+    rows = exported(served)
     assert [row["status"] for row in rows] == ["validated"] * 3
     assert all(re.fullmatch(r"P-[A-Z0-9]{8}", row["verification_code"]) for row in rows)
+
+
+def test_robots_lose_the_network_keep_answering_offline_then_sync(served, capsys):
+    """`--offline-after N --offline-for S`: each robot's core loses the network after its N-th
+    answer for S seconds; the robot keeps answering (journaled, unacknowledged), then the
+    outbox syncs and the record verifies: nothing lost."""
+    started = time.monotonic()
+    status = robots(
+        served, "--count", "2", "--seed", "7", "--offline-after", "4", "--offline-for", "3",
+        "--json",
+    )  # fmt: skip
+    elapsed = time.monotonic() - started
+    summary = json.loads(capsys.readouterr().out)
+    assert status == 0, summary
+    assert (summary["completed"], summary["failed"], summary["answers"]) == (2, [], 64)
+    assert elapsed >= 3  # the records waited for the network to come back
+    rows = {row["last_name"]: row for row in exported(served)}
+    assert [rows[name]["status"] for name in ("Dupont", "Martin")] == ["validated"] * 2
+
+
+def test_offline_options_go_together(capsys):
+    status = robots(("http://127.0.0.1:9", {"session_id": "1", "access_code": "x",
+                     "invigilator_code": "y"}, Path("missing.csv"), "t", ""),
+                    "--offline-after", "3")  # fmt: skip
+    assert status == 1
+    assert "--offline-for S (S > 0) go together" in capsys.readouterr().err

@@ -1,0 +1,105 @@
+"""`pix-kiosk core`: the exam core of a lab PC, serving the candidate window on a Unix socket.
+
+    pix-kiosk core --data DIR --socket PATH [--allow-uid UID ...] [--config FILE]
+
+The core holds the device keys and the journals (in DIR), verifies tickets, runs the engine,
+checks answers and syncs with the server; the window (`pix-kiosk run`) only shows what it hands
+over. An installed lab PC runs it as a system service under its own account (docs/kiosk.md);
+`pix-kiosk run`, `demo` and `rehearse` start one of their own when the lab configuration names
+no installed core (`[kiosk] core_socket`). Only the processes of the `--allow-uid` accounts are
+served (default: this account). Prints one JSON line, `{"ready": true, ...}`, once it listens;
+stops on SIGTERM or SIGINT (status 0).
+"""
+
+import argparse
+import asyncio
+import json
+import signal
+import sys
+import threading
+from pathlib import Path
+
+from engine.canonical import BilingualError
+from kiosk.core.runner import default_allowed_uids, serve, state_lock
+from kiosk.core.service import CoreService
+from kiosk.lab_config import LabConfig, load_lab_config, parse_lab_config
+from kiosk.paths import LAB_CONFIG_NAME, default_lab_config_path
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "core",
+        help="run the exam core (keys, journal, engine) / lancer le cœur d'examen",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--data", required=True, type=Path, metavar="DIR", help="state directory")
+    parser.add_argument("--socket", required=True, type=Path, metavar="PATH", help="Unix socket")
+    parser.add_argument(
+        "--allow-uid",
+        type=int,
+        action="append",
+        default=None,
+        metavar="UID",
+        help="an account whose windows may connect (repeatable; default: this account)",
+    )
+    parser.add_argument(
+        "--config",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help=f"lab configuration (default: DIR/{LAB_CONFIG_NAME}, else "
+        f"{default_lab_config_path()})",
+    )
+    parser.add_argument(
+        "--config-stdin",
+        action="store_true",
+        help="read the configuration as one JSON line on standard input, and stop when standard "
+        "input closes (a window's own core: it stops with its window)",
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        config = _configuration(args)
+        with state_lock(args.data):
+            asyncio.run(_serve_until_stopped(args, config))
+    except BilingualError as error:
+        print(json.dumps({"error": {"code": error.code, "fr": error.fr, "en": error.en}}))
+        print(f"pix-kiosk core: {error.fr}\npix-kiosk core: {error.en}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _configuration(args: argparse.Namespace) -> LabConfig:
+    if args.config_stdin:
+        table = json.loads(sys.stdin.readline())
+        return parse_lab_config(table, base_dir=args.data.resolve(), source="<stdin>")
+    path = args.config
+    if path is None:
+        beside = args.data / LAB_CONFIG_NAME
+        path = beside if beside.exists() else default_lab_config_path()
+    return load_lab_config(path)
+
+
+async def _serve_until_stopped(args: argparse.Namespace, config: LabConfig) -> None:
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    if args.config_stdin:
+        threading.Thread(target=_stop_when_stdin_closes, args=(loop, stop), daemon=True).start()
+    allowed = frozenset(args.allow_uid) if args.allow_uid else default_allowed_uids()
+
+    def ready(service: CoreService) -> None:
+        ready_line = {"ready": True, "socket": str(service.socket_path), "allowed": sorted(allowed)}
+        print(json.dumps(ready_line), flush=True)
+
+    await serve(config, args.data.resolve(), args.socket, allowed, until=stop, ready=ready)
+
+
+def _stop_when_stdin_closes(loop: asyncio.AbstractEventLoop, stop: asyncio.Event) -> None:
+    while sys.stdin.readline():
+        pass
+    loop.call_soon_threadsafe(stop.set)
