@@ -8,6 +8,12 @@
 - `default` is a textbook EAP with a *fixed* normal prior N(mean, sd²) on a 0.1-wide grid
   from −6 to 6: the posterior after n answers does not depend on the order of the answers,
   there is no arbitrary step cap, and the reported error is the posterior standard deviation.
+  Its posterior is kept in log space, so extreme items (a = 50, answers that contradict each
+  other) cannot underflow it to zeros and the estimate to NaN.
+
+Pix's arithmetic multiplies probabilities, which such items underflow (Pix would answer NaN);
+the `pix` estimator keeps Pix's arithmetic, bit for bit, wherever it is defined, and takes the
+log-space posterior only for the rows where Pix's normaliser vanishes.
 
 Both estimators are vectorised over a batch of candidates (one row each), so that the exam of
 one candidate and the simulation of thousands run the very same code.
@@ -20,6 +26,8 @@ import numpy as np
 PIX_PRIOR_VARIANCE = 1.5
 PIX_CLASS_INTERVAL = 9 / 80
 PIX_NO_ANSWER_ERROR = 5.0
+# Below this, Pix's normaliser has lost its precision (or vanished): use the log-space posterior.
+_SAFE_TOTAL = 1e-250
 DEFAULT_PRIOR_SD = 1.25
 DEFAULT_GRID = np.linspace(-6.0, 6.0, 121)
 
@@ -48,12 +56,27 @@ def _sequential_sum(values: np.ndarray) -> np.ndarray:
     return np.cumsum(values, axis=-1)[..., -1]
 
 
+def log_likelihood(
+    grid: np.ndarray, a: np.ndarray, b: np.ndarray, correct: np.ndarray
+) -> np.ndarray:
+    """log P(answer | θ) on `grid`, one row per answer, without forming P (no underflow)."""
+    logit_wrong = a[:, None] * (b[:, None] - grid[None, :])
+    return -np.logaddexp(0.0, np.where(correct[:, None], logit_wrong, -logit_wrong))
+
+
+def _from_log(log_values: np.ndarray) -> np.ndarray:
+    """Rows of exp(log_values), normalised (sequential sums), whatever their scale."""
+    values = np.exp(log_values - log_values.max(axis=-1, keepdims=True))
+    return values / _sequential_sum(values)[:, None]
+
+
 class PixEstimator:
     """Pix's flash EAP for a batch of candidates; `capacity` and `error` hold the current values."""
 
     def __init__(self, size: int, start: float, variation_percent: float | None) -> None:
         self.variation_percent = variation_percent
         self.likelihood = np.ones((size, PIX_GRID.size))
+        self.log_likelihood = np.zeros((size, PIX_GRID.size))
         self.capacity = np.full(size, float(start))
         self.error = np.full(size, PIX_NO_ANSWER_ERROR)
 
@@ -68,8 +91,17 @@ class PixEstimator:
         p = probability_correct(PIX_GRID[None, :], a[:, None], b[:, None])
         likelihood = self.likelihood[rows] * np.where(correct[:, None], p, 1 - p)
         self.likelihood[rows] = likelihood
+        logs = self.log_likelihood[rows] + log_likelihood(PIX_GRID, a, b, correct)
+        self.log_likelihood[rows] = logs
         unnormalised = likelihood * prior
-        posterior = unnormalised / _sequential_sum(unnormalised)[:, None]
+        total = _sequential_sum(unnormalised)
+        collapsed = ~(total > _SAFE_TOTAL)
+        if collapsed.any():  # Pix's product underflowed: the same posterior, from logs
+            with np.errstate(divide="ignore", invalid="ignore"):
+                posterior = unnormalised / total[:, None]
+            posterior[collapsed] = _from_log(logs[collapsed] + np.log(prior[collapsed]))
+        else:
+            posterior = unnormalised / total[:, None]
         capacity = _sequential_sum(PIX_GRID[None, :] * posterior)
         if self.variation_percent:
             capacity = limit_variation(previous, capacity, self.variation_percent)
@@ -91,20 +123,26 @@ def limit_variation(previous: np.ndarray, capacity: np.ndarray, percent: float) 
 
 
 class NormalPriorEstimator:
-    """EAP with a fixed normal prior, for a batch; the posterior is renormalised at each answer."""
+    """EAP with a fixed normal prior, for a batch; the posterior is kept in log space.
+
+    `posterior` holds the normalised posterior on DEFAULT_GRID (what scoring reads),
+    `log_posterior` its logarithm up to a constant per row (what the updates add to).
+    """
 
     def __init__(self, size: int, mean: float | np.ndarray, sd: float) -> None:
         means = np.broadcast_to(np.asarray(mean, dtype=float), (size,))
-        prior = np.exp(-0.5 * ((DEFAULT_GRID - means[:, None]) / sd) ** 2)
-        self.posterior = prior / _sequential_sum(prior)[:, None]
+        self.log_posterior = -0.5 * ((DEFAULT_GRID - means[:, None]) / sd) ** 2
+        self.posterior = _from_log(self.log_posterior)
         self.capacity = np.empty(size)
         self.error = np.empty(size)
         self._summarise(np.arange(size), self.posterior)
 
     def update(self, rows: np.ndarray, a: np.ndarray, b: np.ndarray, correct: np.ndarray) -> None:
         """Take one more answer for each of `rows` (item parameters and success per row)."""
-        p = probability_correct(DEFAULT_GRID, a[:, None], b[:, None])
-        posterior = self.posterior[rows] * np.where(correct[:, None], p, 1 - p)
+        logs = self.log_posterior[rows] + log_likelihood(DEFAULT_GRID, a, b, correct)
+        logs -= logs.max(axis=1, keepdims=True)
+        self.log_posterior[rows] = logs
+        posterior = np.exp(logs)
         posterior /= _sequential_sum(posterior)[:, None]
         self.posterior[rows] = posterior
         self._summarise(rows, posterior)
