@@ -14,7 +14,9 @@ import numpy as np
 
 from engine.config import ExamConfig
 from engine.estimation import Estimator, estimator_for
+from engine.feasibility import planned_per_competence
 from engine.itembank import ItemBank
+from engine.referential import COMPETENCE_CODES
 from engine.scoring import ScoringConfig, certification_status, scored_levels
 from engine.selection import (
     ExamDraws,
@@ -143,17 +145,27 @@ class ExamResult:
     error: float
     answered: int
     scoring_version: str
+    # Competences of the plan without any scored answer: their level is read from the global
+    # estimate alone, and the result says so (the export carries it).
+    unmeasured_competences: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         # Not dataclasses.asdict, which deep-copies field by field: 13 times slower.
         return {
             **{name: getattr(self, name) for name in _RESULT_FIELDS},
             "competence_levels": dict(self.competence_levels),
+            "unmeasured_competences": list(self.unmeasured_competences),
         }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "ExamResult":
-        return cls(**{**data, "competence_levels": dict(data["competence_levels"])})
+        return cls(
+            **{
+                **data,
+                "competence_levels": dict(data["competence_levels"]),
+                "unmeasured_competences": tuple(data.get("unmeasured_competences", ())),
+            }
+        )
 
 
 _RESULT_FIELDS = tuple(field.name for field in fields(ExamResult))
@@ -327,7 +339,15 @@ class Exam:
             error=error,
             answered=len(self._answers),
             scoring_version=scoring.version,
+            unmeasured_competences=self._unmeasured(items) if status == "validated" else (),
         )
+
+    def _unmeasured(self, items: np.ndarray) -> tuple[str, ...]:
+        """The competences the plan asks for that none of the scored answers measured."""
+        if not planned_per_competence(self.config):
+            return ()
+        measured = set(self.bank.competence[items].tolist())
+        return tuple(code for index, code in enumerate(COMPETENCE_CODES) if index not in measured)
 
     def _answered_among(self, item_ids: Iterable[str], what_en: str, what_fr: str) -> set[str]:
         """`item_ids` as a set, each of them answered in this exam (else ExamError)."""

@@ -2,9 +2,11 @@
 
 One row per candidate (DESIGN §4): identity, INE, status, score, global level, the level of every
 competence, verification code, session, centre and date, and the kiosk configuration key and
-version the candidate checked in with. Status: validated, rejected, cancelled
-(as the engine scores them), pending (no verified result yet), absent. A record kept aside by
-verification exports as rejected, with its reason in `rejection_reason`.
+version the candidate checked in with, and the competences of the plan that no answer measured
+(`unmeasured_competences`, last CSV column: their level comes from the global estimate alone).
+Status: validated, rejected, cancelled (as the engine scores them), pending (no verified result
+yet), absent. A record kept aside by verification exports as rejected, with its reason in
+`rejection_reason`.
 """
 
 import csv
@@ -56,6 +58,7 @@ def session_results(db: Database, session_id: str) -> list[dict[str, Any]]:
                 t["results"].c.score,
                 t["results"].c.global_level,
                 t["results"].c.competence_levels,
+                t["results"].c.unmeasured_competences,
                 t["results"].c.verification_code,
                 t["results"].c.abort_reason,
             )
@@ -124,6 +127,7 @@ def _row(session, row, rejection: str | None) -> dict[str, Any]:
         "rejection_reason": rejection,
         "config_key": row.config_key,
         "app_version": row.app_version,
+        "unmeasured_competences": json.loads(row.unmeasured_competences) if scored else [],
     }
 
 
@@ -132,14 +136,18 @@ def export_json(rows: list[dict[str, Any]]) -> str:
 
 
 def export_csv(rows: list[dict[str, Any]]) -> str:
-    """The same rows, one column per competence (`competence_1.1` ... `competence_5.2`)."""
+    """The same rows, one column per competence (`competence_1.1` ... `competence_5.2`), then
+    the unmeasured competences (space-separated codes)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([*FIELDS, *(f"competence_{c.code}" for c in COMPETENCES)])
+    writer.writerow(
+        [*FIELDS, *(f"competence_{c.code}" for c in COMPETENCES), "unmeasured_competences"]
+    )
     for row in rows:
         writer.writerow(
             [_cell(row[name]) for name in FIELDS]
             + [_cell(row["competence_levels"].get(c.code)) for c in COMPETENCES]
+            + [" ".join(row["unmeasured_competences"])]
         )
     return buffer.getvalue()
 
