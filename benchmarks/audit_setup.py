@@ -99,23 +99,29 @@ def answer_table(size: int, n_items: int, seed: int) -> np.ndarray:
 
 
 def engine_batch(bank: ItemBank, config, theta: np.ndarray, uniforms: np.ndarray, seed: int = 0):
-    """(estimates, items given) of our engine for every candidate (a `Cohort`, as a kiosk runs)."""
+    """(estimates, items given, answers) of our engine for every candidate (a `Cohort`, as a
+    kiosk runs); `theta` is one ability per candidate, or one per candidate and competence."""
     from engine.exam import Cohort
 
-    size = theta.size
+    size = theta.shape[0]
+    per_competence = theta if theta.ndim == 2 else np.repeat(theta[:, None], 16, axis=1)
     cohort = Cohort(bank, config, [f"audit:{seed}:{index}" for index in range(size)])
     rows = np.arange(size)
     given = np.full((size, config.length), -1, dtype=np.intp)
+    correct = np.zeros((size, config.length), dtype=bool)
     for step in range(config.length):
         chosen = cohort.select(rows)
         going = chosen >= 0
         rows, chosen = rows[going], chosen[going]
         if rows.size == 0:
             break
-        p = 1 / (1 + np.exp(bank.discrimination[chosen] * (bank.difficulty[chosen] - theta[rows])))
-        cohort.answer(rows, chosen, uniforms[rows, chosen] < p)
+        ability = per_competence[rows, bank.competence[chosen]]
+        p = 1 / (1 + np.exp(bank.discrimination[chosen] * (bank.difficulty[chosen] - ability)))
+        success = uniforms[rows, chosen] < p
+        cohort.answer(rows, chosen, success)
         given[rows, step] = chosen
-    return cohort.capacity.copy(), given
+        correct[rows, step] = success
+    return cohort.capacity.copy(), given, correct
 
 
 def reference_with_table(bank: ItemBank, theta: np.ndarray, uniforms: np.ndarray) -> np.ndarray:

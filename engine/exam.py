@@ -328,7 +328,13 @@ class Exam:
         else:  # the running estimate took exactly these answers, in this order
             capacity, error = scored.capacity, scored.error
         score, level, competences = scored_levels(
-            scoring, capacity, self.bank, items, correct, validated=status == "validated"
+            scoring,
+            self.config,
+            capacity,
+            self.bank,
+            items,
+            correct,
+            validated=status == "validated",
         )
         return ExamResult(
             score=score,
