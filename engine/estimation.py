@@ -20,6 +20,7 @@ one candidate and the simulation of thousands run the very same code.
 """
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -64,6 +65,29 @@ def log_likelihood(
     return -np.logaddexp(0.0, np.where(correct[:, None], logit_wrong, -logit_wrong))
 
 
+def answer_table(mode: str, bank: Any) -> np.ndarray:
+    """[item, success (0/1), grid point]: what one answer multiplies (pix: P or 1 − P on Pix's
+    grid) or adds (default: log P or log(1 − P) on its grid), computed once per bank.
+
+    An exam's update then gathers a row instead of evaluating the model: the same elementwise
+    arithmetic, hence the same bits, for one exam or a batch."""
+    tables, key = bank.derived, f"answers:{mode}"
+    if key not in tables:
+        a, b = bank.discrimination, bank.difficulty
+        if mode == "pix":
+            p = probability_correct(PIX_GRID[None, :], a[:, None], b[:, None])
+            tables[key] = np.stack([1 - p, p], axis=1)
+        else:
+            tables[key] = np.stack(
+                [
+                    log_likelihood(DEFAULT_GRID, a, b, np.zeros(a.size, dtype=bool)),
+                    log_likelihood(DEFAULT_GRID, a, b, np.ones(a.size, dtype=bool)),
+                ],
+                axis=1,
+            )
+    return tables[key]
+
+
 def _from_log(log_values: np.ndarray) -> np.ndarray:
     """Rows of exp(log_values), normalised (sequential sums), whatever their scale."""
     values = np.exp(log_values - log_values.max(axis=-1, keepdims=True))
@@ -76,30 +100,44 @@ class PixEstimator:
     def __init__(self, size: int, start: float, variation_percent: float | None) -> None:
         self.variation_percent = variation_percent
         self.likelihood = np.ones((size, PIX_GRID.size))
-        self.log_likelihood = np.zeros((size, PIX_GRID.size))
+        # Each row's answers so far (a, b, success): the log-space posterior needs them only
+        # where Pix's product underflows, so they are kept rather than a log-likelihood.
+        self._answers: list[list[tuple[float, float, bool]]] = [[] for _ in range(size)]
         self.capacity = np.full(size, float(start))
         self.error = np.full(size, PIX_NO_ANSWER_ERROR)
 
-    def update(self, rows: np.ndarray, a: np.ndarray, b: np.ndarray, correct: np.ndarray) -> None:
-        """Take one more answer for each of `rows` (item parameters and success per row)."""
+    def update(
+        self,
+        rows: np.ndarray,
+        a: np.ndarray,
+        b: np.ndarray,
+        correct: np.ndarray,
+        answered: np.ndarray | None = None,
+    ) -> None:
+        """Take one more answer for each of `rows` (item parameters and success per row);
+        `answered`, if given, holds the rows of `answer_table` for these answers."""
         previous = self.capacity[rows]
         distance = PIX_GRID[None, :] - previous[:, None]
         gaussian = np.exp(distance * distance / (-2 * PIX_PRIOR_VARIANCE)) / (
             np.sqrt(PIX_PRIOR_VARIANCE) * np.sqrt(2 * np.pi)
         )
         prior = gaussian / _sequential_sum(gaussian)[:, None]
-        p = probability_correct(PIX_GRID[None, :], a[:, None], b[:, None])
-        likelihood = self.likelihood[rows] * np.where(correct[:, None], p, 1 - p)
+        if answered is None:
+            p = probability_correct(PIX_GRID[None, :], a[:, None], b[:, None])
+            answered = np.where(correct[:, None], p, 1 - p)
+        likelihood = self.likelihood[rows] * answered
         self.likelihood[rows] = likelihood
-        logs = self.log_likelihood[rows] + log_likelihood(PIX_GRID, a, b, correct)
-        self.log_likelihood[rows] = logs
+        answers = zip(a.tolist(), b.tolist(), correct.tolist(), strict=True)
+        for row, answer in zip(rows.tolist(), answers, strict=True):
+            self._answers[row].append(answer)
         unnormalised = likelihood * prior
         total = _sequential_sum(unnormalised)
         collapsed = ~(total > _SAFE_TOTAL)
         if collapsed.any():  # Pix's product underflowed: the same posterior, from logs
             with np.errstate(divide="ignore", invalid="ignore"):
                 posterior = unnormalised / total[:, None]
-            posterior[collapsed] = _from_log(logs[collapsed] + np.log(prior[collapsed]))
+            for index in np.flatnonzero(collapsed).tolist():
+                posterior[index] = self._log_space_posterior(int(rows[index]), prior[index])
         else:
             posterior = unnormalised / total[:, None]
         capacity = _sequential_sum(PIX_GRID[None, :] * posterior)
@@ -109,6 +147,12 @@ class PixEstimator:
         variance = _sequential_sum(posterior * (spread * spread)) - PIX_CLASS_INTERVAL**2 / 12.0
         self.capacity[rows] = capacity
         self.error[rows] = np.sqrt(np.maximum(variance, 0.0))
+
+    def _log_space_posterior(self, row: int, prior: np.ndarray) -> np.ndarray:
+        a, b, correct = (np.array(column) for column in zip(*self._answers[row], strict=True))
+        logs = log_likelihood(PIX_GRID, a, b, correct.astype(bool)).sum(axis=0)
+        with np.errstate(divide="ignore"):  # a prior point at 0: log 0 = −inf, never chosen
+            return _from_log((logs + np.log(prior))[None, :])[0]
 
 
 def limit_variation(previous: np.ndarray, capacity: np.ndarray, percent: float) -> np.ndarray:
@@ -123,36 +167,44 @@ def limit_variation(previous: np.ndarray, capacity: np.ndarray, percent: float) 
 
 
 class NormalPriorEstimator:
-    """EAP with a fixed normal prior, for a batch; the posterior is kept in log space.
-
-    `posterior` holds the normalised posterior on DEFAULT_GRID (what scoring reads),
-    `log_posterior` its logarithm up to a constant per row (what the updates add to).
-    """
+    """EAP with a fixed normal prior, for a batch; the posterior is kept in log space
+    (`log_posterior`, up to a constant per row)."""
 
     def __init__(self, size: int, mean: float | np.ndarray, sd: float) -> None:
         means = np.broadcast_to(np.asarray(mean, dtype=float), (size,))
         self.log_posterior = -0.5 * ((DEFAULT_GRID - means[:, None]) / sd) ** 2
-        self.posterior = _from_log(self.log_posterior)
         self.capacity = np.empty(size)
         self.error = np.empty(size)
-        self._summarise(np.arange(size), self.posterior)
+        self._summarise(np.arange(size), self.log_posterior)
 
-    def update(self, rows: np.ndarray, a: np.ndarray, b: np.ndarray, correct: np.ndarray) -> None:
-        """Take one more answer for each of `rows` (item parameters and success per row)."""
-        logs = self.log_posterior[rows] + log_likelihood(DEFAULT_GRID, a, b, correct)
+    def update(
+        self,
+        rows: np.ndarray,
+        a: np.ndarray,
+        b: np.ndarray,
+        correct: np.ndarray,
+        answered: np.ndarray | None = None,
+    ) -> None:
+        """Take one more answer for each of `rows` (item parameters and success per row);
+        `answered`, if given, holds the rows of `answer_table` for these answers."""
+        if answered is None:
+            answered = log_likelihood(DEFAULT_GRID, a, b, correct)
+        logs = self.log_posterior[rows] + answered
         logs -= logs.max(axis=1, keepdims=True)
         self.log_posterior[rows] = logs
-        posterior = np.exp(logs)
-        posterior /= _sequential_sum(posterior)[:, None]
-        self.posterior[rows] = posterior
-        self._summarise(rows, posterior)
+        self._summarise(rows, logs)
 
-    def _summarise(self, rows: np.ndarray, posterior: np.ndarray) -> None:
-        # Sequential sums, not BLAS: the same bits for one row or many, on any machine.
-        capacity = _sequential_sum(posterior * DEFAULT_GRID)
-        spread = DEFAULT_GRID - capacity[:, None]
+    def _summarise(self, rows: np.ndarray, logs: np.ndarray) -> None:
+        """Posterior mean and standard deviation from the moments of exp(logs), in one pass of
+        sequential sums (not BLAS: the same bits for one row or many, on any machine)."""
+        moments = np.empty((3, *logs.shape))
+        np.exp(logs - logs.max(axis=1, keepdims=True), out=moments[0])
+        np.multiply(moments[0], DEFAULT_GRID, out=moments[1])
+        np.multiply(moments[1], DEFAULT_GRID, out=moments[2])
+        total, first, second = _sequential_sum(moments)
+        capacity = first / total
         self.capacity[rows] = capacity
-        self.error[rows] = np.sqrt(_sequential_sum(posterior * spread * spread))
+        self.error[rows] = np.sqrt(np.maximum(second / total - capacity * capacity, 0.0))
 
 
 Estimator = PixEstimator | NormalPriorEstimator

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from engine.config import ExamConfig
-from engine.estimation import Estimator, estimator_for
+from engine.estimation import Estimator, answer_table, estimator_for
 from engine.feasibility import planned_per_competence
 from engine.itembank import ItemBank
 from engine.referential import COMPETENCE_CODES
@@ -85,6 +85,8 @@ class Cohort:
 
     def select(self, rows: np.ndarray) -> np.ndarray:
         """The next item of each row (a bank position), or −1 where the exam is over."""
+        if rows.size == 1:
+            return self._select_one(int(rows[0]))
         chosen = np.full(rows.size, -1, dtype=np.intp)
         going = self.answered[rows] < self.config.length
         rows = rows[going]
@@ -115,6 +117,25 @@ class Cohort:
         chosen[going] = picks
         return chosen
 
+    def _select_one(self, row: int) -> np.ndarray:
+        """`select` for one row (an exam at a kiosk, a replay): the same rules and draws."""
+        if self.answered[row] >= self.config.length:
+            return np.array([-1])
+        rows = np.array([row])
+        capacity = self.estimator.capacity[rows]
+        allowed = allowed_items(self.bank, self.config, self.state, rows, capacity, self.tickets)
+        ranked = ranked_candidates(self.bank, self.config, allowed, capacity, self.prices)
+        if ranked.shape[1] > 1:
+            stride = ranked.shape[1] - 1
+            first = int(self.selections[row]) * stride
+            uniforms = self._pick_uniforms(first + stride)[row : row + 1, first : first + stride]
+            rank = binary_tree_picks(
+                (ranked >= 0).sum(axis=1), self.config.pick_probability, uniforms
+            )
+            ranked = ranked[:, rank]
+        self.selections[row] += 1
+        return ranked[:, 0]
+
     def _pick_uniforms(self, width: int) -> np.ndarray:
         """Each row's pick stream, at least `width` long (grown, rarely, after replacements)."""
         if self._picks.shape[1] < width:
@@ -126,7 +147,14 @@ class Cohort:
         """Rows `rows` (distinct) answered `items`, successfully where `correct`."""
         bank = self.bank
         self.state.answered(bank, rows, items)
-        self.estimator.update(rows, bank.discrimination[items], bank.difficulty[items], correct)
+        table = answer_table(self.config.mode, bank)
+        self.estimator.update(
+            rows,
+            bank.discrimination[items],
+            bank.difficulty[items],
+            correct,
+            table[items, correct.astype(np.intp)],
+        )
         self.answered[rows] += 1
 
     def withdraw(self, row: int, item: int) -> None:
