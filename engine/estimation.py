@@ -27,6 +27,7 @@ import numpy as np
 PIX_PRIOR_VARIANCE = 1.5
 PIX_CLASS_INTERVAL = 9 / 80
 PIX_NO_ANSWER_ERROR = 5.0
+_PIX_GAUSSIAN_SCALE = np.sqrt(PIX_PRIOR_VARIANCE) * np.sqrt(2 * np.pi)  # Pix's constant factor
 # Below this, Pix's normaliser has lost its precision (or vanished): use the log-space posterior.
 _SAFE_TOTAL = 1e-250
 DEFAULT_PRIOR_SD = 1.25
@@ -54,7 +55,7 @@ def probability_correct(theta: np.ndarray | float, a: np.ndarray, b: np.ndarray)
 
 def _sequential_sum(values: np.ndarray) -> np.ndarray:
     """Left-to-right sum over the last axis (numpy's `sum` is pairwise, JavaScript's is not)."""
-    return np.cumsum(values, axis=-1)[..., -1]
+    return values.cumsum(axis=-1)[..., -1]
 
 
 def log_likelihood(
@@ -118,9 +119,7 @@ class PixEstimator:
         `answered`, if given, holds the rows of `answer_table` for these answers."""
         previous = self.capacity[rows]
         distance = PIX_GRID[None, :] - previous[:, None]
-        gaussian = np.exp(distance * distance / (-2 * PIX_PRIOR_VARIANCE)) / (
-            np.sqrt(PIX_PRIOR_VARIANCE) * np.sqrt(2 * np.pi)
-        )
+        gaussian = np.exp(distance * distance / (-2 * PIX_PRIOR_VARIANCE)) / _PIX_GAUSSIAN_SCALE
         prior = gaussian / _sequential_sum(gaussian)[:, None]
         if answered is None:
             p = probability_correct(PIX_GRID[None, :], a[:, None], b[:, None])
@@ -132,16 +131,19 @@ class PixEstimator:
             self._answers[row].append(answer)
         unnormalised = likelihood * prior
         total = _sequential_sum(unnormalised)
-        collapsed = ~(total > _SAFE_TOTAL)
-        if collapsed.any():  # Pix's product underflowed: the same posterior, from logs
+        if total.min() > _SAFE_TOTAL:
+            posterior = unnormalised / total[:, None]
+        else:  # Pix's product underflowed: the same posterior, from logs
             with np.errstate(divide="ignore", invalid="ignore"):
                 posterior = unnormalised / total[:, None]
-            for index in np.flatnonzero(collapsed).tolist():
+            for index in np.flatnonzero(~(total > _SAFE_TOTAL)).tolist():
                 posterior[index] = self._log_space_posterior(int(rows[index]), prior[index])
-        else:
-            posterior = unnormalised / total[:, None]
         capacity = _sequential_sum(PIX_GRID[None, :] * posterior)
-        if self.variation_percent:
+        if self.variation_percent and rows.size == 1:  # one exam: the same, on Python floats
+            capacity = np.array(
+                [_limit_one(float(previous[0]), float(capacity[0]), self.variation_percent)]
+            )
+        elif self.variation_percent:
             capacity = limit_variation(previous, capacity, self.variation_percent)
         spread = PIX_GRID[None, :] - capacity[:, None]
         variance = _sequential_sum(posterior * (spread * spread)) - PIX_CLASS_INTERVAL**2 / 12.0
@@ -153,6 +155,14 @@ class PixEstimator:
         logs = log_likelihood(PIX_GRID, a, b, correct.astype(bool)).sum(axis=0)
         with np.errstate(divide="ignore"):  # a prior point at 0: log 0 = −inf, never chosen
             return _from_log((logs + np.log(prior))[None, :])[0]
+
+
+def _limit_one(previous: float, capacity: float, percent: float) -> float:
+    """`limit_variation` for one value."""
+    gap = percent if -percent < previous < percent else abs(previous * percent)
+    if capacity > previous:
+        return min(capacity, previous + gap)
+    return max(capacity, previous - gap)
 
 
 def limit_variation(previous: np.ndarray, capacity: np.ndarray, percent: float) -> np.ndarray:
