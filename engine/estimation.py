@@ -208,7 +208,7 @@ class NormalPriorEstimator:
         """Posterior mean and standard deviation from the moments of exp(logs), in one pass of
         sequential sums (not BLAS: the same bits for one row or many, on any machine)."""
         moments = np.empty((3, *logs.shape))
-        np.exp(logs - logs.max(axis=1, keepdims=True), out=moments[0])
+        np.exp(logs, out=moments[0])  # logs ≤ 0, its maximum 0 (or nearly, for the prior)
         np.multiply(moments[0], DEFAULT_GRID, out=moments[1])
         np.multiply(moments[1], DEFAULT_GRID, out=moments[2])
         total, first, second = _sequential_sum(moments)
