@@ -171,30 +171,39 @@ def allowed_items(
     capacity: np.ndarray,
     tickets: np.ndarray | None,
 ) -> np.ndarray:
-    """The items each row may get next, after the rules of its mode (see the module docstring)."""
+    """The items each row may get next, after the rules of its mode (see the module docstring).
+
+    A hard rule always applies; each soft rule ("prefer") applies unless it would leave
+    nothing. When every soft rule can hold at once (nearly always), the answer is simply all
+    the rules together; the rules are otherwise applied one by one, in order."""
     mask = state.open[rows]
     fresh = state.fresh[rows]
+    preferences = []
     if config.mode == "pix":
         mask = mask & fresh
         if config.enable_passage_by_all_competences:
-            untouched = (state.competence_count[rows] == 0)[:, bank.competence]
-            mask = _prefer(mask, mask & untouched)
+            preferences.append((state.competence_count[rows] == 0)[:, bank.competence])
     else:
         if config.questions_per_competence is not None:
-            below = (state.competence_count[rows] < config.questions_per_competence)[
-                :, bank.competence
-            ]
-            mask = _prefer(mask, mask & below)
-        mask = _prefer(mask, mask & fresh)
+            count = state.competence_count[rows]
+            preferences.append((count < config.questions_per_competence)[:, bank.competence])
+        preferences.append(fresh)
     if config.challenges_between_same_competence:
-        mask = _prefer(mask, mask & _not_recent(bank, state, rows))
+        preferences.append(_not_recent(bank, state, rows))
     if tickets is not None and bank.exposure is not None:
         if rows.size == 1:  # one exam: its stratum by bisection, its tickets against k's column
             stratum = bisect.bisect_right(bank.exposure.edges, float(capacity[0]))
-            eligible = tickets[rows] < bank.exposure.k_by_stratum[stratum]
+            preferences.append(tickets[rows] < bank.exposure.k_by_stratum[stratum])
         else:
-            eligible = tickets[rows] < bank.exposure.k_by_stratum[bank.exposure.stratum(capacity)]
-        mask = _prefer(mask, mask & eligible)
+            limits = bank.exposure.k_by_stratum[bank.exposure.stratum(capacity)]
+            preferences.append(tickets[rows] < limits)
+    every = mask
+    for preferred in preferences:
+        every = every & preferred
+    if every.any(axis=1).all():
+        return every
+    for preferred in preferences:
+        mask = _prefer(mask, mask & preferred)
     return mask
 
 
