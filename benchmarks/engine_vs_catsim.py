@@ -14,7 +14,7 @@ construction included), measured interleaved: in each round every engine runs it
 turn, so machine load hits them alike; the ratios are taken within a round and the median over
 the rounds is printed with its range. Targets: ours ≤ 3 × the bare engine, catsim ≥ 50 × ours.
 
-Accuracy: RMSE of every engine on the population, and per θ band ([−3, −2) … [2, 3), 400
+Accuracy: RMSE of every engine on the population, and per θ band ([−3, −2) … [2, 3), 1,500
 candidates drawn uniformly in each band, so that the thin bands are measured too) as a ratio to
 the bare engine; max exposure on the population. Target: ratio ≤ 1.05 everywhere with max
 exposure ≤ 0.25 (default mode). catsim's accuracy uses its Simulator with r_max = 0.25 on the
@@ -53,7 +53,7 @@ from audit_setup import (
 
 from engine import Exam, ExamConfig, calibrate_exposure
 
-BAND_CANDIDATES = 400
+BAND_CANDIDATES = 1500
 
 
 def _correct(bank, theta: float, uniforms: np.ndarray, item: int) -> bool:
