@@ -1,7 +1,7 @@
 """Our engine beside a bare numpy engine and catsim 0.21, on the audit's set-up, in one run.
 
     .venv/bin/python benchmarks/engine_vs_catsim.py [--candidates 1000] [--rounds 7]
-        [--exams 10] [--catsim-candidates 100] [--seed 0]
+        [--exams 10] [--catsim-candidates 100] [--seed 0] [--speed-only]
 
 Set-up (benchmarks/audit_setup.py): 16 × 60 items, a ~ U(0.6, 2.2), b ~ N(0, 1.3); candidates
 θ ~ N(0.3, 1.1); 32 items each; every engine reads the same answer table (a candidate answers
@@ -156,6 +156,7 @@ def main() -> None:
     parser.add_argument("--exams", type=int, default=10, help="exams per engine and round")
     parser.add_argument("--catsim-candidates", type=int, default=100)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--speed-only", action="store_true", help="skip the accuracy part")
     args = parser.parse_args()
 
     bank = audit_bank(args.seed)
@@ -179,6 +180,8 @@ def main() -> None:
             f"{_ratio(values, times['bare numpy']):>22}  {_ratio(times['catsim'], values):>22}"
         )
 
+    if args.speed_only:
+        return
     population = theta[: args.candidates]
     table = uniforms[: args.candidates]
     rng = np.random.default_rng(args.seed + 5)
