@@ -1,22 +1,31 @@
-"""Our engine against catsim 0.21, side by side, on the same synthetic 2PL bank.
+"""Our engine beside a bare numpy engine and catsim 0.21, on the audit's set-up, in one run.
 
-    .venv/bin/python benchmarks/engine_vs_catsim.py [--candidates 2000] [--catsim-candidates 200]
+    .venv/bin/python benchmarks/engine_vs_catsim.py [--candidates 1000] [--rounds 7]
+        [--exams 10] [--catsim-candidates 100] [--seed 0] [--speed-only]
 
-Bank: 16 competences × 100 items, a ~ lognormal(0, 0.3), b ~ N(0, 1.2) (each item its own tube);
-candidates θ ~ N(0, 1); 32 items each. catsim runs its classic CAT (maximum information with a
-running exposure ceiling r_max = 0.25, numerical-search estimator, start at 0) on a subsample
-of the candidates because it is slow (its µs per step does not depend on how many there are).
-Our figures: the `default` mode (exposure calibrated first; also on θ ~ N(−1, 1) and N(+1, 1))
-and the `pix` mode. Targets: our µs per step ≤ 1/50 of catsim's; default mode RMSE ≤ 1.07 ×
-the oracle floor and max exposure ≤ 0.25, on all three populations.
+Set-up (benchmarks/audit_setup.py): 16 × 60 items, a ~ U(0.6, 2.2), b ~ N(0, 1.3); candidates
+θ ~ N(0.3, 1.1); 32 items each; every engine reads the same answer table (a candidate answers
+an item right iff his uniform for it is below P), so engines differ only by what they choose.
+Peers: the bare numpy engine (EAP, N(0, 1) prior on 81 points, maximum information, no rule)
+and catsim 0.21 (maximum information, numerical-search estimator, start at 0).
 
-"µs per step" is the wall time of the simulation divided by the number of items given. Ours is
-measured twice: the batched simulator (all candidates at once, as catsim's Simulator is used
-here), and one `Exam` at a time through the kiosk's API (next_item/record).
+Speed, one exam at a time through each engine's own API (ours: `Exam.next_item`/`record`,
+construction included), measured interleaved: in each round every engine runs its exams in
+turn, so machine load hits them alike; the ratios are taken within a round and the median over
+the rounds is printed with its range. Targets: ours ≤ 3 × the bare engine, catsim ≥ 50 × ours.
+
+Accuracy: RMSE of every engine on the population, and per θ band ([−3, −2) … [2, 3), 1,500
+candidates drawn uniformly in each band, so that the thin bands are measured too) as a ratio to
+the bare engine; max exposure on the population. Target: ratio ≤ 1.05 everywhere with max
+exposure ≤ 0.25 (default mode). catsim's accuracy uses its Simulator with r_max = 0.25 on the
+first `--catsim-candidates` candidates.
 """
 
 import argparse
+import statistics
+import sys
 import time
+from pathlib import Path
 
 import numpy as np
 from catsim.estimation import NumericalSearchEstimator
@@ -26,119 +35,185 @@ from catsim.selection import MaxInfoSelector
 from catsim.simulation import Simulator
 from catsim.stopping import TestLengthStopper
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from audit_setup import (
+    BANDS,
+    LENGTH,
+    ReferenceExam,
+    answer_table,
+    audit_bank,
+    audit_population,
+    band_rmse,
+    engine_batch,
+    exposure,
+    reference_with_table,
+    rmse,
+)
+
 from engine import Exam, ExamConfig, calibrate_exposure
-from engine.estimation import probability_correct
-from engine.simulation import oracle_rmse, report, simulate_exams
-from engine.synthetic import synthetic_bank
 
-LENGTH = 32
+BAND_CANDIDATES = 1500
 
 
-def catsim_run(bank, theta: np.ndarray) -> tuple[float, float, float]:
-    """(µs per step, RMSE, max exposure) of catsim's classic CAT on our bank's parameters."""
-    items = np.column_stack(
-        [bank.discrimination, bank.difficulty, np.zeros(len(bank)), np.ones(len(bank))]
+def _correct(bank, theta: float, uniforms: np.ndarray, item: int) -> bool:
+    a, b = bank.discrimination[item], bank.difficulty[item]
+    return bool(uniforms[item] < 1 / (1 + np.exp(a * (b - theta))))
+
+
+def reference_exams(bank, theta, uniforms, candidates) -> int:
+    for index in candidates:
+        exam = ReferenceExam(bank.discrimination, bank.difficulty)
+        for _ in range(LENGTH):
+            item = exam.next_item()
+            exam.record(item, _correct(bank, theta[index], uniforms[index], item))
+    return LENGTH * len(candidates)
+
+
+def our_exams(bank, config, theta, uniforms, candidates) -> int:
+    steps = 0
+    for index in candidates:
+        exam = Exam(bank, config, f"bench:{index}")
+        while (item_id := exam.next_item()) is not None:
+            item = bank.position[item_id]
+            exam.record(
+                item_id, "ok" if _correct(bank, theta[index], uniforms[index], item) else "ko"
+            )
+            steps += 1
+    return steps
+
+
+def catsim_exams(bank, catsim_bank, theta, uniforms, candidates) -> int:
+    selector, estimator = MaxInfoSelector(), NumericalSearchEstimator()
+    for index in candidates:
+        administered: list[int] = []
+        responses: list[bool] = []
+        estimate = 0.0
+        for _ in range(LENGTH):
+            item = selector.select(
+                item_bank=catsim_bank, administered_items=administered, est_theta=estimate
+            )
+            administered.append(item)
+            responses.append(_correct(bank, theta[index], uniforms[index], item))
+            estimate = estimator.estimate(
+                item_bank=catsim_bank,
+                administered_items=administered,
+                response_vector=responses,
+                est_theta=estimate,
+            )
+    return LENGTH * len(candidates)
+
+
+def _catsim_bank(bank) -> CatsimBank:
+    n = len(bank)
+    return CatsimBank(
+        np.column_stack([bank.discrimination, bank.difficulty, np.zeros(n), np.ones(n)])
     )
-    simulator = Simulator(CatsimBank(items), theta, seed=1)
-    started = time.perf_counter()
+
+
+def speed(bank, calibrated, theta, uniforms, rounds: int, exams: int) -> dict[str, list[float]]:
+    """µs per step of each engine, one exam at a time, round after round (interleaved)."""
+    catsim_bank = _catsim_bank(bank)
+    runs = {
+        "bare numpy": lambda chosen: reference_exams(bank, theta, uniforms, chosen),
+        "default": lambda chosen: our_exams(
+            calibrated, ExamConfig.default(), theta, uniforms, chosen
+        ),
+        "pix": lambda chosen: our_exams(bank, ExamConfig.pix(), theta, uniforms, chosen),
+        "catsim": lambda chosen: catsim_exams(bank, catsim_bank, theta, uniforms, chosen[:1]),
+    }
+    times: dict[str, list[float]] = {name: [] for name in runs}
+    for round_ in range(rounds):
+        chosen = list(range(round_ * exams, (round_ + 1) * exams))
+        for name, run in runs.items():
+            started = time.perf_counter()
+            steps = run(chosen)
+            times[name].append((time.perf_counter() - started) / steps * 1e6)
+    return times
+
+
+def _ratio(numerator: list[float], denominator: list[float]) -> str:
+    ratios = [n / d for n, d in zip(numerator, denominator, strict=True)]
+    return f"{statistics.median(ratios):6.2f} ({min(ratios):.2f}–{max(ratios):.2f})"
+
+
+def catsim_accuracy(bank, theta: np.ndarray) -> tuple[float, float]:
+    simulator = Simulator(_catsim_bank(bank), theta, seed=1)
     simulator.simulate(
         FixedPointInitializer(0.0),
         MaxInfoSelector(r_max=0.25),
         NumericalSearchEstimator(),
         TestLengthStopper(max_items=LENGTH),
     )
-    seconds = time.perf_counter() - started
-    given = sum(len(items) for items in simulator.administered_items)
     counts = np.bincount(np.concatenate(simulator.administered_items), minlength=len(bank))
-    estimates = np.array(simulator.latest_estimations)
-    return (
-        seconds / given * 1e6,
-        float(np.sqrt(np.mean((estimates - theta) ** 2))),
-        float(counts.max() / theta.size),
-    )
-
-
-def single_exam_microseconds(bank, config, exams: int) -> float:
-    """µs per step through the kiosk's API, one exam at a time."""
-    rng = np.random.default_rng(0)
-    steps = 0
-    started = time.perf_counter()
-    for seed in range(exams):
-        exam = Exam(bank, config, seed)
-        theta = rng.normal()
-        while (item_id := exam.next_item()) is not None:
-            position = bank.position[item_id]
-            p = probability_correct(theta, bank.discrimination[position], bank.difficulty[position])
-            exam.record(item_id, "ok" if rng.random() < p else "ko")
-            steps += 1
-    return (time.perf_counter() - started) / steps * 1e6
+    return rmse(np.array(simulator.latest_estimations), theta), float(counts.max() / theta.size)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--candidates", type=int, default=2000)
-    parser.add_argument("--catsim-candidates", type=int, default=200)
+    parser.add_argument("--candidates", type=int, default=1000)
+    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--exams", type=int, default=10, help="exams per engine and round")
+    parser.add_argument("--catsim-candidates", type=int, default=100)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--speed-only", action="store_true", help="skip the accuracy part")
     args = parser.parse_args()
 
-    bank = synthetic_bank(100, seed=args.seed, items_per_tube=1)
-    rng = np.random.default_rng(args.seed)
-    theta = rng.normal(0.0, 1.0, args.candidates)
-    oracle = oracle_rmse(bank, theta, seed=1)
-    print(f"bank: {len(bank)} items (16 × 100); {args.candidates} candidates, θ ~ N(0, 1)")
-    print(f"oracle floor (2 best items per competence at the true θ): RMSE {oracle:.4f}\n")
-
-    catsim_theta = theta[: args.catsim_candidates]
-    catsim_us, catsim_rmse, catsim_exposure = catsim_run(bank, catsim_theta)
-    catsim_oracle = oracle_rmse(bank, catsim_theta, seed=1)
-
-    default = ExamConfig.default()
+    bank = audit_bank(args.seed)
     started = time.perf_counter()
-    calibrated = calibrate_exposure(bank, default, seed=args.seed)
-    calibration_seconds = time.perf_counter() - started
+    calibrated = calibrate_exposure(bank, ExamConfig.default(), seed=args.seed)
+    calibration = time.perf_counter() - started
+    size = max(args.candidates, args.rounds * args.exams)
+    theta = audit_population(size, args.seed)
+    uniforms = answer_table(size, len(bank), args.seed)
+    print(
+        f"bank: {len(bank)} items (16 × 60, a ~ U(0.6, 2.2), b ~ N(0, 1.3)); "
+        f"θ ~ N(0.3, 1.1); exposure calibration {calibration:.1f} s\n"
+    )
 
-    rows = []
-    for name, config, chosen_bank, mean in (
-        ("default", default, calibrated, 0.0),
-        ("default θ~N(−1,1)", default, calibrated, -1.0),
-        ("default θ~N(+1,1)", default, calibrated, 1.0),
-        ("pix", ExamConfig.pix(), bank, 0.0),
+    times = speed(bank, calibrated, theta, uniforms, args.rounds, args.exams)
+    print(f"one exam at a time, {args.rounds} interleaved rounds (median, range over rounds)")
+    print(f"{'engine':<12}{'µs/step':>10}  {'÷ bare numpy':>22}  {'catsim ÷ engine':>22}")
+    for name, values in times.items():
+        print(
+            f"{name:<12}{statistics.median(values):>10.1f}  "
+            f"{_ratio(values, times['bare numpy']):>22}  {_ratio(times['catsim'], values):>22}"
+        )
+
+    if args.speed_only:
+        return
+    population = theta[: args.candidates]
+    table = uniforms[: args.candidates]
+    rng = np.random.default_rng(args.seed + 5)
+    banded = np.concatenate([rng.uniform(low, high, BAND_CANDIDATES) for low, high in BANDS])
+    banded_table = answer_table(banded.size, len(bank), args.seed + 1)
+    reference = reference_with_table(bank, population, table)
+    reference_bands = np.array(band_rmse(reference_with_table(bank, banded, banded_table), banded))
+    print(f"\naccuracy, {args.candidates} candidates; per band: {BAND_CANDIDATES} per band")
+    labels = "".join(f"{f'[{low},{high})':>9}" for low, high in BANDS)
+    print(f"{'engine':<22}{'RMSE':>8}{'÷ bare':>8}{'max exp':>9}   ÷ bare by band {labels}")
+    print(f"{'bare numpy':<22}{rmse(reference, population):>8.4f}{1:>8.3f}{1:>9.3f}")
+    for name, config, chosen in (
+        ("default", ExamConfig.default(), calibrated),
+        ("default, no exposure", ExamConfig.default(), bank),
+        ("pix", ExamConfig.pix(), bank),
     ):
-        population = theta + mean
-        run = simulate_exams(chosen_bank, config, population, seed=args.seed + 1)
-        rows.append((name, report(chosen_bank, config, run, seed=args.seed + 1)))
-
-    header = f"{'engine':<22}{'µs/step':>10}{'RMSE':>9}{'oracle':>9}{'ratio':>8}{'max exp':>9}"
-    print(header)
-    print("-" * len(header))
-    catsim_label = f"catsim (n={len(catsim_theta)})"
-    print(
-        f"{catsim_label:<22}{catsim_us:>10.1f}{catsim_rmse:>9.4f}{catsim_oracle:>9.4f}"
-        f"{catsim_rmse / catsim_oracle:>8.3f}{catsim_exposure:>9.3f}"
-    )
-    for name, figures in rows:
+        estimate, given, _ = engine_batch(chosen, config, population, table)
+        in_bands, _, _ = engine_batch(chosen, config, banded, banded_table)
+        ratios = np.array(band_rmse(in_bands, banded)) / reference_bands
         print(
-            f"{name:<22}{figures.microseconds_per_step:>10.1f}{figures.rmse:>9.4f}"
-            f"{figures.oracle_rmse:>9.4f}{figures.rmse_over_oracle:>8.3f}"
-            f"{figures.max_exposure:>9.3f}"
+            f"{name:<22}{rmse(estimate, population):>8.4f}"
+            f"{rmse(estimate, population) / rmse(reference, population):>8.3f}"
+            f"{exposure(chosen, given).max():>9.3f}   {'':>15}"
+            + "".join(f"{ratio:>9.3f}" for ratio in ratios)
         )
-    single_default = single_exam_microseconds(calibrated, default, 30)
-    single_pix = single_exam_microseconds(bank, ExamConfig.pix(), 30)
-    print(f"{'default, one Exam':<22}{single_default:>10.1f}")
-    print(f"{'pix, one Exam':<22}{single_pix:>10.1f}")
-
-    ours = rows[0][1].microseconds_per_step
-    print(f"\nexposure calibration: {calibration_seconds:.1f} s for {len(bank)} items")
+    subset = population[: args.catsim_candidates]
+    catsim_rmse, catsim_exposure = catsim_accuracy(bank, subset)
+    reference_subset = rmse(reference[: args.catsim_candidates], subset)
     print(
-        f"speed: catsim / ours = {catsim_us / ours:.0f}× (target ≥ 50×) batched; "
-        f"{catsim_us / single_default:.0f}× one Exam at a time"
+        f"{f'catsim r_max 0.25 (n={subset.size})':<22}{catsim_rmse:>8.4f}"
+        f"{catsim_rmse / reference_subset:>8.3f}{catsim_exposure:>9.3f}"
     )
-    for name, figures in rows[:3]:
-        ok = figures.rmse_over_oracle <= 1.07 and figures.max_exposure <= 0.25
-        print(
-            f"{name}: RMSE/oracle {figures.rmse_over_oracle:.3f} (≤ 1.07), "
-            f"max exposure {figures.max_exposure:.3f} (≤ 0.25): {'met' if ok else 'NOT met'}"
-        )
 
 
 if __name__ == "__main__":

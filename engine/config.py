@@ -12,7 +12,14 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
-from engine.estimation import DEFAULT_PRIOR_SD
+from engine.estimation import DEFAULT_PRIOR_SD, PIX_GRID
+
+# The fixed prior's plausible bounds: narrower than MIN_PRIOR_SD, the prior outweighs 32
+# answers (an all-correct candidate would be reported with error ~0 near the prior mean); wider
+# than MAX_PRIOR_SD, the prior is flat on the grid. Its mean stays well inside the grid.
+MIN_PRIOR_SD = 0.5
+MAX_PRIOR_SD = 3.0
+MAX_PRIOR_MEAN = 3.0
 
 MODES = ("pix", "default")
 _OPTIONAL = {"variation_percent", "prior_sd", "questions_per_competence"}
@@ -107,9 +114,23 @@ class ExamConfig:
                 "prior_sd se règle en mode default et seulement là",
             ),
             (
-                self.prior_sd is None or self.prior_sd > 0,
-                "prior_sd > 0",
-                "prior_sd > 0",
+                self.prior_sd is None or MIN_PRIOR_SD <= self.prior_sd <= MAX_PRIOR_SD,
+                f"prior_sd between {MIN_PRIOR_SD} and {MAX_PRIOR_SD} (a narrower prior "
+                "outweighs the answers)",
+                f"prior_sd entre {MIN_PRIOR_SD} et {MAX_PRIOR_SD} (un a priori plus étroit "
+                "l'emporte sur les réponses)",
+            ),
+            (
+                self.mode == "pix" or abs(self.default_candidate_capacity) <= MAX_PRIOR_MEAN,
+                f"default_candidate_capacity between −{MAX_PRIOR_MEAN} and {MAX_PRIOR_MEAN} in "
+                "default mode",
+                f"default_candidate_capacity entre −{MAX_PRIOR_MEAN} et {MAX_PRIOR_MEAN} en mode "
+                "default",
+            ),
+            (
+                self.mode == "default" or PIX_GRID[0] <= self.default_candidate_capacity <= 9,
+                "default_candidate_capacity between −9 and 9 (Pix's grid)",
+                "default_candidate_capacity entre −9 et 9 (la grille de Pix)",
             ),
             (
                 self.mode == "pix" or self.variation_percent is None,

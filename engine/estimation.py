@@ -8,18 +8,28 @@
 - `default` is a textbook EAP with a *fixed* normal prior N(mean, sd²) on a 0.1-wide grid
   from −6 to 6: the posterior after n answers does not depend on the order of the answers,
   there is no arbitrary step cap, and the reported error is the posterior standard deviation.
+  Its posterior is kept in log space, so extreme items (a = 50, answers that contradict each
+  other) cannot underflow it to zeros and the estimate to NaN.
+
+Pix's arithmetic multiplies probabilities, which such items underflow (Pix would answer NaN);
+the `pix` estimator keeps Pix's arithmetic, bit for bit, wherever it is defined, and takes the
+log-space posterior only for the rows where Pix's normaliser vanishes.
 
 Both estimators are vectorised over a batch of candidates (one row each), so that the exam of
 one candidate and the simulation of thousands run the very same code.
 """
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
 PIX_PRIOR_VARIANCE = 1.5
 PIX_CLASS_INTERVAL = 9 / 80
 PIX_NO_ANSWER_ERROR = 5.0
+_PIX_GAUSSIAN_SCALE = np.sqrt(PIX_PRIOR_VARIANCE) * np.sqrt(2 * np.pi)  # Pix's constant factor
+# Below this, Pix's normaliser has lost its precision (or vanished): use the log-space posterior.
+_SAFE_TOTAL = 1e-250
 DEFAULT_PRIOR_SD = 1.25
 DEFAULT_GRID = np.linspace(-6.0, 6.0, 121)
 
@@ -45,7 +55,44 @@ def probability_correct(theta: np.ndarray | float, a: np.ndarray, b: np.ndarray)
 
 def _sequential_sum(values: np.ndarray) -> np.ndarray:
     """Left-to-right sum over the last axis (numpy's `sum` is pairwise, JavaScript's is not)."""
-    return np.cumsum(values, axis=-1)[..., -1]
+    return values.cumsum(axis=-1)[..., -1]
+
+
+def log_likelihood(
+    grid: np.ndarray, a: np.ndarray, b: np.ndarray, correct: np.ndarray
+) -> np.ndarray:
+    """log P(answer | θ) on `grid`, one row per answer, without forming P (no underflow)."""
+    logit_wrong = a[:, None] * (b[:, None] - grid[None, :])
+    return -np.logaddexp(0.0, np.where(correct[:, None], logit_wrong, -logit_wrong))
+
+
+def answer_table(mode: str, bank: Any) -> np.ndarray:
+    """[item, success (0/1), grid point]: what one answer multiplies (pix: P or 1 − P on Pix's
+    grid) or adds (default: log P or log(1 − P) on its grid), computed once per bank.
+
+    An exam's update then gathers a row instead of evaluating the model: the same elementwise
+    arithmetic, hence the same bits, for one exam or a batch."""
+    tables, key = bank.derived, f"answers:{mode}"
+    if key not in tables:
+        a, b = bank.discrimination, bank.difficulty
+        if mode == "pix":
+            p = probability_correct(PIX_GRID[None, :], a[:, None], b[:, None])
+            tables[key] = np.stack([1 - p, p], axis=1)
+        else:
+            tables[key] = np.stack(
+                [
+                    log_likelihood(DEFAULT_GRID, a, b, np.zeros(a.size, dtype=bool)),
+                    log_likelihood(DEFAULT_GRID, a, b, np.ones(a.size, dtype=bool)),
+                ],
+                axis=1,
+            )
+    return tables[key]
+
+
+def _from_log(log_values: np.ndarray) -> np.ndarray:
+    """Rows of exp(log_values), normalised (sequential sums), whatever their scale."""
+    values = np.exp(log_values - log_values.max(axis=-1, keepdims=True))
+    return values / _sequential_sum(values)[:, None]
 
 
 class PixEstimator:
@@ -54,29 +101,68 @@ class PixEstimator:
     def __init__(self, size: int, start: float, variation_percent: float | None) -> None:
         self.variation_percent = variation_percent
         self.likelihood = np.ones((size, PIX_GRID.size))
+        # Each row's answers so far (a, b, success): the log-space posterior needs them only
+        # where Pix's product underflows, so they are kept rather than a log-likelihood.
+        self._answers: list[list[tuple[float, float, bool]]] = [[] for _ in range(size)]
         self.capacity = np.full(size, float(start))
         self.error = np.full(size, PIX_NO_ANSWER_ERROR)
 
-    def update(self, rows: np.ndarray, a: np.ndarray, b: np.ndarray, correct: np.ndarray) -> None:
-        """Take one more answer for each of `rows` (item parameters and success per row)."""
+    def update(
+        self,
+        rows: np.ndarray,
+        a: np.ndarray,
+        b: np.ndarray,
+        correct: np.ndarray,
+        answered: np.ndarray | None = None,
+    ) -> None:
+        """Take one more answer for each of `rows` (item parameters and success per row);
+        `answered`, if given, holds the rows of `answer_table` for these answers."""
         previous = self.capacity[rows]
         distance = PIX_GRID[None, :] - previous[:, None]
-        gaussian = np.exp(distance * distance / (-2 * PIX_PRIOR_VARIANCE)) / (
-            np.sqrt(PIX_PRIOR_VARIANCE) * np.sqrt(2 * np.pi)
-        )
+        gaussian = np.exp(distance * distance / (-2 * PIX_PRIOR_VARIANCE)) / _PIX_GAUSSIAN_SCALE
         prior = gaussian / _sequential_sum(gaussian)[:, None]
-        p = probability_correct(PIX_GRID[None, :], a[:, None], b[:, None])
-        likelihood = self.likelihood[rows] * np.where(correct[:, None], p, 1 - p)
+        if answered is None:
+            p = probability_correct(PIX_GRID[None, :], a[:, None], b[:, None])
+            answered = np.where(correct[:, None], p, 1 - p)
+        likelihood = self.likelihood[rows] * answered
         self.likelihood[rows] = likelihood
+        answers = zip(a.tolist(), b.tolist(), correct.tolist(), strict=True)
+        for row, answer in zip(rows.tolist(), answers, strict=True):
+            self._answers[row].append(answer)
         unnormalised = likelihood * prior
-        posterior = unnormalised / _sequential_sum(unnormalised)[:, None]
+        total = _sequential_sum(unnormalised)
+        if total.min() > _SAFE_TOTAL:
+            posterior = unnormalised / total[:, None]
+        else:  # Pix's product underflowed: the same posterior, from logs
+            with np.errstate(divide="ignore", invalid="ignore"):
+                posterior = unnormalised / total[:, None]
+            for index in np.flatnonzero(~(total > _SAFE_TOTAL)).tolist():
+                posterior[index] = self._log_space_posterior(int(rows[index]), prior[index])
         capacity = _sequential_sum(PIX_GRID[None, :] * posterior)
-        if self.variation_percent:
+        if self.variation_percent and rows.size == 1:  # one exam: the same, on Python floats
+            capacity = np.array(
+                [_limit_one(float(previous[0]), float(capacity[0]), self.variation_percent)]
+            )
+        elif self.variation_percent:
             capacity = limit_variation(previous, capacity, self.variation_percent)
         spread = PIX_GRID[None, :] - capacity[:, None]
         variance = _sequential_sum(posterior * (spread * spread)) - PIX_CLASS_INTERVAL**2 / 12.0
         self.capacity[rows] = capacity
         self.error[rows] = np.sqrt(np.maximum(variance, 0.0))
+
+    def _log_space_posterior(self, row: int, prior: np.ndarray) -> np.ndarray:
+        a, b, correct = (np.array(column) for column in zip(*self._answers[row], strict=True))
+        logs = log_likelihood(PIX_GRID, a, b, correct.astype(bool)).sum(axis=0)
+        with np.errstate(divide="ignore"):  # a prior point at 0: log 0 = −inf, never chosen
+            return _from_log((logs + np.log(prior))[None, :])[0]
+
+
+def _limit_one(previous: float, capacity: float, percent: float) -> float:
+    """`limit_variation` for one value."""
+    gap = percent if -percent < previous < percent else abs(previous * percent)
+    if capacity > previous:
+        return min(capacity, previous + gap)
+    return max(capacity, previous - gap)
 
 
 def limit_variation(previous: np.ndarray, capacity: np.ndarray, percent: float) -> np.ndarray:
@@ -91,30 +177,44 @@ def limit_variation(previous: np.ndarray, capacity: np.ndarray, percent: float) 
 
 
 class NormalPriorEstimator:
-    """EAP with a fixed normal prior, for a batch; the posterior is renormalised at each answer."""
+    """EAP with a fixed normal prior, for a batch; the posterior is kept in log space
+    (`log_posterior`, up to a constant per row)."""
 
     def __init__(self, size: int, mean: float | np.ndarray, sd: float) -> None:
         means = np.broadcast_to(np.asarray(mean, dtype=float), (size,))
-        prior = np.exp(-0.5 * ((DEFAULT_GRID - means[:, None]) / sd) ** 2)
-        self.posterior = prior / _sequential_sum(prior)[:, None]
+        self.log_posterior = -0.5 * ((DEFAULT_GRID - means[:, None]) / sd) ** 2
         self.capacity = np.empty(size)
         self.error = np.empty(size)
-        self._summarise(np.arange(size), self.posterior)
+        self._summarise(np.arange(size), self.log_posterior)
 
-    def update(self, rows: np.ndarray, a: np.ndarray, b: np.ndarray, correct: np.ndarray) -> None:
-        """Take one more answer for each of `rows` (item parameters and success per row)."""
-        p = probability_correct(DEFAULT_GRID, a[:, None], b[:, None])
-        posterior = self.posterior[rows] * np.where(correct[:, None], p, 1 - p)
-        posterior /= _sequential_sum(posterior)[:, None]
-        self.posterior[rows] = posterior
-        self._summarise(rows, posterior)
+    def update(
+        self,
+        rows: np.ndarray,
+        a: np.ndarray,
+        b: np.ndarray,
+        correct: np.ndarray,
+        answered: np.ndarray | None = None,
+    ) -> None:
+        """Take one more answer for each of `rows` (item parameters and success per row);
+        `answered`, if given, holds the rows of `answer_table` for these answers."""
+        if answered is None:
+            answered = log_likelihood(DEFAULT_GRID, a, b, correct)
+        logs = self.log_posterior[rows] + answered
+        logs -= logs.max(axis=1, keepdims=True)
+        self.log_posterior[rows] = logs
+        self._summarise(rows, logs)
 
-    def _summarise(self, rows: np.ndarray, posterior: np.ndarray) -> None:
-        # Sequential sums, not BLAS: the same bits for one row or many, on any machine.
-        capacity = _sequential_sum(posterior * DEFAULT_GRID)
-        spread = DEFAULT_GRID - capacity[:, None]
+    def _summarise(self, rows: np.ndarray, logs: np.ndarray) -> None:
+        """Posterior mean and standard deviation from the moments of exp(logs), in one pass of
+        sequential sums (not BLAS: the same bits for one row or many, on any machine)."""
+        moments = np.empty((3, *logs.shape))
+        np.exp(logs, out=moments[0])  # logs ≤ 0, its maximum 0 (or nearly, for the prior)
+        np.multiply(moments[0], DEFAULT_GRID, out=moments[1])
+        np.multiply(moments[1], DEFAULT_GRID, out=moments[2])
+        total, first, second = _sequential_sum(moments)
+        capacity = first / total
         self.capacity[rows] = capacity
-        self.error[rows] = np.sqrt(_sequential_sum(posterior * spread * spread))
+        self.error[rows] = np.sqrt(np.maximum(second / total - capacity * capacity, 0.0))
 
 
 Estimator = PixEstimator | NormalPriorEstimator

@@ -13,8 +13,10 @@ from typing import Any
 import numpy as np
 
 from engine.config import ExamConfig
-from engine.estimation import Estimator, estimator_for
+from engine.estimation import Estimator, answer_table, estimator_for
+from engine.feasibility import planned_per_competence
 from engine.itembank import ItemBank
+from engine.referential import COMPETENCE_CODES
 from engine.scoring import ScoringConfig, certification_status, scored_levels
 from engine.selection import (
     ExamDraws,
@@ -83,6 +85,8 @@ class Cohort:
 
     def select(self, rows: np.ndarray) -> np.ndarray:
         """The next item of each row (a bank position), or −1 where the exam is over."""
+        if rows.size == 1:
+            return self._select_one(int(rows[0]))
         chosen = np.full(rows.size, -1, dtype=np.intp)
         going = self.answered[rows] < self.config.length
         rows = rows[going]
@@ -113,6 +117,25 @@ class Cohort:
         chosen[going] = picks
         return chosen
 
+    def _select_one(self, row: int) -> np.ndarray:
+        """`select` for one row (an exam at a kiosk, a replay): the same rules and draws."""
+        if self.answered[row] >= self.config.length:
+            return np.array([-1])
+        rows = np.array([row])
+        capacity = self.estimator.capacity[rows]
+        allowed = allowed_items(self.bank, self.config, self.state, rows, capacity, self.tickets)
+        ranked = ranked_candidates(self.bank, self.config, allowed, capacity, self.prices)
+        if ranked.shape[1] > 1:
+            stride = ranked.shape[1] - 1
+            first = int(self.selections[row]) * stride
+            uniforms = self._pick_uniforms(first + stride)[row : row + 1, first : first + stride]
+            rank = binary_tree_picks(
+                (ranked >= 0).sum(axis=1), self.config.pick_probability, uniforms
+            )
+            ranked = ranked[:, rank]
+        self.selections[row] += 1
+        return ranked[:, 0]
+
     def _pick_uniforms(self, width: int) -> np.ndarray:
         """Each row's pick stream, at least `width` long (grown, rarely, after replacements)."""
         if self._picks.shape[1] < width:
@@ -124,7 +147,14 @@ class Cohort:
         """Rows `rows` (distinct) answered `items`, successfully where `correct`."""
         bank = self.bank
         self.state.answered(bank, rows, items)
-        self.estimator.update(rows, bank.discrimination[items], bank.difficulty[items], correct)
+        table = answer_table(self.config.mode, bank)
+        self.estimator.update(
+            rows,
+            bank.discrimination[items],
+            bank.difficulty[items],
+            correct,
+            table[items, correct.astype(np.intp)],
+        )
         self.answered[rows] += 1
 
     def withdraw(self, row: int, item: int) -> None:
@@ -143,17 +173,27 @@ class ExamResult:
     error: float
     answered: int
     scoring_version: str
+    # Competences of the plan without any scored answer: their level is read from the global
+    # estimate alone, and the result says so (the export carries it).
+    unmeasured_competences: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         # Not dataclasses.asdict, which deep-copies field by field: 13 times slower.
         return {
             **{name: getattr(self, name) for name in _RESULT_FIELDS},
             "competence_levels": dict(self.competence_levels),
+            "unmeasured_competences": list(self.unmeasured_competences),
         }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "ExamResult":
-        return cls(**{**data, "competence_levels": dict(data["competence_levels"])})
+        return cls(
+            **{
+                **data,
+                "competence_levels": dict(data["competence_levels"]),
+                "unmeasured_competences": tuple(data.get("unmeasured_competences", ())),
+            }
+        )
 
 
 _RESULT_FIELDS = tuple(field.name for field in fields(ExamResult))
@@ -316,7 +356,13 @@ class Exam:
         else:  # the running estimate took exactly these answers, in this order
             capacity, error = scored.capacity, scored.error
         score, level, competences = scored_levels(
-            scoring, capacity, self.bank, items, correct, validated=status == "validated"
+            scoring,
+            self.config,
+            capacity,
+            self.bank,
+            items,
+            correct,
+            validated=status == "validated",
         )
         return ExamResult(
             score=score,
@@ -327,7 +373,15 @@ class Exam:
             error=error,
             answered=len(self._answers),
             scoring_version=scoring.version,
+            unmeasured_competences=self._unmeasured(items) if status == "validated" else (),
         )
+
+    def _unmeasured(self, items: np.ndarray) -> tuple[str, ...]:
+        """The competences the plan asks for that none of the scored answers measured."""
+        if not planned_per_competence(self.config):
+            return ()
+        measured = set(self.bank.competence[items].tolist())
+        return tuple(code for index, code in enumerate(COMPETENCE_CODES) if index not in measured)
 
     def _answered_among(self, item_ids: Iterable[str], what_en: str, what_fr: str) -> set[str]:
         """`item_ids` as a set, each of them answered in this exam (else ExamError)."""

@@ -38,7 +38,7 @@ from engine.itembank import ExposureParameters, ItemBank
 from engine.referential import COMPETENCE_CODES
 from engine.simulation import SimulationRun, simulate_exams
 
-STRATUM_EDGES = (-2.5, -1.5, -0.5, 0.5, 1.5, 2.5)
+STRATUM_EDGES = tuple(float(edge) for edge in np.arange(-3.0, 3.01, 0.5))  # half-unit strata
 FAMILY_MEANS = (-1.0, -0.5, 0.0, 0.5, 1.0)
 MEASURE_EDGES = tuple(np.arange(-4.0, 4.01, 0.5))
 CALIBRATION_TARGET = 0.21  # under 0.25: room for sampling noise in the exams that follow

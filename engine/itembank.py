@@ -57,6 +57,10 @@ class ExposureParameters:
     prices: np.ndarray
     target: float
 
+    def __post_init__(self) -> None:
+        # k[:, s] contiguous for each stratum s: what a selection step compares tickets with.
+        object.__setattr__(self, "k_by_stratum", np.ascontiguousarray(self.k.T))
+
     def stratum(self, capacity: np.ndarray) -> np.ndarray:
         return np.searchsorted(np.asarray(self.edges), capacity, side="right")
 
@@ -100,6 +104,12 @@ def _codes(values: Iterable[str]) -> tuple[np.ndarray, tuple[str, ...]]:
     names = tuple(sorted(set(labels)))
     lookup = {name: code for code, name in enumerate(names)}
     return np.array([lookup[label] for label in labels], dtype=np.intp), names
+
+
+def _members(codes: np.ndarray, count: int) -> list[np.ndarray]:
+    """Positions holding each code, per code (stable order)."""
+    order = np.argsort(codes, kind="stable")
+    return np.split(order, np.searchsorted(codes[order], np.arange(1, count)))
 
 
 class ItemBank:
@@ -178,6 +188,14 @@ class ItemBank:
             )
         self.exposure = None if exposure is None else exposure.reordered(order)
         self.information_scale = self.discrimination * self.discrimination
+        self.max_information_scale = float(self.information_scale.max())
+        # Item positions of each tube, skill and competence, and each competence as a mask:
+        # what one exam's rules update or exclude in one step.
+        self.tube_members = _members(self.tube, len(self.tube_names))
+        self.skill_members = _members(self.skill, len(self.skill_names))
+        # Tables other modules compute once from these items (engine.estimation.answer_table).
+        self.derived: dict[str, np.ndarray] = {}
+        self.competence_mask = self.competence[None, :] == np.arange(len(COMPETENCE_CODES))[:, None]
         # Added to rank keys: of two equally informative items, the smaller id ranks first.
         self.tie_break = np.arange(len(self.ids) - 1, -1, -1, dtype=np.float64)
 

@@ -8,11 +8,12 @@ not code; a result names the version it was scored with.
   kept inside that interval's band (floating point may round a θ just below a breakpoint up);
   θ ≤ the first breakpoint gives 0, θ ≥ the last gives the certificate's maximum (895).
 - Global level: the mesh row of that interval (0 = no level, 1 Novice 1 … 7 Expert 1).
-- Competence level (0–7): a per-competence EAP whose prior is N(global capacity, 1²) and whose
-  likelihood is that competence's answers only; the level is the number of the competence's
-  breakpoints (−2, −1, 0.5, 1, 2, 3, 4) at or below that estimate. With two answers per
-  competence the prior carries most of the weight: a competence level moves away from the global
-  picture only as far as that competence's own answers justify.
+- Competence level (0–7): the number of the competence's breakpoints (−2, −1, 0.5, 1, 2, 3, 4)
+  at or below its estimate, which each mode takes by the method the configuration names
+  (engine.competence_levels): the pix mode reads the global capacity, as Pix v3 does; the
+  default mode a hierarchical estimate that lets a competence's own answers move it only as far
+  as a spread of competences around the global ability allows. A configuration without a
+  method (version pix-seed-1) uses the per-competence EAP under N(global capacity, prior_sd²).
 """
 
 import bisect
@@ -27,7 +28,9 @@ from typing import Any
 
 import numpy as np
 
-from engine.estimation import NormalPriorEstimator
+from engine.competence_levels import METHODS, eap_levels, hierarchical_levels, levels_from_global
+from engine.config import MODES, ExamConfig
+from engine.estimation import DEFAULT_PRIOR_SD
 from engine.itembank import ItemBank
 from engine.referential import COMPETENCE_CODES
 
@@ -70,6 +73,8 @@ class ScoringConfig:
     max_score: int
     competence_prior_sd: float
     competence_breakpoints: Mapping[str, tuple[float, ...]]
+    competence_methods: Mapping[str, str]  # exam mode -> engine.competence_levels method
+    competence_spread: float
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "ScoringConfig":
@@ -97,6 +102,10 @@ class ScoringConfig:
                 max_score=int(overall["max_score"]),
                 competence_prior_sd=float(competences["prior_sd"]),
                 competence_breakpoints=per_competence,
+                competence_methods={
+                    mode: str(competences.get("method", {}).get(mode, "eap")) for mode in MODES
+                },
+                competence_spread=float(competences.get("spread", 0.0)),
             )
         except ScoringConfigError:
             raise
@@ -109,6 +118,12 @@ class ScoringConfig:
             raise ScoringConfigError(
                 "scoring: one mesh row per interval and a positive competence prior_sd",
                 "notation : une ligne de maillage par intervalle et un prior_sd positif",
+            )
+        unknown = sorted(set(config.competence_methods.values()) - set(METHODS))
+        if unknown or not 0 <= config.competence_spread <= 2:
+            raise ScoringConfigError(
+                f"scoring: competence methods among {', '.join(METHODS)} and 0 ≤ spread ≤ 2",
+                f"notation : méthodes de compétence parmi {', '.join(METHODS)} et 0 ≤ spread ≤ 2",
             )
         return config
 
@@ -158,38 +173,37 @@ def certification_status(answered: int, abort_reason: str | None, config: Scorin
     return "cancelled" if abort_reason == "technical" else "rejected"
 
 
-def competence_capacities(
+def competence_levels(
     config: ScoringConfig,
+    exam_config: ExamConfig,
     capacity: float,
     bank: ItemBank,
     items: np.ndarray,
     correct: np.ndarray,
-) -> np.ndarray:
-    """Per competence (referential order), the EAP of its answers under N(capacity, sd²).
-
-    Each competence takes its answers in order; competences are independent, so round k
-    updates at once every competence that has a k-th answer (the same bits as one at a time).
-    """
-    estimator = NormalPriorEstimator(len(COMPETENCE_CODES), capacity, config.competence_prior_sd)
-    seen = [0] * len(COMPETENCE_CODES)
-    ranks = []  # each answer's place within its competence (Python ints: a short loop)
-    for code in bank.competence[items].tolist():
-        ranks.append(seen[code])
-        seen[code] += 1
-    rank = np.array(ranks, dtype=np.intp)
-    for round_ in range(max(seen)):
-        chosen = items[rank == round_]
-        estimator.update(
-            bank.competence[chosen],
-            bank.discrimination[chosen],
-            bank.difficulty[chosen],
-            correct[rank == round_],
+) -> dict[str, int]:
+    """Each competence's level, by the method `config` names for the exam's mode."""
+    method = config.competence_methods[exam_config.mode]
+    breakpoints = config.competence_breakpoints
+    if method == "global":
+        return levels_from_global(breakpoints, capacity)
+    if method == "hierarchical":
+        return hierarchical_levels(
+            breakpoints,
+            bank,
+            items,
+            correct,
+            prior_mean=exam_config.default_candidate_capacity,
+            prior_sd=exam_config.prior_sd or DEFAULT_PRIOR_SD,
+            spread=config.competence_spread,
         )
-    return estimator.capacity
+    return eap_levels(
+        breakpoints, bank, items, correct, capacity=capacity, prior_sd=config.competence_prior_sd
+    )
 
 
 def scored_levels(
     config: ScoringConfig,
+    exam_config: ExamConfig,
     capacity: float,
     bank: ItemBank,
     items: np.ndarray,
@@ -200,9 +214,5 @@ def scored_levels(
     """(score, global level, competence levels); all zero for a certification not validated."""
     if not validated:
         return 0, 0, dict.fromkeys(COMPETENCE_CODES, 0)
-    per_competence = competence_capacities(config, capacity, bank, items, correct)
-    levels = {
-        code: config.competence_level(code, float(value))
-        for code, value in zip(COMPETENCE_CODES, per_competence, strict=True)
-    }
+    levels = competence_levels(config, exam_config, capacity, bank, items, correct)
     return config.score(capacity), config.global_level(capacity), levels

@@ -27,7 +27,9 @@ draws come from PCG64 streams seeded by the exam's seed (numpy guarantees these 
 the same on every platform and version), indexed by position so a replay redraws the same values.
 """
 
+import bisect
 import hashlib
+import math
 
 import numpy as np
 
@@ -88,6 +90,12 @@ class ExamDraws:
 def binary_tree_picks(candidates: np.ndarray, probability: int, uniforms: np.ndarray) -> np.ndarray:
     """Pix's binaryTreeRandom, per row: rank 0 if floor(100·u₀) < p, else rank 1 if
     floor(100·u₁) < p, …; the last of the row's `candidates` takes what is left."""
+    if candidates.size == 1:  # one exam: a few Python floats, the same test
+        last = max(int(candidates[0]) - 1, 0)
+        for rank, uniform in enumerate(uniforms[0, :last].tolist()):
+            if math.floor(uniform * 100) < probability:
+                return np.array([rank])
+        return np.array([last])
     levels = np.arange(uniforms.shape[1])
     hit = (np.floor(uniforms * 100) < probability) & (levels < candidates[:, None] - 1)
     return np.where(hit.any(axis=1), hit.argmax(axis=1), np.maximum(candidates - 1, 0))
@@ -111,6 +119,9 @@ class SelectionState:
 
     def answered(self, bank: ItemBank, rows: np.ndarray, items: np.ndarray) -> None:
         """Rows `rows` answered `items` (one each; rows distinct)."""
+        if rows.size == 1:
+            self._answered_one(bank, int(rows[0]), int(items[0]))
+            return
         self.open[rows, items] = False
         group = bank.tube if self.by_tube else bank.skill
         self.fresh[rows] &= group[None, :] != group[items][:, None]
@@ -119,6 +130,19 @@ class SelectionState:
             self.recent[rows, :-1] = self.recent[rows, 1:]
             self.recent[rows, -1] = bank.competence[items]
 
+    def _answered_one(self, bank: ItemBank, row: int, item: int) -> None:
+        """`answered` for one row: the item's group by its members, not by a bank-wide test."""
+        self.open[row, item] = False
+        if self.by_tube:
+            self.fresh[row, bank.tube_members[bank.tube[item]]] = False
+        else:
+            self.fresh[row, bank.skill_members[bank.skill[item]]] = False
+        competence = bank.competence[item]
+        self.competence_count[row, competence] += 1
+        if self.recent.shape[1]:
+            self.recent[row, :-1] = self.recent[row, 1:]
+            self.recent[row, -1] = competence
+
     def withdraw(self, bank: ItemBank, row: int, item: int) -> None:
         """A validated live alert: the item and every item of its skill leave this exam."""
         self.open[row] &= bank.skill != bank.skill[item]
@@ -126,10 +150,14 @@ class SelectionState:
 
 def _prefer(mask: np.ndarray, preferred: np.ndarray) -> np.ndarray:
     """`preferred` for the rows where it leaves something, `mask` elsewhere (a soft rule)."""
-    return np.where(preferred.any(axis=1, keepdims=True), preferred, mask)
+    leaves = preferred.any(axis=1, keepdims=True)
+    return preferred if leaves.all() else np.where(leaves, preferred, mask)
 
 
 def _not_recent(bank: ItemBank, state: SelectionState, rows: np.ndarray) -> np.ndarray:
+    if rows.size == 1:
+        recent = [code for code in state.recent[rows[0]].tolist() if code >= 0]
+        return ~bank.competence_mask[recent].any(axis=0, keepdims=True)
     recent = np.zeros((rows.size, len(COMPETENCE_CODES) + 1), dtype=bool)
     recent[np.arange(rows.size)[:, None], state.recent[rows]] = True  # -1 lands in the spare
     return ~recent[:, bank.competence]
@@ -143,26 +171,39 @@ def allowed_items(
     capacity: np.ndarray,
     tickets: np.ndarray | None,
 ) -> np.ndarray:
-    """The items each row may get next, after the rules of its mode (see the module docstring)."""
+    """The items each row may get next, after the rules of its mode (see the module docstring).
+
+    A hard rule always applies; each soft rule ("prefer") applies unless it would leave
+    nothing. When every soft rule can hold at once (nearly always), the answer is simply all
+    the rules together; the rules are otherwise applied one by one, in order."""
     mask = state.open[rows]
     fresh = state.fresh[rows]
+    preferences = []
     if config.mode == "pix":
         mask = mask & fresh
         if config.enable_passage_by_all_competences:
-            untouched = (state.competence_count[rows] == 0)[:, bank.competence]
-            mask = _prefer(mask, mask & untouched)
+            preferences.append((state.competence_count[rows] == 0)[:, bank.competence])
     else:
         if config.questions_per_competence is not None:
-            below = (state.competence_count[rows] < config.questions_per_competence)[
-                :, bank.competence
-            ]
-            mask = _prefer(mask, mask & below)
-        mask = _prefer(mask, mask & fresh)
+            count = state.competence_count[rows]
+            preferences.append((count < config.questions_per_competence)[:, bank.competence])
+        preferences.append(fresh)
     if config.challenges_between_same_competence:
-        mask = _prefer(mask, mask & _not_recent(bank, state, rows))
+        preferences.append(_not_recent(bank, state, rows))
     if tickets is not None and bank.exposure is not None:
-        eligible = tickets[rows] < bank.exposure.k.T[bank.exposure.stratum(capacity)]
-        mask = _prefer(mask, mask & eligible)
+        if rows.size == 1:  # one exam: its stratum by bisection, its tickets against k's column
+            stratum = bisect.bisect_right(bank.exposure.edges, float(capacity[0]))
+            preferences.append(tickets[rows] < bank.exposure.k_by_stratum[stratum])
+        else:
+            limits = bank.exposure.k_by_stratum[bank.exposure.stratum(capacity)]
+            preferences.append(tickets[rows] < limits)
+    every = mask
+    for preferred in preferences:
+        every = every & preferred
+    if every.any(axis=1).all():
+        return every
+    for preferred in preferences:
+        mask = _prefer(mask, mask & preferred)
     return mask
 
 
@@ -188,17 +229,50 @@ def ranked_candidates(
     """
     n_items = len(bank)
     scale = 10.0**config.information_decimals
-    if bank.information_scale.max() * scale * n_items >= 2.0**53:
+    if bank.max_information_scale * scale * n_items >= 2.0**53:
         raise ValueError("information_decimals too high for this bank: keys would lose exactness")
+    kept = min(config.candidates_kept, n_items)
+    if capacity.size == 1:  # one exam (a kiosk, a replay): rank only the items it may get
+        return _ranked_one(bank, allowed[0], float(capacity[0]), prices, scale, kept)[None, :]
     value = information(bank, capacity)
     if prices is not None:
         value = value - prices
     key = np.where(allowed, np.rint(value * scale) * n_items + bank.tie_break, -np.inf)
     lines = np.arange(key.shape[0])
-    kept = min(config.candidates_kept, n_items)
     ranked = np.empty((key.shape[0], kept), dtype=np.intp)
     for rank in range(kept):
         best = key.argmax(axis=1)
         ranked[:, rank] = np.where(np.isfinite(key[lines, best]), best, -1)
         key[lines, best] = -np.inf
+    return ranked
+
+
+def _ranked_one(
+    bank: ItemBank,
+    allowed: np.ndarray,
+    capacity: float,
+    prices: np.ndarray | None,
+    scale: float,
+    kept: int,
+) -> np.ndarray:
+    """`ranked_candidates` for one row, on its allowed items only: the same keys, element by
+    element, so the same items in the same order."""
+    open_items = np.flatnonzero(allowed)
+    ranked = np.full(kept, -1, dtype=np.intp)
+    if open_items.size == 0:
+        return ranked
+    p = 1 / (1 + np.exp(bank.discrimination[open_items] * (bank.difficulty[open_items] - capacity)))
+    value = p * (1 - p) * bank.information_scale[open_items]
+    if prices is not None:
+        value = value - prices[open_items]
+    key = np.rint(value * scale) * len(bank) + bank.tie_break[open_items]
+    if kept == 1:
+        ranked[0] = open_items[key.argmax()]
+        return ranked
+    if key.size > kept:
+        top = np.argpartition(-key, kept - 1)[:kept]
+        order = top[np.argsort(-key[top])]
+    else:
+        order = np.argsort(-key)
+    ranked[: order.size] = open_items[order]
     return ranked

@@ -10,6 +10,8 @@ from typing import Any
 
 from sqlalchemy import select
 
+from engine.config import ExamConfig
+from engine.feasibility import check_feasible
 from server_stub import candidate_states as states
 from server_stub import codes
 from server_stub.checkin import new_seed
@@ -18,6 +20,7 @@ from server_stub.errors import ApiError
 from server_stub.issue_categories import IN_CHALLENGE_SUBCATEGORIES, ISSUE_CATEGORIES
 from server_stub.kiosk_commands import device_key, queue_command
 from server_stub.notifier import candidate_key, room_key
+from server_stub.replay_inputs import exam_config
 from server_stub.security import (
     check_invigilator_code,
     console_source,
@@ -195,6 +198,7 @@ def authorise(ctx: ServerContext, session_id: str, candidate_id: str) -> dict[st
         candidate = action.candidate(candidate_id)
         exams = action.t["exams"]
         if candidate.status == states.WAITING:
+            _check_feasible(action, candidate)
             exam = action.exam(candidate_id)
             if exam is None:
                 action.connection.execute(
@@ -237,6 +241,19 @@ def authorise(ctx: ServerContext, session_id: str, candidate_id: str) -> dict[st
             device_id=candidate.device_id,
         )
     return {"candidate_id": candidate_id, "status": status, "kind": kind}
+
+
+def _check_feasible(action: _Action, candidate) -> None:
+    """Refuse, before the exam starts, a bank that cannot give this candidate a complete exam
+    (an accessibility filter that leaves too few items, engine/feasibility.py)."""
+    session = action.session
+    refusal = check_feasible(
+        action.ctx.banks.item_bank(session.bank_id),
+        ExamConfig.from_dict(exam_config(action.connection, action.db, session)),
+        candidate.accessibility_needs,
+    )
+    if refusal is not None:
+        raise ApiError("exam_not_feasible", reason_fr=refusal.fr, reason_en=refusal.en)
 
 
 def pause(ctx: ServerContext, session_id: str, candidate_id: str) -> dict[str, Any]:

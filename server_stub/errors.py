@@ -191,6 +191,11 @@ CATALOGUE: dict[str, tuple[int, str, str]] = {
         "Le candidat n'attend pas d'autorisation (état : {status}).",
         "The candidate is not waiting for authorisation (status: {status}).",
     ),
+    "exam_not_feasible": (
+        409,
+        "Autorisation impossible : {reason_fr} Prévenez le responsable de la certification.",
+        "Cannot authorise: {reason_en} Tell the certification lead.",
+    ),
     "not_authorised_yet": (
         409,
         "L'épreuve n'est pas encore autorisée par le surveillant.",

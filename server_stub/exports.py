@@ -2,9 +2,10 @@
 
 One row per candidate (DESIGN §4): identity, INE, status, score, global level, the level of every
 competence, verification code, session, centre and date, and the kiosk configuration key and
-version the candidate checked in with. Status: validated, rejected, cancelled
-(as the engine scores them), pending (no verified result yet, or a result held for review),
-absent. A record kept aside by verification exports as rejected, with its reason in
+version the candidate checked in with, and the competences of the plan that no answer measured
+(`unmeasured_competences`: their level comes from the global estimate alone). Status: validated,
+rejected, cancelled (as the engine scores them), pending (no verified result yet, or a result held
+for review), absent. A record kept aside by verification exports as rejected, with its reason in
 `rejection_reason`. `review_reasons` lists why a result is held for review (exam_evidence.py:
 `late_entries`, `offline_stretch`, `journal_conflict`); it is empty for a clean exam, and a
 result with reasons exports as `pending`, without its score, until a reviewer decides.
@@ -59,6 +60,7 @@ def session_results(db: Database, session_id: str) -> list[dict[str, Any]]:
                 t["results"].c.score,
                 t["results"].c.global_level,
                 t["results"].c.competence_levels,
+                t["results"].c.unmeasured_competences,
                 t["results"].c.verification_code,
                 t["results"].c.abort_reason,
                 t["exams"].c.review_reasons,
@@ -133,6 +135,7 @@ def _row(session, row, rejection: str | None) -> dict[str, Any]:
         "review_reasons": reasons,
         "config_key": row.config_key,
         "app_version": row.app_version,
+        "unmeasured_competences": json.loads(row.unmeasured_competences) if scored else [],
     }
 
 
@@ -142,13 +145,19 @@ def export_json(rows: list[dict[str, Any]]) -> str:
 
 def export_csv(rows: list[dict[str, Any]]) -> str:
     """The same rows, one column per competence (`competence_1.1` ... `competence_5.2`), then
-    the review reasons separated by `;`; cells a spreadsheet could run are neutralised."""
+    the review reasons separated by `;`, then the unmeasured competences (space-separated codes);
+    cells a spreadsheet could run are neutralised."""
     return csv_text(
-        [*FIELDS, *(f"competence_{c.code}" for c in COMPETENCES), "review_reasons"],
+        [
+            *FIELDS,
+            *(f"competence_{c.code}" for c in COMPETENCES),
+            "review_reasons",
+            "unmeasured_competences",
+        ],
         (
             [row[name] for name in FIELDS]
             + [row["competence_levels"].get(c.code) for c in COMPETENCES]
-            + [";".join(row["review_reasons"])]
+            + [";".join(row["review_reasons"]), " ".join(row["unmeasured_competences"])]
             for row in rows
         ),
     )

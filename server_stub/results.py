@@ -98,6 +98,7 @@ def store_result(
         "score": result.score,
         "global_level": result.global_level,
         "competence_levels": json.dumps(result.competence_levels, sort_keys=True),
+        "unmeasured_competences": json.dumps(list(result.unmeasured_competences)),
         "answered": result.answered,
         "abort_reason": abort_reason,
         "scored_at": now,

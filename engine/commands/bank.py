@@ -4,7 +4,9 @@
     pix-engine bank verify FILE --publisher PUB [--content-key KEYFILE]
 
 SRC is a bank source directory (see docs/bank-format.md) or `demo` for the built-in bank. Sealing
-calibrates exposure control for the default mode first, unless `--no-calibrate`. The content key
+refuses a bank that cannot run both modes' exams (engine/feasibility.py: too few items for the
+length or the plan, implausible 2PL parameters, duplicate items, an unreachable exposure bound),
+then calibrates exposure control for the default mode, unless `--no-calibrate`. The content key
 file (base64, mode 0600) is what the server releases to kiosks in authorisation tickets: keep it
 on the server only. `verify` exits 0 with a summary, or 1 with a one-line reason.
 """
@@ -18,6 +20,7 @@ from engine.bank_source import BankSourceError, load_bank_source, load_demo_bank
 from engine.canonical import BilingualError
 from engine.config import ExamConfig
 from engine.exposure import calibrate_exposure
+from engine.feasibility import check_sealable
 from engine.itembank import BankIndexError, ItemBank
 from engine.items import ItemError
 from engine.keys import (
@@ -71,6 +74,12 @@ def run_seal(args: argparse.Namespace) -> int:
         signing_key = load_signing_key(args.key)
         items = load_demo_bank() if args.src == "demo" else load_bank_source(Path(args.src))
         bank = ItemBank.from_items(items)
+        check_sealable(
+            bank,
+            (ExamConfig.pix(), ExamConfig.default()),
+            {item.id: item.to_dict() for item in items},
+            exposure_control=not args.no_calibrate,
+        )
         if not args.no_calibrate:
             print("Calibration de l'exposition… / calibrating exposure…", flush=True)
             bank = calibrate_exposure(bank, ExamConfig.default())

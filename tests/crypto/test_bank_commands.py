@@ -1,5 +1,6 @@
 """`pix-engine keygen` and `pix-engine bank seal|verify`, run as IT would, on real files."""
 
+import dataclasses
 import json
 import os
 import stat
@@ -10,7 +11,10 @@ from engine.bank_source import BankSourceError, load_demo_bank
 from engine.cli import dispatch
 from engine.items import ItemError
 from engine.keys import load_content_key, load_public_key
+from engine.referential import COMPETENCE_CODES
 from engine.sealed_bank import SealedBank
+
+SOURCE_ITEMS = 48
 
 
 def pix_engine(*argv: str) -> int:
@@ -28,7 +32,8 @@ def source(tmp_path, make_items):
     directory = tmp_path / "source"
     directory.mkdir()
     by_competence: dict[str, list] = {}
-    for item in make_items(12):
+    for number, item in enumerate(make_items(SOURCE_ITEMS)):  # every competence, 3 items each
+        item = dataclasses.replace(item, competence=COMPETENCE_CODES[number % 16])
         by_competence.setdefault(item.competence, []).append(item.to_dict())
     for code, items in by_competence.items():
         (directory / f"{code}.json").write_text(json.dumps(items), encoding="utf-8")
@@ -65,9 +70,9 @@ def test_seal_then_verify(sealed, keys, capsys):
     out, content_key = sealed
     assert stat.S_IMODE(os.stat(content_key).st_mode) == 0o600
     opened = SealedBank.open(out, load_public_key(keys / "publisher.pub"))
-    assert opened.item_count == 12 and opened.label == "source"
+    assert opened.item_count == SOURCE_ITEMS and opened.label == "source"
     unlocked = opened.unlock(load_content_key(content_key))
-    assert len(unlocked.item_ids) == 12
+    assert len(unlocked.item_ids) == SOURCE_ITEMS
     assert unlocked.item_bank().exposure is None  # --no-calibrate
     capsys.readouterr()
     args = ["bank", "verify", str(out), "--publisher", str(keys / "publisher.pub")]
@@ -178,3 +183,55 @@ def test_seal_the_demo_bank_with_exposure_calibration(tmp_path, keys):
     opened = SealedBank.open(out, load_public_key(keys / "publisher.pub"))
     assert opened.label == "demo"
     assert opened.unlock(load_content_key(content_key)).item_bank().exposure is not None
+
+
+def _write_source(directory, items) -> None:
+    directory.mkdir()
+    by_competence: dict[str, list] = {}
+    for item in items:
+        by_competence.setdefault(item.competence, []).append(item.to_dict())
+    for code, entries in by_competence.items():
+        (directory / f"{code}.json").write_text(json.dumps(entries), encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (lambda items: items[:20], "20 questions"),  # too small for 32 answers
+        (lambda items: [i for i in items if i.competence != "3.4"], "3.4"),  # a competence empty
+        (
+            lambda items: [dataclasses.replace(items[0], discrimination=50.0), *items[1:]],
+            "a=50",
+        ),
+        (lambda items: [dataclasses.replace(items[0], difficulty=1e6), *items[1:]], "b=1e+06"),
+        (
+            lambda items: [*items, dataclasses.replace(items[0], id="rec9999", tube="@t9999")],
+            "rec0000 = rec9999",
+        ),
+    ],
+    ids=["too-small", "competence-missing", "a-implausible", "b-implausible", "duplicate"],
+)
+def test_seal_refuses_a_bank_that_cannot_run_the_exam(
+    tmp_path, keys, make_items, capsys, change, expected
+):
+    items = [
+        dataclasses.replace(item, competence=COMPETENCE_CODES[number % 16])
+        for number, item in enumerate(make_items(SOURCE_ITEMS))
+    ]
+    _write_source(tmp_path / "bad", change(items))
+    reason = _one_line_failure(
+        capsys, "bank", "seal", str(tmp_path / "bad"), "--key", str(keys / "publisher.key"),
+        "--out", str(tmp_path / "b.pixbank"), "--content-key-out", str(tmp_path / "b.key"),
+        "--no-calibrate",
+    )  # fmt: skip
+    assert expected in reason
+    assert not (tmp_path / "b.key").exists() and not (tmp_path / "b.pixbank").exists()
+
+
+def test_seal_refuses_an_exposure_bound_the_bank_cannot_hold(tmp_path, keys, source, capsys):
+    """48 items, 3 per competence: each item would go to 2 candidates in 3, far above 0.25."""
+    reason = _one_line_failure(
+        capsys, "bank", "seal", str(source), "--key", str(keys / "publisher.key"),
+        "--out", str(tmp_path / "b.pixbank"), "--content-key-out", str(tmp_path / "b.key"),
+    )  # fmt: skip
+    assert "0.25" in reason and "128" in reason

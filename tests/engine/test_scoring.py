@@ -8,8 +8,9 @@ import numpy as np
 import pytest
 
 from engine import Exam, ExamConfig, capacity_history
+from engine.competence_levels import hierarchical_levels
 from engine.referential import COMPETENCE_CODES
-from engine.scoring import ScoringConfig, ScoringConfigError, competence_capacities
+from engine.scoring import ScoringConfig, ScoringConfigError, competence_levels
 
 SHIPPED = ScoringConfig.shipped()
 BREAKPOINTS = [-4.67, -1.4, -0.519, 0.6, 1.5, 2.25, 3.1, 4, 8]
@@ -72,15 +73,57 @@ def test_competence_levels_from_the_competence_intervals(capacity, level):
     assert SHIPPED.competence_level("3.4", capacity) == level
 
 
-def test_a_competence_estimate_is_pulled_by_its_own_answers_only(psy_bank):
-    items = np.array([p for p in range(len(psy_bank)) if psy_bank.competence_codes[p] == "2.1"][:2])
-    up = competence_capacities(SHIPPED, 0.5, psy_bank, items, np.array([True, True]))
-    down = competence_capacities(SHIPPED, 0.5, psy_bank, items, np.array([False, False]))
+def _two_items_of(bank, code):
+    return np.array([p for p in range(len(bank)) if bank.competence_codes[p] == code][:2])
+
+
+def test_pix_mode_reads_every_competence_level_off_the_global_capacity(psy_bank):
+    """Pix v3: the competence intervals applied to the global capacity, whatever the answers."""
+    assert SHIPPED.competence_methods["pix"] == "global"
+    items = _two_items_of(psy_bank, "2.1")
+    for correct in ([True, True], [False, False]):
+        levels = competence_levels(
+            SHIPPED, ExamConfig.pix(), 1.2, psy_bank, items, np.array(correct)
+        )
+        assert set(levels.values()) == {SHIPPED.competence_level("2.1", 1.2)} == {4}
+
+
+def test_default_mode_lets_a_competence_s_own_answers_move_its_level_a_little(psy_bank):
+    """Hierarchical: the global picture, moved by the competence's answers within the spread."""
+    assert SHIPPED.competence_methods["default"] == "hierarchical"
+    config = ExamConfig.default()
+    others = np.array(
+        [p for p in range(len(psy_bank)) if psy_bank.competence_codes[p] != "2.1"][::5]
+    )
+    items = np.concatenate([others, _two_items_of(psy_bank, "2.1")])
+    base = psy_bank.difficulty[others] < 0.5  # the rest of the exam says θ ≈ 0.5
     index = COMPETENCE_CODES.index("2.1")
-    assert up[index] > 0.5 > down[index]
-    others = [i for i in range(len(COMPETENCE_CODES)) if i != index]
-    assert up[others] == pytest.approx(0.5, abs=1e-6)
-    assert down[others] == pytest.approx(0.5, abs=1e-6)
+    means = {}
+    for own in (True, False):
+        correct = np.concatenate([base, [own, own]])
+        global_only = hierarchical_levels(
+            SHIPPED.competence_breakpoints, psy_bank, items, correct,
+            prior_mean=0.0, prior_sd=config.prior_sd, spread=0.0,
+        )  # fmt: skip
+        spread = hierarchical_levels(
+            SHIPPED.competence_breakpoints, psy_bank, items, correct,
+            prior_mean=0.0, prior_sd=config.prior_sd, spread=2.0,
+        )  # fmt: skip
+        assert len(set(global_only.values())) == 1  # spread 0: the global estimate's level
+        means[own] = spread[COMPETENCE_CODES[index]]
+    assert means[True] > means[False]  # a wide spread: its own answers decide more
+
+
+def test_a_configuration_without_a_method_scores_as_version_1_did(psy_bank):
+    """pix-seed-1 had no method: the per-competence EAP under N(global, prior_sd²)."""
+    data = json.loads(resources.files("engine").joinpath("config", "scoring.json").read_text())
+    del data["competences"]["method"], data["competences"]["spread"]
+    old = ScoringConfig.from_dict(data)
+    assert set(old.competence_methods.values()) == {"eap"}
+    items = _two_items_of(psy_bank, "2.1")
+    up = competence_levels(old, ExamConfig.default(), 0.75, psy_bank, items, np.array([1, 1], bool))
+    down = competence_levels(old, ExamConfig.default(), 0.75, psy_bank, items, np.zeros(2, bool))
+    assert up["2.1"] > down["2.1"] and up["1.1"] == down["1.1"] == 3
 
 
 def test_malformed_configuration_is_refused():

@@ -41,8 +41,10 @@ def test_full_session_with_several_candidates(live_server, tmp_path):
     assert {row["status"] for row in rows} == {"validated"}
     assert all(row["verification_code"].startswith("P-") for row in rows)
     assert all(len(row["competence_levels"]) == 16 for row in rows)
+    assert all(row["unmeasured_competences"] == [] for row in rows)  # every competence measured
     table = list(csv.DictReader(io.StringIO(export_csv(rows))))
     assert len(table) == 4 and "competence_3.4" in table[0]
+    assert table[0]["unmeasured_competences"] == ""
 
     code = rows[0]["verification_code"]
     certificate = httpx.get(f"{live_server.url}/api/v1/certificates/{code}").json()
