@@ -498,7 +498,7 @@ class ExamSession(QObject):
             self.item_shown_ms = self._elapsed_ms()
         self.item = item
         self.focus_lost = False
-        total = self.exam.config.length
+        total = self.exam.planned_items
         self.window.question.show_item(item, self.position + 1, total)
         self._on_tick()
         self._show(Phase.QUESTION)
@@ -529,7 +529,7 @@ class ExamSession(QObject):
         )
         self.exam.record(item.id, str(status))
         self.position += 1
-        self.answered_count.emit(self.position, self.exam.config.length)
+        self.answered_count.emit(self.position, self.exam.planned_items)
         await self._show_next_item()
 
     async def _raise_live_alert(self) -> None:
