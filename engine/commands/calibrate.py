@@ -90,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
         min_responses=args.min_responses,
     )
     write_bank_version(args.bank, args.out, fit)
-    report = calibration_report(fit)
+    report = calibration_report(fit, args.min_responses)
     args.out.with_name(args.out.name + ".calibration.json").write_text(
         json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )
@@ -121,8 +121,9 @@ def write_bank_version(source: Path, out: Path, fit: Calibration) -> None:
     load_bank_source(out)  # the new version must load as any source does
 
 
-def calibration_report(fit: Calibration) -> dict[str, Any]:
-    """The figures a reviewer reads: the fit of each item and the drift of the anchors."""
+def calibration_report(fit: Calibration, min_responses: int) -> dict[str, Any]:
+    """The figures a reviewer reads: the fit of each item and the drift of the anchors (flags
+    only for items with at least `min_responses` answers: below, the figures are noise)."""
     z = fit.drift_z()
     items = []
     for index, item_id in enumerate(fit.item_ids):
@@ -145,7 +146,7 @@ def calibration_report(fit: Calibration) -> dict[str, Any]:
                 "z_difficulty": _number(z[index]),
             }
         items.append(entry)
-    anchors = ~fit.pretest & (fit.responses > 0)
+    anchors = ~fit.pretest & (fit.responses >= min_responses)
     return {
         "method": "fixed-item-parameter MML-EM (operational items anchored)",
         "cycles": fit.cycles,
@@ -162,8 +163,8 @@ def calibration_report(fit: Calibration) -> dict[str, Any]:
         ),
         "drifting_anchors": sorted(
             item_id
-            for item_id, value in zip(fit.item_ids, z, strict=True)
-            if np.isfinite(value) and abs(value) >= DRIFT_Z
+            for item_id, value, counted in zip(fit.item_ids, z, anchors, strict=True)
+            if counted and abs(value) >= DRIFT_Z
         ),
         "items": items,
     }
