@@ -32,6 +32,7 @@ class ResponseMatrix:
 
     item_ids: tuple[str, ...]
     values: np.ndarray
+    ignored: int = 0  # rows naming an item outside the bank
 
     @classmethod
     def from_rows(
@@ -41,8 +42,12 @@ class ResponseMatrix:
         position = {item_id: index for index, item_id in enumerate(item_ids)}
         exams: dict[str, int] = {}
         cells = []
+        ignored = 0
         for exam, item_id, status in rows:
-            if item_id not in position or status == LEFT_OUT:
+            if item_id not in position:
+                ignored += 1
+                continue
+            if status == LEFT_OUT:
                 continue
             if status != SUCCESS and status not in FAILURE:
                 raise ValueError(f"unknown answer status {status!r} / statut inconnu {status!r}")
@@ -51,7 +56,7 @@ class ResponseMatrix:
         values = np.full((len(item_ids), len(exams)), np.nan)
         for row, column, value in cells:
             values[row, column] = value
-        return cls(tuple(item_ids), values)
+        return cls(tuple(item_ids), values, ignored)
 
     @property
     def counts(self) -> np.ndarray:

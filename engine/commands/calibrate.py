@@ -91,6 +91,7 @@ def run(args: argparse.Namespace) -> int:
     )
     write_bank_version(args.bank, args.out, fit)
     report = calibration_report(fit, args.min_responses)
+    report["rows_ignored"] = matrix.ignored
     args.out.with_name(args.out.name + ".calibration.json").write_text(
         json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )
@@ -193,4 +194,9 @@ def _print(report: dict[str, Any], out: Path) -> None:
             )
     print(f"  inadéquats / misfitting (RMSD ≥ {MISFIT_RMSD}): {report['misfit_items'] or '-'}")
     print(f"  dérive / drifting anchors (|z| ≥ {DRIFT_Z}): {report['drifting_anchors'] or '-'}")
+    if report["rows_ignored"]:
+        print(
+            f"  {report['rows_ignored']} réponses à des items absents de la banque, ignorées / "
+            "answers to items not in the bank, ignored"
+        )
     print(f"nouvelle version / new version: {out} (rapport / report: {out}.calibration.json)")

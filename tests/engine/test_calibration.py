@@ -85,7 +85,8 @@ def test_unknown_statuses_are_refused_and_focused_out_is_left_out():
     matrix = ResponseMatrix.from_rows(
         ["x", "y"], [("e1", "x", "ok"), ("e1", "y", "focusedOut"), ("e2", "y", "ko")]
     )
-    assert matrix.counts.tolist() == [1, 1]
+    assert matrix.counts.tolist() == [1, 1] and matrix.ignored == 0
+    assert ResponseMatrix.from_rows(["x"], [("e1", "z", "ok")]).ignored == 1
     with pytest.raises(ValueError, match="statut inconnu"):
         ResponseMatrix.from_rows(["x"], [("e1", "x", "maybe")])
 
@@ -122,5 +123,21 @@ def test_calibrate_writes_a_new_bank_version_and_never_overwrites(tmp_path, caps
     assert changed == {entry["id"] for entry in flagged[:3]}
     assert all(new[item_id].pretest for item_id in changed)
     assert json.loads((tmp_path / "bank-v2.calibration.json").read_text("utf-8")) == report
+    assert report["rows_ignored"] == 0
     assert pix_engine(args) == 1
     assert "never over one" in capsys.readouterr().err
+
+
+def test_calibrate_explains_a_response_file_it_cannot_read(tmp_path, capsys):
+    source = Path(str(resources.files("engine.demo_bank")))
+    bad = tmp_path / "responses.csv"
+    bad.write_text("exam_key,item_id,status\ne1,rech-moteur-01,maybe\n", "utf-8")
+    out = tmp_path / "v2"
+    args = ["calibrate", "--bank", str(source), "--responses", str(bad), "--out", str(out)]
+    assert pix_engine(args) == 1
+    error = capsys.readouterr().err
+    assert "matrice de réponses illisible" in error and "unreadable response matrix" in error
+    assert not out.exists()
+    bad.write_text("no,header,here\n1,2,3\n", "utf-8")
+    assert pix_engine(args) == 1
+    assert "unreadable response matrix" in capsys.readouterr().err
