@@ -8,7 +8,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-BENCHMARKS = ("engine_vs_catsim.py", "crypto_and_journal.py", "kiosk_app.py", "server_load.py")
+BENCHMARKS = (
+    "engine_vs_catsim.py",
+    "calibration_vs_girth.py",
+    "crypto_and_journal.py",
+    "kiosk_app.py",
+    "server_load.py",
+)
 
 
 def main() -> int:

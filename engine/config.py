@@ -37,7 +37,11 @@ _FIELD_TYPES: dict[str, type | tuple[type, ...]] = {
     "questions_per_competence": int,
     "exposure_control": bool,
     "information_decimals": int,
+    "pretest_per_exam": int,
 }
+# Left out of to_dict() at their default, so that configurations (in tickets, records and the
+# server's tables) written before these fields existed read and compare as they always did.
+_OMITTED_AT_DEFAULT = {"pretest_per_exam": 0}
 
 
 class ConfigError(ValueError):
@@ -64,6 +68,8 @@ class ExamConfig:
     - `exposure_control`: apply the bank's Sympson–Hetter parameters, if it has some.
     - `information_decimals`: information is rounded to this many decimals before ranking, so
       that the last bits of exp() on another platform cannot change the chosen item.
+    - `pretest_per_exam`: pretest items seeded into each exam on top of `length`, never scored
+      (see engine.pretest); 0 by default.
     """
 
     mode: str
@@ -79,6 +85,7 @@ class ExamConfig:
     questions_per_competence: int | None = None
     exposure_control: bool = False
     information_decimals: int = 9
+    pretest_per_exam: int = 0
 
     def __post_init__(self) -> None:
         for field in fields(self):
@@ -103,6 +110,7 @@ class ExamConfig:
             (0 < self.pick_probability <= 100, "0 < pick_probability ≤ 100", "idem"),
             (self.challenges_between_same_competence >= 0, "challenges_between… ≥ 0", "idem"),
             (0 <= self.information_decimals <= 12, "0 ≤ information_decimals ≤ 12", "idem"),
+            (0 <= self.pretest_per_exam <= self.length, "0 ≤ pretest_per_exam ≤ length", "idem"),
             (
                 self.questions_per_competence is None or self.questions_per_competence >= 1,
                 "questions_per_competence ≥ 1 or None",
@@ -175,7 +183,11 @@ class ExamConfig:
         )
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {
+            name: value
+            for name, value in asdict(self).items()
+            if name not in _OMITTED_AT_DEFAULT or value != _OMITTED_AT_DEFAULT[name]
+        }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "ExamConfig":

@@ -17,6 +17,7 @@ from engine.estimation import Estimator, answer_table, estimator_for
 from engine.feasibility import planned_per_competence
 from engine.itembank import ItemBank
 from engine.referential import COMPETENCE_CODES
+from engine.pretest import PretestPlan, operational_only
 from engine.scoring import ScoringConfig, certification_status, scored_levels
 from engine.selection import (
     ExamDraws,
@@ -65,6 +66,7 @@ class Cohort:
         needs = np.broadcast_to(np.asarray(accessibility_needs, dtype=bool), (size,))
         self.draws = [ExamDraws(seed) for seed in seeds]
         self.state = SelectionState(bank, config, needs)
+        operational_only(bank, self.state.open)
         self.estimator = new_estimator(config, size)
         self.answered = np.zeros(size, dtype=np.intp)
         self.selections = np.zeros(size, dtype=np.intp)
@@ -163,7 +165,8 @@ class Cohort:
 
 @dataclass(frozen=True)
 class ExamResult:
-    """The certification outcome; `answered` counts the candidate's answers (neutralised too)."""
+    """The certification outcome; `answered` counts the candidate's answers (neutralised too,
+    pretest ones not)."""
 
     score: int
     global_level: int
@@ -218,8 +221,9 @@ class Exam:
         self._row = np.zeros(1, dtype=np.intp)
         self._current: int | None = None
         self._over = False
-        self._answers: list[tuple[int, str]] = []
+        self._answers: list[tuple[int, str]] = []  # every answer, pretest ones too
         self._events: list[dict[str, str]] = []
+        self._pretest = PretestPlan.for_exam(bank, config, seed, self.accessibility_needs)
 
     @property
     def capacity(self) -> float:
@@ -231,13 +235,27 @@ class Exam:
 
     @property
     def administered(self) -> list[str]:
-        """Ids of the answered items, in order (a replaced item is not among them)."""
+        """Ids of the answered items, in order, pretest ones too (not a replaced item)."""
         return [self.bank.ids[item] for item, _ in self._answers]
 
     @property
     def answers(self) -> list[tuple[str, str]]:
-        """(item id, status) of every answer, in order."""
+        """(item id, status) of every answer, in order, pretest ones too (as the candidate saw
+        them: the n-th answer is the n-th question shown)."""
         return [(self.bank.ids[item], status) for item, status in self._answers]
+
+    @property
+    def planned_items(self) -> int:
+        """Questions a complete exam shows: `length`, plus its pretest items."""
+        return self.config.length + (0 if self._pretest is None else self._pretest.planned)
+
+    def is_pretest(self, item_id: str) -> bool:
+        """Whether the item is a pretest one (shown, never scored)."""
+        return bool(self.bank.pretest[self.bank.position[item_id]])
+
+    @property
+    def _scored_answers(self) -> list[tuple[int, str]]:
+        return [(item, status) for item, status in self._answers if not self.bank.pretest[item]]
 
     @property
     def events(self) -> list[dict[str, str]]:
@@ -252,7 +270,10 @@ class Exam:
     def next_item(self) -> str | None:
         """The item to present (the same one until it is answered or replaced); None at the end."""
         if self._current is None and not self._over:
-            chosen = int(self._cohort.select(self._row)[0])
+            pretest = None
+            if self._pretest is not None:
+                pretest = self._pretest.item_at(len(self._answers))
+            chosen = int(self._cohort.select(self._row)[0]) if pretest is None else pretest
             if chosen < 0:
                 self._over = True
             else:
@@ -277,7 +298,10 @@ class Exam:
                 f"statut de réponse inconnu {status!r} (attendu : {', '.join(STATUSES)})",
             )
         item = self._check_current(item_id, "record an answer to", "enregistrer une réponse à")
-        self._cohort.answer(self._row, np.array([item]), np.array([status == "ok"]))
+        if self._pretest_shown(item):
+            self._pretest.used()
+        else:
+            self._cohort.answer(self._row, np.array([item]), np.array([status == "ok"]))
         self._answers.append((item, status))
         self._events.append({"kind": "answer", "item_id": item_id, "status": status})
         self._current = None
@@ -288,9 +312,15 @@ class Exam:
         The next `next_item()` picks a replacement; the replaced item does not count.
         """
         item = self._check_current(item_id, "replace", "remplacer")
-        self._cohort.withdraw(0, item)
+        if self._pretest_shown(item):
+            self._pretest.used()
+        else:
+            self._cohort.withdraw(0, item)
         self._events.append({"kind": "replace", "item_id": item_id})
         self._current = None
+
+    def _pretest_shown(self, item: int) -> bool:
+        return self._pretest is not None and bool(self.bank.pretest[item])
 
     def result(
         self,
@@ -309,7 +339,8 @@ class Exam:
         to the items in `unintentional_focus_out` (the invigilator declared the focus loss
         unintentional: Pix's UNINTENTIONAL_FOCUS_OUT) count as "ok". The items presented are
         the exam's own either way: only the scoring changes. `scoring` defaults to the shipped
-        configuration (pass the version a result names to re-score it).
+        configuration (pass the version a result names to re-score it). Pretest answers count
+        nowhere: not in the 20, not in `answered`, not in any estimate or level.
         """
         if abort_reason not in ABORT_REASONS:
             raise ExamError(
@@ -339,12 +370,14 @@ class Exam:
                 f"une réponse ne peut être à la fois neutralisée et comptée ok : {both}",
             )
         scoring = scoring or ScoringConfig.shipped()
-        status = certification_status(len(self._answers), abort_reason, scoring)
+        status = certification_status(len(self._scored_answers), abort_reason, scoring)
         scored = self
         if status == "validated" and abort_reason != "technical":
             scored = self._completed_with_skips()
         kept = [
-            (item, state) for item, state in scored._answers if self.bank.ids[item] not in dropped
+            (item, state)
+            for item, state in scored._scored_answers
+            if self.bank.ids[item] not in dropped
         ]
         items = np.array([item for item, _ in kept], dtype=np.intp)
         correct = np.array(
@@ -371,7 +404,7 @@ class Exam:
             status=status,
             capacity=capacity,
             error=error,
-            answered=len(self._answers),
+            answered=len(self._scored_answers),
             scoring_version=scoring.version,
             unmeasured_competences=self._unmeasured(items) if status == "validated" else (),
         )
@@ -410,7 +443,7 @@ class Exam:
     def _completed_with_skips(self) -> "Exam":
         """This exam, or a copy of it answered "aband" on what the engine would have presented
         up to the end."""
-        if self._over or len(self._answers) >= self.config.length:
+        if self._over or len(self._scored_answers) >= self.config.length:
             return self
         completion = copy.deepcopy(self, {id(self.bank): self.bank})
         while (item_id := completion.next_item()) is not None:

@@ -1,9 +1,9 @@
 """The selection index of an item bank: what the adaptive engine needs to know about each item.
 
-Only ids, competence, tube, skill, the 2PL parameters, the accessibility flag and (once
-calibrated) the exposure-control parameters; never the questions themselves, so the index can be
-read before any item is decrypted. Items are kept sorted by id: an item's position is its rank
-in id order, which is how ties between equally informative items are broken.
+Only ids, competence, tube, skill, the 2PL parameters, the accessibility and pretest flags
+and (once calibrated) the exposure-control parameters; never the questions themselves, so the
+index can be read before any item is decrypted. Items are kept sorted by id: an item's position
+is its rank in id order, which is how ties between equally informative items are broken.
 """
 
 import itertools
@@ -37,6 +37,7 @@ class ItemLike(Protocol):
     skill: str
     discrimination: float
     difficulty: float
+    pretest: bool
 
     @property
     def accessible(self) -> bool: ...
@@ -112,11 +113,24 @@ def _members(codes: np.ndarray, count: int) -> list[np.ndarray]:
     return np.split(order, np.searchsorted(codes[order], np.arange(1, count)))
 
 
+def _flags(values: Any) -> list[bool] | None:
+    """A column of true/false flags read from JSON (None when absent), or BankIndexError."""
+    if values is None:
+        return None
+    if not isinstance(values, list) or not all(isinstance(value, bool) for value in values):
+        raise BankIndexError(
+            "pretest must be a list of true/false flags, one per item",
+            "pretest doit être une liste de drapeaux vrai/faux, un par question",
+        )
+    return values
+
+
 class ItemBank:
     """Items' selection data as parallel numpy arrays, sorted by item id.
 
     `competence` holds indices into `engine.referential.COMPETENCE_CODES`; `tube` and `skill`
-    hold indices into `tube_names` and `skill_names`.
+    hold indices into `tube_names` and `skill_names`. `pretest` marks the items being
+    calibrated, which the adaptive selection never picks (see engine.pretest).
     """
 
     def __init__(
@@ -129,7 +143,9 @@ class ItemBank:
         skills: Sequence[str],
         accessible: Sequence[bool],
         exposure: ExposureParameters | None = None,
+        pretest: Sequence[bool] | None = None,
     ) -> None:
+        pretest = [False] * len(ids) if pretest is None else pretest
         columns = {
             "competences": competences,
             "discrimination": discrimination,
@@ -137,6 +153,7 @@ class ItemBank:
             "tubes": tubes,
             "skills": skills,
             "accessible": accessible,
+            "pretest": pretest,
         }
         for name, column in columns.items():
             if len(column) != len(ids):
@@ -181,6 +198,7 @@ class ItemBank:
         self.tube, self.tube_names = _codes(tubes[position] for position in order)
         self.skill, self.skill_names = _codes(skills[position] for position in order)
         self.accessible = np.array([bool(accessible[p]) for p in order])
+        self.pretest = np.array([bool(pretest[p]) for p in order], dtype=bool)
         if exposure is not None and exposure.k.shape[0] != len(ids):
             raise BankIndexError(
                 "exposure parameters do not match the number of items",
@@ -217,6 +235,7 @@ class ItemBank:
         tubes: Sequence[str] | None = None,
         skills: Sequence[str] | None = None,
         accessible: Sequence[bool] | None = None,
+        pretest: Sequence[bool] | None = None,
     ) -> "ItemBank":
         """A bank from parallel columns; without tubes or skills, each item is its own."""
         ids = [str(item_id) for item_id in ids]
@@ -228,11 +247,13 @@ class ItemBank:
             ids if tubes is None else list(tubes),
             ids if skills is None else list(skills),
             [True] * len(ids) if accessible is None else list(accessible),
+            pretest=None if pretest is None else list(pretest),
         )
 
     @classmethod
     def from_items(cls, items: Iterable[ItemLike]) -> "ItemBank":
-        """The index of full items (anything with id, competence, tube, skill, a, b, accessible)."""
+        """The index of full items (anything with id, competence, tube, skill, a, b, the
+        accessibility and pretest flags)."""
         items = list(items)
         return cls(
             [item.id for item in items],
@@ -242,6 +263,7 @@ class ItemBank:
             [item.tube for item in items],
             [item.skill for item in items],
             [item.accessible for item in items],
+            pretest=[item.pretest for item in items],
         )
 
     def with_exposure(self, exposure: ExposureParameters | None) -> "ItemBank":
@@ -255,6 +277,7 @@ class ItemBank:
             [self.skill_names[code] for code in self.skill],
             self.accessible,
             exposure,
+            self.pretest,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -270,6 +293,8 @@ class ItemBank:
             "difficulty": [float(value) for value in self.difficulty],
             "accessible": [bool(value) for value in self.accessible],
             "exposure": None if self.exposure is None else self.exposure.to_dict(),
+            # Only when some item is pretest: an index without them seals the bytes it always did.
+            **({"pretest": [bool(v) for v in self.pretest]} if self.pretest.any() else {}),
         }
 
     @classmethod
@@ -293,6 +318,7 @@ class ItemBank:
                 data["skills"],
                 data["accessible"],
                 None if exposure is None else ExposureParameters.from_dict(exposure, len(ids)),
+                _flags(data.get("pretest")),
             )
         except BankIndexError:
             raise

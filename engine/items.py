@@ -149,6 +149,7 @@ class Item:
     are the inputs for QROC/QROCM. `timer` (seconds) limits the time on this item; `focused`
     items turn a correct answer given after a focus loss into "focusedOut". `discrimination` (a)
     and `difficulty` (b) are the 2PL parameters, P(ok | θ) = 1 / (1 + exp(a·(b − θ))).
+    A `pretest` item is being calibrated: shown in some exams, never scored (engine.pretest).
     """
 
     id: str
@@ -168,6 +169,7 @@ class Item:
     focused: bool = False
     blind_ok: bool = True
     colour_blind_ok: bool = True
+    pretest: bool = False
     discrimination: float = 1.0
     difficulty: float = 0.0
     locale: str = "fr-fr"
@@ -222,6 +224,8 @@ class Item:
             "colour_blind_ok": self.colour_blind_ok,
             "discrimination": self.discrimination,
             "difficulty": self.difficulty,
+            # Only when set, so that items sealed before the flag existed seal the same bytes.
+            **({"pretest": True} if self.pretest else {}),
         }
 
     @classmethod
@@ -841,7 +845,7 @@ def _validate_settings(item: Item) -> None:
             f"doit être un nombre entier de secondes de 1 à {MAX_TIMER_SECONDS}, ou null "
             f"(reçu : {item.timer!r})",
         )
-    for name in ("focused", "blind_ok", "colour_blind_ok"):
+    for name in ("focused", "blind_ok", "colour_blind_ok", "pretest"):
         if not isinstance(getattr(item, name), bool):
             _fail(item, name, "must be true or false", "doit valoir true ou false")
     a, b = item.discrimination, item.difficulty

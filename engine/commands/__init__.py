@@ -2,7 +2,7 @@
 
 from engine.cli import dispatch
 
-SUBCOMMAND_MODULES = ("simulate", "keygen", "bank")
+SUBCOMMAND_MODULES = ("simulate", "keygen", "bank", "calibrate")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -2,6 +2,7 @@
 
     pix-engine simulate (--synthetic N | --bank SRC) --candidates N --seed S --mode pix|default
                         [--theta-mean M] [--theta-sd SD] [--no-calibrate] [--json]
+                        [--report DIR]
 
 `--synthetic N` makes a bank of 16 competences × N items (a ~ lognormal(0, 0.3), b ~ N(0, 1.2));
 `--bank SRC` reads a bank source directory, or `demo` for the built-in bank. Candidates' true
@@ -10,7 +11,9 @@ is calibrated first (on the standard family of populations, whatever the simulat
 `--no-calibrate`. The figures: RMSE, bias, correlation, mean reported error, the oracle floor
 (RMSE with each candidate's 2 best items per competence at his true ability), max and mean
 exposure, items used, the fewest items any candidate got in a competence, agreement of certified
-and true global levels, and microseconds per exam step. Progress goes to stderr.
+and true global levels, and microseconds per exam step. Progress goes to stderr. `--report DIR`
+also writes figures (RMSE and bias by θ band, exposure histogram, level agreement matrix) and a
+one-page index.html in DIR (engine/commands/simulation_report.py; needs matplotlib).
 """
 
 import argparse
@@ -22,6 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from engine.bank_source import BankSourceError, load_bank_source, load_demo_bank
+from engine.commands.simulation_report import write_report
 from engine.config import ExamConfig
 from engine.exposure import calibrate_exposure
 from engine.itembank import BankIndexError, ItemBank
@@ -66,6 +70,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--no-calibrate", action="store_true", help="default mode without exposure calibration"
     )
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--report", type=Path, metavar="DIR", help="write PNGs and index.html")
     parser.set_defaults(func=run)
 
 
@@ -121,6 +126,9 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(figures.to_dict(), indent=2))
     else:
         _print(figures, args)
+    if args.report is not None:
+        page = write_report(args.report, bank, config, simulated, figures)
+        sys.stderr.write(f"rapport / report: {page}\n")
     return 0
 
 

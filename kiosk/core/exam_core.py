@@ -209,7 +209,7 @@ class ExamCore:
             shown = {
                 "id": self.item.id,
                 "position": self.position + 1,
-                "total": self.exam.config.length,
+                "total": self.exam.planned_items,
             }
         return {
             "phase": str(self.phase),
@@ -223,7 +223,7 @@ class ExamCore:
             "auto_start": self.auto_start,
             "item": shown,
             "answered": self.position,
-            "total": self.exam.config.length if self.exam is not None else None,
+            "total": self.exam.planned_items if self.exam is not None else None,
             "remaining_s": remaining,
             "clock_running": running,
             "item_left_s": item_left,
@@ -403,7 +403,7 @@ class ExamCore:
             allowed_minutes * ticket.extra_time_percent / (100 + ticket.extra_time_percent)
         )
         self.instructions = {
-            "length": config.length,
+            "length": config.length + config.pretest_per_exam,
             "minutes": allowed_minutes - extra,
             "extra_minutes": extra,
         }

@@ -3,34 +3,66 @@
 JSON: an array, one object per candidate (identity, INE, status, score, levels, verification
 code, session, centre, date). CSV: the same, one column per competence. Written to stdout, or
 to `--out FILE`.
+
+`--format responses` (CSV) or `responses-json`: the anonymised response matrix of every
+verified exam, or of one session's with `--session` (server_stub/response_matrix.py), for
+`pix-engine calibrate`.
 """
 
 import argparse
 import sys
 from pathlib import Path
 
-from server_stub.command_support import add_data_argument, data_dir, reporting_failures
+from server_stub.banks import BankStore
+from server_stub.command_support import add_data_argument, data_dir, fail, reporting_failures
 from server_stub.exports import export_csv, export_json, session_results
+from server_stub.response_matrix import (
+    exam_key_secret,
+    response_rows,
+    responses_csv,
+    responses_json,
+)
+
+RESPONSE_FORMATS = ("responses", "responses-json")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("export", help="export a session's results", description=__doc__)
     add_data_argument(parser)
-    parser.add_argument("--session", required=True, metavar="ID", help="session id")
-    parser.add_argument("--format", choices=("csv", "json"), default="json")
+    parser.add_argument("--session", metavar="ID", help="session id (optional for responses)")
+    parser.add_argument("--format", choices=("csv", "json", *RESPONSE_FORMATS), default="json")
     parser.add_argument("--out", type=Path, metavar="FILE", help="write here instead of stdout")
     parser.set_defaults(func=reporting_failures(run))
 
 
 def run(args: argparse.Namespace) -> int:
-    db = data_dir(args).open_database()
-    try:
-        rows = session_results(db, args.session)
-    finally:
-        db.close()
-    text = export_csv(rows) if args.format == "csv" else export_json(rows)
+    if args.format in RESPONSE_FORMATS:
+        text = _response_matrix(args)
+    elif args.session is None:
+        return fail(
+            "--session est obligatoire pour les résultats d'une session",
+            "--session is required for a session's results",
+        )
+    else:
+        db = data_dir(args).open_database()
+        try:
+            rows = session_results(db, args.session)
+        finally:
+            db.close()
+        text = export_csv(rows) if args.format == "csv" else export_json(rows)
     if args.out is None:
         sys.stdout.write(text)
     else:
         args.out.write_text(text, encoding="utf-8", newline="")
     return 0
+
+
+def _response_matrix(args: argparse.Namespace) -> str:
+    directory = data_dir(args)
+    db = directory.open_database()
+    try:
+        banks = BankStore(directory, directory.publisher_public_key())
+        rows = response_rows(db, banks, exam_key_secret(directory), args.session)
+    finally:
+        db.close()
+    return responses_csv(rows) if args.format == "responses" else responses_json(rows)
