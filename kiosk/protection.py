@@ -29,8 +29,10 @@ WINDOWS_SERVICE = "pix-kiosk-core"
 INSTALL_ENVIRONMENT = Path("/etc/pix-kiosk/core.env")
 WINDOW_UID_VARIABLE = "PIX_KIOSK_WINDOW_UID"
 LINUX_TPM_DEVICES = (Path("/dev/tpmrm0"), Path("/dev/tpm0"))
-# Windows accounts that stand for "anyone at the desktop": Everyone, Interactive, Authenticated
-# Users, Users (well-known SIDs, the same in every language of Windows).
+# Who may hold a right on the core's state folder on Windows besides the core's service: SYSTEM
+# and Administrators (well-known SIDs, the same in every language of Windows).
+WINDOWS_TRUSTED_SIDS = ("S-1-5-18", "S-1-5-32-544")
+# Names for the SIDs that stand for "anyone at the desktop", to say what is open.
 WINDOWS_OPEN_SIDS = {
     "S-1-1-0": "Everyone",
     "S-1-5-4": "INTERACTIVE",
@@ -176,7 +178,8 @@ def _windows_protection(
             f"cannot read the ACL of {state_dir} ({error}).",
         )
         return verdict, False
-    open_to = sorted(WINDOWS_OPEN_SIDS[sid] for sid in set(sids) & WINDOWS_OPEN_SIDS.keys())
+    trusted = {*WINDOWS_TRUSTED_SIDS, service_sid}
+    open_to = sorted(WINDOWS_OPEN_SIDS.get(sid, sid) for sid in set(sids) - trusted)
     if not service_sid or service_sid not in sids:
         verdict = _unprotected(
             f"{state_dir} n'est pas réservé au service {WINDOWS_SERVICE} : lancez "
@@ -192,10 +195,10 @@ def _windows_protection(
         )
     else:
         verdict = _protected(
-            f"clés (DPAPI machine) et journaux dans {state_dir}, réservé au service "
-            f"{WINDOWS_SERVICE}, à SYSTEM et aux administrateurs.",
-            f"keys (DPAPI machine scope) and journals in {state_dir}, reserved to the "
-            f"{WINDOWS_SERVICE} service, SYSTEM and administrators.",
+            f"clés et journaux dans {state_dir}, réservé au service {WINDOWS_SERVICE}, à SYSTEM "
+            "et aux administrateurs.",
+            f"keys and journals in {state_dir}, reserved to the {WINDOWS_SERVICE} service, "
+            "SYSTEM and administrators.",
         )
     return verdict, bool(tpm)
 

@@ -109,7 +109,8 @@ def test_windows_acl_reserved_to_the_service(tmp_path):
         Path(r"C:\ProgramData\pix-kiosk"), platform="win32", powershell=powershell
     )
     assert (found.keys_protected, found.protection) == (True, ACCOUNT)
-    assert "DPAPI" in found.en and "Get-Acl" in scripts[0] and "pix-kiosk-core" in scripts[0]
+    assert "pix-kiosk-core service" in found.en
+    assert "Get-Acl" in scripts[0] and "pix-kiosk-core" in scripts[0]
     with_tpm = detect_protection(
         tmp_path, platform="win32", powershell=lambda _: windows_answer(tpm=True)
     )
@@ -121,6 +122,7 @@ def test_windows_acl_reserved_to_the_service(tmp_path):
     [
         ({"sids": ["S-1-5-18", "S-1-5-80-1234", "S-1-5-32-545"]}, "Users"),
         ({"sids": ["S-1-5-80-1234", "S-1-1-0"]}, "Everyone"),
+        ({"sids": ["S-1-5-80-1234", "S-1-5-21-7-8-9-1001"]}, "S-1-5-21-7-8-9-1001"),
         ({"protected": False}, "inheritance"),
         ({"service_sid": None}, "install.ps1"),
     ],
