@@ -16,8 +16,8 @@ from engine.config import ExamConfig
 from engine.estimation import Estimator, answer_table, estimator_for
 from engine.feasibility import planned_per_competence
 from engine.itembank import ItemBank
-from engine.referential import COMPETENCE_CODES
 from engine.pretest import PretestPlan, operational_only
+from engine.referential import COMPETENCE_CODES
 from engine.scoring import ScoringConfig, certification_status, scored_levels
 from engine.selection import (
     ExamDraws,

@@ -41,6 +41,7 @@ HEADER_FORMAT = "pix-sealed-bank"
 CIPHER = "AES-256-GCM"
 SIGNATURE_DOMAIN = b"pix-kiosk sealed bank v1\n"
 MAX_HEADER_BYTES = 1 << 16
+MAX_EDITION_CHARS = 64
 
 
 class BankError(BilingualError):
@@ -49,11 +50,13 @@ class BankError(BilingualError):
 
 @dataclass(frozen=True)
 class SealedBankFile:
-    """What sealing produces: the file's bytes, the content key to keep secret, and the bank id."""
+    """What sealing produces: the file's bytes, the content key to keep secret, the bank id and
+    the edition's name."""
 
     data: bytes
     content_key: bytes
     bank_id: str
+    edition: str
 
 
 def _bank_id(signed_part_hash: "hashlib._Hash", signature: bytes) -> str:
@@ -69,10 +72,17 @@ def seal_bank(
     signing_key: Ed25519PrivateKey,
     *,
     label: str,
+    edition: str | None = None,
     content_key: bytes | None = None,
     created_at: datetime | None = None,
 ) -> SealedBankFile:
-    """Seal `index` (an `ItemBank.to_dict()`) and `items` (item id -> `Item.to_dict()`)."""
+    """Seal `index` (an `ItemBank.to_dict()`) and `items` (item id -> `Item.to_dict()`).
+
+    Each sealing is an edition of the bank under its own random content key, so that a leaked
+    key opens that edition only; `edition` names it (default: the sealing time)."""
+    created_at = created_at or datetime.now(UTC)
+    edition = edition if edition is not None else default_edition(created_at)
+    _check_edition(edition)
     content_key = content_key if content_key is not None else AESGCM.generate_key(bit_length=256)
     if len(content_key) != CONTENT_KEY_BYTES:
         raise ValueError("a content key is 32 bytes")
@@ -92,7 +102,8 @@ def seal_bank(
             "format": HEADER_FORMAT,
             "cipher": CIPHER,
             "label": label,
-            "created_at": utc_text(created_at or datetime.now(UTC)),
+            "edition": edition,
+            "created_at": utc_text(created_at),
             "publisher": fingerprint(signing_key.public_key()),
             "item_count": len(item_blobs),
             "index_length": index_length,
@@ -107,7 +118,25 @@ def seal_bank(
         data=signed + signature,
         content_key=content_key,
         bank_id=_bank_id(signed_hash, signature),
+        edition=edition,
     )
+
+
+def default_edition(created_at: datetime) -> str:
+    """The edition of a bank sealed without a name (and of banks sealed before editions had
+    one): its sealing time, to the second."""
+    return f"{created_at.astimezone(UTC):%Y%m%d-%H%M%S}"
+
+
+def _check_edition(edition: str) -> None:
+    if not (0 < len(edition) <= MAX_EDITION_CHARS and edition.isprintable() and edition.strip()):
+        raise BankError(
+            "bad_edition",
+            f"Nom d'édition invalide ({edition!r}) : de 1 à {MAX_EDITION_CHARS} caractères "
+            "imprimables, par exemple 2026-juin.",
+            f"Invalid edition name ({edition!r}): 1 to {MAX_EDITION_CHARS} printable "
+            "characters, for example 2026-june.",
+        )
 
 
 def _encrypt(aead: AESGCM, plaintext: bytes, associated_data: bytes) -> bytes:
@@ -181,6 +210,7 @@ class SealedBank:
                 header["format"] == HEADER_FORMAT
                 and header["cipher"] == CIPHER
                 and isinstance(header["label"], str)
+                and isinstance(header.get("edition", ""), str)
                 and isinstance(header["publisher"], str)
                 and type(header["item_count"]) is int
                 and type(header["index_length"]) is int
@@ -207,6 +237,11 @@ class SealedBank:
         return parse_utc_text(self._header["created_at"])
 
     @property
+    def edition(self) -> str:
+        """Which sealing of the bank this is; sessions are planned on one edition."""
+        return self._header.get("edition") or default_edition(self.created_at)
+
+    @property
     def item_count(self) -> int:
         return self._header["item_count"]
 
@@ -217,6 +252,11 @@ class SealedBank:
     @property
     def size(self) -> int:
         return len(self._data)
+
+    @property
+    def data(self) -> bytes:
+        """The whole file, as opened (its SHA-256 is the bank id)."""
+        return self._data
 
     def unlock(self, content_key: bytes) -> "UnlockedBank":
         """Decrypt the index; a wrong key is told apart from damage because the file is signed."""

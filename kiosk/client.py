@@ -195,7 +195,8 @@ def refusal_from(
 
 class KioskClient:
     """The calls of one lab PC. Without a device token only `enrol` and `public_keys` work;
-    `check_in` also needs the PC's configuration key (kiosk.config_key), which it sends."""
+    `check_in` also needs the PC's configuration key (kiosk.config_key), which it sends, with
+    the id of the bank edition the PC holds when given (`bank_id`)."""
 
     def __init__(
         self,
@@ -203,6 +204,7 @@ class KioskClient:
         device_token: str | None = None,
         *,
         config_key: ConfigKey | None = None,
+        bank_id: str | None = None,
         backoff: Backoff | None = None,
         timing: Timing | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
@@ -213,6 +215,7 @@ class KioskClient:
         )
         self.backoff = backoff or Backoff()
         self.config_key = config_key
+        self.bank_id = bank_id
 
     @property
     def base_url(self) -> str:
@@ -303,20 +306,18 @@ class KioskClient:
         (refused with `unknown_configuration` when the server's allow-list lacks it)."""
         if self.config_key is None:
             raise ValueError("check_in needs the PC's configuration key: KioskClient(config_key=)")
-        return await self._http.json(
-            "check_in",
-            "POST",
-            "/kiosk/checkin",
-            json={
-                "session_number": session_number,
-                "access_code": access_code,
-                "last_name": last_name,
-                "first_names": first_names,
-                "birth_date": birth_date,
-                "config_key": self.config_key.key,
-                "app_version": self.config_key.app_version,
-            },
-        )
+        body = {
+            "session_number": session_number,
+            "access_code": access_code,
+            "last_name": last_name,
+            "first_names": first_names,
+            "birth_date": birth_date,
+            "config_key": self.config_key.key,
+            "app_version": self.config_key.app_version,
+        }
+        if self.bank_id is not None:
+            body["bank_id"] = self.bank_id
+        return await self._http.json("check_in", "POST", "/kiosk/checkin", json=body)
 
     async def candidate_status(self, candidate_id: str, wait_s: float = 0) -> dict[str, Any]:
         """The candidate's status; with `wait_s`, a long-poll that answers as soon as the

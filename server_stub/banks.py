@@ -34,7 +34,18 @@ def publish_bank(
     configs: Mapping[str, ExamConfig],
     now: float,
 ) -> None:
-    """Store the sealed file and its content key, and offer it for the given modes."""
+    """Store the sealed file and its content key, and offer it for the given modes.
+
+    Each published bank is an edition with its own content key and name: a bank sealed again
+    under a key already released would make that key worth every later session too."""
+    published = bank_editions(data_dir, db)
+    if sealed.bank_id in published:
+        raise ApiError("bank_already_published", bank_id=sealed.bank_id)
+    for bank_id, edition in published.items():
+        if edition == sealed.edition:
+            raise ApiError("edition_taken", edition=edition)
+        if data_dir.content_key(bank_id) == sealed.content_key:
+            raise ApiError("content_key_reused", edition=edition)
     path = data_dir.bank_path(sealed.bank_id)
     path.parent.mkdir(parents=True, exist_ok=True)
     staging = path.with_name(path.name + ".part")
@@ -82,6 +93,15 @@ def list_banks(db: Database) -> list[dict[str, Any]]:
         }
         for row in rows
     ]
+
+
+def bank_editions(data_dir: DataDir, db: Database) -> dict[str, str]:
+    """Bank id -> edition name of every published bank (read from the sealed files' headers)."""
+    publisher_key = data_dir.publisher_public_key()
+    return {
+        bank_id: SealedBank.open(data_dir.bank_path(bank_id), publisher_key).edition
+        for bank_id in published_bank_ids(db)
+    }
 
 
 def published_bank_ids(db: Database) -> tuple[str, ...]:

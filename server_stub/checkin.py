@@ -56,9 +56,12 @@ def check_in(
     birth_date: str,
     config_key: str,
     app_version: str,
+    bank_id: str | None = None,
 ) -> dict[str, Any]:
     """Check a candidate in on `device`, which shows its configuration key first: a key off a
-    non-empty allow-list is refused before anything else is looked at (config_keys.py)."""
+    non-empty allow-list is refused before anything else is looked at (config_keys.py). A
+    device that says which bank edition it holds (`bank_id`) is refused, once the access code
+    is right, when the session is planned on another edition: it could not open the items."""
     db, now = ctx.db, ctx.now()
     candidates, pauses = db.tables["candidates"], db.tables["pauses"]
     scope = f"checkin:{device.device_id}"
@@ -108,6 +111,20 @@ def check_in(
                 device_id=device.device_id,
             )
             failure = ApiError("wrong_access_code")
+        elif bank_id is not None and bank_id != session.bank_id:
+            clear_failures(connection, db, session.session_id, scope)
+            log_event(
+                connection,
+                db,
+                at=now,
+                kind="edition_not_held",
+                detail={"held": bank_id, "planned": session.bank_id},
+                session_id=session.session_id,
+                device_id=device.device_id,
+            )
+            failure = ApiError(
+                "edition_not_held", held=_short(bank_id), planned=_short(session.bank_id)
+            )
         else:
             candidate = _find_candidate(
                 connection, db, session.session_id, last_name, first_names, birth_date
@@ -173,6 +190,11 @@ def check_in(
         "last_name": candidate.last_name,
         "first_names": candidate.first_names,
     }
+
+
+def _short(bank_id: str) -> str:
+    """A bank id as IT compares it with `pix-server bank list`: its first hex digits."""
+    return bank_id.removeprefix("sha256:")[:12]
 
 
 def _find_candidate(connection, db, session_id, last_name, first_names, birth_date):

@@ -87,6 +87,40 @@ CATALOGUE: dict[str, tuple[int, str, str]] = {
         "Aucune banque d'items publiée pour le mode {mode} : lancez `pix-server init`.",
         "No item bank published for mode {mode}: run `pix-server init`.",
     ),
+    "edition_not_found": (
+        404,
+        "Aucune édition « {edition} » de la banque publiée pour le mode {mode} : voyez "
+        "`pix-server bank list`.",
+        'No published bank edition "{edition}" for mode {mode}: see `pix-server bank list`.',
+    ),
+    "bank_already_published": (
+        409,
+        "Cette banque ({bank_id}) est déjà publiée.",
+        "This bank ({bank_id}) is already published.",
+    ),
+    "edition_taken": (
+        409,
+        "Une banque publiée porte déjà le nom d'édition « {edition} » : scellez-la sous un autre "
+        "nom (pix-engine bank seal --edition).",
+        'A published bank already has the edition name "{edition}": seal it under another '
+        "name (pix-engine bank seal --edition).",
+    ),
+    "content_key_reused": (
+        409,
+        "Cette banque est scellée avec la clé de contenu de l'édition « {edition} » : chaque "
+        "édition doit avoir sa propre clé (scellez-la à nouveau, sans réutiliser de clé).",
+        'This bank is sealed under the content key of edition "{edition}": each edition must '
+        "have its own key (seal it again, without reusing a key).",
+    ),
+    "edition_not_held": (
+        409,
+        "Ce poste n'a pas l'édition de la banque prévue pour cette session (il a {held}, la "
+        "session demande {planned}) : le service informatique doit la télécharger "
+        "(pix-kiosk enroll) avant que le candidat ne s'y installe.",
+        "This PC does not hold the bank edition this session is planned on (it has {held}, the "
+        "session needs {planned}): IT must download it (pix-kiosk enroll) before the candidate "
+        "sits here.",
+    ),
     "candidates_rejected": (
         422,
         "Fichier de candidats refusé, aucun candidat importé.",

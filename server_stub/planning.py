@@ -39,15 +39,21 @@ def create_session(
     now: float,
     rehearsal: bool = False,
     minutes: int = BASE_MINUTES,
+    bank_id: str | None = None,
 ) -> SessionCodes:
-    """`rehearsal`: a rehearsal session, never published as certificates; `minutes`: the time
-    allowed before extra time (105 for a real session, a rehearsal may be shorter)."""
+    """Plan a session on one bank edition (`bank_id`, default: the newest for `mode`): its
+    tickets release that edition's content key and no other. `rehearsal`: a rehearsal session,
+    never published as certificates; `minutes`: the time allowed before extra time (105 for a
+    real session, a rehearsal may be shorter)."""
     _check_session_fields(centre, room, exam_date, start_time, mode)
     if not 1 <= minutes <= MAX_MINUTES:
         raise ApiError("invalid_session_field", field="minutes", detail=f"1-{MAX_MINUTES}")
     sessions = db.tables["sessions"]
     with db.write() as connection:
-        bank_id = latest_bank_for_mode(connection, db, mode)
+        if bank_id is None:
+            bank_id = latest_bank_for_mode(connection, db, mode)
+        elif bank_id not in offered_banks(connection, db, mode):
+            raise ApiError("edition_not_found", edition=bank_id, mode=mode)
         taken = set(connection.scalars(select(sessions.c.session_number)))
         number = codes.session_number()
         while number in taken:
@@ -78,6 +84,19 @@ def create_session(
             )
         )
     return created
+
+
+def offered_banks(connection: Connection, db: Database, mode: str) -> list[str]:
+    """The banks published for `mode`, newest first."""
+    banks, configs = db.tables["banks"], db.tables["bank_configs"]
+    return list(
+        connection.scalars(
+            select(banks.c.bank_id)
+            .join(configs, configs.c.bank_id == banks.c.bank_id)
+            .where(configs.c.mode == mode)
+            .order_by(banks.c.published_at.desc())
+        )
+    )
 
 
 def latest_bank_for_mode(connection: Connection, db: Database, mode: str) -> str:

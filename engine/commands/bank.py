@@ -51,6 +51,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     seal.add_argument("--label", help="name shown to IT (default: the source's name)")
     seal.add_argument(
+        "--edition",
+        help="this sealing's name, e.g. 2026-june (default: the sealing time); each sealing "
+        "draws a new content key",
+    )
+    seal.add_argument(
         "--no-calibrate", action="store_true", help="skip exposure calibration (faster)"
     )
     seal.set_defaults(func=run_seal)
@@ -85,7 +90,11 @@ def run_seal(args: argparse.Namespace) -> int:
             bank = calibrate_exposure(bank, ExamConfig.default())
         label = args.label or ("demo" if args.src == "demo" else Path(args.src).resolve().name)
         sealed = seal_bank(
-            bank.to_dict(), {item.id: item.to_dict() for item in items}, signing_key, label=label
+            bank.to_dict(),
+            {item.id: item.to_dict() for item in items},
+            signing_key,
+            label=label,
+            edition=args.edition,
         )
         write_content_key(args.content_key_out, sealed.content_key)
         staging = args.out.with_name(args.out.name + ".part")
@@ -106,6 +115,7 @@ def run_seal(args: argparse.Namespace) -> int:
     print(f"Banque scellée / sealed bank: {args.out} ({len(sealed.data) // 1024} KiB)")
     print(f"  identifiant / bank id: {sealed.bank_id}")
     print(f"  items: {len(items)}; étiquette / label: {label}")
+    print(f"  édition / edition: {sealed.edition}")
     print(f"  éditeur / publisher: {fingerprint(signing_key.public_key())}")
     print(f"  clé de contenu / content key: {args.content_key_out} (0600, secret)")
     return 0
@@ -130,6 +140,7 @@ def run_verify(args: argparse.Namespace) -> int:
     print(f"Banque valide / sound bank: {args.file}")
     print(f"  identifiant / bank id: {opened.bank_id}")
     print(f"  étiquette / label: {opened.label}; créée / created: {opened.created_at:%Y-%m-%d}")
+    print(f"  édition / edition: {opened.edition}")
     print(f"  éditeur / publisher: {opened.publisher_fingerprint}; items: {opened.item_count}")
     if unlocked is not None:
         print(f"  index et {len(unlocked.item_ids)} items déchiffrés / index and items decrypted")

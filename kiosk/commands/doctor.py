@@ -21,15 +21,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default=None,
         help=f"lab configuration (default: {default_lab_config_path()})",
     )
-    parser.add_argument("--json", action="store_true", help='print {"checks": [...]} as JSON')
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help='print {"checks": [...], "keys_protected": bool, "protection": ...} as JSON',
+    )
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     keep_printing_whatever_the_console_encoding()
-    checks = run_checkup(args.config or default_lab_config_path())
-    print(render_json(checks) if args.json else render_text(checks))
-    return exit_code(checks)
+    checkup = run_checkup(args.config or default_lab_config_path())
+    if args.json:
+        print(render_json(checkup.checks, checkup.protection))
+    else:
+        print(render_text(checkup.checks))
+    return exit_code(checkup.checks)
 
 
 def keep_printing_whatever_the_console_encoding() -> None:

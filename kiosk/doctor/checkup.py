@@ -7,6 +7,7 @@ rest of the report still comes out.
 import asyncio
 import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from kiosk.doctor.bank import (
 )
 from kiosk.doctor.configuration import LoadedConfig, load_for_checks
 from kiosk.doctor.display import display_platform_check, probe_display, screens_check
+from kiosk.doctor.keys import key_protection_check, probe_protection
 from kiosk.doctor.machine import (
     config_hash_check,
     lockdown_guards_check,
@@ -45,9 +47,18 @@ from kiosk.lockdown.environment import (
     find_prohibited_processes,
 )
 from kiosk.paths import machine_data_dir
+from kiosk.protection import Protection
 
 
-def run_checkup(config_path: Path, clock: Callable[[], datetime] = utc_now) -> list[Check]:
+@dataclass(frozen=True)
+class Checkup:
+    """Every check, and what protects the keys (which `--json` also gives on its own)."""
+
+    checks: list[Check]
+    protection: Protection
+
+
+def run_checkup(config_path: Path, clock: Callable[[], datetime] = utc_now) -> Checkup:
     """Every check; `clock` is this PC's clock (the offset is measured against the server's)."""
     loaded = load_for_checks(config_path)
     config = loaded.config
@@ -58,8 +69,10 @@ def run_checkup(config_path: Path, clock: Callable[[], datetime] = utc_now) -> l
         checks += _guarded("server", lambda: _server_and_bank_checks(config, clock))
     data_dir = config.data_dir if config is not None else machine_data_dir()
     checks += _guarded("storage", lambda: _storage_checks(data_dir))
+    protection = probe_protection(data_dir)
+    checks.append(key_protection_check(protection))
     checks += _guarded("machine", lambda: _machine_checks(loaded))
-    return checks
+    return Checkup(checks, protection)
 
 
 def _display_checks(loaded: LoadedConfig) -> list[Check]:

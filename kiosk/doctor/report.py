@@ -4,6 +4,9 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
+
+from kiosk.protection import Protection
 
 
 class Status(StrEnum):
@@ -43,14 +46,20 @@ def exit_code(checks: Sequence[Check]) -> int:
     return int(any(check.status is Status.FAIL for check in checks))
 
 
-def render_json(checks: Sequence[Check]) -> str:
-    """ASCII JSON (accents escaped): safe through any console encoding or redirection."""
-    payload = {
+def render_json(checks: Sequence[Check], protection: Protection | None = None) -> str:
+    """ASCII JSON (accents escaped): safe through any console encoding or redirection.
+
+    With `protection`, the keys `keys_protected` and `protection` (a contract: outside checks
+    read them) sit beside "checks"."""
+    payload: dict[str, Any] = {
         "checks": [
             {"name": check.name, "status": str(check.status), "detail": check.detail}
             for check in checks
         ]
     }
+    if protection is not None:
+        payload["keys_protected"] = protection.keys_protected
+        payload["protection"] = protection.protection
     return json.dumps(payload, indent=2)
 
 

@@ -3,28 +3,38 @@
 # listed below yourself and pass --no-system-packages). Safe to run again: it updates in place.
 #
 #   sudo packaging/linux/install.sh [--bundle DIR] [--server URL --token TOKEN [--ca-file FILE]]
-#                                   [--no-autostart] [--no-system-packages]
+#                                   [--migrate-from DIR] [--no-autostart] [--no-system-packages]
 #
 # --bundle DIR    the packaged app (default: dist/pix-kiosk of this repository, or ./pix-kiosk
 #                 beside this script in a release archive)
 # --server/--token  enrol the PC right away (skipped when it is already enrolled)
 # --ca-file FILE  the authority of the server's certificate, when the system does not trust it
+# --migrate-from DIR  an older per-user data directory whose keys and journals move into the
+#                 core's (default: /home/pix-kiosk/.local/share/pix-kiosk when present)
 # --no-autostart  install without starting the exam session at boot
 # --no-system-packages  do not apt-get the X server and the Qt libraries
 #
-# What it does: installs the app in /opt/pix-kiosk (command /usr/local/bin/pix-kiosk), creates the
-# `pix-kiosk` account and its data directory /var/lib/pix-kiosk, installs the systemd unit
-# pix-kiosk-session.service (autologin of that account on tty7 into a bare X session running only
-# the kiosk) and, unless --no-autostart, boots into it (multi-user target, no desktop).
+# What it does: installs the app in /opt/pix-kiosk (command /usr/local/bin/pix-kiosk); creates
+# the `pix-kiosk` system account of the exam core (no login shell; its home is its state
+# directory /var/lib/pix-kiosk, mode 0700: device keys, journals) and the `pix-candidate` account
+# of the candidate window; installs the systemd units pix-kiosk-core.service (the core, as
+# pix-kiosk, socket /run/pix-kiosk/core.sock) and pix-kiosk-session.service (autologin of
+# pix-candidate on tty7 into a bare X session running only the kiosk window) and, unless
+# --no-autostart, boots into it (multi-user target, no desktop). See docs/deploy.md.
 set -euo pipefail
 
 APP_DIR=/opt/pix-kiosk
 COMMAND_LINK=/usr/local/bin/pix-kiosk
 KIOSK_USER=pix-kiosk
+WINDOW_USER=pix-candidate
 DATA_DIR=/var/lib/pix-kiosk
 STATE_DIR=/var/lib/pix-kiosk-install
+ETC_DIR=/etc/pix-kiosk
+CORE_SOCKET=/run/pix-kiosk/core.sock
 UNIT=pix-kiosk-session.service
-UNIT_PATH=/etc/systemd/system/$UNIT
+CORE_UNIT=pix-kiosk-core.service
+UNIT_DIR=/etc/systemd/system
+OLD_USER_DATA=/home/$KIOSK_USER/.local/share/pix-kiosk
 SYSTEM_PACKAGES=(xserver-xorg xinit xauth x11-xserver-utils
   libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0
   libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libegl1 libgl1 libfontconfig1
@@ -38,6 +48,7 @@ bundle=""
 server=""
 token=""
 ca_file=""
+migrate_from=""
 autostart=1
 system_packages=1
 while [ $# -gt 0 ]; do
@@ -46,9 +57,10 @@ while [ $# -gt 0 ]; do
     --server) server="${2:?}"; shift 2 ;;
     --token) token="${2:?}"; shift 2 ;;
     --ca-file) ca_file="${2:?}"; shift 2 ;;
+    --migrate-from) migrate_from="${2:?}"; shift 2 ;;
     --no-autostart) autostart=0; shift ;;
     --no-system-packages) system_packages=0; shift ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
     *) die "option inconnue : $1" "unknown option: $1" ;;
   esac
 done
@@ -83,9 +95,26 @@ if [ "$system_packages" -eq 1 ]; then
   fi
 fi
 
-if ! id -u "$KIOSK_USER" >/dev/null 2>&1; then
-  useradd --system --create-home --home-dir "/home/$KIOSK_USER" --shell /usr/sbin/nologin \
-    --comment "Pix kiosk exam session" "$KIOSK_USER"
+systemd_running=0
+if [ -d /run/systemd/system ]; then systemd_running=1; fi
+if [ "$systemd_running" -eq 1 ]; then
+  # An older install ran the session as pix-kiosk: it must stop before that account changes.
+  systemctl stop "$UNIT" "$CORE_UNIT" 2>/dev/null || true
+fi
+
+# The core's account: no shell, its home is its state directory (older installs gave the
+# session account of that name a home in /home: its data moves below, the home goes).
+if [ -z "$migrate_from" ] && [ -d "$OLD_USER_DATA" ]; then migrate_from="$OLD_USER_DATA"; fi
+if id -u "$KIOSK_USER" >/dev/null 2>&1; then
+  usermod --home "$DATA_DIR" --shell /usr/sbin/nologin --comment "Pix kiosk exam core" "$KIOSK_USER"
+else
+  useradd --system --no-create-home --home-dir "$DATA_DIR" --shell /usr/sbin/nologin \
+    --comment "Pix kiosk exam core" "$KIOSK_USER"
+fi
+# The candidate window's account: what a pupil at the keyboard controls; never the core's.
+if ! id -u "$WINDOW_USER" >/dev/null 2>&1; then
+  useradd --system --create-home --home-dir "/home/$WINDOW_USER" --shell /usr/sbin/nologin \
+    --comment "Pix kiosk candidate window" "$WINDOW_USER"
 fi
 
 # The new app goes in beside the old one, then takes its place: never half an app in APP_DIR.
@@ -99,9 +128,31 @@ rm -rf "$APP_DIR.old"
 mkdir -p "$(dirname "$COMMAND_LINK")"
 ln -sfn "$APP_DIR/pix-kiosk" "$COMMAND_LINK"
 
-# The data directory holds the device keys and the exam journals: created once, never emptied.
-install -d -m 0750 -o "$KIOSK_USER" -g "$KIOSK_USER" "$DATA_DIR"
+# The state directory holds the device keys and the exam journals: created once, never emptied,
+# readable by the core's account alone.
+install -d -m 0700 -o "$KIOSK_USER" -g "$KIOSK_USER" "$DATA_DIR"
+chmod 0700 "$DATA_DIR"
+if [ -n "$migrate_from" ] && [ -d "$migrate_from" ]; then
+  # Keys and journals of an older install move (no copy left behind); what the state directory
+  # already holds wins and the older file stays where it was, named in the output.
+  for entry in "$migrate_from"/* "$migrate_from"/.[!.]*; do
+    [ -e "$entry" ] || continue
+    name="$(basename "$entry")"
+    if [ -e "$DATA_DIR/$name" ]; then
+      say "Déjà présent, non déplacé / already there, not moved: $entry"
+    else
+      mv "$entry" "$DATA_DIR/$name"
+      say "Déplacé / moved: $entry -> $DATA_DIR/$name"
+    fi
+  done
+  rmdir "$migrate_from" 2>/dev/null || true
+fi
 chown -R "$KIOSK_USER:$KIOSK_USER" "$DATA_DIR"
+chmod -R go-rwx "$DATA_DIR"
+if [ "$migrate_from" = "$OLD_USER_DATA" ] && [ -d "/home/$KIOSK_USER" ]; then
+  # The old session home (X logs); anything still in it was reported above.
+  if [ -z "$(ls -A "$OLD_USER_DATA" 2>/dev/null)" ]; then rm -rf "/home/${KIOSK_USER:?}"; fi
+fi
 
 if [ -n "$server" ]; then
   if [ -f "$DATA_DIR/kiosk.toml" ]; then
@@ -119,10 +170,33 @@ if [ -n "$server" ]; then
   fi
 fi
 
-install -m 0644 "$here/$UNIT" "$UNIT_PATH"
-systemd_running=0
-if [ -d /run/systemd/system ]; then systemd_running=1; systemctl daemon-reload; fi
+# What the window may read: the uid the core lets in, and the lab configuration without the
+# state directory (public keys, policy, language: no secret), pointed at the core's socket.
+install -d -m 0755 "$ETC_DIR"
+printf 'PIX_KIOSK_WINDOW_UID=%s\n' "$(id -u "$WINDOW_USER")" > "$ETC_DIR/core.env"
+chmod 0644 "$ETC_DIR/core.env"
+if [ -f "$DATA_DIR/kiosk.toml" ]; then
+  window_config="$ETC_DIR/window.toml"
+  sed -E \
+    -e "s#^(data_dir|bank) = \"([^/\"][^\"]*)\"#\1 = \"$DATA_DIR/\2\"#" \
+    -e "s#^ca_file = \"([^\"]*)\"#ca_file = \"$ETC_DIR/server-ca.pem\"#" \
+    -e "/^\[kiosk\]\$/a core_socket = \"$CORE_SOCKET\"" \
+    -e "/^core_socket = /d" \
+    "$DATA_DIR/kiosk.toml" > "$window_config.new"
+  window_authority="$(sed -n -E 's/^ca_file = "([^"]*)"/\1/p' "$DATA_DIR/kiosk.toml")"
+  if [ -n "$window_authority" ]; then
+    case "$window_authority" in /*) ;; *) window_authority="$DATA_DIR/$window_authority" ;; esac
+    install -m 0644 "$window_authority" "$ETC_DIR/server-ca.pem"
+  fi
+  chmod 0644 "$window_config.new"
+  mv "$window_config.new" "$window_config"
+fi
+
+install -m 0644 "$here/$UNIT" "$UNIT_DIR/$UNIT"
+install -m 0644 "$here/$CORE_UNIT" "$UNIT_DIR/$CORE_UNIT"
+if [ "$systemd_running" -eq 1 ]; then systemctl daemon-reload; fi
 install -d -m 0755 "$STATE_DIR"
+systemctl enable "$CORE_UNIT" >/dev/null
 if [ "$autostart" -eq 1 ]; then
   if [ ! -f "$STATE_DIR/previous-default-target" ]; then
     systemctl get-default > "$STATE_DIR/previous-default-target"
@@ -132,13 +206,14 @@ if [ "$autostart" -eq 1 ]; then
 else
   systemctl disable "$UNIT" >/dev/null 2>&1 || true
 fi
+if [ "$systemd_running" -eq 1 ]; then systemctl restart "$CORE_UNIT" || true; fi
 
 say "" "pix-kiosk $("$APP_DIR/pix-kiosk" --version | cut -d' ' -f2) installé / installed in $APP_DIR."
 if [ ! -f "$DATA_DIR/kiosk.toml" ]; then
   say "Étape suivante : sudo $0 --server URL --token JETON" \
       "Next step: sudo $0 --server URL --token TOKEN"
 fi
-say "Vérifiez le poste / check the PC: sudo -H -u $KIOSK_USER pix-kiosk doctor"
+say "Vérifiez le poste / check the PC: sudo pix-kiosk doctor --config $DATA_DIR/kiosk.toml"
 if [ "$autostart" -eq 1 ]; then
   if [ "$systemd_running" -eq 1 ]; then
     say "La session d'examen démarrera au prochain redémarrage (ou : sudo systemctl start $UNIT)." \

@@ -5,15 +5,19 @@
 .DESCRIPTION
   - copies the packaged app (the pix-kiosk folder built by PyInstaller) to
     "C:\Program Files\pix-kiosk" and adds it to the machine PATH;
-  - creates the data directory %PROGRAMDATA%\pix-kiosk (device keys, exam journals), writable by
-    the kiosk account and administrators only;
+  - installs the exam core as the service "pix-kiosk-core" (automatic start, restarted on
+    failure) under its own virtual account NT SERVICE\pix-kiosk-core;
+  - creates the core's state directory %PROGRAMDATA%\pix-kiosk (device keys, exam journals),
+    ACL'd to that service, SYSTEM and administrators only: no desktop account can read it;
+  - writes %PROGRAMDATA%\pix-kiosk-run\window.toml, what the candidate window reads (the lab
+    configuration, which holds no secret, pointed at the core's socket in that folder);
   - with -Server and -Token, enrols the PC, which writes the lab configuration
     %PROGRAMDATA%\pix-kiosk\kiosk.toml (skipped when the PC is already enrolled); -CaFile names
     the authority of the server's certificate when the machine's store does not hold it;
   - with -ShellLauncher (Windows Enterprise / Education), creates the local account "pix-kiosk",
-    logs it on automatically and runs the kiosk as its only shell (Shell Launcher); other accounts
-    keep the normal desktop. Restart the PC afterwards.
-  See docs/deploy.md.
+    logs it on automatically and runs the candidate window as its only shell (Shell Launcher); other
+    accounts keep the normal desktop. Restart the PC afterwards.
+  Not testable in CI: check it by hand on a real PC (docs/deploy.md, "Windows: manual check").
 
 .EXAMPLE
   powershell -ExecutionPolicy Bypass -File install.ps1 -Server https://exam.example -Token ABCD -ShellLauncher
@@ -32,7 +36,11 @@ $ErrorActionPreference = "Stop"
 $AppDir = Join-Path $env:ProgramFiles "pix-kiosk"
 $DataDir = Join-Path $env:ProgramData "pix-kiosk"
 $Config = Join-Path $DataDir "kiosk.toml"
+$RunDir = Join-Path $env:ProgramData "pix-kiosk-run"
+$WindowConfig = Join-Path $RunDir "window.toml"
 $KioskUser = "pix-kiosk"
+$CoreService = "pix-kiosk-core"
+$CoreAccount = "NT SERVICE\$CoreService"
 
 function Fail([string]$fr, [string]$en) {
     Write-Error "ERREUR : $fr`nERROR: $en"
@@ -69,21 +77,39 @@ if ($ShellLauncher -and -not (Get-LocalUser -Name $KioskUser -ErrorAction Silent
     Set-ItemProperty $winlogon -Name DefaultDomainName -Value $env:COMPUTERNAME
 }
 
-# Data directory: administrators and SYSTEM in full; the kiosk account may modify, or, without a
-# kiosk account, every local user (the kiosk then runs in the students' own sessions).
-New-Item -ItemType Directory -Force -Path $DataDir | Out-Null
-$grants = @("*S-1-5-32-544:(OI)(CI)F", "*S-1-5-18:(OI)(CI)F")
+$exe = Join-Path $AppDir "pix-kiosk.exe"
+
+# The exam core: a service with a virtual account of its own (its SID owns the state directory).
+New-Item -ItemType Directory -Force -Path $DataDir, $RunDir | Out-Null
+$windowSid = "S-1-5-32-545"  # without -ShellLauncher the window runs in the pupils' own sessions
 if (Get-LocalUser -Name $KioskUser -ErrorAction SilentlyContinue) {
-    $grants += "${KioskUser}:(OI)(CI)M"
-} else {
-    $grants += "*S-1-5-32-545:(OI)(CI)M"
-    Write-Warning ("Sans -ShellLauncher, tout compte local peut lire les clés du poste ; pour un examen, préférez -ShellLauncher. " +
-        "Without -ShellLauncher every local account can read this PC's keys; for exams, prefer -ShellLauncher.")
+    $windowSid = (Get-LocalUser -Name $KioskUser).SID.Value
 }
+$binPath = "`"$exe`" core --data `"$DataDir`" --socket `"$RunDir\core.sock`" --allow-uid $windowSid"
+if (Get-Service -Name $CoreService -ErrorAction SilentlyContinue) {
+    Stop-Service -Name $CoreService -ErrorAction SilentlyContinue
+    sc.exe config $CoreService binPath= $binPath | Out-Null
+} else {
+    New-Service -Name $CoreService -BinaryPathName $binPath -DisplayName "Pix kiosk exam core" `
+        -StartupType Automatic | Out-Null
+}
+sc.exe config $CoreService obj= $CoreAccount | Out-Null
+sc.exe sidtype $CoreService unrestricted | Out-Null
+sc.exe failure $CoreService reset= 86400 actions= restart/2000/restart/2000/restart/2000 | Out-Null
+if ($LASTEXITCODE -ne 0) { Fail "service $CoreService impossible à configurer." "cannot configure the $CoreService service." }
+
+# State directory: administrators and SYSTEM in full, the core's service may modify; no other
+# account, inheritance removed (an older install also let the kiosk account or every user in).
+$grants = @("*S-1-5-32-544:(OI)(CI)F", "*S-1-5-18:(OI)(CI)F", "${CoreAccount}:(OI)(CI)M")
 icacls $DataDir /inheritance:r /grant:r @grants /T /Q | Out-Null
 if ($LASTEXITCODE -ne 0) { Fail "droits impossibles à poser sur $DataDir." "cannot set permissions on $DataDir." }
+foreach ($open in @("*S-1-5-32-545", "*S-1-1-0", "*S-1-5-11", "*S-1-5-4", $KioskUser)) {
+    icacls $DataDir /remove:g $open /T /Q 2>$null | Out-Null
+}
+# The socket's folder: the core writes, everyone reads (the core checks who connects).
+icacls $RunDir /inheritance:r /grant:r "*S-1-5-32-544:(OI)(CI)F" "*S-1-5-18:(OI)(CI)F" `
+    "${CoreAccount}:(OI)(CI)M" "*S-1-5-32-545:(OI)(CI)RX" /Q | Out-Null
 
-$exe = Join-Path $AppDir "pix-kiosk.exe"
 if ($Server) {
     if (Test-Path $Config) {
         Write-Output "Poste déjà enrôlé ($Config) : enrôlement sauté.", "PC already enrolled ($Config): enrolment skipped."
@@ -95,10 +121,24 @@ if ($Server) {
     }
 }
 
+if (Test-Path $Config) {
+    # What the window may read: the lab configuration, paths made absolute, pointed at the core.
+    $state = $DataDir.Replace("\", "/")
+    $socket = (Join-Path $RunDir "core.sock").Replace("\", "/")
+    $lines = foreach ($line in Get-Content -LiteralPath $Config -Encoding UTF8) {
+        if ($line -match '^(data_dir|bank) = "([^/"][^":]*)"$') { "$($Matches[1]) = `"$state/$($Matches[2])`"" }
+        elseif ($line -match '^core_socket = ') { }
+        elseif ($line -eq "[kiosk]") { $line; "core_socket = `"$socket`"" }
+        else { $line }
+    }
+    Set-Content -LiteralPath $WindowConfig -Value $lines -Encoding UTF8
+}
+Start-Service -Name $CoreService
+
 if ($ShellLauncher) {
     Enable-WindowsOptionalFeature -Online -FeatureName Client-EmbeddedShellLauncher -All -NoRestart | Out-Null
     $sid = (Get-LocalUser -Name $KioskUser).SID.Value
-    $shell = "`"$(Join-Path $AppDir 'pix-kiosk-session.exe')`" run --config `"$Config`""
+    $shell = "`"$(Join-Path $AppDir 'pix-kiosk-session.exe')`" run --config `"$WindowConfig`""
     $launcher = [wmiclass]"\\localhost\root\standardcimv2\embedded:WESL_UserSetting"
     $launcher.SetDefaultShell("explorer.exe", 0) | Out-Null
     $existing = Get-CimInstance -Namespace root\standardcimv2\embedded -ClassName WESL_UserSetting |
@@ -110,5 +150,5 @@ if ($ShellLauncher) {
 
 $version = & $exe --version
 Write-Output "$version installé / installed in $AppDir."
-Write-Output "Vérifiez le poste / check the PC: pix-kiosk doctor --config `"$Config`""
+Write-Output "Vérifiez le poste / check the PC (administrateur / administrator): pix-kiosk doctor --config `"$Config`""
 if ($ShellLauncher) { Write-Output "Redémarrez le poste / restart the PC: the kiosk session starts at logon." }

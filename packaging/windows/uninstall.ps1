@@ -3,8 +3,9 @@
   Remove the Pix kiosk from a Windows lab PC; safe to run again.
 
 .DESCRIPTION
-  Removes the Shell Launcher entry and the automatic logon of the "pix-kiosk" account, the account,
-  the app and its PATH entry. The data directory %PROGRAMDATA%\pix-kiosk (device keys, exam
+  Stops and removes the exam core's service "pix-kiosk-core", the Shell Launcher entry and the
+  automatic logon of the "pix-kiosk" account, the account, the app, its PATH entry and
+  %PROGRAMDATA%\pix-kiosk-run (the window's configuration and the core's socket). The data directory %PROGRAMDATA%\pix-kiosk (device keys, exam
   journals not yet sent) is KEPT: check on the server that every exam of this PC was received,
   then delete it by hand if you wish.
 #>
@@ -14,6 +15,14 @@ $ErrorActionPreference = "Stop"
 $AppDir = Join-Path $env:ProgramFiles "pix-kiosk"
 $DataDir = Join-Path $env:ProgramData "pix-kiosk"
 $KioskUser = "pix-kiosk"
+$CoreService = "pix-kiosk-core"
+$RunDir = Join-Path $env:ProgramData "pix-kiosk-run"
+
+if (Get-Service -Name $CoreService -ErrorAction SilentlyContinue) {
+    Stop-Service -Name $CoreService -ErrorAction SilentlyContinue
+    sc.exe delete $CoreService | Out-Null
+}
+Remove-Item -Recurse -Force $RunDir -ErrorAction SilentlyContinue
 
 $account = Get-LocalUser -Name $KioskUser -ErrorAction SilentlyContinue
 if ($account) {

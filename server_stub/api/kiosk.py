@@ -130,7 +130,8 @@ def checkin(
 ):
     """The candidate types session number, access code, name and birth date on this kiosk; the
     kiosk adds its configuration key, refused (`unknown_configuration`) when the server keeps an
-    allow-list that lacks it."""
+    allow-list that lacks it, and the bank edition it holds, refused (`edition_not_held`) when
+    the session is planned on another."""
     return check_in(
         ctx,
         device,
@@ -141,6 +142,7 @@ def checkin(
         birth_date=body.birth_date.isoformat(),
         config_key=body.config_key,
         app_version=body.app_version,
+        bank_id=body.bank_id,
     )
 
 

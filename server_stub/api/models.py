@@ -119,6 +119,12 @@ class CheckinRequest(Strict):
         description="The kiosk's configuration key: SHA-256 of its settings and version",
     )
     app_version: str = Field(min_length=1, max_length=50, description="The kiosk's version")
+    bank_id: str | None = Field(
+        default=None,
+        pattern=r"^sha256:[0-9a-f]{64}$",
+        description="The sealed bank edition this kiosk holds; refused (`edition_not_held`) "
+        "when the session is planned on another",
+    )
 
 
 class CheckinResponse(BaseModel):

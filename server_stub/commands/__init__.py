@@ -6,6 +6,7 @@ SUBCOMMAND_MODULES = (
     "init",
     "serve",
     "session",
+    "bank",
     "candidates",
     "device",
     "config_key",

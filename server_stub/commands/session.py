@@ -2,8 +2,11 @@
 
     pix-server session create --data DIR --centre NAME --room NAME --date YYYY-MM-DD
         --time HH:MM [--invigilator NAME] [--mode pix|default] [--rehearsal] [--minutes N]
-        [--json]
+        [--edition NAME] [--json]
 
+The session is planned on one edition of the item bank (`--edition`, a name or bank id from
+`pix-server bank list`; default: the newest published for the mode): its tickets release that
+edition's content key only, and only kiosks holding that edition may check its candidates in.
 With `--json` the output is one object: session_id, session_number, access_code,
 invigilator_code. `--rehearsal` plans a rehearsal (the day before, with IT): it runs like a
 session but its results are never published as certificates; `--minutes` sets the time
@@ -14,9 +17,10 @@ import argparse
 import json
 import time
 
+from server_stub.banks import bank_editions
 from server_stub.command_support import add_data_argument, data_dir, reporting_failures
 from server_stub.commands.session_sheet import register_action
-from server_stub.planning import MODES, create_session
+from server_stub.planning import MODES, create_session, session_row
 from server_stub.timeline import BASE_MINUTES
 
 
@@ -40,14 +44,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default=BASE_MINUTES,
         help=f"time allowed before extra time (default {BASE_MINUTES})",
     )
+    create.add_argument(
+        "--edition", help="bank edition (name or bank id; default: the newest for the mode)"
+    )
     create.add_argument("--json", action="store_true", help="print JSON")
     create.set_defaults(func=reporting_failures(run_create))
     register_action(actions)
 
 
 def run_create(args: argparse.Namespace) -> int:
-    db = data_dir(args).open_database()
+    directory = data_dir(args)
+    db = directory.open_database()
     try:
+        editions = bank_editions(directory, db)
+        chosen = None
+        if args.edition is not None:
+            named = [bank_id for bank_id, name in editions.items() if name == args.edition]
+            chosen = named[0] if named else args.edition
         created = create_session(
             db,
             centre=args.centre,
@@ -59,7 +72,9 @@ def run_create(args: argparse.Namespace) -> int:
             now=time.time(),
             rehearsal=args.rehearsal,
             minutes=args.minutes,
+            bank_id=chosen,
         )
+        bank_id = session_bank(db, created.session_id)
     finally:
         db.close()
     if args.json:
@@ -70,6 +85,12 @@ def run_create(args: argparse.Namespace) -> int:
         f"Session {created.session_number} ({args.centre}, {args.room}, {args.date} "
         f"{args.time}){kind}"
     )
+    print(f"  édition de la banque / bank edition: {editions[bank_id]} ({bank_id})")
     print(f"  code d'accès candidats / candidates' access code: {created.access_code}")
     print(f"  code surveillant / invigilator code: {created.invigilator_code}")
     return 0
+
+
+def session_bank(db, session_id: str) -> str:
+    with db.read() as connection:
+        return session_row(connection, db, session_id).bank_id

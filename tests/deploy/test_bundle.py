@@ -37,6 +37,8 @@ def test_bundle_builds_and_runs(tmp_path):
         timeout=120,
     )
     assert report.returncode == 1  # no lab configuration here
-    checks = {check["name"]: check for check in json.loads(report.stdout)["checks"]}
+    payload = json.loads(report.stdout)
+    checks = {check["name"]: check for check in payload["checks"]}
     assert checks["lab_config"]["status"] == "fail"
+    assert payload["keys_protected"] is False and payload["protection"] == "none"
     assert "bundled" in checks["python"]["detail"]

@@ -52,9 +52,10 @@ def pix_kiosk(*args: str) -> subprocess.CompletedProcess:
 
 def doctor(config: Path) -> tuple[int, dict[str, dict]]:
     """`pix-kiosk doctor --json`, in this process (the command line is tested once, below)."""
-    checks = run_checkup(config)
-    report = {check["name"]: check for check in json.loads(render_json(checks))["checks"]}
-    return exit_code(checks), report
+    checkup = run_checkup(config)
+    payload = json.loads(render_json(checkup.checks, checkup.protection))
+    report = {check["name"]: check for check in payload["checks"]}
+    return exit_code(checkup.checks), report
 
 
 def statuses(checks: dict[str, dict], names: tuple[str, ...]) -> dict[str, str]:
@@ -98,7 +99,11 @@ def test_enroll_doctor_rehearse_from_the_command_line(server, tmp_path):
     assert config.device_token()
 
     report = pix_kiosk("doctor", "--config", str(state / "kiosk.toml"), "--json")
-    checks = {check["name"]: check for check in json.loads(report.stdout)["checks"]}
+    payload = json.loads(report.stdout)
+    checks = {check["name"]: check for check in payload["checks"]}
+    # the same account runs everything here: nothing protects the keys, and doctor says so
+    assert (payload["keys_protected"], payload["protection"]) == (False, "none")
+    assert checks["key_protection"]["status"] == "warn"
     names = (*SERVER_CHECKS, *BANK_CHECKS, "lab_config", "data_dir", "config_hash")
     assert statuses(checks, names) == dict.fromkeys(names, "pass")
     assert report.returncode == 0, report.stdout
