@@ -11,6 +11,9 @@ SUBCOMMAND_MODULES = (
     "config_key",
     "export",
     "certificate",
+    "org",
+    "account",
+    "students",
 )
 
 

@@ -1,0 +1,99 @@
+"""Schools (organisations): UAI, name and type. One of them is the server's default school, to
+which every session planned without a UAI belongs (migration 0020 creates one)."""
+
+import unicodedata
+from dataclasses import asdict, dataclass
+
+from sqlalchemy import Connection, select, update
+
+from engine.canonical import BilingualError
+from server_stub.database import Database
+from server_stub.errors import ApiError
+from server_stub.schools import audit
+from server_stub.schools import errors as _errors  # noqa: F401  (registers the error codes)
+from server_stub.schools.uai import normalise_uai
+
+KINDS = ("college", "lycee", "superieur", "other")
+KIND_LABELS = {"college": "collège", "lycee": "lycée", "superieur": "supérieur", "other": "autre"}
+
+
+class OrganisationError(BilingualError):
+    """An organisation that cannot be created as asked."""
+
+
+@dataclass(frozen=True)
+class Organisation:
+    uai: str
+    name: str
+    kind: str
+    is_default: bool
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def normalise_kind(text: str) -> str:
+    """`collège`, `college`, `Lycée`… as stored: college, lycee, superieur, other."""
+    decomposed = unicodedata.normalize("NFKD", text.strip().casefold())
+    kind = "".join(char for char in decomposed if not unicodedata.combining(char))
+    kind = {"autre": "other", "superior": "superieur", "higher": "superieur"}.get(kind, kind)
+    if kind not in KINDS:
+        raise OrganisationError(
+            "invalid_kind",
+            f"type d'établissement « {text} » inconnu : collège, lycée, supérieur ou autre.",
+            f"unknown school type “{text}”: collège, lycée, supérieur or other.",
+        )
+    return kind
+
+
+def create_organisation(
+    db: Database, *, uai: str, name: str, kind: str, make_default: bool, now: float, actor: str
+) -> Organisation:
+    uai, kind, name = normalise_uai(uai), normalise_kind(kind), " ".join(name.split())
+    if not name:
+        raise OrganisationError(
+            "invalid_name", "le nom de l'établissement est vide.", "the school's name is empty."
+        )
+    table = db.tables["organisations"]
+    with db.write() as connection:
+        if connection.scalar(select(table.c.uai).where(table.c.uai == uai)) is not None:
+            raise OrganisationError(
+                "organisation_exists",
+                f"l'établissement {uai} existe déjà.",
+                f"school {uai} already exists.",
+            )
+        if make_default:
+            connection.execute(update(table).values(is_default=False))
+        connection.execute(
+            table.insert().values(
+                uai=uai, name=name, kind=kind, is_default=make_default, created_at=now
+            )
+        )
+        audit.record(
+            connection, db, at=now, actor=actor, action="organisation.create", uai=uai,
+            name=name, kind=kind, is_default=make_default,
+        )
+    return Organisation(uai, name, kind, make_default)
+
+
+def list_organisations(db: Database) -> list[Organisation]:
+    table = db.tables["organisations"]
+    with db.read() as connection:
+        rows = connection.execute(select(table).order_by(table.c.uai)).all()
+    return [Organisation(row.uai, row.name, row.kind, bool(row.is_default)) for row in rows]
+
+
+def organisation(connection: Connection, db: Database, uai: str) -> Organisation:
+    """The school with this UAI, or ApiError organisation_not_found (404)."""
+    table = db.tables["organisations"]
+    row = connection.execute(select(table).where(table.c.uai == uai.strip().upper())).first()
+    if row is None:
+        raise ApiError("organisation_not_found", uai=uai)
+    return Organisation(row.uai, row.name, row.kind, bool(row.is_default))
+
+
+def default_uai(connection: Connection, db: Database) -> str:
+    table = db.tables["organisations"]
+    return connection.scalar(
+        select(table.c.uai).where(table.c.is_default.is_(True)).order_by(table.c.uai).limit(1)
+    )
