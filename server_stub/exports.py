@@ -38,6 +38,8 @@ FIELDS = (
     "rejection_reason",
     "config_key",
     "app_version",
+    "grade",
+    "expected_level",
 )
 
 
@@ -124,6 +126,8 @@ def _row(session, row, rejection: str | None) -> dict[str, Any]:
         "rejection_reason": rejection,
         "config_key": row.config_key,
         "app_version": row.app_version,
+        "grade": row.grade,
+        "expected_level": row.expected_level,
     }
 
 

@@ -117,5 +117,5 @@ def run(args: argparse.Namespace) -> int:
     print(f"  jeton admin / admin token: {directory.admin_token_path} (0600)")
     print(f"  administrateur / administrator: {args.admin_login.strip().casefold()}")
     if args.admin_password is None:
-        print(f"    mot de passe (affiché une seule fois) / password (shown once): {admin_password}")
+        print(f"    mot de passe (une seule fois) / password (shown once): {admin_password}")
     return 0

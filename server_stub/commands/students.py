@@ -26,9 +26,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     importing = actions.add_parser("import", help="import SIECLE XML or a CSV roster")
     add_data_argument(importing)
     importing.add_argument("--uai", required=True, help="the school's UAI")
-    importing.add_argument(
-        "--partial", action="store_true", help="a few students: archive nobody"
-    )
+    importing.add_argument("--partial", action="store_true", help="a few students: archive nobody")
     importing.add_argument("--json", action="store_true", help="print JSON")
     importing.add_argument("file", type=Path, metavar="FILE")
     importing.set_defaults(func=reporting_failures(run_import))

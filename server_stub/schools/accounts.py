@@ -96,8 +96,14 @@ def create_account(
                 )
             )
         audit.record(
-            connection, db, at=now, actor=actor, action="account.create", target=login,
-            is_admin=is_admin, roles=[{"uai": uai.upper(), "role": role} for uai, role in roles],
+            connection,
+            db,
+            at=now,
+            actor=actor,
+            action="account.create",
+            target=login,
+            is_admin=is_admin,
+            roles=[{"uai": uai.upper(), "role": role} for uai, role in roles],
         )
     return Account(
         account_id,

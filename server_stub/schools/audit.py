@@ -50,6 +50,5 @@ def entries(db: Database, *, action_prefix: str = "") -> list[dict[str, Any]]:
         query = query.where(log.c.action.startswith(action_prefix))
     with db.read() as connection:
         return [
-            {**row._asdict(), "detail": json.loads(row.detail)}
-            for row in connection.execute(query)
+            {**row._asdict(), "detail": json.loads(row.detail)} for row in connection.execute(query)
         ]

@@ -22,8 +22,8 @@ class GradeTable:
 
 @cache
 def grade_table() -> GradeTable:
-    text = resources.files("server_stub.schools").joinpath("config", "grades.json").read_text(
-        "utf-8"
+    text = (
+        resources.files("server_stub.schools").joinpath("config", "grades.json").read_text("utf-8")
     )
     data = json.loads(text)
     expected, aliases = {}, {}

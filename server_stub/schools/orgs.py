@@ -70,8 +70,15 @@ def create_organisation(
             )
         )
         audit.record(
-            connection, db, at=now, actor=actor, action="organisation.create", uai=uai,
-            name=name, kind=kind, is_default=make_default,
+            connection,
+            db,
+            at=now,
+            actor=actor,
+            action="organisation.create",
+            uai=uai,
+            name=name,
+            kind=kind,
+            is_default=make_default,
         )
     return Organisation(uai, name, kind, make_default)
 

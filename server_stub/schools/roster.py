@@ -111,8 +111,16 @@ def import_roster(
                 )
             counts["archived"] = len(leaving)
         audit.record(
-            connection, db, at=now, actor=actor, action="roster.import", uai=uai,
-            file_format=file_format, full=full, students=len(rows), **counts,
+            connection,
+            db,
+            at=now,
+            actor=actor,
+            action="roster.import",
+            uai=uai,
+            file_format=file_format,
+            full=full,
+            students=len(rows),
+            **counts,
         )
     return ImportSummary(uai, file_format, **counts)
 

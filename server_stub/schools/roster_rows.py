@@ -41,8 +41,12 @@ class RosterLineError:
     en: str
 
     def to_dict(self) -> dict:
-        return {"line": self.line, "column": self.column, "message_fr": self.fr,
-                "message_en": self.en}
+        return {
+            "line": self.line,
+            "column": self.column,
+            "message_fr": self.fr,
+            "message_en": self.en,
+        }
 
 
 class RosterImportError(BilingualError):

@@ -77,7 +77,9 @@ def parse_siecle(data: bytes, uai: str, today: date) -> list[StudentRow]:
                 eleve.get("NOM_DE_FAMILLE", ""), "NOM_DE_FAMILLE", problems, "nom", "last name"
             ),
             preferred_last_name=" ".join(eleve.get("NOM_USAGE", "").split()),
-            first_name=required(eleve.get("PRENOM", ""), "PRENOM", problems, "prénom", "first name"),
+            first_name=required(
+                eleve.get("PRENOM", ""), "PRENOM", problems, "prénom", "first name"
+            ),
             middle_name=" ".join(eleve.get("PRENOM2", "").split()),
             third_name=" ".join(eleve.get("PRENOM3", "").split()),
             sex=parse_sex(eleve.get("CODE_SEXE", "")),
@@ -128,8 +130,10 @@ def _read(data: bytes) -> dict:
         text.clear()
         path = tuple(stack)
         if path == ELEVE:
-            state["eleve"] = {"ELEVE_ID": attrs.get("ELEVE_ID", ""),
-                              "line": parser.CurrentLineNumber}
+            state["eleve"] = {
+                "ELEVE_ID": attrs.get("ELEVE_ID", ""),
+                "line": parser.CurrentLineNumber,
+            }
         elif path == STRUCTURES_ELEVE:
             state["structures_of"] = attrs.get("ELEVE_ID", "")
         elif path == STRUCTURE:
@@ -165,9 +169,14 @@ def _read(data: bytes) -> dict:
         parser.Parse(data, True)
     except _Refused:
         raise RosterImportError(
-            [RosterLineError(parser.CurrentLineNumber, "DOCTYPE",
-                             "déclaration de type de document refusée",
-                             "document type declaration refused")]
+            [
+                RosterLineError(
+                    parser.CurrentLineNumber,
+                    "DOCTYPE",
+                    "déclaration de type de document refusée",
+                    "document type declaration refused",
+                )
+            ]
         ) from None
     except (expat.ExpatError, LookupError, ValueError) as error:
         line = getattr(error, "lineno", 1)
