@@ -14,6 +14,7 @@ SUBCOMMAND_MODULES = (
     "org",
     "account",
     "students",
+    "client",
 )
 
 

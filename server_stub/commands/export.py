@@ -2,35 +2,53 @@
 
 JSON: an array, one object per candidate (identity, INE, status, score, levels, verification
 code, session, centre, date). CSV: the same, one column per competence. Written to stdout, or
-to `--out FILE`.
+to `--out FILE`. `--format lsu|parcoursup --uai UAI`: a school's published certifications as
+the livret scolaire and Parcoursup read them (feed_export.py, docs/feeds.md).
 """
 
 import argparse
 import sys
 from pathlib import Path
 
+from engine.canonical import BilingualError
 from server_stub.command_support import add_data_argument, data_dir, reporting_failures
+from server_stub.commands.feed_export import FEED_FORMATS, feed_export_text
 from server_stub.exports import export_csv, export_json, session_results
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("export", help="export a session's results", description=__doc__)
     add_data_argument(parser)
-    parser.add_argument("--session", required=True, metavar="ID", help="session id")
-    parser.add_argument("--format", choices=("csv", "json"), default="json")
+    parser.add_argument("--session", metavar="ID", help="session id (csv, json)")
+    parser.add_argument("--format", choices=("csv", "json", *FEED_FORMATS), default="json")
+    parser.add_argument("--uai", help="the school (lsu, parcoursup)")
     parser.add_argument("--out", type=Path, metavar="FILE", help="write here instead of stdout")
     parser.set_defaults(func=reporting_failures(run))
 
 
 def run(args: argparse.Namespace) -> int:
+    feed = args.format in FEED_FORMATS
+    write_export(args, feed_export_text(args) if feed else session_export_text(args))
+    return 0
+
+
+def session_export_text(args: argparse.Namespace) -> str:
+    if not args.session:
+        raise BilingualError(
+            "session_missing",
+            f"--format {args.format} demande --session.",
+            f"--format {args.format} needs --session.",
+        )
     db = data_dir(args).open_database()
     try:
         rows = session_results(db, args.session)
     finally:
         db.close()
-    text = export_csv(rows) if args.format == "csv" else export_json(rows)
+    return export_csv(rows) if args.format == "csv" else export_json(rows)
+
+
+def write_export(args: argparse.Namespace, text: str) -> None:
     if args.out is None:
         sys.stdout.write(text)
     else:
         args.out.write_text(text, encoding="utf-8", newline="")
-    return 0
