@@ -67,3 +67,22 @@ def read_sheet(data: bytes) -> Sheet:
         if any(cell.strip() for cell in cells):
             rows.append((reader.line_num, [cell.strip() for cell in cells]))
     return Sheet(header, rows, encoding, separator)
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: object) -> str:
+    """A cell a spreadsheet shows as text: one that would start a formula (`=`, `+`, `-`, `@`,
+    tab, CR: OWASP's list) gets a leading apostrophe. None is an empty cell."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def write_sheet(header: list[str], rows: list[list[object]]) -> bytes:
+    """A CSV French spreadsheets open as they are: UTF-8 with a BOM, `;`, CRLF, no formulas."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow([safe_cell(cell) for cell in header])
+    writer.writerows([safe_cell(cell) for cell in row] for row in rows)
+    return UTF8_BOM + buffer.getvalue().encode("utf-8")

@@ -15,6 +15,7 @@ SUBCOMMAND_MODULES = (
     "account",
     "students",
     "client",
+    "results",
 )
 
 

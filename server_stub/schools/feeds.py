@@ -44,7 +44,7 @@ def livret_scolaire(db: Database, uai: str) -> dict[str, Any]:
     """`{certifications, competences}` for one school (ApiError 404 for an unknown UAI)."""
     with db.read() as connection:
         school = organisation(connection, db, uai)
-        rows = _published(connection, db, school_uai=school.uai)
+        rows = published_certifications(connection, db, school_uai=school.uai)
     return {
         "certifications": [_livret_entry(row) for row in rows],
         "competences": competence_referential(),
@@ -57,17 +57,23 @@ def parcoursup_search(db: Database, query: dict[str, Any]) -> dict[str, Any]:
     with db.read() as connection:
         if kind == SEARCH_BY_INE:
             ine = str(query["ine"]).strip().upper()
-            rows = [r for r in _published(connection, db) if r.ine and r.ine.upper() == ine]
+            rows = [
+                r
+                for r in published_certifications(connection, db)
+                if r.ine and r.ine.upper() == ine
+            ]
         elif kind == SEARCH_BY_CODE:
             code = str(query["verificationCode"]).strip().upper()
             if not is_verification_code(code):
                 raise ApiError("certification_not_found")
-            rows = [r for r in _published(connection, db) if r.verification_code == code]
+            rows = [
+                r for r in published_certifications(connection, db) if r.verification_code == code
+            ]
         else:
             school = organisation(connection, db, str(query["organizationUai"]))
             rows = [
                 r
-                for r in _published(connection, db, school_uai=school.uai)
+                for r in published_certifications(connection, db, school_uai=school.uai)
                 if name_key(r.last_name) == name_key(str(query["lastName"]))
                 and first_names_match(str(query["firstName"]), r.first_names)
                 and r.birth_date == str(query["birthdate"])
@@ -84,7 +90,7 @@ def parcoursup_school(db: Database, uai: str) -> list[dict[str, Any]]:
     """Every student's latest published certification, for a school's offline upload."""
     with db.read() as connection:
         school = organisation(connection, db, uai)
-        rows = _published(connection, db, school_uai=school.uai)
+        rows = published_certifications(connection, db, school_uai=school.uai)
     latest: dict[tuple, Any] = {}
     for row in rows:
         key = (row.ine or "", name_key(row.last_name), name_key(row.first_names), row.birth_date)
@@ -180,7 +186,11 @@ def _is_iso_date(text: str) -> bool:
         return False
 
 
-def _published(connection: Connection, db: Database, *, school_uai: str | None = None) -> list:
+def published_certifications(
+    connection: Connection, db: Database, *, school_uai: str | None = None
+) -> list:
+    """Published, not cancelled results with their candidate, student and session, oldest first
+    per candidate name (the rows every feed and the class results read)."""
     t = db.tables
     fallback = default_uai(connection, db)
     school = func.coalesce(t["sessions"].c.uai, fallback).label("school_uai")
@@ -196,9 +206,11 @@ def _published(connection: Connection, db: Database, *, school_uai: str | None =
             t["candidates"].c.first_names,
             t["candidates"].c.birth_date,
             t["candidates"].c.ine,
+            t["candidates"].c.student_id,
             t["students"].c.first_name,
             t["students"].c.middle_name,
             t["students"].c.third_name,
+            t["sessions"].c.session_id,
             t["sessions"].c.centre,
             t["sessions"].c.published_at,
             func.coalesce(t["exams"].c.started_at, t["exams"].c.authorised_at).label("taken_at"),

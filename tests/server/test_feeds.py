@@ -411,3 +411,83 @@ def entries_of(school: School) -> list[dict]:
         return entries(database)
     finally:
         database.close()
+
+
+def test_results_by_class_as_json_csv_and_over_the_api(school, capsys, live_server, tmp_path):
+    school.publish()
+    data = str(school.data_dir)
+    newcomer = tmp_path / "arrivee.csv"
+    newcomer.write_bytes(
+        "nom;prénom;date de naissance;INE;classe;niveau\r\n"
+        '=HYPERLINK("x");Zoé;05/05/2008;11111111111;TG1;Tle\r\n'.encode("cp1252")
+    )
+    run_json(
+        capsys,
+        "students",
+        "import",
+        "--data",
+        data,
+        "--uai",
+        LYCEE_UAI,
+        "--partial",
+        "--json",
+        str(newcomer),
+    )
+    rows = run_json(capsys, "results", "--data", data, "--uai", LYCEE_UAI, "--class", "TG1")
+    by_ine = {row["ine"]: row for row in rows}
+    assert set(by_ine) == {"123456789AB", "98765432101", "11111111111"}
+    assert by_ine["11111111111"]["status"] == "not_certified"
+    assert by_ine["11111111111"]["competence_levels"] == {}
+    for ine in ("123456789AB", "98765432101"):
+        row = by_ine[ine]
+        assert (row["grade"], row["expected_level"], row["status"]) == ("Tle", 4, "validated")
+        assert row["expected_level_reached"] == (row["global_level"] >= 4)
+        assert len(row["competence_levels"]) == 16
+        assert row["session_id"] == school.session["session_id"]
+    out = tmp_path / "TG1.csv"
+    assert (
+        pix_server(
+            [
+                "results",
+                "--data",
+                data,
+                "--uai",
+                LYCEE_UAI,
+                "--class",
+                "TG1",
+                "--format",
+                "csv",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
+    sheet = out.read_bytes()
+    assert sheet.startswith(b"\xef\xbb\xbf")
+    lines = sheet.decode("utf-8-sig").split("\r\n")
+    assert lines[0].startswith("Nom;Prénom;INE;Date de naissance;Classe;Niveau;Statut;Score Pix")
+    assert lines[0].endswith("Compétence 5.2")
+    assert any(line.startswith("\"'=HYPERLINK") for line in lines)  # shown as text, not run
+    answer = httpx.get(
+        f"{school.url}/api/v1/admin/organizations/{LYCEE_UAI}/classes/TG1/results",
+        headers={"Authorization": f"Bearer {live_server.ctx.admin_token}"},
+    )
+    assert answer.status_code == 200 and answer.json() == rows
+    as_csv = httpx.get(
+        f"{school.url}/api/v1/admin/organizations/{LYCEE_UAI}/classes/TG1/results",
+        params={"format": "csv"},
+        headers={"Authorization": f"Bearer {live_server.ctx.admin_token}"},
+    )
+    assert as_csv.content == sheet
+    unknown = httpx.get(
+        f"{school.url}/api/v1/admin/organizations/0999999Z/classes/TG1/results",
+        headers={"Authorization": f"Bearer {live_server.ctx.admin_token}"},
+    )
+    assert unknown.status_code == 404
+    assert (
+        httpx.get(
+            f"{school.url}/api/v1/admin/organizations/{LYCEE_UAI}/classes/TG1/results"
+        ).status_code
+        == 401
+    )
