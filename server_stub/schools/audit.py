@@ -5,11 +5,12 @@ Rows are only ever added. `actor` says who decided: `account:<login>`, `client:<
 """
 
 import json
+import secrets
+import time
 from typing import Any
 
 from sqlalchemy import Connection, select
 
-from server_stub import codes
 from server_stub.database import Database
 
 CLI_ACTOR = "cli"
@@ -31,7 +32,7 @@ def record(
         db.tables["audit_log"]
         .insert()
         .values(
-            event_id=codes.identifier("audit"),
+            event_id=_event_id(),
             at=at,
             actor=actor,
             action=action,
@@ -52,3 +53,9 @@ def entries(db: Database, *, action_prefix: str = "") -> list[dict[str, Any]]:
         return [
             {**row._asdict(), "detail": json.loads(row.detail)} for row in connection.execute(query)
         ]
+
+
+def _event_id() -> str:
+    """Unique, and in the order rows were written when several share one `at` (a sign-in's
+    failure and the lock it triggers): the wall clock in nanoseconds, then a random part."""
+    return f"audit_{time.time_ns():020d}_{secrets.token_hex(4)}"

@@ -63,6 +63,13 @@ def create_organisation(
                 f"school {uai} already exists.",
             )
         if make_default:
+            # Sessions planned without a school stay with the school they were planned for.
+            sessions = db.tables["sessions"]
+            connection.execute(
+                update(sessions)
+                .where(sessions.c.uai.is_(None))
+                .values(uai=default_uai(connection, db))
+            )
             connection.execute(update(table).values(is_default=False))
         connection.execute(
             table.insert().values(

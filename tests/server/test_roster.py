@@ -370,6 +370,25 @@ def test_sessions_without_uai_belong_to_the_default_school(data_dir, capsys):
     assert set(created) == {"session_id", "session_number", "access_code", "invigilator_code"}
     (listed,) = run_json(capsys, "session", "list", "--data", str(data_dir), "--json")
     assert listed["uai"] == "0000000A"
+    # A new default school: the session stays with the school it was planned for.
+    add_school(capsys, data_dir)
+    run_json(
+        capsys,
+        "org",
+        "create",
+        "--data",
+        str(data_dir),
+        "--uai",
+        "0931234J",
+        "--name",
+        "Collège Rosa Parks",
+        "--type",
+        "collège",
+        "--default",
+        "--json",
+    )
+    (listed,) = run_json(capsys, "session", "list", "--data", str(data_dir), "--json")
+    assert listed["uai"] == "0000000A"
 
 
 def test_sessions_are_edited_and_deleted_only_before_they_start(data_dir, capsys, tmp_path):
