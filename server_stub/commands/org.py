@@ -2,6 +2,7 @@
 
     pix-server org create --data DIR --uai UAI --name NAME --type collège|lycée|supérieur|other
         [--default] [--json]
+    pix-server org edit --data DIR --uai UAI [--name NAME] [--type TYPE] [--default] [--json]
     pix-server org list --data DIR [--json]
 
 `--default` makes the school the server's default one: sessions planned without `--uai` belong
@@ -14,7 +15,12 @@ import time
 
 from server_stub.command_support import add_data_argument, data_dir, reporting_failures
 from server_stub.schools.audit import CLI_ACTOR
-from server_stub.schools.orgs import KIND_LABELS, create_organisation, list_organisations
+from server_stub.schools.orgs import (
+    KIND_LABELS,
+    create_organisation,
+    edit_organisation,
+    list_organisations,
+)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -28,6 +34,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     create.add_argument("--default", action="store_true", help="make it the default school")
     create.add_argument("--json", action="store_true", help="print JSON")
     create.set_defaults(func=reporting_failures(run_create))
+    edit = actions.add_parser("edit", help="rename a school, change its type or make it default")
+    add_data_argument(edit)
+    edit.add_argument("--uai", required=True)
+    edit.add_argument("--name")
+    edit.add_argument("--type", dest="kind", help="collège|lycée|supérieur|other")
+    edit.add_argument("--default", action="store_true", help="make it the default school")
+    edit.add_argument("--json", action="store_true", help="print JSON")
+    edit.set_defaults(func=reporting_failures(run_edit))
     listing = actions.add_parser("list", help="list the schools")
     add_data_argument(listing)
     listing.add_argument("--json", action="store_true", help="print JSON")
@@ -52,6 +66,27 @@ def run_create(args: argparse.Namespace) -> int:
         print(json.dumps(created.to_dict(), ensure_ascii=False))
     else:
         print(f"Établissement créé / school created: {created.uai} {created.name}")
+    return 0
+
+
+def run_edit(args: argparse.Namespace) -> int:
+    db = data_dir(args).open_database()
+    try:
+        edited = edit_organisation(
+            db,
+            uai=args.uai,
+            name=args.name,
+            kind=args.kind,
+            make_default=args.default,
+            now=time.time(),
+            actor=CLI_ACTOR,
+        )
+    finally:
+        db.close()
+    if args.json:
+        print(json.dumps(edited.to_dict(), ensure_ascii=False))
+    else:
+        print(f"Établissement modifié / school updated: {edited.uai} {edited.name}")
     return 0
 
 

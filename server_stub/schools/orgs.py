@@ -63,13 +63,7 @@ def create_organisation(
                 f"school {uai} already exists.",
             )
         if make_default:
-            # Sessions planned without a school stay with the school they were planned for.
-            sessions = db.tables["sessions"]
-            connection.execute(
-                update(sessions)
-                .where(sessions.c.uai.is_(None))
-                .values(uai=default_uai(connection, db))
-            )
+            _pin_sessions_to_default(connection, db)
             connection.execute(update(table).values(is_default=False))
         connection.execute(
             table.insert().values(
@@ -88,6 +82,82 @@ def create_organisation(
             is_default=make_default,
         )
     return Organisation(uai, name, kind, make_default)
+
+
+def ensure_organisation(
+    connection: Connection, db: Database, uai: str, *, now: float, actor: str
+) -> bool:
+    """Create the school if the server does not know it yet (a first roster import names it
+    by its UAI, type other: `org edit` sets them); True if it was created."""
+    table = db.tables["organisations"]
+    if connection.scalar(select(table.c.uai).where(table.c.uai == uai)) is not None:
+        return False
+    name = f"Établissement {uai}"
+    connection.execute(
+        table.insert().values(uai=uai, name=name, kind="other", is_default=False, created_at=now)
+    )
+    audit.record(
+        connection,
+        db,
+        at=now,
+        actor=actor,
+        action="organisation.create",
+        uai=uai,
+        name=name,
+        kind="other",
+        is_default=False,
+        reason="first roster import",
+    )
+    return True
+
+
+def edit_organisation(
+    db: Database,
+    *,
+    uai: str,
+    name: str | None,
+    kind: str | None,
+    make_default: bool,
+    now: float,
+    actor: str,
+) -> Organisation:
+    """Rename a school, change its type, or make it the default one."""
+    table = db.tables["organisations"]
+    changes: dict[str, object] = {}
+    if name is not None:
+        changes["name"] = " ".join(name.split())
+        if not changes["name"]:
+            raise OrganisationError(
+                "invalid_name", "le nom de l'établissement est vide.", "the school's name is empty."
+            )
+    if kind is not None:
+        changes["kind"] = normalise_kind(kind)
+    with db.write() as connection:
+        school = organisation(connection, db, normalise_uai(uai))
+        if make_default and not school.is_default:
+            _pin_sessions_to_default(connection, db)
+            connection.execute(update(table).values(is_default=False))
+            changes["is_default"] = True
+        if changes:
+            connection.execute(update(table).where(table.c.uai == school.uai).values(**changes))
+        audit.record(
+            connection,
+            db,
+            at=now,
+            actor=actor,
+            action="organisation.edit",
+            uai=school.uai,
+            **changes,
+        )
+        return organisation(connection, db, school.uai)
+
+
+def _pin_sessions_to_default(connection: Connection, db: Database) -> None:
+    """Sessions planned without a school stay with the school they were planned for."""
+    sessions = db.tables["sessions"]
+    connection.execute(
+        update(sessions).where(sessions.c.uai.is_(None)).values(uai=default_uai(connection, db))
+    )
 
 
 def list_organisations(db: Database) -> list[Organisation]:

@@ -4,6 +4,7 @@ A student is the same person from one import to the next by INE, else by last na
 and birth date (case and accents ignored): re-importing updates, never duplicates. A full import
 (the default) archives the students the file no longer holds; an archived student who comes back
 is restored. Extra time and accessibility needs are kept as stored when the file does not say.
+A school the server does not know yet is created by its first import (orgs.ensure_organisation).
 """
 
 from dataclasses import asdict, dataclass
@@ -17,7 +18,7 @@ from server_stub.database import Database
 from server_stub.names import name_key
 from server_stub.schools import audit
 from server_stub.schools.grades import expected_level
-from server_stub.schools.orgs import organisation
+from server_stub.schools.orgs import ensure_organisation, organisation
 from server_stub.schools.roster_csv import parse_roster_csv
 from server_stub.schools.roster_rows import RosterImportError, RosterLineError, StudentRow
 from server_stub.schools.roster_siecle import parse_siecle
@@ -47,6 +48,7 @@ class ImportSummary:
     unchanged: int
     restored: int
     archived: int
+    school_created: bool
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -65,13 +67,12 @@ def import_roster(
     db: Database, *, uai: str, data: bytes, full: bool, now: float, actor: str
 ) -> ImportSummary:
     uai = normalise_uai(uai)
-    with db.read() as connection:
-        organisation(connection, db, uai)
     file_format, rows = parse_roster(data, uai, date.fromtimestamp(now))
     _refuse_duplicates(rows)
     students = db.tables["students"]
     counts = {"created": 0, "updated": 0, "unchanged": 0, "restored": 0, "archived": 0}
     with db.write() as connection:
+        school_created = ensure_organisation(connection, db, uai, now=now, actor=actor)
         existing = connection.execute(select(students).where(students.c.uai == uai)).all()
         by_ine = {row.ine: row for row in existing if row.ine}
         by_person = {_person_key(row): row for row in existing}
@@ -122,7 +123,7 @@ def import_roster(
             students=len(rows),
             **counts,
         )
-    return ImportSummary(uai, file_format, **counts)
+    return ImportSummary(uai, file_format, school_created=school_created, **counts)
 
 
 def list_students(

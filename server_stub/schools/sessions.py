@@ -70,11 +70,11 @@ def pick_students(
                     f"unknown INE(s) in {school.uai}: {', '.join(missing)}.",
                 )
             chosen = {s["student_id"] for s in students}
-            students += [
-                everyone[ine.strip().upper()]
-                for ine in ines
-                if everyone[ine.strip().upper()]["student_id"] not in chosen
-            ]
+            for ine in ines:
+                student = everyone[ine.strip().upper()]
+                if student["student_id"] not in chosen:
+                    chosen.add(student["student_id"])
+                    students.append(student)
     return RosterPick(school, students)
 
 

@@ -97,6 +97,7 @@ def test_a_siecle_export_gives_the_students_in_a_class(data_dir, capsys, tmp_pat
         "unchanged": 0,
         "restored": 0,
         "archived": 0,
+        "school_created": False,
     }
     found = {s["ine"]: s for s in students(capsys, data_dir)}
     assert set(found) == {"123456789AB", "98765432101", "11223344556"}
@@ -264,12 +265,46 @@ def test_files_that_are_not_this_school_s_roster_are_refused(
     assert students(capsys, data_dir) == []
 
 
-def test_unknown_school_is_refused(data_dir, capsys, tmp_path):
+def test_a_first_import_creates_the_school_which_org_edit_names(data_dir, capsys, tmp_path):
     path = tmp_path / "x.csv"
     path.write_bytes(excel_csv([["nom"]]))
     error = run_refused(
         capsys, "students", "import", "--data", str(data_dir), "--uai", LYCEE_UAI, str(path)
     )
+    assert "« prénom » introuvable" in error
+    schools = ["org", "list", "--data", str(data_dir), "--json"]
+    assert [org["uai"] for org in run_json(capsys, *schools)] == ["0000000A"]  # nothing created
+    summary = import_file(capsys, data_dir, tmp_path, "a.xml", siecle_xml(LYCEE_UAI, CLASS_TG1[:1]))
+    assert summary["school_created"] and summary["created"] == 1
+    created = run_json(capsys, *schools)[1]
+    assert (created["uai"], created["name"], created["kind"]) == (
+        LYCEE_UAI,
+        f"Établissement {LYCEE_UAI}",
+        "other",
+    )
+    edited = run_json(
+        capsys,
+        "org",
+        "edit",
+        "--data",
+        str(data_dir),
+        "--uai",
+        LYCEE_UAI,
+        "--name",
+        "Lycée Jean Moulin",
+        "--type",
+        "lycée",
+        "--default",
+        "--json",
+    )
+    assert edited == {
+        "uai": LYCEE_UAI,
+        "name": "Lycée Jean Moulin",
+        "kind": "lycee",
+        "is_default": True,
+    }
+    assert [org["is_default"] for org in run_json(capsys, *schools)] == [False, True]
+    error = run_refused(capsys, "students", "list", "--data", str(data_dir), "--uai", "0999999Z")
     assert "Établissement inconnu" in error and "Unknown school" in error
 
 
