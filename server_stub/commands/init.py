@@ -29,7 +29,7 @@ from server_stub.banks import publish_bank
 from server_stub.command_support import add_data_argument, data_dir, reporting_failures
 from server_stub.database import Database
 from server_stub.datadir import DataDirError
-from server_stub.schools.accounts import create_account
+from server_stub.schools.accounts import create_account, normalise_login
 from server_stub.schools.audit import CLI_ACTOR
 from server_stub.schools.passwords import check_strength, new_password
 
@@ -60,6 +60,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     directory = data_dir(args)
+    admin_login = normalise_login(args.admin_login)
     admin_password = args.admin_password or new_password()
     check_strength(admin_password)
     if directory.is_initialised() or directory.server_key_path.exists():
@@ -96,7 +97,7 @@ def run(args: argparse.Namespace) -> int:
         )
         create_account(
             db,
-            login=args.admin_login,
+            login=admin_login,
             display_name="Administrateur / Administrator",
             password=admin_password,
             roles=[],
@@ -115,7 +116,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"    empreinte / fingerprint: {fingerprint(publisher_key.public_key())}")
     print(f"  banque / bank: {sealed.bank_id} ({len(items)} items)")
     print(f"  jeton admin / admin token: {directory.admin_token_path} (0600)")
-    print(f"  administrateur / administrator: {args.admin_login.strip().casefold()}")
+    print(f"  administrateur / administrator: {admin_login}")
     if args.admin_password is None:
         print(f"    mot de passe (une seule fois) / password (shown once): {admin_password}")
     return 0

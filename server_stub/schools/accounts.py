@@ -56,13 +56,7 @@ def create_account(
     actor: str,
 ) -> Account:
     """A new account with its roles [(uai or `*`, role)]; the password is stored hashed."""
-    login = login.strip().casefold()
-    if not login or any(char.isspace() for char in login):
-        raise AccountError(
-            "invalid_login",
-            "identifiant vide ou contenant des espaces.",
-            "login empty or containing spaces.",
-        )
+    login = normalise_login(login)
     check_strength(password)
     for uai, role in roles:
         _check_role(role, uai)
@@ -112,6 +106,18 @@ def create_account(
         is_admin,
         [{"uai": uai.upper(), "role": role} for uai, role in roles],
     )
+
+
+def normalise_login(login: str) -> str:
+    """The login as stored (lower case), or AccountError if empty or holding a space."""
+    login = login.strip().casefold()
+    if not login or any(char.isspace() for char in login):
+        raise AccountError(
+            "invalid_login",
+            "identifiant vide ou contenant des espaces.",
+            "login empty or containing spaces.",
+        )
+    return login
 
 
 def list_accounts(db: Database) -> list[Account]:
