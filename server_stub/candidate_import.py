@@ -12,6 +12,7 @@ from datetime import date, datetime
 
 from engine.canonical import BilingualError
 from server_stub.names import name_key
+from server_stub.spreadsheet_csv import sniff_separator
 
 ENGLISH_HEADER = (
     "last_name",
@@ -88,7 +89,7 @@ def parse_candidates_csv(
     lines = content.splitlines()
     if not lines or not lines[0].strip():
         raise CandidateImportError([LineError(1, "le fichier est vide", "the file is empty")])
-    delimiter = ";" if ";" in lines[0] and "," not in lines[0] else ","
+    delimiter = sniff_separator(lines[0])
     reader = csv.reader(io.StringIO(content), delimiter=delimiter)
     header = tuple(cell.strip().lower() for cell in next(reader))
     if header not in (ENGLISH_HEADER, FRENCH_HEADER):

@@ -42,6 +42,8 @@ FIELDS = (
     "rejection_reason",
     "config_key",
     "app_version",
+    "grade",
+    "expected_level",
 )
 
 
@@ -136,6 +138,8 @@ def _row(session, row, rejection: str | None) -> dict[str, Any]:
         "config_key": row.config_key,
         "app_version": row.app_version,
         "unmeasured_competences": json.loads(row.unmeasured_competences) if scored else [],
+        "grade": row.grade,
+        "expected_level": row.expected_level,
     }
 
 

@@ -512,3 +512,5 @@ class ExportRow(BaseModel):
     )
     config_key: str | None = Field(description="The kiosk configuration the candidate used")
     app_version: str | None
+    grade: str | None = Field(None, description="6e … Tle, post-bac (from the school's roster)")
+    expected_level: int | None = Field(None, description="The level the grade is expected to reach")

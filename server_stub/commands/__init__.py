@@ -12,6 +12,11 @@ SUBCOMMAND_MODULES = (
     "config_key",
     "export",
     "certificate",
+    "org",
+    "account",
+    "students",
+    "client",
+    "results",
 )
 
 

@@ -3,6 +3,8 @@
 It creates the database (migrated), the server's and the publisher's Ed25519 keys, the admin
 token, and seals and publishes the demo bank for both modes (exposure control calibrated for
 the default mode unless `--no-calibrate`, which tests use: calibration takes about half a minute).
+It also creates the first administrator account (`--admin-login`, default `admin`) with the
+password `--admin-password`, or a generated one printed once.
 """
 
 import argparse
@@ -27,6 +29,9 @@ from server_stub.banks import publish_bank
 from server_stub.command_support import add_data_argument, data_dir, reporting_failures
 from server_stub.database import Database
 from server_stub.datadir import DataDirError
+from server_stub.schools.accounts import create_account, normalise_login
+from server_stub.schools.audit import CLI_ACTOR
+from server_stub.schools.passwords import check_strength, new_password
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -42,11 +47,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--no-calibrate", action="store_true", help="skip exposure calibration (faster; tests)"
     )
+    parser.add_argument(
+        "--admin-login", default="admin", help="the first administrator's login (default admin)"
+    )
+    parser.add_argument(
+        "--admin-password",
+        metavar="PASSWORD",
+        help="the first administrator's password (default: generated and printed once)",
+    )
     parser.set_defaults(func=reporting_failures(run))
 
 
 def run(args: argparse.Namespace) -> int:
     directory = data_dir(args)
+    admin_login = normalise_login(args.admin_login)
+    admin_password = args.admin_password or new_password()
+    check_strength(admin_password)
     if directory.is_initialised() or directory.server_key_path.exists():
         raise DataDirError(
             "already_initialised",
@@ -79,6 +95,16 @@ def run(args: argparse.Namespace) -> int:
             configs={"pix": ExamConfig.pix(), "default": ExamConfig.default()},
             now=time.time(),
         )
+        create_account(
+            db,
+            login=admin_login,
+            display_name="Administrateur / Administrator",
+            password=admin_password,
+            roles=[],
+            is_admin=True,
+            now=time.time(),
+            actor=CLI_ACTOR,
+        )
     finally:
         db.close()
     directory.write_settings(url)
@@ -91,4 +117,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"    empreinte / fingerprint: {fingerprint(publisher_key.public_key())}")
     print(f"  banque / bank: {sealed.bank_id} ({len(items)} items)")
     print(f"  jeton admin / admin token: {directory.admin_token_path} (0600)")
+    print(f"  administrateur / administrator: {admin_login}")
+    if args.admin_password is None:
+        print(f"    mot de passe (une seule fois) / password (shown once): {admin_password}")
     return 0

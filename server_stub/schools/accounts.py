@@ -1,0 +1,215 @@
+"""Member accounts of the schools and their roles, and signing in with per-account lockout.
+
+Roles (per school): `lead` plans sessions, imports students, publishes after review and exports;
+`reviewer` (national or regional: uai `*`, or one school) decides on pending certifications; `it`
+makes enrolment tokens, manages devices and configuration keys. The set grows by adding a name
+to ROLES. An administrator (`is_admin`) manages schools, accounts and API clients.
+"""
+
+from dataclasses import asdict, dataclass, field
+
+from sqlalchemy import Connection, select, update
+
+from engine.canonical import BilingualError
+from server_stub import codes
+from server_stub.database import Database
+from server_stub.schools import audit
+from server_stub.schools.orgs import organisation
+from server_stub.schools.passwords import check_strength, hash_secret, verify_secret
+
+ROLES = ("lead", "reviewer", "it")
+ALL_SCHOOLS = "*"
+MAX_FAILURES = 5
+LOCKOUT_S = 15 * 60
+
+
+class AccountError(BilingualError):
+    """An account that cannot be created, or a sign-in refused."""
+
+
+@dataclass(frozen=True)
+class Account:
+    account_id: str
+    login: str
+    display_name: str
+    is_admin: bool
+    roles: list[dict[str, str]] = field(default_factory=list)  # [{"uai", "role"}]
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    def has_role(self, role: str, uai: str) -> bool:
+        return self.is_admin or any(
+            grant["role"] == role and grant["uai"] in (uai, ALL_SCHOOLS) for grant in self.roles
+        )
+
+
+def create_account(
+    db: Database,
+    *,
+    login: str,
+    display_name: str,
+    password: str,
+    roles: list[tuple[str, str]],
+    is_admin: bool,
+    now: float,
+    actor: str,
+) -> Account:
+    """A new account with its roles [(uai or `*`, role)]; the password is stored hashed."""
+    login = normalise_login(login)
+    check_strength(password)
+    for uai, role in roles:
+        _check_role(role, uai)
+    accounts, memberships = db.tables["accounts"], db.tables["memberships"]
+    account_id = codes.identifier("acct")
+    with db.write() as connection:
+        if connection.scalar(select(accounts.c.login).where(accounts.c.login == login)):
+            raise AccountError(
+                "account_exists",
+                f"l'identifiant {login} est déjà pris.",
+                f"login {login} is already taken.",
+            )
+        for uai, _role in roles:
+            if uai != ALL_SCHOOLS:
+                organisation(connection, db, uai)
+        connection.execute(
+            accounts.insert().values(
+                account_id=account_id,
+                login=login,
+                display_name=display_name.strip() or login,
+                password_hash=hash_secret(password),
+                is_admin=is_admin,
+                failures=0,
+                created_at=now,
+            )
+        )
+        for uai, role in roles:
+            connection.execute(
+                memberships.insert().values(
+                    account_id=account_id, uai=uai.upper(), role=role, created_at=now
+                )
+            )
+        audit.record(
+            connection,
+            db,
+            at=now,
+            actor=actor,
+            action="account.create",
+            target=login,
+            is_admin=is_admin,
+            roles=[{"uai": uai.upper(), "role": role} for uai, role in roles],
+        )
+    return Account(
+        account_id,
+        login,
+        display_name.strip() or login,
+        is_admin,
+        [{"uai": uai.upper(), "role": role} for uai, role in roles],
+    )
+
+
+def normalise_login(login: str) -> str:
+    """The login as stored (lower case), or AccountError if empty or holding a space."""
+    login = login.strip().casefold()
+    if not login or any(char.isspace() for char in login):
+        raise AccountError(
+            "invalid_login",
+            "identifiant vide ou contenant des espaces.",
+            "login empty or containing spaces.",
+        )
+    return login
+
+
+def list_accounts(db: Database) -> list[Account]:
+    with db.read() as connection:
+        rows = connection.execute(
+            select(db.tables["accounts"]).order_by(db.tables["accounts"].c.login)
+        ).all()
+        return [_account(connection, db, row) for row in rows]
+
+
+def authenticate(db: Database, login: str, password: str, *, now: float) -> Account:
+    """The account if the password is right; AccountError otherwise, every attempt logged.
+
+    Five failures in a row lock the account for 15 minutes (the right password included), so
+    that guessing is slow; the lock is per account, and each failure is in the audit log.
+    """
+    login = login.strip().casefold()
+    accounts = db.tables["accounts"]
+    actor = f"account:{login}"
+    # Refusals are raised after the transaction commits: the failure count must stay counted.
+    with db.write() as connection:
+        row = connection.execute(select(accounts).where(accounts.c.login == login)).first()
+        if row is not None and row.locked_until is not None and row.locked_until > now:
+            audit.record(connection, db, at=now, actor=actor, action="sign_in.locked")
+            refusal = _locked(row.locked_until - now)
+        elif verify_secret(row.password_hash if _usable(row) else None, password):
+            connection.execute(
+                update(accounts)
+                .where(accounts.c.account_id == row.account_id)
+                .values(failures=0, locked_until=None)
+            )
+            audit.record(connection, db, at=now, actor=actor, action="sign_in.ok")
+            return _account(connection, db, row)
+        else:
+            audit.record(connection, db, at=now, actor=actor, action="sign_in.failed")
+            refusal = AccountError(
+                "sign_in_failed",
+                "identifiant ou mot de passe incorrect.",
+                "wrong login or password.",
+            )
+            if row is not None:
+                failures = row.failures + 1
+                locked = failures >= MAX_FAILURES
+                connection.execute(
+                    update(accounts)
+                    .where(accounts.c.account_id == row.account_id)
+                    .values(
+                        failures=0 if locked else failures,
+                        locked_until=now + LOCKOUT_S if locked else None,
+                    )
+                )
+                if locked:
+                    audit.record(connection, db, at=now, actor=actor, action="account.locked")
+    raise refusal
+
+
+def _usable(row) -> bool:
+    return row is not None and row.disabled_at is None
+
+
+def _locked(remaining_s: float) -> AccountError:
+    minutes = max(1, round(remaining_s / 60))
+    return AccountError(
+        "account_locked",
+        f"compte bloqué après {MAX_FAILURES} échecs : réessayez dans {minutes} min.",
+        f"account locked after {MAX_FAILURES} failures: try again in {minutes} min.",
+    )
+
+
+def _check_role(role: str, uai: str) -> None:
+    if role not in ROLES:
+        raise AccountError(
+            "invalid_role",
+            f"rôle « {role} » inconnu : {', '.join(ROLES)}.",
+            f"unknown role “{role}”: {', '.join(ROLES)}.",
+        )
+    if uai == ALL_SCHOOLS and role != "reviewer":
+        raise AccountError(
+            "invalid_role",
+            "seul un relecteur (reviewer) peut être national (--uai '*').",
+            "only a reviewer can be national (--uai '*').",
+        )
+
+
+def _account(connection: Connection, db: Database, row) -> Account:
+    memberships = db.tables["memberships"]
+    roles = [
+        {"uai": grant.uai, "role": grant.role}
+        for grant in connection.execute(
+            select(memberships)
+            .where(memberships.c.account_id == row.account_id)
+            .order_by(memberships.c.uai, memberships.c.role)
+        )
+    ]
+    return Account(row.account_id, row.login, row.display_name, bool(row.is_admin), roles)
