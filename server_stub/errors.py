@@ -23,13 +23,6 @@ CATALOGUE: dict[str, tuple[int, str, str]] = {
         "Result verification is unavailable for a moment: the PC will send its results again "
         "by itself. If this lasts, restart the server (pix-server serve).",
     ),
-    "documents_unavailable": (
-        503,
-        "Ce serveur ne produit pas de PDF (il ne tourne pas dans le fil principal) : "
-        "utilisez la commande pix-server correspondante.",
-        "This server does not render PDFs (it is not running in the main thread): "
-        "use the matching pix-server command.",
-    ),
     "method_not_allowed": (405, "Méthode non autorisée.", "Method not allowed."),
     "unauthenticated": (
         401,

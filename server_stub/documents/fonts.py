@@ -1,0 +1,50 @@
+"""The documents' fonts: DejaVu Sans and DejaVu Sans Mono, embedded (subset) in every PDF so that
+every French and English character prints the same on any reader.
+
+They come from the system (Debian's `fonts-dejavu-core`, which the project's set-up scripts
+install): neither fpdf2 nor a maintained package on PyPI ships a Unicode font, and a server
+missing them says so in words an IT person can act on.
+"""
+
+from pathlib import Path
+
+from fpdf import FPDF
+
+from engine.canonical import BilingualError
+
+SANS = "DejaVuSans"
+MONO = "DejaVuSansMono"
+FONT_FOLDERS = (
+    Path("/usr/share/fonts/truetype/dejavu"),  # Debian, Ubuntu
+    Path("/usr/share/fonts/dejavu-sans-fonts"),  # Fedora
+    Path("/usr/share/fonts/dejavu-sans-mono-fonts"),
+    Path("/usr/share/fonts/TTF"),  # Arch
+    Path("/usr/local/share/fonts"),
+)
+FACES = (
+    (SANS, "", "DejaVuSans.ttf"),
+    (SANS, "B", "DejaVuSans-Bold.ttf"),
+    (MONO, "B", "DejaVuSansMono-Bold.ttf"),
+)
+
+
+class FontMissingError(BilingualError):
+    """A font the documents need is not installed."""
+
+
+def font_file(name: str) -> Path:
+    for folder in FONT_FOLDERS:
+        if (folder / name).is_file():
+            return folder / name
+    raise FontMissingError(
+        "document_font_missing",
+        f"police {name} introuvable : installez le paquet fonts-dejavu-core "
+        "(apt-get install fonts-dejavu-core) pour imprimer les documents.",
+        f"font {name} not found: install the fonts-dejavu-core package "
+        "(apt-get install fonts-dejavu-core) to print the documents.",
+    )
+
+
+def add_fonts(pdf: FPDF) -> None:
+    for family, style, name in FACES:
+        pdf.add_font(family, style, font_file(name))
