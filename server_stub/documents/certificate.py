@@ -67,7 +67,7 @@ def render_certificate(data: CertificateData, out_path: Path, lang: str = "fr") 
 
 def _draw(pdf: DocumentPdf, data: CertificateData, lang: str) -> DocumentPdf:
     candidate = data.candidate
-    pdf.heading1(text("certificate", lang), 24)
+    pdf.heading1(text("certificate", lang), 22)
     pdf.space(4)
     pdf.paragraph(text("awarded_to", lang), color=MUTED)
     pdf.paragraph(f"{candidate.last_name.upper()} {candidate.first_names}", 22, bold=True, after=2)
@@ -81,7 +81,7 @@ def _draw(pdf: DocumentPdf, data: CertificateData, lang: str) -> DocumentPdf:
     pdf.heading2(text("competence_levels", lang), room_after=0)
     _competence_grid(pdf, data, lang)
     pdf.space(3)
-    pdf.paragraph(text("levels_scale", lang), 8.5, color=MUTED, after=10)
+    pdf.paragraph(text("levels_scale", lang), 8.5, color=MUTED, after=8)
     pdf.box(
         [
             Line(
@@ -143,7 +143,7 @@ def _level_bar(level: int):
 
 
 def _competence_grid(pdf: DocumentPdf, data: CertificateData, lang: str) -> None:
-    grid = GridDrawer(pdf, Grid(widths=(7, 51, 28, 14)))
+    grid = GridDrawer(pdf, Grid(widths=(7, 51, 28, 14), padding=0.9))
     for area in AREAS:
         grid.band(f"{area.code} · {area.name_fr if lang == 'fr' else area.name_en}")
         for competence in competences_of(area.code):

@@ -87,17 +87,24 @@ class GridDrawer:
     def _size(self, cell: Cell) -> float:
         return cell.size or self.grid.size
 
+    def _count(self, text: str, width: float, markdown: bool = False) -> int:
+        """How many lines `text` takes in the current font; most cells hold one short line,
+        measured without running the line breaker."""
+        if "\n" not in text and self.pdf.get_string_width(text, markdown=markdown) <= width:
+            return 1
+        lines = self.pdf.multi_cell(width, 1, text, dry_run=True, output="LINES", markdown=markdown)
+        return len(lines)
+
     def _lines(self, cell: Cell, width: float) -> tuple[int, int]:
         pdf = self.pdf
         text, markdown = _content(cell)
         pdf.use_font(self._size(cell), cell.bold, cell.color, cell.mono)
         inner = max(width - 2 * self.grid.inset, 1)
-        main = len(pdf.multi_cell(inner, 1, text, dry_run=True, output="LINES", markdown=markdown))
+        main = self._count(text, inner, markdown)
         if not cell.note:
             return main, 0
         pdf.use_font(self.grid.size)
-        notes = len(pdf.multi_cell(inner, 1, cell.note, dry_run=True, output="LINES"))
-        return main, notes
+        return main, self._count(cell.note, inner)
 
     def _height(self, cells: Sequence[Cell], widths: Sequence[float], least: float) -> float:
         tallest = 0.0
