@@ -88,3 +88,16 @@ def test_impossible_certificates_are_refused(tmp_path, certificate_data, change)
         render_certificate(dataclasses.replace(certificate_data, **change), tmp_path / "x.pdf")
     assert refused.value.fr and refused.value.en
     assert not (tmp_path / "x.pdf").exists()
+
+
+@pytest.mark.parametrize(("lang", "tag"), [("fr", b"/Lang (fr)"), ("en", b"/Lang (en)")])
+def test_certificate_carries_its_title_and_language(tmp_path, certificate_data, lang, tag):
+    """What a screen reader announces: the document's title (shown instead of the file name)
+    and its language."""
+    out = tmp_path / f"certificate-{lang}.pdf"
+    render_certificate(certificate_data, out, lang=lang)
+    info = subprocess.run(["pdfinfo", str(out)], check=True, capture_output=True, text=True)
+    title = "Certificat de compétences numériques" if lang == "fr" else "Digital skills certificate"
+    assert f"Title:           {title} — N'DIAYE Aïssatou" in info.stdout
+    content = out.read_bytes()
+    assert tag in content and b"/DisplayDocTitle true" in content
