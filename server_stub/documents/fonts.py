@@ -10,7 +10,7 @@ from pathlib import Path
 
 from fpdf import FPDF
 
-from engine.canonical import BilingualError
+from server_stub.errors import ApiError
 
 SANS = "DejaVuSans"
 MONO = "DejaVuSansMono"
@@ -28,21 +28,12 @@ FACES = (
 )
 
 
-class FontMissingError(BilingualError):
-    """A font the documents need is not installed."""
-
-
 def font_file(name: str) -> Path:
+    """Where the font file `name` is installed; `document_font_missing` (503) when nowhere."""
     for folder in FONT_FOLDERS:
         if (folder / name).is_file():
             return folder / name
-    raise FontMissingError(
-        "document_font_missing",
-        f"police {name} introuvable : installez le paquet fonts-dejavu-core "
-        "(apt-get install fonts-dejavu-core) pour imprimer les documents.",
-        f"font {name} not found: install the fonts-dejavu-core package "
-        "(apt-get install fonts-dejavu-core) to print the documents.",
-    )
+    raise ApiError("document_font_missing", name=name)
 
 
 def add_fonts(pdf: FPDF) -> None:

@@ -7,8 +7,9 @@ import pytest
 from PIL import Image
 
 from engine.referential import COMPETENCES
-from server_stub.documents import CertificateDataError, render_certificate
+from server_stub.documents import CertificateDataError, fonts, render_certificate
 from server_stub.documents.qr import qr_matrix
+from server_stub.errors import ApiError
 
 
 def test_certificate_prints_score_levels_and_code(tmp_path, certificate_data, read_pdf):
@@ -101,3 +102,14 @@ def test_certificate_carries_its_title_and_language(tmp_path, certificate_data, 
     assert f"Title:           {title} — N'DIAYE Aïssatou" in info.stdout
     content = out.read_bytes()
     assert tag in content and b"/DisplayDocTitle true" in content
+
+
+def test_a_server_without_its_font_says_which_package_to_install(
+    tmp_path, certificate_data, monkeypatch
+):
+    monkeypatch.setattr(fonts, "FONT_FOLDERS", (tmp_path,))
+    with pytest.raises(ApiError) as refused:
+        render_certificate(certificate_data, tmp_path / "x.pdf")
+    assert refused.value.code == "document_font_missing" and refused.value.status == 503
+    assert "fonts-dejavu-core" in refused.value.fr and "fonts-dejavu-core" in refused.value.en
+    assert not (tmp_path / "x.pdf").exists()
