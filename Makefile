@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,bench,report]'
+	$(BIN)/python -m pip install --quiet -e '.[kiosk,server,test,bench,report]'
 	touch $(STAMP)
 
 demo: $(STAMP)

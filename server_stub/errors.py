@@ -33,12 +33,12 @@ CATALOGUE: dict[str, tuple[int, str, str]] = {
         "Result verification is unavailable for a moment: the PC will send its results again "
         "by itself. If this lasts, restart the server (pix-server serve).",
     ),
-    "documents_unavailable": (
+    "document_font_missing": (
         503,
-        "Ce serveur ne produit pas de PDF (il ne tourne pas dans le fil principal) : "
-        "utilisez la commande pix-server correspondante.",
-        "This server does not render PDFs (it is not running in the main thread): "
-        "use the matching pix-server command.",
+        "Police {name} introuvable sur le serveur : installez le paquet fonts-dejavu-core "
+        "(apt-get install fonts-dejavu-core) pour imprimer les documents.",
+        "Font {name} not found on the server: install the fonts-dejavu-core package "
+        "(apt-get install fonts-dejavu-core) to print the documents.",
     ),
     "method_not_allowed": (405, "Méthode non autorisée.", "Method not allowed."),
     "unauthenticated": (

@@ -1,8 +1,11 @@
 """The layering of DESIGN §3, checked on the source: the engine stays pure, kiosk and server
-never import each other."""
+never import each other, the server imports no Qt, and each side imports only what its own
+extra in pyproject.toml installs."""
 
 import ast
+import re
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -57,3 +60,44 @@ def test_engine_imports_only_numpy_cryptography_and_the_standard_library():
 def test_kiosk_and_server_never_import_each_other(package, forbidden):
     imports = imported_top_levels(package)
     assert forbidden not in imports, f"{package} imports {forbidden}: {imports.get(forbidden)}"
+
+
+def test_server_imports_no_qt():
+    imports = imported_top_levels("server_stub")
+    qt = {
+        name: sorted(map(str, imports[name])) for name in ("PySide6", "qasync") if name in imports
+    }
+    assert not qt, f"server_stub imports Qt: {qt}"
+
+
+# Import names that differ from the distribution's name, and what a distribution brings along.
+IMPORT_NAMES = {
+    "pyside6-essentials": "PySide6",
+    "tomli-w": "tomli_w",
+    "fpdf2": "fpdf",
+    "pillow": "PIL",
+}
+BROUGHT_ALONG = {"fastapi": {"pydantic", "starlette"}}
+
+
+def _installed_by(*extras: str) -> set[str]:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    requirements = list(project["dependencies"])
+    for extra in extras:
+        requirements += project["optional-dependencies"][extra]
+    names = set()
+    for requirement in requirements:
+        distribution = re.match(r"[A-Za-z0-9_.-]+", requirement).group(0).lower()
+        names.add(IMPORT_NAMES.get(distribution, distribution))
+        names |= BROUGHT_ALONG.get(distribution, set())
+    return names
+
+
+@pytest.mark.parametrize(("package", "extra"), [("kiosk", "kiosk"), ("server_stub", "server")])
+def test_each_side_imports_only_what_its_extra_installs(package, extra):
+    imports = imported_top_levels(package)
+    allowed = STDLIB | {"engine", package} | _installed_by(extra)
+    strays = {
+        name: sorted(map(str, paths)) for name, paths in imports.items() if name not in allowed
+    }
+    assert not strays, f"{package} imports what `pip install .[{extra}]` does not install: {strays}"

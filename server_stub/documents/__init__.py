@@ -1,8 +1,15 @@
-"""Printable PDF documents made with Qt's own PDF writer: the session sheet, the attendance and
-incident report, and the candidate's certificate."""
+"""Printable PDF documents drawn with fpdf2, in memory and in any thread: the session sheet, the
+attendance and incident report, and the candidate's certificate."""
 
-from server_stub.documents.attendance_report import render_attendance_report
-from server_stub.documents.certificate import CertificateDataError, render_certificate
+from server_stub.documents.attendance_report import (
+    build_attendance_report,
+    render_attendance_report,
+)
+from server_stub.documents.certificate import (
+    CertificateDataError,
+    build_certificate,
+    render_certificate,
+)
 from server_stub.documents.data import (
     AttendanceReportData,
     AttendanceRow,
@@ -12,7 +19,7 @@ from server_stub.documents.data import (
     SessionFacts,
     SessionSheetData,
 )
-from server_stub.documents.session_sheet import render_session_sheet
+from server_stub.documents.session_sheet import build_session_sheet, render_session_sheet
 
 __all__ = [
     "AttendanceReportData",
@@ -23,6 +30,9 @@ __all__ = [
     "Incident",
     "SessionFacts",
     "SessionSheetData",
+    "build_attendance_report",
+    "build_certificate",
+    "build_session_sheet",
     "render_attendance_report",
     "render_certificate",
     "render_session_sheet",

@@ -2,60 +2,59 @@
 invigilators recorded, their remarks and signatures."""
 
 from datetime import date
-from html import escape
 from pathlib import Path
 
 from server_stub.documents.data import AttendanceReportData, AttendanceRow, Incident
-from server_stub.documents.pdf_pages import PageFrame, write_pdf
-from server_stub.documents.session_sheet import session_facts_html
-from server_stub.documents.style import BLUE, GREY, RED, new_document
+from server_stub.documents.grid import Cell, Grid, GridDrawer
+from server_stub.documents.pdf_pages import DocumentPdf, PageFrame, save_pdf
+from server_stub.documents.session_sheet import session_facts
+from server_stub.documents.style import BLUE, BODY_POINTS, GREY, INK, RED
 from server_stub.documents.wording import clock, code_label, date_and_clock, long_date, text
 
 EXAM_LENGTH = 32
+SIGNATURE_BOX_MM = 30.0
 
 
-def render_attendance_report(
-    data: AttendanceReportData, out_path: Path, lang: str = "fr", today: date | None = None
-) -> int:
-    """Writes the attendance and incident report PDF; returns its page count."""
+def build_attendance_report(
+    data: AttendanceReportData, lang: str = "fr", today: date | None = None
+) -> DocumentPdf:
     session = data.session
-    document = new_document()
-    document.setHtml(
-        _heading_html(data, lang)
-        + _summary_html(data.rows, lang)
-        + _attendance_html(data.rows, lang)
-        + _incidents_html(data.incidents, lang)
-        + _closing_html(data, lang)
-    )
     title = f"{text('attendance_report', lang)} — {text('session_number', lang)} {session.number}"
     frame = PageFrame(
         head=f"{title} · {session.centre} · {session.room}",
         foot=f"{text('generated', lang)} {long_date(today or date.today(), lang)}",
         page_word=text("page", lang),
     )
-    return write_pdf(document, out_path, title, frame)
+    pdf = DocumentPdf(title, frame, lang)
+    _heading(pdf, data, lang)
+    _summary(pdf, data.rows, lang)
+    _attendance(pdf, data.rows, lang)
+    _incidents(pdf, data.incidents, lang)
+    _closing(pdf, data, lang)
+    return pdf
 
 
-def _heading_html(data: AttendanceReportData, lang: str) -> str:
+def render_attendance_report(
+    data: AttendanceReportData, out_path: Path, lang: str = "fr", today: date | None = None
+) -> int:
+    """Writes the attendance and incident report PDF; returns its page count."""
+    return save_pdf(build_attendance_report(data, lang, today), out_path)
+
+
+def _heading(pdf: DocumentPdf, data: AttendanceReportData, lang: str) -> None:
     session = data.session
+    pdf.heading1(text("attendance_report", lang))
+    pdf.paragraph(f"{text('session_number', lang)} {session.number}", 16, bold=True, color=BLUE)
+    session_facts(pdf, session, lang)
     if data.finalised_at is None:
-        status = f"<p class='alert'>{escape(text('not_finalised', lang))}</p>"
+        pdf.paragraph(text("not_finalised", lang), bold=True, color=RED)
     else:
+        pdf.space(6)
         finalised = date_and_clock(data.finalised_at, lang)
-        status = (
-            f"<p style='margin-top:6pt'><b>{escape(text('finalised_at', lang))} "
-            f"{escape(finalised)}</b></p>"
-        )
-    return (
-        f"<h1>{escape(text('attendance_report', lang))}</h1>"
-        f"<p style='font-size:16pt; color:{BLUE}; font-weight:bold'>"
-        f"{escape(text('session_number', lang))} {escape(session.number)}</p>"
-        + session_facts_html(session, lang)
-        + status
-    )
+        pdf.paragraph(f"{text('finalised_at', lang)} {finalised}", bold=True)
 
 
-def _summary_html(rows: tuple[AttendanceRow, ...], lang: str) -> str:
+def _summary(pdf: DocumentPdf, rows: tuple[AttendanceRow, ...], lang: str) -> None:
     absent = sum(row.outcome == "absent" for row in rows)
     counts = (
         ("candidates_count", len(rows)),
@@ -64,23 +63,33 @@ def _summary_html(rows: tuple[AttendanceRow, ...], lang: str) -> str:
         ("finished_count", sum(row.outcome == "finished" for row in rows)),
         ("aborted_count", sum(row.outcome == "aborted" for row in rows)),
     )
-    cells = "".join(
-        f"<td width='20%' align='center' style='background-color:{GREY}'>"
-        f"<p style='font-size:20pt; font-weight:bold; color:{BLUE}'>{count}</p>"
-        f"<p>{escape(text(key, lang))}</p></td>"
-        for key, count in counts
+    pdf.heading2(text("summary", lang))
+    grid = GridDrawer(
+        pdf, Grid(widths=(20,) * 5, size=BODY_POINTS, ruled=False, gap=2.0, padding=2.0)
     )
-    return (
-        f"<h2>{escape(text('summary', lang))}</h2>"
-        f"<table width='100%' cellspacing='6' cellpadding='6'><tr>{cells}</tr></table>"
+    grid.row(
+        [
+            Cell(
+                str(count),
+                size=20,
+                bold=True,
+                color=BLUE,
+                align="C",
+                fill=GREY,
+                note=text(key, lang),
+                note_color=INK,
+            )
+            for key, count in counts
+        ]
     )
 
 
-def _outcome(row: AttendanceRow, lang: str) -> str:
-    label = escape(code_label(row.outcome, lang))
-    if row.abort_reason:
-        label += f"<br/><span class='muted'>{escape(code_label(row.abort_reason, lang))}</span>"
-    return label
+def _outcome(row: AttendanceRow, lang: str) -> Cell:
+    return Cell(
+        code_label(row.outcome, lang),
+        color=RED if row.outcome == "aborted" else INK,
+        note=code_label(row.abort_reason, lang) if row.abort_reason else "",
+    )
 
 
 def _times(row: AttendanceRow, lang: str) -> str:
@@ -94,89 +103,78 @@ def _times(row: AttendanceRow, lang: str) -> str:
 
 _ATTENDANCE_COLUMNS = (
     ("number_sign", 5),
-    ("name", 25),
+    ("name", 26),
     ("outcome", 16),
     ("answers", 11),
-    ("times", 18),
-    ("device", 11),
-    ("certification", 14),
+    ("times", 17),
+    ("device", 10),
+    ("certification", 15),
 )
 
 
-def _attendance_html(rows: tuple[AttendanceRow, ...], lang: str) -> str:
-    heading = f"<h2>{escape(text('attendance', lang))}</h2>"
+def _attendance(pdf: DocumentPdf, rows: tuple[AttendanceRow, ...], lang: str) -> None:
+    pdf.heading2(text("attendance", lang))
     if not rows:
-        return heading + f"<p>{escape(text('no_candidates', lang))}</p>"
-    headers = "".join(
-        f"<th width='{width}%'>{escape(text(key, lang))}</th>" for key, width in _ATTENDANCE_COLUMNS
+        pdf.paragraph(text("no_candidates", lang))
+        return
+    grid = GridDrawer(
+        pdf,
+        Grid(
+            widths=[width for _, width in _ATTENDANCE_COLUMNS],
+            headers=[text(key, lang) for key, _ in _ATTENDANCE_COLUMNS],
+        ),
     )
-    ordered = sorted(rows, key=lambda row: row.candidate.sort_key)
-    lines = []
-    for number, row in enumerate(ordered, 1):
+    for number, row in enumerate(sorted(rows, key=lambda row: row.candidate.sort_key), 1):
         candidate = row.candidate
-        absent = row.outcome == "absent"
-        answers = "" if absent else f"{row.answers} / {EXAM_LENGTH}"
-        style = f" style='color:{RED}'" if row.outcome == "aborted" else ""
-        lines.append(
-            "<tr>"
-            f"<td align='right'>{number}</td>"
-            f"<td><b>{escape(candidate.last_name.upper())}</b> {escape(candidate.first_names)}"
-            f"</td><td{style}>{_outcome(row, lang)}</td>"
-            f"<td>{answers}</td>"
-            f"<td>{_times(row, lang)}</td>"
-            f"<td>{escape(row.device)}</td>"
-            f"<td>{escape(code_label(row.certification_status, lang))}</td>"
-            "</tr>"
+        answers = "" if row.outcome == "absent" else f"{row.answers} / {EXAM_LENGTH}"
+        grid.row(
+            (
+                Cell(str(number), align="R"),
+                Cell(candidate.first_names, lead=candidate.last_name.upper()),
+                _outcome(row, lang),
+                Cell(answers),
+                Cell(_times(row, lang)),
+                Cell(row.device),
+                Cell(code_label(row.certification_status, lang)),
+            )
         )
-    return (
-        heading
-        + "<table class='grid' width='100%' cellpadding='4' cellspacing='0'>"
-        + f"<thead><tr>{headers}</tr></thead>{''.join(lines)}</table>"
-    )
 
 
-def _incident_kind(incident: Incident, lang: str) -> str:
-    kind = escape(code_label(incident.kind, lang))
+def _incident_kind(incident: Incident, lang: str) -> Cell:
     details = [
         code_label(code, lang) for code in (incident.subcategory, incident.resolution) if code
     ]
-    if details:
-        kind += f"<br/><span class='muted'>{escape(' · '.join(details))}</span>"
-    return kind
+    return Cell(code_label(incident.kind, lang), note=" · ".join(details))
 
 
-_INCIDENT_COLUMNS = (("time", 10), ("candidate", 26), ("kind", 28), ("details", 36))
+_INCIDENT_COLUMNS = (("time", 10), ("candidate", 24), ("kind", 32), ("details", 34))
 
 
-def _incidents_html(incidents: tuple[Incident, ...], lang: str) -> str:
-    heading = f"<h2>{escape(text('incidents', lang))}</h2>"
+def _incidents(pdf: DocumentPdf, incidents: tuple[Incident, ...], lang: str) -> None:
+    pdf.heading2(text("incidents", lang))
     if not incidents:
-        return heading + f"<p>{escape(text('no_incidents', lang))}</p>"
-    headers = "".join(
-        f"<th width='{width}%'>{escape(text(key, lang))}</th>" for key, width in _INCIDENT_COLUMNS
+        pdf.paragraph(text("no_incidents", lang))
+        return
+    grid = GridDrawer(
+        pdf,
+        Grid(
+            widths=[width for _, width in _INCIDENT_COLUMNS],
+            headers=[text(key, lang) for key, _ in _INCIDENT_COLUMNS],
+        ),
     )
-    lines = "".join(
-        "<tr>"
-        f"<td>{clock(incident.at, lang)}</td>"
-        f"<td>{escape(incident.candidate_name or text('whole_room', lang))}</td>"
-        f"<td>{_incident_kind(incident, lang)}</td>"
-        f"<td>{escape(incident.description)}</td>"
-        "</tr>"
-        for incident in sorted(incidents, key=lambda incident: incident.at)
-    )
-    return (
-        heading
-        + "<table class='grid' width='100%' cellpadding='4' cellspacing='0'>"
-        + f"<thead><tr>{headers}</tr></thead>{lines}</table>"
-    )
+    for incident in sorted(incidents, key=lambda incident: incident.at):
+        grid.row(
+            (
+                Cell(clock(incident.at, lang)),
+                Cell(incident.candidate_name or text("whole_room", lang)),
+                _incident_kind(incident, lang),
+                Cell(incident.description),
+            )
+        )
 
 
-def _closing_html(data: AttendanceReportData, lang: str) -> str:
-    comment = escape(data.comment).replace("\n", "<br/>") or escape(text("no_comment", lang))
-    return (
-        f"<h2>{escape(text('comment', lang))}</h2><p>{comment}</p>"
-        f"<h2>{escape(text('signatures', lang))}</h2>"
-        "<table width='100%' cellspacing='0' cellpadding='0' style='border-collapse:collapse'>"
-        "<tr><td width='50%' class='signature-box'>&nbsp;</td>"
-        "<td width='50%' class='signature-box'>&nbsp;</td></tr></table>"
-    )
+def _closing(pdf: DocumentPdf, data: AttendanceReportData, lang: str) -> None:
+    pdf.heading2(text("comment", lang))
+    pdf.paragraph(data.comment or text("no_comment", lang))
+    pdf.heading2(text("signatures", lang), room_after=SIGNATURE_BOX_MM)
+    GridDrawer(pdf, Grid(widths=(50, 50))).row((Cell(), Cell()), least=SIGNATURE_BOX_MM)

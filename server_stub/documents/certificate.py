@@ -1,23 +1,29 @@
 """The candidate's certificate: score out of 895, global level, the 16 competence levels by
 area, and the verification code with its QR code, on one A4 page."""
 
-from html import escape
 from pathlib import Path
-
-from PySide6.QtCore import QUrl
-from PySide6.QtGui import QTextDocument
 
 from engine.canonical import BilingualError
 from engine.referential import AREAS, COMPETENCE_CODES, competences_of
 from server_stub.documents.data import CertificateData
-from server_stub.documents.pdf_pages import PageFrame, write_pdf
+from server_stub.documents.grid import Cell, Grid, GridDrawer
+from server_stub.documents.pdf_pages import (
+    POINT_MM,
+    DocumentPdf,
+    Line,
+    PageFrame,
+    Run,
+    fit_one_page,
+    save_pdf,
+)
 from server_stub.documents.qr import qr_image
-from server_stub.documents.style import BLUE, GREY, RULE, new_document
+from server_stub.documents.style import BLUE, GREY, MUTED, RULE
 from server_stub.documents.wording import global_level_label, long_date, text
 
 MAX_SCORE = 895
 MAX_LEVEL = 7
-QR_URL = QUrl("qr:verification")
+QR_MM = 25.0
+SCORE_BOX_MM = 31.0
 
 
 class CertificateDataError(BilingualError):
@@ -41,14 +47,9 @@ def _check(data: CertificateData) -> None:
         )
 
 
-def render_certificate(data: CertificateData, out_path: Path, lang: str = "fr") -> int:
-    """Writes the certificate PDF (one page); returns its page count."""
+def build_certificate(data: CertificateData, lang: str = "fr") -> DocumentPdf:
+    """The certificate, one page (drawn smaller when the names are long)."""
     _check(data)
-    document = new_document()
-    document.addResource(
-        QTextDocument.ResourceType.ImageResource, QR_URL, qr_image(data.verification_url)
-    )
-    document.setHtml(_certificate_html(data, lang))
     title = f"{text('certificate', lang)} — {data.candidate.display_name}"
     frame = PageFrame(
         head=f"{text('certificate', lang)} · {data.verification_code}",
@@ -56,74 +57,102 @@ def render_certificate(data: CertificateData, out_path: Path, lang: str = "fr") 
         page_word=text("page", lang),
         numbered=False,
     )
-    return write_pdf(document, out_path, title, frame, fit_one_page=True)
+    return fit_one_page(lambda scale: _draw(DocumentPdf(title, frame, lang, scale), data, lang))
 
 
-def _level_bar(level: int) -> str:
-    """Seven squares, the first `level` filled: the level readable at a glance."""
-    squares = [BLUE] * level + [RULE] * (MAX_LEVEL - level)
-    return "\u2009".join(f"<span style='color:{colour}'>■</span>" for colour in squares)
+def render_certificate(data: CertificateData, out_path: Path, lang: str = "fr") -> int:
+    """Writes the certificate PDF (one page); returns its page count."""
+    return save_pdf(build_certificate(data, lang), out_path)
 
 
-def _competence_rows(data: CertificateData, lang: str) -> str:
-    rows = []
-    for area in AREAS:
-        area_name = area.name_fr if lang == "fr" else area.name_en
-        rows.append(f"<tr class='band'><td colspan='4'>{area.code} · {escape(area_name)}</td></tr>")
-        for competence in competences_of(area.code):
-            level = data.competence_levels[competence.code]
-            name = competence.name_fr if lang == "fr" else competence.name_en
-            rows.append(
-                "<tr>"
-                f"<td width='7%'>{competence.code}</td>"
-                f"<td width='51%'>{escape(name)}</td>"
-                f"<td width='28%' style='font-size:9pt'>{_level_bar(level)}</td>"
-                f"<td width='14%'>{escape(text('level', lang))} <b>{level}</b></td>"
-                "</tr>"
-            )
-    return "".join(rows)
-
-
-def _certificate_html(data: CertificateData, lang: str) -> str:
+def _draw(pdf: DocumentPdf, data: CertificateData, lang: str) -> DocumentPdf:
     candidate = data.candidate
-    born = f"{text('born_on', lang)} {long_date(candidate.birth_date, lang)}"
-    taken = (
+    pdf.heading1(text("certificate", lang), 22)
+    pdf.space(4)
+    pdf.paragraph(text("awarded_to", lang), color=MUTED)
+    pdf.paragraph(f"{candidate.last_name.upper()} {candidate.first_names}", 22, bold=True, after=2)
+    pdf.paragraph(f"{text('born_on', lang)} {long_date(candidate.birth_date, lang)}")
+    pdf.paragraph(
         f"{text('passed_on', lang)} {long_date(data.session_day, lang)} "
         f"{text('at_centre', lang)} {data.centre} "
         f"({text('session_number', lang)} {data.session_number})"
     )
-    level_label = global_level_label(data.global_level, lang)
-    return f"""
-<h1 style='font-size:24pt'>{escape(text("certificate", lang))}</h1>
-<p class='muted' style='margin-top:8pt'>{escape(text("awarded_to", lang))}</p>
-<p style='font-size:22pt; font-weight:bold; margin-bottom:2pt'>
-{escape(candidate.last_name.upper())} {escape(candidate.first_names)}</p>
-<p>{escape(born)}</p>
-<p>{escape(taken)}</p>
-<table width='100%' cellspacing='0' cellpadding='8' style='background-color:{GREY}'>
-<tr>
-<td width='38%'>
-<p class='muted'>{escape(text("score", lang))}</p>
-<p><span style='font-size:36pt; font-weight:bold; color:{BLUE}'>{data.score}</span>
-<span style='font-size:12pt'> {escape(text("out_of", lang))}</span></p>
-</td>
-<td width='42%'>
-<p class='muted'>{escape(text("global_level", lang))}</p>
-<p><span style='font-size:36pt; font-weight:bold; color:{BLUE}'>{data.global_level}</span>
-<span style='font-size:12pt'> {escape(level_label)}</span></p>
-</td>
-<td width='20%' align='right'><img src='{QR_URL.toString()}' width='96' height='96'/></td>
-</tr></table>
-<h2>{escape(text("competence_levels", lang))}</h2>
-<table class='grid' width='100%' cellspacing='0' cellpadding='3'>
-{_competence_rows(data, lang)}
-</table>
-<p class='muted' style='font-size:8.5pt; margin-top:3pt'>{escape(text("levels_scale", lang))}</p>
-<table width='100%' cellspacing='0' cellpadding='8'
- style='margin-top:10pt; border-collapse:collapse'>
-<tr><td style='border: 1px solid {RULE}'>
-<p><span style='color:{BLUE}; font-weight:bold'>{escape(text("verification", lang))}</span>
-&nbsp; <span class='code' style='font-size:16pt'>{escape(data.verification_code)}</span></p>
-<p>{escape(text("verification_help", lang))} {escape(data.verification_url)}</p>
-</td></tr></table>
-"""
+    _score_box(pdf, data, lang)
+    pdf.heading2(text("competence_levels", lang), room_after=0)
+    _competence_grid(pdf, data, lang)
+    pdf.space(3)
+    pdf.paragraph(text("levels_scale", lang), 8.5, color=MUTED, after=8)
+    pdf.box(
+        [
+            Line(
+                (
+                    Run(text("verification", lang), bold=True, color=BLUE),
+                    Run("  "),
+                    Run(data.verification_code, 16, bold=True, mono=True),
+                ),
+                after=3,
+            ),
+            Line((Run(f"{text('verification_help', lang)} {data.verification_url}"),), after=0),
+        ],
+        border=RULE,
+        padding=3,
+    )
+    return pdf
+
+
+def _score_box(pdf: DocumentPdf, data: CertificateData, lang: str) -> None:
+    """The grey band: the score, the global level and the QR code side by side."""
+    top, height = pdf.get_y(), pdf.mm(SCORE_BOX_MM)
+    pdf.set_fill_color(GREY)
+    pdf.rect(pdf.l_margin, top, pdf.epw, height, style="F")
+    figures = (
+        (0.0, text("score", lang), str(data.score), text("out_of", lang)),
+        (
+            0.38,
+            text("global_level", lang),
+            str(data.global_level),
+            global_level_label(data.global_level, lang),
+        ),
+    )
+    for share, label, figure, unit in figures:
+        pdf.set_xy(pdf.l_margin + 3 + share * pdf.epw, top + pdf.mm(3))
+        pdf.paragraph(label, color=MUTED, after=2)
+        pdf.runs((Run(figure, 36, bold=True, color=BLUE), Run(f" {unit}", 12)), after=0)
+    side = pdf.mm(QR_MM)
+    pdf.image(
+        qr_image(data.verification_url),
+        x=pdf.l_margin + pdf.epw - 3 - side,
+        y=top + (height - side) / 2,
+        w=side,
+        h=side,
+        alt_text=f"QR code : {data.verification_url}",
+    )
+    pdf.set_xy(pdf.l_margin, top + height)
+
+
+def _level_bar(level: int):
+    """Seven squares, the first `level` filled: the level readable at a glance."""
+
+    def paint(pdf: DocumentPdf, x: float, y: float, _width: float, height: float) -> None:
+        side = pdf.points(8) * POINT_MM
+        for index in range(MAX_LEVEL):
+            pdf.set_fill_color(BLUE if index < level else RULE)
+            pdf.rect(x + index * side * 1.2, y + (height - side) / 2, side, side, style="F")
+
+    return paint
+
+
+def _competence_grid(pdf: DocumentPdf, data: CertificateData, lang: str) -> None:
+    grid = GridDrawer(pdf, Grid(widths=(7, 51, 28, 14), padding=0.9))
+    for area in AREAS:
+        grid.band(f"{area.code} · {area.name_fr if lang == 'fr' else area.name_en}")
+        for competence in competences_of(area.code):
+            level = data.competence_levels[competence.code]
+            grid.row(
+                (
+                    Cell(competence.code),
+                    Cell(competence.name_fr if lang == "fr" else competence.name_en),
+                    Cell(painter=_level_bar(level)),
+                    Cell(text("level", lang), tail=str(level)),
+                )
+            )

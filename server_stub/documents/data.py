@@ -1,5 +1,5 @@
 """The facts the printed documents show, as plain values: the renderers know nothing of the
-database, and the loaders (`loading.py`) know nothing of Qt."""
+database, and the loaders (`loading.py`) know nothing of PDF drawing."""
 
 import unicodedata
 from collections.abc import Mapping

@@ -1,7 +1,8 @@
-"""QR codes drawn by Qt from the `qrcode` package's module matrix (no Pillow round trip)."""
+"""QR codes from the `qrcode` package's module matrix, as a crisp black-and-white image (one
+square of pixels per module, stored losslessly in the PDF)."""
 
 import qrcode
-from PySide6.QtGui import QColor, QImage, QPainter
+from PIL import Image
 
 
 def qr_matrix(payload: str) -> list[list[bool]]:
@@ -12,19 +13,10 @@ def qr_matrix(payload: str) -> list[list[bool]]:
     return code.get_matrix()
 
 
-def qr_image(payload: str, module_pixels: int = 12) -> QImage:
-    """A crisp black-on-white image of the QR code, `module_pixels` pixels per module."""
+def qr_image(payload: str, module_pixels: int = 10) -> Image.Image:
+    """The QR code of `payload`, `module_pixels` pixels per module."""
     matrix = qr_matrix(payload)
-    side = len(matrix) * module_pixels
-    image = QImage(side, side, QImage.Format.Format_RGB32)
-    image.fill(QColor("white"))
-    painter = QPainter(image)
-    ink = QColor("black")
-    for row, modules in enumerate(matrix):
-        for column, dark in enumerate(modules):
-            if dark:
-                painter.fillRect(
-                    column * module_pixels, row * module_pixels, module_pixels, module_pixels, ink
-                )
-    painter.end()
-    return image
+    side = len(matrix)
+    modules = Image.new("1", (side, side), 1)
+    modules.putdata([0 if dark else 1 for row in matrix for dark in row])
+    return modules.resize((side * module_pixels,) * 2, Image.Resampling.NEAREST)

@@ -1,16 +1,13 @@
 """The documents over HTTP: the session sheet for the lead, the attendance and incident report
 and the results for the console, the certificate for anyone holding its code.
 
-Included by the app like the other routers (server_stub/app.py). The router's lifespan makes
-the Qt application the renderers need in the server's main thread, and their render thread.
+Included by the app like the other routers (server_stub/app.py). Renders run in the thread pool,
+whatever thread the server itself runs in.
 """
 
-import threading
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Literal
 
-from fastapi import APIRouter, Depends, FastAPI, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
@@ -20,7 +17,6 @@ from server_stub.api.auth import admin, console_session, server_context
 from server_stub.api.errors import ERROR_RESPONSES
 from server_stub.api.models import ExportRow
 from server_stub.context import ServerContext
-from server_stub.documents import render_thread
 from server_stub.documents.data import AttendanceReportData
 from server_stub.documents.downloads import (
     attendance_report_pdf,
@@ -28,31 +24,13 @@ from server_stub.documents.downloads import (
     session_sheet_pdf,
 )
 from server_stub.documents.loading import load_attendance_report
-from server_stub.documents.qt_runtime import ensure_gui_application
 from server_stub.exports import session_results
 
 PDF = {200: {"content": {"application/pdf": {}}, "description": "A PDF document"}}
 Language = Literal["fr", "en"]
 
 
-@asynccontextmanager
-async def _qt_for_documents(_app: FastAPI) -> AsyncIterator[None]:
-    """The Qt application in the main thread, and the render thread, for the server's life.
-
-    Qt lives in the main thread only: a server embedded in another thread (as in the tests of
-    the API) renders no PDF and answers `documents_unavailable`."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    ensure_gui_application()
-    render_thread.start()
-    try:
-        yield
-    finally:
-        render_thread.stop()
-
-
-router = APIRouter(prefix="/api/v1", responses=ERROR_RESPONSES, lifespan=_qt_for_documents)
+router = APIRouter(prefix="/api/v1", responses=ERROR_RESPONSES)
 
 
 class ReportCandidate(BaseModel):

@@ -3,8 +3,6 @@ documents are handed to French schools and candidates)."""
 
 from datetime import date, datetime, time
 
-from PySide6.QtCore import QDate, QLocale
-
 LANGUAGES = ("fr", "en")
 
 _TEXT: dict[str, tuple[str, str]] = {
@@ -209,14 +207,24 @@ def global_level_label(level: int, lang: str) -> str:
     return GLOBAL_LEVEL_LABELS[level][_index(lang)]
 
 
-def _locale(lang: str) -> QLocale:
-    _index(lang)
-    return QLocale(QLocale.Language.French if lang == "fr" else QLocale.Language.English)
+_MONTHS = (
+    (
+        "janvier", "février", "mars", "avril", "mai", "juin",
+        "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+    ),
+    (
+        "January", "February", "March", "April", "May", "June",
+        "July", "August", "September", "October", "November", "December",
+    ),
+)  # fmt: skip
 
 
 def long_date(day: date, lang: str) -> str:
-    """`12 mars 2026` / `12 March 2026`."""
-    return _locale(lang).toString(QDate(day.year, day.month, day.day), "d MMMM yyyy")
+    """`12 mars 2026`, `1er mars 2026` (French writes the first of the month as an ordinal) /
+    `12 March 2026`."""
+    index = _index(lang)
+    number = "1er" if lang == "fr" and day.day == 1 else str(day.day)
+    return f"{number} {_MONTHS[index][day.month - 1]} {day.year}"
 
 
 def short_date(day: date, lang: str) -> str:

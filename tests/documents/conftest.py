@@ -1,5 +1,5 @@
 """Helpers for the PDF tests: the documents are read back with poppler's own tools, as a reader
-would see them, and a QApplication exists first so the widget tests sharing this process work."""
+would see them."""
 
 import subprocess
 from datetime import date, datetime, time
@@ -17,12 +17,6 @@ from server_stub.documents import (
     SessionFacts,
     SessionSheetData,
 )
-
-
-@pytest.fixture(autouse=True)
-def _widgets_application(qapp):
-    """pytest-qt's QApplication, made before the renderers could make a bare QGuiApplication."""
-    return qapp
 
 
 def pdf_text(path: Path) -> str:

@@ -4,11 +4,12 @@ import dataclasses
 import subprocess
 
 import pytest
-from PySide6.QtGui import QImage
+from PIL import Image
 
 from engine.referential import COMPETENCES
-from server_stub.documents import CertificateDataError, render_certificate
+from server_stub.documents import CertificateDataError, fonts, render_certificate
 from server_stub.documents.qr import qr_matrix
+from server_stub.errors import ApiError
 
 
 def test_certificate_prints_score_levels_and_code(tmp_path, certificate_data, read_pdf):
@@ -48,12 +49,12 @@ def test_qr_code_in_the_pdf_holds_the_verification_url(tmp_path, certificate_dat
     out = tmp_path / "certificate.pdf"
     render_certificate(certificate_data, out)
     subprocess.run(["pdfimages", "-png", str(out), str(tmp_path / "img")], check=True)
-    image = QImage(str(tmp_path / "img-000.png"))
+    image = Image.open(tmp_path / "img-000.png").convert("L")
     matrix = qr_matrix(certificate_data.verification_url)
-    module = image.width() / len(matrix)
+    module = image.width / len(matrix)
     read = [
         [
-            image.pixelColor(int((x + 0.5) * module), int((y + 0.5) * module)).lightness() < 128
+            image.getpixel((int((x + 0.5) * module), int((y + 0.5) * module))) < 128
             for x in range(len(matrix))
         ]
         for y in range(len(matrix))
@@ -87,4 +88,28 @@ def test_impossible_certificates_are_refused(tmp_path, certificate_data, change)
     with pytest.raises(CertificateDataError) as refused:
         render_certificate(dataclasses.replace(certificate_data, **change), tmp_path / "x.pdf")
     assert refused.value.fr and refused.value.en
+    assert not (tmp_path / "x.pdf").exists()
+
+
+@pytest.mark.parametrize(("lang", "tag"), [("fr", b"/Lang (fr)"), ("en", b"/Lang (en)")])
+def test_certificate_carries_its_title_and_language(tmp_path, certificate_data, lang, tag):
+    """What a screen reader announces: the document's title (shown instead of the file name)
+    and its language."""
+    out = tmp_path / f"certificate-{lang}.pdf"
+    render_certificate(certificate_data, out, lang=lang)
+    info = subprocess.run(["pdfinfo", str(out)], check=True, capture_output=True, text=True)
+    title = "Certificat de compétences numériques" if lang == "fr" else "Digital skills certificate"
+    assert f"Title:           {title} — N'DIAYE Aïssatou" in info.stdout
+    content = out.read_bytes()
+    assert tag in content and b"/DisplayDocTitle true" in content
+
+
+def test_a_server_without_its_font_says_which_package_to_install(
+    tmp_path, certificate_data, monkeypatch
+):
+    monkeypatch.setattr(fonts, "FONT_FOLDERS", (tmp_path,))
+    with pytest.raises(ApiError) as refused:
+        render_certificate(certificate_data, tmp_path / "x.pdf")
+    assert refused.value.code == "document_font_missing" and refused.value.status == 503
+    assert "fonts-dejavu-core" in refused.value.fr and "fonts-dejavu-core" in refused.value.en
     assert not (tmp_path / "x.pdf").exists()

@@ -20,7 +20,6 @@ from server_stub.commands import main as pix_server
 from server_stub.commands.serve import KEEP_ALIVE_S
 from server_stub.context import ServerContext
 from server_stub.datadir import DataDir
-from server_stub.documents import render_thread
 from server_stub.enrolment import create_enrolment_token
 from server_stub.planning import create_session, import_candidates
 
@@ -118,10 +117,6 @@ def data_dir(template_data_dir: Path, tmp_path: Path) -> Path:
 
 @pytest.fixture
 def live_server(data_dir: Path, qapp):
-    # The documents router renders with Qt, which wants its application and render thread
-    # made in the main thread: here, not in the server's thread. pytest-qt's `qapp` is a
-    # QApplication, so widget tests that land on the same worker afterwards still work.
-    render_thread.start()
     clock = SettableClock()
     ctx = ServerContext.open(DataDir(data_dir))
     ctx.clock = clock
@@ -151,7 +146,6 @@ def live_server(data_dir: Path, qapp):
     server.should_exit = True
     thread.join(timeout=20)
     assert not thread.is_alive(), "the server thread did not stop"
-    render_thread.stop()
     ctx.close()
     sock.close()
 

@@ -19,8 +19,6 @@ from server_stub.app import create_app
 from server_stub.console import sign_in
 from server_stub.context import ServerContext
 from server_stub.datadir import DataDir
-from server_stub.documents import render_thread
-from server_stub.documents.qt_runtime import ensure_gui_application
 from server_stub.enrolment import create_enrolment_token, enrol_device
 from server_stub.planning import create_session, import_candidates
 
@@ -60,10 +58,7 @@ def fuzzed_app(data_dir):
         ctx, session_number=session.session_number, invigilator_code=session.invigilator_code
     )
     tokens = {"kiosk": device.device_token, "console": console["token"], "admin": ctx.admin_token}
-    ensure_gui_application()  # the documents' renders want Qt made in the main thread
-    render_thread.start()
     yield create_app(ctx), tokens
-    render_thread.stop()
     ctx.close()
 
 
