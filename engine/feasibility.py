@@ -50,7 +50,9 @@ def check_feasible(
 
     Complete: `length` items, one per tube (or skill) where that rule is hard (pix mode), and
     every competence of the plan measured as planned."""
-    usable = bank.accessible if accessibility_needs else np.ones(len(bank), dtype=bool)
+    usable = ~bank.pretest  # pretest items are seeded on top of an exam, never selected
+    if accessibility_needs:
+        usable &= bank.accessible
     who_fr = " accessibles (aménagement du candidat)" if accessibility_needs else ""
     who_en = " accessible (the candidate's needs)" if accessibility_needs else ""
     count = int(usable.sum())
@@ -156,12 +158,13 @@ def _check_duplicates(contents: Mapping[str, Mapping[str, Any]]) -> None:
 
 def _check_exposure_reachable(bank: ItemBank, config: ExamConfig) -> None:
     """Each item at most MAX_EXPOSURE: each competence needs `q / MAX_EXPOSURE` items at least."""
-    per_competence = np.bincount(bank.competence, minlength=len(COMPETENCE_CODES))
+    operational = bank.competence[~bank.pretest]
+    per_competence = np.bincount(operational, minlength=len(COMPETENCE_CODES))
     planned = config.questions_per_competence or 0
     needed = int(np.ceil(planned / MAX_EXPOSURE - 1e-9))
     short = _short(per_competence, needed)
     total_needed = int(np.ceil(config.length / MAX_EXPOSURE - 1e-9))
-    if short or len(bank) < total_needed:
+    if short or operational.size < total_needed:
         listed = ", ".join(short) or "—"
         raise FeasibilityError(
             "exposure_unreachable",

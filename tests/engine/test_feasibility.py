@@ -91,3 +91,20 @@ def test_a_result_names_the_competences_its_answers_did_not_measure():
         code for code in COMPETENCE_CODES if code[0] not in "12"
     )
     assert ExamResult.from_dict(result.to_dict()) == result
+
+
+def test_pretest_items_do_not_make_up_for_missing_operational_ones():
+    """Pretest items ride on top of an exam and are never selected: they count for nothing."""
+    bank = synthetic_bank(3, seed=0)  # 48 items
+    flagged = ItemBank(
+        bank.ids,
+        bank.competence_codes,
+        bank.discrimination,
+        bank.difficulty,
+        [bank.tube_names[t] for t in bank.tube],
+        [bank.skill_names[s] for s in bank.skill],
+        bank.accessible,
+        pretest=[index % 3 != 0 for index in range(len(bank))],  # 16 operational
+    )
+    assert check_feasible(bank, ExamConfig.default()) is None
+    assert check_feasible(flagged, ExamConfig.default()).code == "bank_too_small"
