@@ -108,6 +108,9 @@ class ExamCore:
         network_cut: NetworkCut | None = None,
     ) -> None:
         self.server = server
+        # Check-in names the edition this PC holds: a session planned on another is refused
+        # there, before the invigilator authorises a ticket this PC could not open.
+        server.bank_id = bank.bank_id
         self.identity = identity
         self.sealed_bank = bank
         self.server_public_key = server_public_key
