@@ -71,7 +71,7 @@ class ChildCore:
         allowed = [f"--allow-uid={uid}" for uid in sorted(allowed_uids or {os.getuid()})]
         process = subprocess.Popen(
             [
-                sys.executable, "-m", "kiosk", "core",
+                *_core_command(),
                 "--data", str(config.data_dir),
                 "--socket", str(folder / SOCKET_NAME),
                 *allowed,
@@ -185,6 +185,14 @@ class ThreadedCore:
             self._loop.call_soon_threadsafe(self._stop.set)
         await asyncio.to_thread(self._thread.join, STOP_WAIT_S)
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _core_command() -> list[str]:
+    """`pix-kiosk core` from this installation: the bundle's own executable when frozen
+    (PyInstaller), else this Python with the kiosk package."""
+    if getattr(sys, "frozen", False):
+        return [sys.executable, "core"]
+    return [sys.executable, "-m", "kiosk", "core"]
 
 
 async def _awaited(action: "Callable[[ExamCore], Awaitable[T]]", core: ExamCore) -> "T":

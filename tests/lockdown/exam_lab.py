@@ -223,6 +223,10 @@ class Sitting:
         self.invigilator.end(self.candidate_id)
         ended = wait_until(lambda: FINISHED in self.kinds(), STEP_TIMEOUT_S, every_s=0.1)
         assert ended, f"the exam did not end: {self.kinds()}"
+        # The core journals the end, then the window shows the end screen and lets go.
+        released = wait_until(lambda: not self.kiosk.x.keyboard_grabbed(), STEP_TIMEOUT_S, 0.1)
+        assert released, "the lockdown was not released at the end"
+        time.sleep(WINDOW_SETTLE_S)
         self.kiosk.activate()
         self.kiosk.x.run("xdotool", "key", "space")
 
