@@ -500,8 +500,8 @@ async def run_robots(
         elapsed = time.perf_counter() - started
         session_state = None
         if finalize:
-            await invigilator.finalise()
-            session_state = (await invigilator.publish())["state"]
+            # Finalising hands the session to review; its lead publishes (never the invigilator).
+            session_state = (await invigilator.finalise())["state"]
     finally:
         await invigilator.close()
     return {

@@ -1,10 +1,8 @@
-"""Closing a session: finalisation by the invigilator, then publication of the results.
+"""Closing a session: finalisation by the invigilator, which hands the session to review.
 
 Finalising marks the candidates who never came as absent and re-scores every verified record
-with the issue reports made until then (neutralisations). Publishing gives each validated
-certificate its verification code; from then on the public lookup finds it. A result held for
-review (exam_evidence.py: late entries, an offline stretch) gets none, nor does any result of
-a rehearsal session: a rehearsal is never published as a certificate.
+with the issue reports made until then (neutralisations). The session then waits for its
+reviewers and its lead: publication is theirs (review/publication.py), never the invigilator's.
 
 Finalisation takes the invigilators' remarks (remarks.py), printed on the attendance report. A
 repeated finalisation changes nothing else; remarks it gives replace the stored ones (a console
@@ -12,16 +10,19 @@ retrying after a lost answer sends the same), and without remarks the first ones
 """
 
 import json
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import select
 
+from engine.exam import Exam
 from engine.exam_events import replay_events
 from engine.exam_replay import replay
 from engine.journal_format import JournalEntry
 from server_stub import candidate_states as states
-from server_stub import codes
+from server_stub.banks import BankStore
 from server_stub.context import ServerContext
+from server_stub.database import Database
 from server_stub.errors import ApiError
 from server_stub.notifier import room_key
 from server_stub.remarks import checked_remarks
@@ -67,7 +68,7 @@ def finalise(ctx: ServerContext, session_id: str, remarks: Any = None) -> dict[s
                     candidates.c.status == states.FINISHED,
                 )
             ).all():
-                _rescore(connection, ctx, exam, now)
+                rescore(connection, ctx.db, ctx.banks, exam, now)
             connection.execute(
                 sessions.update()
                 .where(sessions.c.session_id == session_id)
@@ -80,12 +81,11 @@ def finalise(ctx: ServerContext, session_id: str, remarks: Any = None) -> dict[s
                 .values(finalisation_remarks=remarks)
             )
     ctx.notifier.notify(room_key(session_id))
-    return _session_state(ctx, session_id)
+    return session_state(ctx, session_id)
 
 
-def _rescore(connection, ctx: ServerContext, exam, now: float) -> None:
-    """Replay a verified record again and score it with today's reports and alerts."""
-    db = ctx.db
+def replayed_exam(connection, db: Database, banks: BankStore, exam) -> Exam:
+    """The exam as the server replays its verified record (the answers and their statuses)."""
     t = db.tables
     stored = connection.execute(
         select(t["records"].c.record).where(
@@ -95,19 +95,28 @@ def _rescore(connection, ctx: ServerContext, exam, now: float) -> None:
         )
     ).scalar_one()
     entries = [JournalEntry.from_dict(raw) for raw in json.loads(stored)["entries"]]
-    start = exam_start(connection, db, ctx.banks, exam)
-    replayed = replay(
+    start = exam_start(connection, db, banks, exam)
+    return replay(
         start.bank,
         start.config,
         start.seed,
         replay_events(entries),
         accessibility_needs=start.accessibility_needs,
     )
+
+
+def rescore(
+    connection, db: Database, banks: BankStore, exam, now: float, neutralised: Iterable[str] = ()
+) -> Exam:
+    """Replay a verified record again and score it with today's reports and alerts, plus the
+    answers a reviewer `neutralised` (the same path as a validated alert: ko or aband only).
+    Returns the replayed exam."""
+    replayed = replayed_exam(connection, db, banks, exam)
     result = score(
         replayed,
         exam.abort_reason,
         candidate_reports(connection, db, exam.candidate_id),
-        validated_alert_items(connection, db, exam.exam_id),
+        validated_alert_items(connection, db, exam.exam_id) | frozenset(neutralised),
     )
     store_result(
         connection,
@@ -118,58 +127,10 @@ def _rescore(connection, ctx: ServerContext, exam, now: float) -> None:
         abort_reason=exam.abort_reason,
         now=now,
     )
+    return replayed
 
 
-def publish(ctx: ServerContext, session_id: str) -> dict[str, Any]:
-    db, now = ctx.db, ctx.now()
-    t = db.tables
-    sessions, results, candidates = t["sessions"], t["results"], t["candidates"]
-    with db.write() as connection:
-        session = connection.execute(
-            select(sessions).where(sessions.c.session_id == session_id)
-        ).first()
-        if session is None:
-            raise ApiError("session_not_found")
-        if session.state == "planned":
-            raise ApiError("session_not_finalised")
-        if session.state == "finalised" and not session.rehearsal:
-            taken = set(
-                connection.scalars(
-                    select(results.c.verification_code).where(
-                        results.c.verification_code.is_not(None)
-                    )
-                )
-            )
-            for exam_id in connection.scalars(
-                select(results.c.exam_id)
-                .join(candidates, candidates.c.candidate_id == results.c.candidate_id)
-                .join(t["exams"], t["exams"].c.exam_id == results.c.exam_id)
-                .where(
-                    candidates.c.session_id == session_id,
-                    candidates.c.status == states.FINISHED,
-                    results.c.status == "validated",
-                    t["exams"].c.review_reasons.is_(None),
-                )
-            ).all():
-                code = codes.verification_code()
-                while code in taken:
-                    code = codes.verification_code()
-                taken.add(code)
-                connection.execute(
-                    results.update()
-                    .where(results.c.exam_id == exam_id)
-                    .values(verification_code=code)
-                )
-            connection.execute(
-                sessions.update()
-                .where(sessions.c.session_id == session_id)
-                .values(state="published", published_at=now)
-            )
-    ctx.notifier.notify(room_key(session_id))
-    return _session_state(ctx, session_id)
-
-
-def _session_state(ctx: ServerContext, session_id: str) -> dict[str, Any]:
+def session_state(ctx: ServerContext, session_id: str) -> dict[str, Any]:
     sessions = ctx.db.tables["sessions"]
     with ctx.db.read() as connection:
         session = connection.execute(

@@ -154,6 +154,48 @@ CATALOGUE: dict[str, tuple[int, str, str]] = {
         "La session doit être finalisée avant la publication des résultats.",
         "The session must be finalised before its results are published.",
     ),
+    "publication_by_lead": (
+        403,
+        "Le code surveillant ne publie plus les résultats : la session est finalisée et part en "
+        "relecture. Le référent de certification de l'établissement publie une fois la relecture "
+        "terminée (pix-server session publish, ou son espace).",
+        "The invigilator code no longer publishes results: the session is finalised and goes to "
+        "review. The school's certification lead publishes once the review is done (pix-server "
+        "session publish, or their web space).",
+    ),
+    "account_sign_in_refused": (
+        401,
+        "Connexion refusée : {detail_fr}",
+        "Sign-in refused: {detail_en}",
+    ),
+    "review_still_pending": (
+        409,
+        "Publication refusée : {count} certification(s) attendent encore la décision d'un "
+        "relecteur : {names}.",
+        "Publication refused: {count} certification(s) still await a reviewer's decision: {names}.",
+    ),
+    "review_candidate_not_found": (
+        404,
+        "Candidat {candidate} introuvable.",
+        "Candidate {candidate} not found.",
+    ),
+    "review_not_open": (
+        409,
+        "La certification de {candidate} n'est pas en relecture : sa session doit être finalisée "
+        "et non publiée, et l'épreuve terminée.",
+        "{candidate}'s certification is not under review: its session must be finalised and not "
+        "published, and the test done.",
+    ),
+    "review_invalid_decision": (
+        422,
+        "Décision refusée : {detail_fr}. Rien n'a été modifié.",
+        "Decision refused: {detail_en}. Nothing was changed.",
+    ),
+    "review_role_required": (
+        403,
+        "Ce compte n'a pas le rôle {role} pour l'établissement {uai}.",
+        "This account does not hold the {role} role for school {uai}.",
+    ),
     "wrong_access_code": (
         403,
         "Code d'accès incorrect. Vérifiez le code affiché par le surveillant.",

@@ -8,7 +8,8 @@ rejected, cancelled (as the engine scores them), pending (no verified result yet
 for review), absent. A record kept aside by verification exports as rejected, with its reason in
 `rejection_reason`. `review_reasons` lists why a result is held for review (exam_evidence.py:
 `late_entries`, `offline_stretch`, `journal_conflict`); it is empty for a clean exam, and a
-result with reasons exports as `pending`, without its score, until a reviewer decides.
+result with reasons exports as `pending`, without its score, until a reviewer decides
+(review/decisions.py: validate keeps the scored status, cancel and reject export as such).
 """
 
 import json
@@ -23,6 +24,10 @@ from server_stub.csv_cells import csv_text
 from server_stub.database import Database
 from server_stub.errors import ApiError
 from server_stub.exam_evidence import review_reasons
+from server_stub.review.queue import final_decisions
+
+# A reviewer's final decision -> the exported status (None: the result's own).
+REVIEWED_STATUS = {"validate": None, "cancel": "cancelled", "reject": "rejected"}
 
 FIELDS = (
     "last_name",
@@ -73,7 +78,11 @@ def session_results(db: Database, session_id: str) -> list[dict[str, Any]]:
             .order_by(t["candidates"].c.last_name, t["candidates"].c.first_names)
         ).all()
         reasons = _rejection_reasons(connection, db, session_id)
-    return [_row(session, row, reasons.get(row.candidate_id)) for row in rows]
+        decided = final_decisions(connection, db, session_id)
+    return [
+        _row(session, row, reasons.get(row.candidate_id), decided.get(row.candidate_id))
+        for row in rows
+    ]
 
 
 def _rejection_reasons(connection: Connection, db: Database, session_id: str) -> dict[str, str]:
@@ -91,9 +100,11 @@ def _rejection_reasons(connection: Connection, db: Database, session_id: str) ->
     )
 
 
-def _row(session, row, rejection: str | None) -> dict[str, Any]:
+def _row(session, row, rejection: str | None, decision: str | None) -> dict[str, Any]:
     reasons = review_reasons(row.review_reasons)
-    if row.status == states.FINISHED and row.result_status is not None and reasons:
+    if decision in REVIEWED_STATUS and row.status in states.DONE:
+        status = REVIEWED_STATUS[decision] or row.result_status or "rejected"
+    elif row.status == states.FINISHED and row.result_status is not None and reasons:
         status = "pending"  # held for review
     elif row.status == states.FINISHED and row.result_status is not None:
         status = row.result_status

@@ -9,8 +9,9 @@ as one candidate of the CSV (in file order), is authorised by the robot invigila
 in with the invigilator code), sits the exam from a simulated ability and uploads its record.
 With `--offline-after N --offline-for S` each robot loses the network after its N-th answer for S
 seconds (its exam core's client fails as a pulled cable would), keeps answering offline, then
-syncs. `--finalize` then finalises and publishes the session. The enrolment token must allow N
-devices. Prints a summary: completed, failed with reasons, latency figures per call.
+syncs. `--finalize` then finalises the session (handing it to review: its lead publishes).
+The enrolment token must allow N devices. Prints a summary: completed, failed with reasons,
+latency figures per call.
 """
 
 import argparse
@@ -58,7 +59,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="S",
         help="how long the network stays cut, in seconds",
     )
-    parser.add_argument("--finalize", action="store_true", help="finalise and publish at the end")
+    parser.add_argument("--finalize", action="store_true", help="finalise the session at the end")
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
     parser.set_defaults(func=run)
 

@@ -203,9 +203,6 @@ class ConsoleApi:
         Without them the body stays empty, as servers before remarks expect."""
         return await self._post("/finalise", {"remarks": remarks} if remarks else None)
 
-    async def publish(self) -> dict[str, Any]:
-        return await self._post("/publish")
-
     async def report(self) -> dict[str, Any]:
         """The attendance and incidents, as the attendance report will print them."""
         return await self._http.json("GET", self._session_path("/report"))

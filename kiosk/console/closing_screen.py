@@ -1,6 +1,7 @@
 """End of session: check that every candidate is accounted for, review the incidents, write the
-session's remarks, finalise; then publish and read the results (status, score, level,
-verification code). Once finalised, the remarks the server kept are shown read-only."""
+session's remarks, finalise; then read the results (status, score, level; the verification
+code once the school's lead has published after review — the invigilator never publishes).
+Once finalised, the remarks the server kept are shown read-only."""
 
 from collections.abc import Mapping
 from typing import Any
@@ -39,7 +40,6 @@ REMARKS_MAX = 2000  # the server's limit (docs/protocol.md, `invalid_remarks`)
 class ClosingScreen(Screen):
     back_requested = Signal()
     finalise_requested = Signal()
-    publish_requested = Signal()
     report_pdf_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -63,7 +63,7 @@ class ClosingScreen(Screen):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
         self.results.setMinimumHeight(320)
-        # After the results (shown once published, above the remarks): Tab follows the page.
+        # After the results (shown once finalised, above the remarks): Tab follows the page.
         self.remarks_title = text_label("subtitle", self)
         self.remarks_help = text_label("muted", self)
         self.remarks = QPlainTextEdit(self)
@@ -79,14 +79,12 @@ class ClosingScreen(Screen):
         self.error.hide()
         self.finalise = button("primary", self)
         self.finalise.clicked.connect(self.finalise_requested)
-        self.publish = button("primary", self)
-        self.publish.clicked.connect(self.publish_requested)
         self.report_pdf = button("secondary", self)
         self.report_pdf.clicked.connect(self.report_pdf_requested)
         self.back = button("link", self)
         self.back.clicked.connect(self.back_requested)
         actions = QHBoxLayout()
-        for control in (self.finalise, self.publish, self.report_pdf):
+        for control in (self.finalise, self.report_pdf):
             actions.addWidget(control)
         actions.addStretch(1)
         actions.addWidget(self.back)
@@ -240,7 +238,10 @@ class ClosingScreen(Screen):
             if planned
             else self.tr("Résultats publiés : les certificats sont disponibles.")
             if published
-            else self.tr("Session finalisée : publiez les résultats quand vous êtes prêt.")
+            else self.tr(
+                "Session finalisée : elle part en relecture. Le référent de certification de "
+                "l'établissement publiera les résultats."
+            )
         )
         self.finalise.setVisible(planned)
         self.finalise.setEnabled(planned and not self._blocking() and not self._too_long())
@@ -264,9 +265,8 @@ class ClosingScreen(Screen):
         self.remarks.setPlaceholderText(
             self.tr("Aucune remarque pour l'instant.") if planned else self.tr("Aucune remarque.")
         )
-        self.publish.setVisible(self.state == "finalised")
-        self.results_title.setVisible(published)
-        self.results.setVisible(published)
+        self.results_title.setVisible(not planned)
+        self.results.setVisible(not planned)
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("Fin de session"))
@@ -283,7 +283,6 @@ class ClosingScreen(Screen):
             ]
         )
         self.finalise.setText(self.tr("Finaliser la session…"))
-        self.publish.setText(self.tr("Publier les résultats…"))
         self.report_pdf.setText(self.tr("Procès-verbal (PDF)"))
         self.back.setText(self.tr("Retour à la salle"))
         self.incidents.setAccessibleName(self.tr("Incidents et signalements"))

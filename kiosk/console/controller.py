@@ -76,7 +76,6 @@ class ConsoleController(QObject):
         w.room.closing_requested.connect(self.open_closing)
         w.closing.back_requested.connect(lambda: w.show_screen(w.room))
         w.closing.finalise_requested.connect(self.finalise)
-        w.closing.publish_requested.connect(self.publish)
         w.closing.report_pdf_requested.connect(self.save_report)
         w.lead.back_requested.connect(lambda: w.show_screen(w.sign_in))
         w.lead.sign_in_requested.connect(self.lead_sign_in)
@@ -323,7 +322,7 @@ class ConsoleController(QObject):
         closing = self.window.closing
         try:
             closing.show_report(await self.api.report())
-            if closing.state == "published":
+            if closing.state != "planned":
                 closing.show_results(await self.api.results())
         except ConsoleApiError as error:
             closing.show_error(self.text(error))
@@ -348,24 +347,6 @@ class ConsoleController(QObject):
         if answer is not None:
             closing.state = "finalised"
             closing.show_saved_remarks(answer.get("remarks"))
-            await self._load_closing()
-
-    def publish(self) -> None:
-        if self.api is not None and self._confirm(
-            self.tr("Publier les résultats"),
-            self.tr(
-                "Chaque certification validée reçoit son code de vérification ; les résultats "
-                "deviennent consultables. C'est définitif."
-            ),
-            self.tr("Publier"),
-            danger=True,
-        ):
-            self.spawn(self._publish(self.api))
-
-    async def _publish(self, api: ConsoleApi) -> None:
-        closing = self.window.closing
-        if await self._call(api.publish(), self.tr("Résultats publiés."), closing) is not None:
-            closing.state = "published"
             await self._load_closing()
 
     def save_report(self) -> None:

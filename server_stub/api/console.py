@@ -30,6 +30,7 @@ from server_stub.api.models import (
     UnlockResponse,
 )
 from server_stub.context import ServerContext
+from server_stub.errors import ApiError
 from server_stub.notifier import room_key
 from server_stub.room import room_status
 
@@ -219,8 +220,7 @@ def finalise(
 
 
 @router.post(SESSION + "/publish", response_model=SessionState)
-def publish(
-    session_id: str = Depends(console_session), ctx: ServerContext = Depends(server_context)
-):
-    """Publish the results: each validated certificate gets its verification code."""
-    return closing.publish(ctx, session_id)
+def publish(session_id: str = Depends(console_session)):
+    """Refused (403 `publication_by_lead`): the invigilator finalises, reviewers decide, and the
+    school's certification lead publishes (POST /api/v1/review/sessions/{id}/publish)."""
+    raise ApiError("publication_by_lead")

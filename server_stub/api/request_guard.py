@@ -5,7 +5,8 @@ bearer token among them; a stranger could make the server read and parse any amo
 before being told 401. This middleware, outermost (in front of fast_lane.py too), settles
 both before a byte of the body is read:
 
-- a request with a body to a protected route (`/kiosk`, `/console/sessions/...`, `/admin`)
+- a request with a body to a protected route (`/kiosk`, `/console/sessions/...`, `/admin`,
+  `/review`)
   must carry a valid token of that route's kind, else 401 at once;
 - every body is capped (`body_cap`: 1 MiB, more only where a route needs it), refused with
   413 from its announced length or as soon as it streams past the cap;
@@ -24,6 +25,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from server_stub.api.errors import api_error_response
+from server_stub.api.review_auth import account_claims
 from server_stub.console import session_for_console_token
 from server_stub.errors import ApiError
 
@@ -92,7 +94,9 @@ def _announced_too_large(scope: Scope, cap: int) -> ApiError | None:
 
 async def _unauthenticated(scope: Scope, path: str) -> ApiError | None:
     """The refusal of a request to a protected route without a valid token of its kind."""
-    if not path.startswith(("/api/v1/kiosk/", "/api/v1/console/sessions/", "/api/v1/admin/")):
+    if not path.startswith(
+        ("/api/v1/kiosk/", "/api/v1/console/sessions/", "/api/v1/admin/", "/api/v1/review/")
+    ):
         return None
     scheme, token = get_authorization_scheme_param(_header(scope, b"authorization"))
     if not token or scheme.lower() != "bearer":
@@ -101,6 +105,9 @@ async def _unauthenticated(scope: Scope, path: str) -> ApiError | None:
     try:
         if path.startswith("/api/v1/kiosk/"):
             await ctx.device_credentials.device(token)
+        elif path.startswith("/api/v1/review/"):
+            if account_claims(ctx, token) is None:
+                raise ApiError("unauthenticated")
         elif path.startswith("/api/v1/admin/"):
             if not secrets.compare_digest(token.encode(), ctx.admin_token.encode()):
                 raise ApiError("unauthenticated")

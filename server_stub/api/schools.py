@@ -3,13 +3,15 @@ JSON or as the French CSV `pix-server results` writes."""
 
 from typing import Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 
 from server_stub.api.auth import admin, server_context
 from server_stub.api.errors import ERROR_RESPONSES
 from server_stub.context import ServerContext
+from server_stub.documents.class_attestations import NoAttestationError, class_attestations_pdf
+from server_stub.errors import ApiError
 from server_stub.schools.class_results import class_results, class_results_csv
 
 router = APIRouter(
@@ -56,3 +58,24 @@ def results_by_class(
     if format == "csv":
         return Response(class_results_csv(rows), media_type="text/csv; charset=utf-8")
     return rows
+
+
+@router.get(
+    "/organizations/{uai}/classes/{division}/attestations.pdf",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {"schema": {"type": "string"}}}}},
+)
+def class_attestations(
+    request: Request,
+    uai: str,
+    division: str,
+    lang: Literal["fr", "en"] = Query("fr"),
+    ctx: ServerContext = Depends(server_context),
+):
+    """The class's published certificates in one PDF, one page per student."""
+    lookup = str(request.base_url).rstrip("/") + "/api/v1/certificates/{code}"
+    try:
+        content = class_attestations_pdf(ctx.db, uai, division, lookup, lang)
+    except NoAttestationError:
+        raise ApiError("not_found") from None
+    return Response(content, media_type="application/pdf")

@@ -17,6 +17,7 @@ SUBCOMMAND_MODULES = (
     "students",
     "client",
     "results",
+    "review",
 )
 
 

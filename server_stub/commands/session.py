@@ -21,6 +21,7 @@ import time
 
 from server_stub.banks import bank_editions
 from server_stub.command_support import add_data_argument, data_dir, reporting_failures
+from server_stub.commands import session_publish
 from server_stub.commands.session_roster import (
     add_create_options,
     centre_for,
@@ -61,6 +62,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     create.set_defaults(func=reporting_failures(run_create))
     register_action(actions)
     register_actions(actions)
+    session_publish.register_action(actions)
 
 
 def run_create(args: argparse.Namespace) -> int:

@@ -1,4 +1,5 @@
-"""The candidate's certificate: score out of 895, global level, the 16 competence levels by
+"""The candidate's certificate: score out of 895, global level, the level the candidate's grade
+is expected to reach (reached or not, when the grade is known), the 16 competence levels by
 area, and the verification code with its QR code, on one A4 page."""
 
 from pathlib import Path
@@ -30,7 +31,7 @@ class CertificateDataError(BilingualError):
     """Certificate data that cannot be printed (missing competence, level out of range)."""
 
 
-def _check(data: CertificateData) -> None:
+def check_certificate(data: CertificateData) -> None:
     missing = [code for code in COMPETENCE_CODES if code not in data.competence_levels]
     if missing:
         raise CertificateDataError(
@@ -49,15 +50,12 @@ def _check(data: CertificateData) -> None:
 
 def build_certificate(data: CertificateData, lang: str = "fr") -> DocumentPdf:
     """The certificate, one page (drawn smaller when the names are long)."""
-    _check(data)
+    check_certificate(data)
     title = f"{text('certificate', lang)} — {data.candidate.display_name}"
-    frame = PageFrame(
-        head=f"{text('certificate', lang)} · {data.verification_code}",
-        foot=f"{text('issued_on', lang)} {long_date(data.issued_on, lang)} · {data.centre}",
-        page_word=text("page", lang),
-        numbered=False,
+    frame = certificate_frame(data, lang)
+    return fit_one_page(
+        lambda scale: draw_certificate(DocumentPdf(title, frame, lang, scale), data, lang)
     )
-    return fit_one_page(lambda scale: _draw(DocumentPdf(title, frame, lang, scale), data, lang))
 
 
 def render_certificate(data: CertificateData, out_path: Path, lang: str = "fr") -> int:
@@ -65,7 +63,18 @@ def render_certificate(data: CertificateData, out_path: Path, lang: str = "fr") 
     return save_pdf(build_certificate(data, lang), out_path)
 
 
-def _draw(pdf: DocumentPdf, data: CertificateData, lang: str) -> DocumentPdf:
+def certificate_frame(data: CertificateData, lang: str) -> PageFrame:
+    """The running head and foot of a certificate's page."""
+    return PageFrame(
+        head=f"{text('certificate', lang)} · {data.verification_code}",
+        foot=f"{text('issued_on', lang)} {long_date(data.issued_on, lang)} · {data.centre}",
+        page_word=text("page", lang),
+        numbered=False,
+    )
+
+
+def draw_certificate(pdf: DocumentPdf, data: CertificateData, lang: str) -> DocumentPdf:
+    """Draw one certificate on the current page of `pdf`."""
     candidate = data.candidate
     pdf.heading1(text("certificate", lang), 22)
     pdf.space(4)
@@ -78,6 +87,9 @@ def _draw(pdf: DocumentPdf, data: CertificateData, lang: str) -> DocumentPdf:
         f"({text('session_number', lang)} {data.session_number})"
     )
     _score_box(pdf, data, lang)
+    if data.expected_level is not None and data.grade:
+        pdf.space(2)
+        pdf.paragraph(_expected_level(data, lang), bold=True)
     pdf.heading2(text("competence_levels", lang), room_after=0)
     _competence_grid(pdf, data, lang)
     pdf.space(3)
@@ -98,6 +110,16 @@ def _draw(pdf: DocumentPdf, data: CertificateData, lang: str) -> DocumentPdf:
         padding=3,
     )
     return pdf
+
+
+def _expected_level(data: CertificateData, lang: str) -> str:
+    """`Niveau attendu en Tle : 4 (Indépendant 2) — atteint.`"""
+    verdict = "reached" if data.global_level >= data.expected_level else "not_reached"
+    colon = " :" if lang == "fr" else ":"
+    return (
+        f"{text('expected_level', lang)} {data.grade}{colon} {data.expected_level} "
+        f"({global_level_label(data.expected_level, lang)}) — {text(verdict, lang)}."
+    )
 
 
 def _score_box(pdf: DocumentPdf, data: CertificateData, lang: str) -> None:

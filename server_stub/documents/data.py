@@ -138,3 +138,5 @@ class CertificateData:
     verification_code: str
     verification_url: str
     issued_on: date
+    grade: str | None = None  # the candidate's grade (3e, Tle…), when enrolled from a roster
+    expected_level: int | None = None  # the global level the grade is expected to reach

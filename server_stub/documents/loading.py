@@ -266,8 +266,14 @@ def load_certificate(db: Database, verification_code: str, lookup_url: str) -> C
     found = certificate(db, verification_code)
     if found["status"] != "validated":
         raise ApiError("certificate_not_found")
+    t = db.tables
     with db.read() as connection:
         session = session_row(connection, db, found["session_id"])
+        grade = connection.execute(
+            select(t["candidates"].c.grade, t["candidates"].c.expected_level)
+            .join(t["results"], t["results"].c.candidate_id == t["candidates"].c.candidate_id)
+            .where(t["results"].c.verification_code == found["verification_code"])
+        ).one()
     return CertificateData(
         candidate=Candidate(
             last_name=found["last_name"],
@@ -283,4 +289,6 @@ def load_certificate(db: Database, verification_code: str, lookup_url: str) -> C
         verification_code=found["verification_code"],
         verification_url=lookup_url.format(code=found["verification_code"]),
         issued_on=_moment(session.published_at).date(),
+        grade=grade.grade,
+        expected_level=grade.expected_level,
     )

@@ -213,3 +213,19 @@ def _account(connection: Connection, db: Database, row) -> Account:
         )
     ]
     return Account(row.account_id, row.login, row.display_name, bool(row.is_admin), roles)
+
+
+def account_by_login(db: Database, login: str) -> Account:
+    """The enabled account with this login, or AccountError (a command naming its author)."""
+    accounts = db.tables["accounts"]
+    with db.read() as connection:
+        row = connection.execute(
+            select(accounts).where(accounts.c.login == login.strip().casefold())
+        ).first()
+        if not _usable(row):
+            raise AccountError(
+                "unknown_account",
+                f"aucun compte actif « {login} ».",
+                f"no active account “{login}”.",
+            )
+        return _account(connection, db, row)

@@ -2,7 +2,10 @@
 
 PyJWT signs and checks them; the server needs no second key, and anyone holding the server's
 public key (GET /api/v1/keys) can check a token offline. Claims: `iss` and `aud` this server's
-feeds, `sub` the client id, `scope`, `iat`, `exp` (one hour), `jti`.
+feeds, `sub` the client id, `scope`, `iat`, `exp` (one hour), `jti`. Member accounts signing
+in to the API get the same kind of token for another audience (`ACCOUNT_AUDIENCE`, `sub` the
+login, scope `account`, 15 minutes), so a feed token never opens the review routes nor the
+reverse.
 """
 
 import secrets
@@ -15,22 +18,34 @@ AUDIENCE = "pix-server-feeds"
 LIFETIME_S = 3600
 ALGORITHM = "EdDSA"
 CLOCK_SKEW_S = 60
+ACCOUNT_AUDIENCE = "pix-server-accounts"
+ACCOUNT_LIFETIME_S = 15 * 60
 
 
-def issue_token(key: Ed25519PrivateKey, *, client_id: str, scope: str, now: float) -> str:
+def issue_token(
+    key: Ed25519PrivateKey,
+    *,
+    client_id: str,
+    scope: str,
+    now: float,
+    audience: str = AUDIENCE,
+    lifetime_s: int = LIFETIME_S,
+) -> str:
     claims = {
         "iss": ISSUER,
-        "aud": AUDIENCE,
+        "aud": audience,
         "sub": client_id,
         "scope": scope,
         "iat": int(now),
-        "exp": int(now) + LIFETIME_S,
+        "exp": int(now) + lifetime_s,
         "jti": secrets.token_hex(8),
     }
     return jwt.encode(claims, key, algorithm=ALGORITHM)
 
 
-def token_claims(public_key: Ed25519PublicKey, token: str, *, now: float) -> dict | None:
+def token_claims(
+    public_key: Ed25519PublicKey, token: str, *, now: float, audience: str = AUDIENCE
+) -> dict | None:
     """The claims of a valid token (signature, issuer, audience, expiry on the server's clock),
     else None."""
     try:
@@ -38,7 +53,7 @@ def token_claims(public_key: Ed25519PublicKey, token: str, *, now: float) -> dic
             token,
             public_key,
             algorithms=[ALGORITHM],
-            audience=AUDIENCE,
+            audience=audience,
             issuer=ISSUER,
             # Times are checked below on the server's clock, the one that issued the token.
             options={

@@ -6,6 +6,7 @@ import subprocess
 
 from kiosk.robot import RobotSettings, read_candidates_csv, run_robots
 from server_stub.commands import certificate as certificate_command
+from server_stub.commands import main as pix_server
 from server_stub.commands import session_sheet as session_sheet_command
 
 GOOD_CSV = (
@@ -97,7 +98,9 @@ def test_certificate_command_prints_a_published_certificate(server, plan, drive,
             finalize=True,
         )
     )
-    assert summary["session_state"] == "published", summary
+    assert summary["session_state"] == "finalised", summary
+    assert pix_server(["session", "publish", "--data", str(server.data), "--session",
+                       planned.session_id]) == 0  # fmt: skip
     rows = server.admin("GET", f"/sessions/{planned.session_id}/export").json()
     row = next(row for row in rows if row["verification_code"])
     out = tmp_path / "certificate.pdf"

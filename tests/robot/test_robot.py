@@ -143,8 +143,10 @@ def test_robots_sit_a_whole_session_against_a_server_process(served, capsys):
     summary = json.loads(capsys.readouterr().out)
     assert status == 0, summary
     assert (summary["completed"], summary["failed"]) == (3, [])
-    assert summary["session_state"] == "published"
+    assert summary["session_state"] == "finalised"  # the lead publishes, not the invigilator
     assert summary["latency"]["upload_record"]["count"] == 3
+    _url, session, _candidates, _token, data = served
+    pix_server("session", "publish", "--data", data, "--session", session["session_id"])
     rows = exported(served)
     assert [row["status"] for row in rows] == ["validated"] * 3
     assert all(re.fullmatch(r"P-[A-Z0-9]{8}", row["verification_code"]) for row in rows)

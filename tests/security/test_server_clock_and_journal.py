@@ -14,6 +14,11 @@ from engine.head_commitment import sign_head
 from engine.journal_format import ChainHead, JournalEntry, genesis_hash, sign_entry
 from engine.record import build_record
 from kiosk.client import ServerError
+from server_stub.errors import ApiError
+from server_stub.review.decisions import decide
+from server_stub.review.publication import publish_session
+from server_stub.review.queue import pending_certifications
+from tests.server.review_helpers import reviewer_account
 
 MINUTE = 60
 
@@ -69,7 +74,6 @@ def test_answers_streamed_after_the_servers_deadline_hold_the_result_for_review(
         for robot in (late, honest):
             await robot.close()
         await invigilator.finalise()
-        await invigilator.publish()
         return answer, clean
 
     answer, clean = room.run(body)
@@ -77,7 +81,24 @@ def test_answers_streamed_after_the_servers_deadline_hold_the_result_for_review(
     rows = {row["last_name"]: row for row in tools.exported(room)}
     late_row = next(row for row in rows.values() if row["status"] == "pending")
     assert late_row["review_reasons"] == ["late_entries"]
-    assert late_row["verification_code"] is None  # never published
+    # Held for review: the lead cannot publish until a reviewer decides; rejected, no code.
+    with pytest.raises(ApiError) as held:
+        publish_session(room.server.ctx.db, room.planned.session_id, actor="cli")
+    assert held.value.code == "review_still_pending"
+    pending = pending_certifications(room.server.ctx.db, session_id=room.planned.session_id)
+    assert [item["reasons"] for item in pending] == [["late_entries"]]
+    decide(
+        room.server.ctx.db,
+        room.server.ctx.banks,
+        candidate_id=pending[0]["candidate_id"],
+        decision="reject",
+        reason="réponses arrivées après l'heure",
+        reviewer=reviewer_account(room.server.ctx.db),
+    )
+    publish_session(room.server.ctx.db, room.planned.session_id, actor="cli")
+    rows = {row["last_name"]: row for row in tools.exported(room)}
+    late_row = next(row for row in rows.values() if row["review_reasons"])
+    assert (late_row["status"], late_row["verification_code"]) == ("rejected", None)
     honest_row = next(row for row in rows.values() if row is not late_row)
     assert (honest_row["status"], honest_row["review_reasons"]) == ("validated", [])
     assert honest_row["verification_code"]

@@ -13,6 +13,7 @@ from kiosk.robot import RobotSettings, read_candidates_csv, run_robots
 from server_stub.documents import build_certificate
 from server_stub.documents.loading import load_certificate
 from server_stub.exports import session_results
+from server_stub.review.publication import publish_session
 
 
 def _pdf_text(content: bytes) -> str:
@@ -36,7 +37,8 @@ def test_certificate_renders_in_worker_threads_while_the_server_runs(live_server
             settings, candidates, planned.invigilator_code, tmp_path / "r", count=1, finalize=True
         )
     )
-    assert summary["completed"] == 1 and summary["session_state"] == "published"
+    assert summary["completed"] == 1 and summary["session_state"] == "finalised"
+    publish_session(live_server.ctx.db, planned.session_id, actor="cli")
     row = session_results(live_server.ctx.db, planned.session_id)[0]
     code = row["verification_code"]
     data = load_certificate(

@@ -9,6 +9,7 @@ from server_waits import eventually
 from engine.canonical import BilingualError
 from kiosk.client import ServerError
 from server_stub.exports import session_results
+from tests.server.review_helpers import validate_all_and_publish
 
 MINUTE = 60
 
@@ -149,10 +150,11 @@ def test_the_invigilator_ends_a_test_with_an_abort_reason(room_factory):
             await robot.finish()
             await robot.close()
         await invigilator.finalise()
-        await invigilator.publish()
         await invigilator.close()
 
     asyncio.run(scenario())
+    pending = validate_all_and_publish(room.server.ctx, room.planned.session_id)
+    assert ["few_answers"] in [item["reasons"] for item in pending]  # 5 answers
     rows = session_results(room.server.ctx.db, room.planned.session_id)
     by_reason = {row["abort_reason"]: row for row in rows}
     assert by_reason["candidate"]["status"] == "validated"  # 22 answers, the rest skipped

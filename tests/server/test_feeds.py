@@ -13,6 +13,7 @@ from kiosk.robot import RobotSettings, read_candidates_csv, run_robots
 from server_stub.commands import main as pix_server
 from server_stub.datadir import DataDir
 from server_stub.enrolment import create_enrolment_token
+from server_stub.review.publication import publish_session
 from server_stub.schools.audit import entries
 from tests.server.school_helpers import LYCEE_UAI, add_school, run_json, run_refused, siecle_xml
 
@@ -138,10 +139,10 @@ def school(live_server, capsys, tmp_path) -> School:
             console = ConsoleApi(live_server.url)
             await console.sign_in(session["session_number"], session["invigilator_code"])
             await console.finalise()
-            await console.publish()
             await console.close()
 
         asyncio.run(close_session())
+        publish_session(live_server.ctx.db, session["session_id"], actor="cli")
 
     return School(live_server.url, live_server.data_dir, session, publish)
 

@@ -1,5 +1,6 @@
 """A whole session on a real server: robots enrol, check in, are authorised, sit the exam and
-upload; the session is finalised, published, exported; certificates are found by code."""
+upload; the session is finalised (by the robot invigilator), published (by its lead), exported;
+certificates are found by code."""
 
 import asyncio
 import csv
@@ -10,6 +11,7 @@ import httpx
 
 from kiosk.robot import RobotSettings, read_candidates_csv, run_robots
 from server_stub.exports import export_csv, session_results
+from server_stub.review.publication import publish_session
 
 
 def test_full_session_with_several_candidates(live_server, tmp_path):
@@ -34,7 +36,10 @@ def test_full_session_with_several_candidates(live_server, tmp_path):
     assert summary["failed"] == []
     assert summary["completed"] == 4
     assert summary["answers"] == 4 * 32
-    assert summary["session_state"] == "published"
+    assert summary["session_state"] == "finalised"  # handed to review: nothing is pending
+    assert publish_session(live_server.ctx.db, planned.session_id, actor="cli")["state"] == (
+        "published"
+    )
     assert summary["latency"]["stream_entries"]["count"] > 0
 
     rows = session_results(live_server.ctx.db, planned.session_id)

@@ -13,6 +13,7 @@ from engine.journal_format import ChainHead
 from server_stub.commands import main as pix_server
 from server_stub.exports import session_results
 from server_stub.planning import import_candidates
+from server_stub.review.publication import publish_session
 
 
 def test_a_rehearsal_has_its_own_time_and_is_never_published(room_factory):
@@ -57,10 +58,10 @@ def test_a_rehearsal_has_its_own_time_and_is_never_published(room_factory):
         answer = await robot.finish()
         await robot.close()
         await invigilator.finalise()
-        await invigilator.publish()
         return allowed, answer
 
     allowed, answer = room.run(body)
+    publish_session(room.server.ctx.db, created["session_id"], actor="cli")
     assert allowed == 20 * 60
     assert answer["outcome"] == "verified"
     (row,) = session_results(room.server.ctx.db, created["session_id"])

@@ -213,8 +213,8 @@
         <translation>Results published: the certificates are available.</translation>
     </message>
     <message>
-        <source>Session finalisée : publiez les résultats quand vous êtes prêt.</source>
-        <translation>Session finalised: publish the results when you are ready.</translation>
+        <source>Session finalisée : elle part en relecture. Le référent de certification de l&apos;établissement publiera les résultats.</source>
+        <translation>Session finalised: it goes to review. The school&apos;s certification lead will publish the results.</translation>
     </message>
     <message>
         <source>Facultatif, imprimées sur le procès-verbal : incident non signalé, matériel à vérifier…</source>
@@ -271,10 +271,6 @@
     <message>
         <source>Finaliser la session…</source>
         <translation>Finalise the session…</translation>
-    </message>
-    <message>
-        <source>Publier les résultats…</source>
-        <translation>Publish the results…</translation>
     </message>
     <message>
         <source>Procès-verbal (PDF)</source>
@@ -414,22 +410,6 @@
     <message>
         <source>Session finalisée.</source>
         <translation>Session finalised.</translation>
-    </message>
-    <message>
-        <source>Publier les résultats</source>
-        <translation>Publish the results</translation>
-    </message>
-    <message>
-        <source>Chaque certification validée reçoit son code de vérification ; les résultats deviennent consultables. C&apos;est définitif.</source>
-        <translation>Each validated certification gets its verification code; the results can then be looked up. This cannot be undone.</translation>
-    </message>
-    <message>
-        <source>Publier</source>
-        <translation>Publish</translation>
-    </message>
-    <message>
-        <source>Résultats publiés.</source>
-        <translation>Results published.</translation>
     </message>
     <message>
         <source>Impossible d&apos;enregistrer {path} : {reason}</source>
