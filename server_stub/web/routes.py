@@ -204,7 +204,7 @@ def switch_language(request: Request, lang: str, next: str = "/web/") -> Respons
 
 @router.get("/home")
 async def home(request: Request) -> Response:
-    session, _school_, _form = await _guarded(request)
+    session, *_ = await _guarded(request)
     if not isinstance(session, WebSession):
         return session
     schools = await run_in_threadpool(_lead_schools, _ctx(request), session.account)
@@ -213,7 +213,7 @@ async def home(request: Request) -> Response:
 
 @router.get("/schools/{uai}/roster")
 async def roster_page(request: Request, uai: str) -> Response:
-    session, school, _form = await _guarded(request, uai)
+    session, school, _ = await _guarded(request, uai)
     if not isinstance(session, WebSession):
         return session
     return await _roster(request, session, school)
@@ -278,7 +278,7 @@ async def roster_import(request: Request, uai: str) -> Response:
 
 @router.get("/schools/{uai}/sessions")
 async def sessions_page(request: Request, uai: str) -> Response:
-    session, school, _form = await _guarded(request, uai)
+    session, school, _ = await _guarded(request, uai)
     if not isinstance(session, WebSession):
         return session
     return await _sessions(request, session, school, values={})
@@ -365,7 +365,7 @@ async def session_create(request: Request, uai: str) -> Response:
 
 @router.get("/schools/{uai}/results")
 async def results_page(request: Request, uai: str) -> Response:
-    session, school, _form = await _guarded(request, uai)
+    session, school, _ = await _guarded(request, uai)
     if not isinstance(session, WebSession):
         return session
     db = _ctx(request).db
@@ -388,7 +388,7 @@ async def results_page(request: Request, uai: str) -> Response:
 
 @router.get("/schools/{uai}/results.csv")
 async def results_csv(request: Request, uai: str) -> Response:
-    session, school, _form = await _guarded(request, uai)
+    session, school, _ = await _guarded(request, uai)
     if not isinstance(session, WebSession):
         return session
     division = request.query_params.get("class", "")

@@ -42,7 +42,7 @@ def quiet(*args: str) -> None:
 
 
 @pytest.fixture
-def school(live_server: LiveServer) -> WebSchool:
+def school(live_server: LiveServer) -> WebSchool:  # noqa: F811  (the fixture, by name)
     """A lycée and its lead, made with the commands an administrator runs."""
     data = str(live_server.data_dir)
     quiet("org", "create", "--data", data, "--uai", UAI, "--name", "Lycée Jean Moulin",
