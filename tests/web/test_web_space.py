@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from server_stub.schools.roster import list_students
-from tests.web.conftest import FIXTURES, WebSchool
+from tests.web.conftest import FIXTURES, UAI, WebSchool
 
 LAPTOP = {"width": 1280, "height": 800}
 TABLET = {"width": 768, "height": 1024}
@@ -218,3 +218,10 @@ def test_a_wrong_password_is_told_in_both_languages_and_another_school_is_refuse
         # The language switch only goes back to the web space.
         away = client.get("/web/lang/en", params={"next": "//evil.example/"})
         assert away.headers["location"] == "/web/"
+
+
+def test_a_roster_upload_may_be_bigger_than_other_forms():
+    from server_stub.api.request_guard import DEFAULT_CAP, MIB, body_cap
+
+    assert body_cap(f"/web/schools/{UAI}/roster") == 16 * MIB
+    assert body_cap("/web/sign-in") == body_cap(f"/web/schools/{UAI}/sessions") == DEFAULT_CAP
