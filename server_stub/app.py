@@ -14,6 +14,7 @@ from server_stub.api.fast_lane import KioskFastLane
 from server_stub.api.request_guard import RequestGuard
 from server_stub.context import ServerContext
 from server_stub.documents import routes as documents
+from server_stub.web import routes as web
 
 DESCRIPTION = """Exam server of the pix-kiosk certification (sessions, candidates, invigilation,
 key release, record intake, results). Errors are `{"error": {"code", "message_fr",
@@ -37,7 +38,7 @@ def create_app(ctx: ServerContext) -> FastAPI:
     install_error_handlers(app)
     # Kiosk routes first: FastAPI tries routes in order, and 300 kiosks streaming answers are
     # most of the requests (each route tried before costs about 4 µs, docs/server.md).
-    for module in (kiosk, public, console, planning, documents, feeds, schools, review):
+    for module in (kiosk, public, console, planning, documents, feeds, schools, review, web):
         app.include_router(module.router)
     app.add_middleware(KioskFastLane)
     app.add_middleware(RequestGuard)  # added last: the outermost, before the fast lane

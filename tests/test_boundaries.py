@@ -76,6 +76,8 @@ IMPORT_NAMES = {
     "tomli-w": "tomli_w",
     "fpdf2": "fpdf",
     "pillow": "PIL",
+    "pyjwt": "jwt",
+    "argon2-cffi": "argon2",
 }
 BROUGHT_ALONG = {"fastapi": {"pydantic", "starlette"}}
 

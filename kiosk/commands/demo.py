@@ -265,6 +265,7 @@ def run(args: argparse.Namespace) -> int:
             notice = demo_notice(session, console=with_console)
             print(notice)
             print(f"Dossier / folder: {root}")
+            print(web_space_notice(server))
 
             async def demo(kiosk: Kiosk) -> int:
                 kiosk.window.set_notice(notice)
@@ -297,3 +298,17 @@ def run(args: argparse.Namespace) -> int:
             return run_kiosk(config, demo)
     except BilingualError as error:
         return report_failure(error)
+
+
+DEMO_LEAD, DEMO_LEAD_PASSWORD = "demo-lead", "demo-web-space"
+
+
+def web_space_notice(server: EmbeddedServer) -> str:
+    """The web space's address and a lead account of the default school (created once)."""
+    if DEMO_LEAD not in server.command("account", "list"):
+        server.command("account", "create", "--login", DEMO_LEAD, "--password",
+                       DEMO_LEAD_PASSWORD, "--role", "lead", "--uai", "0000000A")  # fmt: skip
+    return (
+        f"Espace établissement / school web space: {server.url}/web/ — "
+        f"{DEMO_LEAD} / {DEMO_LEAD_PASSWORD}"
+    )

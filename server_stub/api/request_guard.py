@@ -37,6 +37,7 @@ DEFAULT_CAP = 1 * MIB
 ROUTE_CAPS = (
     ("/api/v1/kiosk/exams/", {"record": 4 * MIB, "entries": 2 * MIB}),
     ("/api/v1/admin/sessions/", {"candidates": 12 * MIB}),
+    ("/web/schools/", {"roster": 16 * MIB}),  # a big lycée's SIECLE export, as a form upload
 )
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
