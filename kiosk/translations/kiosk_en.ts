@@ -131,8 +131,8 @@
         <translation>This date does not exist: there is no day 00. Write the day, then the month, then the year, for example 14/07/2008.</translation>
     </message>
     <message>
-        <source>Cette date n&apos;existe pas : le {day} {month} n&apos;existe pas en {year}. Vérifiez le jour et le mois.</source>
-        <translation>This date does not exist: there is no {month} {day} in {year}. Check the day and the month.</translation>
+        <source>Cette date n&apos;existe pas : le {day} {month} n&apos;existe pas en {year}.</source>
+        <translation>This date does not exist: there is no {month} {day} in {year}.</translation>
     </message>
     <message>
         <source>Vérifiez l&apos;année de naissance : elle semble incorrecte.</source>
@@ -286,6 +286,57 @@
     <message>
         <source>Saisissez le code surveillant.</source>
         <translation>Type in the invigilator code.</translation>
+    </message>
+</context>
+<context>
+    <name>Months</name>
+    <message>
+        <source>janvier</source>
+        <translation>January</translation>
+    </message>
+    <message>
+        <source>février</source>
+        <translation>February</translation>
+    </message>
+    <message>
+        <source>mars</source>
+        <translation>March</translation>
+    </message>
+    <message>
+        <source>avril</source>
+        <translation>April</translation>
+    </message>
+    <message>
+        <source>mai</source>
+        <translation>May</translation>
+    </message>
+    <message>
+        <source>juin</source>
+        <translation>June</translation>
+    </message>
+    <message>
+        <source>juillet</source>
+        <translation>July</translation>
+    </message>
+    <message>
+        <source>août</source>
+        <translation>August</translation>
+    </message>
+    <message>
+        <source>septembre</source>
+        <translation>September</translation>
+    </message>
+    <message>
+        <source>octobre</source>
+        <translation>October</translation>
+    </message>
+    <message>
+        <source>novembre</source>
+        <translation>November</translation>
+    </message>
+    <message>
+        <source>décembre</source>
+        <translation>December</translation>
     </message>
 </context>
 <context>

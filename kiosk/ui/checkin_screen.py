@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from PySide6.QtCore import QLocale, QRegularExpression, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QRegularExpression, Qt, Signal
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 
@@ -21,6 +21,20 @@ from kiosk.ui.theme import set_role
 ACCESS_CODE_LENGTH = 6
 DATE_PATTERN = re.compile(r"^\s*(\d{1,2})\s*[/.\- ]?\s*(\d{1,2})\s*[/.\- ]?\s*(\d{4})\s*$")
 COMPACT_DATE_PATTERN = re.compile(r"^\s*(\d{2})(\d{2})(\d{4})\s*$")
+MONTHS = (
+    QT_TRANSLATE_NOOP("Months", "janvier"),
+    QT_TRANSLATE_NOOP("Months", "février"),
+    QT_TRANSLATE_NOOP("Months", "mars"),
+    QT_TRANSLATE_NOOP("Months", "avril"),
+    QT_TRANSLATE_NOOP("Months", "mai"),
+    QT_TRANSLATE_NOOP("Months", "juin"),
+    QT_TRANSLATE_NOOP("Months", "juillet"),
+    QT_TRANSLATE_NOOP("Months", "août"),
+    QT_TRANSLATE_NOOP("Months", "septembre"),
+    QT_TRANSLATE_NOOP("Months", "octobre"),
+    QT_TRANSLATE_NOOP("Months", "novembre"),
+    QT_TRANSLATE_NOOP("Months", "décembre"),
+)
 
 
 @dataclass(frozen=True)
@@ -240,10 +254,9 @@ class CheckInScreen(Screen):
                 "Cette date n'existe pas : le jour 00 n'existe pas. Écrivez le jour, puis le "
                 "mois, puis l'année, par exemple 14/07/2008."
             )
-        month_name = QLocale().standaloneMonthName(month, QLocale.FormatType.LongFormat).lower()
+        month_name = QCoreApplication.translate("Months", MONTHS[month - 1])
         return self.tr(
-            "Cette date n'existe pas : le {day} {month} n'existe pas en {year}. Vérifiez le "
-            "jour et le mois."
+            "Cette date n'existe pas : le {day} {month} n'existe pas en {year}."
         ).format(day=day, month=month_name, year=year)
 
     def _submit(self) -> None:

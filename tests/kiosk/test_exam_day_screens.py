@@ -31,6 +31,7 @@ def screenshot(widget: QWidget, name: str) -> None:
     folder = os.environ.get("SCREENSHOTS")
     if folder:
         Path(folder).mkdir(parents=True, exist_ok=True)
+        QApplication.processEvents()  # let pending layouts settle, as on a real screen
         widget.grab().save(str(Path(folder) / f"{name}.png"))
 
 
