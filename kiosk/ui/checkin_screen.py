@@ -255,9 +255,9 @@ class CheckInScreen(Screen):
                 "mois, puis l'année, par exemple 14/07/2008."
             )
         month_name = QCoreApplication.translate("Months", MONTHS[month - 1])
-        return self.tr(
-            "Cette date n'existe pas : le {day} {month} n'existe pas en {year}."
-        ).format(day=day, month=month_name, year=year)
+        return self.tr("Cette date n'existe pas : le {day} {month} n'existe pas en {year}.").format(
+            day=day, month=month_name, year=year
+        )
 
     def _submit(self) -> None:
         if self.busy:
