@@ -50,6 +50,10 @@ RESUME_AUTHORISED = "resume_authorised"
 TIME_OVER = "time_over"
 FINISHED = "finished"
 
+# The security incident a watched (`focused`) item raises when the window loses the focus
+# outside secure mode: a notice for the invigilator, never a lock or a refused start.
+WATCHED_FOCUS_LOST = "watched_focus_lost"
+
 REQUIRED_PAYLOAD_KEYS: Mapping[str, frozenset[str]] = {
     EXAM_STARTED: frozenset({"ticket"}),
     ITEM_SHOWN: frozenset({"item_id", "position"}),

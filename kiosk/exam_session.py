@@ -333,15 +333,19 @@ class ExamSession(QObject):
         remaining = self.state.get("remaining_s")
         if remaining is None:
             return
-        if self.state.get("clock_running"):
-            remaining = max(0.0, remaining - self._seconds_since_state())
-        self.window.question.set_time_left(round(remaining))
+        # Every countdown stands still while the clock does (a pause).
+        running = bool(self.state.get("clock_running"))
+        since = self._seconds_since_state() if running else 0.0
+        remaining = max(0.0, remaining - since)
+        for screen in (self.window.question, self.window.paused, self.window.viewer):
+            screen.set_time_left(round(remaining))
         if self.phase != Phase.QUESTION or self.item is None:
             return
         item_left = self.state.get("item_left_s")
         if item_left is not None:
-            item_left = max(0, round(item_left - self._seconds_since_state()))
+            item_left = max(0, round(item_left - since))
         self.window.question.set_item_time_left(item_left)
+        self.window.viewer.set_item_time_left(item_left)
         if item_left == 0 and self._answering is None:
             response = self.window.question.current_response()
             self._spawn(self._answer(response, timed_out=True))

@@ -174,13 +174,18 @@ class OutboxSync:
             head=head,
             signing_key=self.signing_key,
         )
+        # The heartbeat is an exchange like any other: "online" says how the last one went,
+        # even when no entry waits to be sent (the end screen, a candidate thinking).
         try:
             await self.client.send_head(self.journal.exam_id, signed)
-        except ServerUnreachable:
+        except ServerUnreachable as error:
+            self._online, self.last_error = False, error
             return False
         except ServerError as error:
+            self._online = True
             self.head_refusal = error
             return False
+        self._online = True
         self.heads_sent += 1
         return True
 

@@ -252,8 +252,8 @@ CATALOGUE: dict[str, tuple[int, str, str]] = {
     ),
     "wrong_invigilator_code": (
         403,
-        "Code surveillant incorrect ({remaining} essai(s) restant(s) avant blocage).",
-        "Wrong invigilator code ({remaining} attempt(s) left before lockout).",
+        "Code surveillant incorrect ({left_fr} avant blocage).",
+        "Wrong invigilator code ({left_en} before lockout).",
     ),
     "invigilator_locked": (
         429,

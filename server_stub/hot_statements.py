@@ -10,6 +10,8 @@ from collections.abc import Mapping
 
 from sqlalchemy import Table, bindparam, select
 
+from engine.exam_events import WATCHED_FOCUS_LOST
+
 
 def exam(t: Mapping[str, Table]):
     """The exam row: `exam_id`."""
@@ -48,6 +50,7 @@ def end_refused_starts(t: Mapping[str, Table]):
         .where(
             incidents.c.exam_id == bindparam("key"),
             incidents.c.locked.is_(False),
+            incidents.c.kind != WATCHED_FOCUS_LOST,  # a notice stays in the room's view
             incidents.c.resolved_at.is_(None),
         )
         .values(resolved_at=bindparam("now"))

@@ -30,6 +30,14 @@ class Notifier:
         self._lock = threading.Lock()
         # Versions start afresh at each start-up: the boot id makes an old version never match.
         self.boot_id = secrets.token_hex(4)
+        self.closing = False
+
+    def close(self) -> None:
+        """The server is stopping: every waiter returns now, so that each long-poll answers
+        cleanly before the shutdown's grace period ends (and none waits again)."""
+        self.closing = True
+        if self._loop is not None and not self._loop.is_closed():
+            self._loop.call_soon_threadsafe(self._wake_all)
 
     def bind(self, loop: asyncio.AbstractEventLoop) -> None:
         self._loop = loop
@@ -48,7 +56,7 @@ class Notifier:
     async def wait(self, key: str, since: str | None, timeout: float) -> str:
         """Return as soon as `key`'s version differs from `since`, or after `timeout` seconds."""
         current = self.version(key)
-        if since != current:
+        if since != current or self.closing:
             return current
         future = asyncio.get_running_loop().create_future()
         self._waiters.setdefault(key, set()).add(future)
@@ -63,6 +71,10 @@ class Notifier:
                 if not waiters:
                     del self._waiters[key]
         return self.version(key)
+
+    def _wake_all(self) -> None:
+        for key in list(self._waiters):
+            self._wake(key)
 
     def _wake(self, key: str) -> None:
         for future in self._waiters.pop(key, set()):

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from engine.exam_events import WATCHED_FOCUS_LOST
 from server_stub import candidate_states as states
 from server_stub import config_keys
 from server_stub.context import ServerContext
@@ -153,7 +154,7 @@ def _shown_status(status: str, exam, timeline, alerts, incidents) -> str:
             return "live_alert"
         if any(incident.locked for incident in incidents):
             return "locked"
-        if incidents:
+        if any(incident.kind != WATCHED_FOCUS_LOST for incident in incidents):
             return "start_refused"
         if timeline is not None and timeline.is_paused():
             return "paused"

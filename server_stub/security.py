@@ -192,5 +192,9 @@ def check_invigilator_code(
         device_id=device_id,
     )
     if answered:
-        return ApiError("wrong_invigilator_code", remaining=answered)
+        return ApiError(
+            "wrong_invigilator_code",
+            left_fr=f"{answered} essai restant" if answered == 1 else f"{answered} essais restants",
+            left_en=f"{answered} attempt left" if answered == 1 else f"{answered} attempts left",
+        )
     return ApiError("invigilator_locked", minutes=LOCKOUT_S // 60)

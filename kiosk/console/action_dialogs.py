@@ -83,6 +83,11 @@ class ActionDialog(QDialog):
         """What stops the confirmation (empty: nothing); subclasses check their fields."""
         return ""
 
+    def recheck(self) -> None:
+        """A field changed: an error on screen goes as soon as it no longer holds."""
+        if self.error.isVisible() and not self.problem():
+            set_error(self.error, "")
+
 
 class IdentityCheckDialog(ActionDialog):
     """Authorising a start (or a resume) comes after checking the candidate's ID card."""
@@ -116,6 +121,7 @@ class IdentityCheckDialog(ActionDialog):
         self.checked = labelled_choice(
             QCheckBox, self.tr("J'ai vérifié l'identité du candidat"), self
         )
+        self.checked.toggled.connect(self.recheck)
         self.body.addWidget(self.checked)
 
     def problem(self) -> str:
@@ -170,6 +176,7 @@ class EndTestDialog(ActionDialog):
         reason_label.setText(self.tr("Motif de l'arrêt"))
         self.body.addWidget(reason_label)
         self.reasons = QButtonGroup(self)
+        self.reasons.buttonToggled.connect(self.recheck)
         for reason in ("candidate", "technical"):
             choice = labelled_choice(QRadioButton, abort_reason_label(reason), self)
             choice.setProperty("reason", reason)
@@ -217,6 +224,8 @@ class AlertDialog(ActionDialog):
             self.subcategory.addItem(subcategory_label(code), code)
         self.subcategory.setEnabled(False)
         self.validate.toggled.connect(self.subcategory.setEnabled)
+        self.decisions.buttonToggled.connect(self.recheck)
+        self.subcategory.currentIndexChanged.connect(self.recheck)
         self.body.addWidget(self.subcategory)
         self.body.addWidget(self.dismiss)
 

@@ -20,7 +20,15 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from kiosk.console.labels import lock_reason_label, status_label
-from kiosk.console.room_state import ACTIONS, RoomLine, RoomSnapshot, actions_for, format_clock
+from kiosk.console.room_state import (
+    ACTIONS,
+    FINISHED_STATUSES,
+    RoomLine,
+    RoomSnapshot,
+    actions_for,
+    format_clock,
+    local_clock,
+)
 from kiosk.ui.controls import button, text_label
 from kiosk.ui.theme import set_role
 
@@ -175,10 +183,20 @@ class CandidatePanel(QFrame):
         facts = [self.tr("Né(e) le {date}").format(date=line.born)]
         if line.device_label:
             facts.append(self.tr("Poste : {device}").format(device=line.device_label))
+        self.details.setToolTip("")
         if line.config_key:
-            facts.append(
-                self.tr("Configuration : {config} (version {version})").format(
-                    config=line.config_label or line.config_key[:16], version=line.app_version
+            # Plain words for the invigilator; the key itself for IT, on demand (hover).
+            if line.config_label:
+                facts.append(
+                    self.tr("Logiciel du poste : autorisé (« {label} »)").format(
+                        label=line.config_label
+                    )
+                )
+            else:
+                facts.append(self.tr("Logiciel du poste : accepté"))
+            self.details.setToolTip(
+                self.tr("Clé de configuration {config}, version {version}").format(
+                    config=line.config_key[:16], version=line.app_version
                 )
             )
         if line.extra_time_percent:
@@ -186,7 +204,13 @@ class CandidatePanel(QFrame):
         if line.accessibility_needs:
             facts.append(self.tr("Aménagements d'accessibilité"))
         left = snapshot.time_left_s(line, self.now())
-        if left is not None:
+        if line.status in FINISHED_STATUSES:
+            facts.append(
+                self.tr("Questions : {n} / {total} · test terminé").format(
+                    n=line.answered, total=line.question_count
+                )
+            )
+        elif left is not None:
             facts.append(
                 self.tr("Questions : {n} / {total} · temps restant : {left}").format(
                     n=line.answered, total=line.question_count, left=format_clock(left)
@@ -202,6 +226,12 @@ class CandidatePanel(QFrame):
                 reason=lock_reason_label(refusal.kind)
             )
             for refusal in line.refusals
+        ]
+        problems += [
+            self.tr("A quitté la fenêtre pendant une question surveillée ({where}, {time})").format(
+                where=notice.detail, time=local_clock(notice.reported_at)
+            )
+            for notice in line.focus_losses
         ]
         if line.alerts:
             problems.append(self.tr("Signalement sur la question en cours"))

@@ -135,6 +135,7 @@ class ClosingScreen(Screen):
                 "TEST_ENDED": abort_reason_label,
                 "KIOSK_LOCKED": lock_reason_label,
                 "START_REFUSED": lock_reason_label,
+                "FOCUS_LOST": lambda _code: "",
             }
             details = [
                 reason.get(incident["kind"], subcategory_label)(incident["subcategory"]),

@@ -151,6 +151,7 @@ INCIDENT_KINDS = {
     "LIVE_ALERT": QT_TRANSLATE_NOOP("Labels", "Signalement en direct"),
     "KIOSK_LOCKED": QT_TRANSLATE_NOOP("Labels", "Poste verrouillé"),
     "START_REFUSED": QT_TRANSLATE_NOOP("Labels", "Départ refusé par le poste"),
+    "FOCUS_LOST": QT_TRANSLATE_NOOP("Labels", "Fenêtre quittée pendant une question surveillée"),
     "TEST_ENDED": QT_TRANSLATE_NOOP("Labels", "Test arrêté avant la fin"),
     "PAUSED": QT_TRANSLATE_NOOP("Labels", "Pause"),
 }

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QSplitter, QVBoxLayout, QWidg
 
 from kiosk.console.candidate_panel import CandidatePanel
 from kiosk.console.room_counts import counts_text
-from kiosk.console.room_state import CLOCK_RUNS, RoomSnapshot
+from kiosk.console.room_state import CLOCK_RUNS, RoomSnapshot, local_clock
 from kiosk.console.room_table import RoomTable, RoomTableModel
 from kiosk.ui.controls import button, set_error, text_label
 from kiosk.ui.theme import set_role
@@ -58,6 +58,10 @@ class RoomScreen(QWidget):
         layout.addWidget(self.banner)
         self.counts = text_label("count", self)
         layout.addWidget(self.counts)
+        # Watched questions left: no action to take, but seen as they happen.
+        self.focus_losses = text_label("error", self)
+        self.focus_losses.hide()
+        layout.addWidget(self.focus_losses)
         toolbar = QHBoxLayout()
         self.pause_all = button("secondary", self)
         self.pause_all.clicked.connect(self.pause_all_requested)
@@ -180,9 +184,23 @@ class RoomScreen(QWidget):
             self.banner_text.setText(
                 self.tr("À traiter maintenant ({n}) : {names}").format(n=len(urgent), names=names)
             )
+        losses = snapshot.focus_losses()
+        self.focus_losses.setVisible(bool(losses))
+        if losses:
+            self.focus_losses.setText(
+                self.tr("Fenêtre quittée pendant une question surveillée : {who}").format(
+                    who=" ; ".join(
+                        f"{line.name} ({lock.detail}, {local_clock(lock.reported_at)})"
+                        for line, lock in losses
+                    )
+                )
+            )
         closed = not snapshot.is_open
         for control in (self.pause_all, self.resume_all):
             control.setEnabled(not closed)
+        # Ending the session is the obvious next step only once candidates have come.
+        arrived = len(snapshot.lines) - snapshot.count("not_arrived", "absent")
+        set_role(self.closing, "primary" if arrived else "secondary")
         running = snapshot.count(*CLOCK_RUNS)
         self.pause_all.setEnabled(not closed and running > 0)
         self.resume_all.setEnabled(not closed and snapshot.count("paused") > 0)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from engine.canonical import parse_utc_text
+from engine.exam_events import WATCHED_FOCUS_LOST
 
 CLOCK_RUNS = ("in_progress", "locked", "start_refused", "live_alert")
 """Statuses whose time left goes down (a lock, a refused start or an alert does not stop the
@@ -22,6 +23,8 @@ BLOCKING = ("waiting", "authorised", "in_progress", "paused", *URGENT)
 """Statuses that stop a session from being finalised (the server refuses too): the test is not
 over. `not_arrived` candidates are marked absent at finalisation; `finished` ones whose record
 has not come in yet stay pending."""
+FINISHED_STATUSES = ("finished", "record_received", "record_rejected")
+"""Statuses of a test that is over: no time left to speak of."""
 STALE_CONTACT_S = 30.0
 
 
@@ -68,6 +71,7 @@ class RoomLine:
     config_label: str | None = None  # its label on the server's allow-list
     app_version: str | None = None
     refusals: tuple[Lock, ...] = ()  # refused starts: the kiosk is not locked
+    focus_losses: tuple[Lock, ...] = ()  # the window left during a watched question (notices)
     review_reasons: tuple[str, ...] = ()  # why the server will hold the result for review
 
     @property
@@ -115,7 +119,12 @@ class RoomLine:
             config_key=line.get("config_key"),
             config_label=line.get("config_label"),
             app_version=line.get("app_version"),
-            refusals=tuple(lock for lock in incidents if not lock.locked),
+            refusals=tuple(
+                lock for lock in incidents if not lock.locked and lock.kind != WATCHED_FOCUS_LOST
+            ),
+            focus_losses=tuple(
+                lock for lock in incidents if not lock.locked and lock.kind == WATCHED_FOCUS_LOST
+            ),
             review_reasons=tuple(line.get("review_reasons") or ()),
         )
 
@@ -154,6 +163,11 @@ class RoomSnapshot:
         table's order among equals)."""
         waiting = (line for line in self.lines if line.status in URGENT)
         return sorted(waiting, key=lambda line: URGENT.index(line.status))
+
+    def focus_losses(self) -> list[tuple[RoomLine, Lock]]:
+        """Every window left during a watched question, latest first."""
+        found = [(line, lock) for line in self.lines for lock in line.focus_losses]
+        return sorted(found, key=lambda pair: pair[1].reported_at, reverse=True)
 
     def time_left_s(self, line: RoomLine, now: float) -> float | None:
         """Seconds left at monotonic instant `now` (never below zero), None before the start."""
@@ -226,3 +240,8 @@ def format_clock(seconds: float | None) -> str:
     hours, rest = divmod(whole, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def local_clock(instant: str) -> str:
+    """A server instant as the room's wall clock shows it: 10:42."""
+    return parse_utc_text(instant).astimezone().strftime("%H:%M")

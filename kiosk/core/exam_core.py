@@ -45,6 +45,7 @@ from engine.exam_events import (
     SECURITY_INCIDENT,
     TIME_OVER,
     UNLOCKED,
+    WATCHED_FOCUS_LOST,
     replay_events,
 )
 from engine.exam_replay import replay
@@ -59,6 +60,7 @@ from kiosk.core.clock import ExamClock
 from kiosk.core.exam_files import (
     EXAMS_DIR,
     first_showing,
+    item_time_spent_ms,
     journal_path,
     record_path,
     unsent_records,
@@ -140,6 +142,7 @@ class ExamCore:
         self.item: Item | None = None
         self.item_view: dict[str, Any] | None = None
         self.item_shown_ms = 0
+        self._item_paused_at_ms: int | None = None
         self.focus_lost = False
         self.command_seq = 0
         self.outbox: OutboxSync | None = None
@@ -255,8 +258,13 @@ class ExamCore:
     def item_seconds_left(self) -> int | None:
         if self.item is None or self.item.timer is None or self.journal is None:
             return None
-        spent = (self.elapsed_ms() - self.item_shown_ms) / 1000
-        return max(0, round(self.item.timer - spent))
+        return max(0, round(self.item.timer - self.item_spent_s()))
+
+    def item_spent_s(self) -> float:
+        """Time spent on the question on screen: like the exam clock, it stands still while
+        the invigilator has paused the exam."""
+        now = self._item_paused_at_ms if self._item_paused_at_ms is not None else self.elapsed_ms()
+        return (now - self.item_shown_ms) / 1000
 
     def current_item_view(self, item_id: str) -> dict[str, Any]:
         """The item on screen, without its solution; any other item is refused."""
@@ -434,7 +442,7 @@ class ExamCore:
             )
             # The item's own timer goes on from where it was when the kiosk stopped.
             first_shown = first_showing(entries, last_shown)
-            spent_ms = entries[-1].elapsed_ms - first_shown.elapsed_ms if first_shown else 0
+            spent_ms = item_time_spent_ms(entries, first_shown)
             self.item_shown_ms = self.elapsed_ms() - spent_ms
             self._resumed_item = last_shown
             # The window applies its lockdown, then asks for the question (`start_questions`).
@@ -511,7 +519,7 @@ class ExamCore:
         if item_id != self.item.id or item_id != self.exam.current:
             raise NOT_THE_ITEM_SHOWN
         item = self.item
-        spent = (self.elapsed_ms() - self.item_shown_ms) / 1000
+        spent = self.item_spent_s()
         if item.timer is not None and spent > item.timer + ITEM_TIMER_GRACE_S:
             timed_out = True
         try:
@@ -579,6 +587,15 @@ class ExamCore:
             )
             self.focus_lost = True
             self.changed()
+            # The invigilator sees it live (a notice: nothing is locked).
+            self.spawn(self._report_focus_lost(f"question {self.position + 1}"))
+
+    async def _report_focus_lost(self, detail: str) -> None:
+        if self.ticket is not None:
+            with contextlib.suppress(ServerUnreachable):
+                await self.server.report_incident(
+                    self.ticket.exam_id, WATCHED_FOCUS_LOST, detail, locked=False
+                )
 
     # --- time over and the end -----------------------------------------------------------------
 
@@ -722,6 +739,7 @@ class ExamCore:
         assert self.clock is not None
         self.append(PAUSED, {"command_seq": command_seq})
         self.clock.stop(self.elapsed_ms())
+        self._item_paused_at_ms = self.elapsed_ms()
         self._paused_from = self.phase
         self._set_phase(Phase.PAUSED)
 
@@ -734,6 +752,9 @@ class ExamCore:
         if remaining_s is not None:
             self.clock.set_remaining(float(remaining_s))
         self.clock.start(self.elapsed_ms())
+        if self._item_paused_at_ms is not None:
+            self.item_shown_ms += self.elapsed_ms() - self._item_paused_at_ms
+            self._item_paused_at_ms = None
         self._set_phase(self._paused_from)
 
     # --- quitting with the invigilator code ----------------------------------------------------

@@ -4,7 +4,7 @@ the marker saying the server took the record."""
 from pathlib import Path
 from typing import Any
 
-from engine.exam_events import ANSWER, FINISHED, ITEM_REPLACED, ITEM_SHOWN
+from engine.exam_events import ANSWER, FINISHED, ITEM_REPLACED, ITEM_SHOWN, PAUSED, RESUMED
 from engine.journal_format import JournalEntry
 from kiosk.journal import Journal
 
@@ -58,3 +58,23 @@ def first_showing(
         if entry.kind == ITEM_SHOWN and last_shown and entry.payload == last_shown.payload:
             first = entry
     return first
+
+
+def item_time_spent_ms(entries: list[JournalEntry], first_shown: JournalEntry | None) -> int:
+    """How long the question on screen had been shown when the journal stops, less the
+    invigilator's pauses: its own timer stands still during a pause, as the exam clock does."""
+    if first_shown is None or not entries:
+        return 0
+    spent = entries[-1].elapsed_ms - first_shown.elapsed_ms
+    paused_at: int | None = None
+    for entry in entries:
+        if entry.elapsed_ms < first_shown.elapsed_ms:
+            continue
+        if entry.kind == PAUSED:
+            paused_at = entry.elapsed_ms
+        elif entry.kind == RESUMED and paused_at is not None:
+            spent -= entry.elapsed_ms - paused_at
+            paused_at = None
+    if paused_at is not None:
+        spent -= entries[-1].elapsed_ms - paused_at
+    return max(0, spent)

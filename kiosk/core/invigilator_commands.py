@@ -2,11 +2,12 @@
 time, dismissed alert, end), long-polled from the server and obeyed exactly once each."""
 
 import asyncio
+import sys
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from engine.exam_events import ALERT_DISMISSED, EXTRA_TIME
-from kiosk.client import ServerUnreachable
+from kiosk.client import ServerError, ServerUnreachable
 from kiosk.core.phase import Phase
 
 if TYPE_CHECKING:
@@ -21,6 +22,11 @@ async def follow_commands(core: "ExamCore") -> None:
         try:
             commands = await core.server.commands(core.command_seq)
         except ServerUnreachable:
+            await asyncio.sleep(COMMAND_RETRY_S)
+            continue
+        except ServerError as error:
+            # A server stopping or failing: one line in the log, and the next poll tries again.
+            print(f"pix-kiosk: commands: {error.code}: {error.en}", file=sys.stderr)
             await asyncio.sleep(COMMAND_RETRY_S)
             continue
         for command in commands:

@@ -4,6 +4,18 @@
 <context>
     <name>AttachmentViewer</name>
     <message>
+        <source>Temps restant : {clock}</source>
+        <translation>Time left: {clock}</translation>
+    </message>
+    <message>
+        <source>Question chronométrée : il vous reste {clock} pour y répondre.</source>
+        <translation>Timed question: you have {clock} left to answer it.</translation>
+    </message>
+    <message>
+        <source>Le temps de cette question est écoulé.</source>
+        <translation>The time for this question is up.</translation>
+    </message>
+    <message>
         <source>Ce type de fichier ne peut pas être affiché sur ce poste. Revenez à la question et choisissez « Signaler un problème ».</source>
         <translation>This type of file cannot be shown on this computer. Go back to the question and choose “Report a problem”.</translation>
     </message>
@@ -35,8 +47,8 @@
         <translation>Session number</translation>
     </message>
     <message>
-        <source>Affiché au tableau, par exemple 12345.</source>
-        <translation>Shown on the board, for example 12345.</translation>
+        <source>Affiché au tableau : 6 chiffres, par exemple 123456.</source>
+        <translation>On the board: 6 digits, for example 123456.</translation>
     </message>
     <message>
         <source>Code d&apos;accès</source>
@@ -107,8 +119,20 @@
         <translation>Type in your date of birth, for example 14/07/2008.</translation>
     </message>
     <message>
-        <source>Cette date n&apos;existe pas. Écrivez-la au format JJ/MM/AAAA, par exemple 14/07/2008.</source>
-        <translation>This date does not exist. Write it as DD/MM/YYYY, for example 14/07/2008.</translation>
+        <source>Écrivez la date au format JJ/MM/AAAA, par exemple 14/07/2008.</source>
+        <translation>Write the date as DD/MM/YYYY, for example 14/07/2008.</translation>
+    </message>
+    <message>
+        <source>Cette date n&apos;existe pas : le mois {month} n&apos;existe pas (de 01 à 12). Écrivez le jour, puis le mois, puis l&apos;année, par exemple 14/07/2008.</source>
+        <translation>This date does not exist: there is no month {month} (01 to 12). Write the day, then the month, then the year, for example 14/07/2008.</translation>
+    </message>
+    <message>
+        <source>Cette date n&apos;existe pas : le jour 00 n&apos;existe pas. Écrivez le jour, puis le mois, puis l&apos;année, par exemple 14/07/2008.</source>
+        <translation>This date does not exist: there is no day 00. Write the day, then the month, then the year, for example 14/07/2008.</translation>
+    </message>
+    <message>
+        <source>Cette date n&apos;existe pas : le {day} {month} n&apos;existe pas en {year}.</source>
+        <translation>This date does not exist: there is no {month} {day} in {year}.</translation>
     </message>
     <message>
         <source>Vérifiez l&apos;année de naissance : elle semble incorrecte.</source>
@@ -265,6 +289,57 @@
     </message>
 </context>
 <context>
+    <name>Months</name>
+    <message>
+        <source>janvier</source>
+        <translation>January</translation>
+    </message>
+    <message>
+        <source>février</source>
+        <translation>February</translation>
+    </message>
+    <message>
+        <source>mars</source>
+        <translation>March</translation>
+    </message>
+    <message>
+        <source>avril</source>
+        <translation>April</translation>
+    </message>
+    <message>
+        <source>mai</source>
+        <translation>May</translation>
+    </message>
+    <message>
+        <source>juin</source>
+        <translation>June</translation>
+    </message>
+    <message>
+        <source>juillet</source>
+        <translation>July</translation>
+    </message>
+    <message>
+        <source>août</source>
+        <translation>August</translation>
+    </message>
+    <message>
+        <source>septembre</source>
+        <translation>September</translation>
+    </message>
+    <message>
+        <source>octobre</source>
+        <translation>October</translation>
+    </message>
+    <message>
+        <source>novembre</source>
+        <translation>November</translation>
+    </message>
+    <message>
+        <source>décembre</source>
+        <translation>December</translation>
+    </message>
+</context>
+<context>
     <name>NetworkStatus</name>
     <message>
         <source>En ligne</source>
@@ -285,6 +360,10 @@
 </context>
 <context>
     <name>PausedScreen</name>
+    <message>
+        <source>Temps restant : {clock}</source>
+        <translation>Time left: {clock}</translation>
+    </message>
     <message>
         <source>Épreuve en pause</source>
         <translation>Exam paused</translation>

@@ -8,12 +8,14 @@ import csv
 import io
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QPlainTextEdit, QTableWidget, QTableWidgetItem, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPlainTextEdit, QTableWidget, QTableWidgetItem, QWidget
 
 from engine.items import Media
 from kiosk.ui.controls import button, text_label
 from kiosk.ui.media import media_pixmap
+from kiosk.ui.question_screen import URGENT_SECONDS, clock_text
 from kiosk.ui.screen import Screen
+from kiosk.ui.theme import set_role
 
 MAX_TABLE_ROWS = 2000
 
@@ -44,11 +46,23 @@ class AttachmentViewer(Screen):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.media: Media | None = None
+        self.seconds_left = 0
+        self.item_seconds_left: int | None = None
         self.back = button("secondary", self)
         self.back.clicked.connect(self.closed)
+        # Both countdowns stay in sight while the candidate reads the attachment.
+        self.clock = text_label("clock", self)
+        self.clock.setWordWrap(False)
+        self.item_clock = text_label("lead", self)
+        self.item_clock.hide()
+        top = QHBoxLayout()
+        top.addWidget(self.back, 0, Qt.AlignmentFlag.AlignLeft)
+        top.addStretch(1)
+        top.addWidget(self.clock)
         self.title = text_label("subtitle", self)
         self.description = text_label("muted", self)
-        self.column.addWidget(self.back, 0, Qt.AlignmentFlag.AlignLeft)
+        self.column.addLayout(top)
+        self.column.addWidget(self.item_clock)
         self.column.addWidget(self.title)
         self.column.addWidget(self.description)
         self.content: QWidget | None = None
@@ -61,8 +75,32 @@ class AttachmentViewer(Screen):
             self.content.hide()
             self.content.deleteLater()
         self.content = self._content_for(media)
-        self.column.insertWidget(3, self.content, 1)
+        self.column.insertWidget(4, self.content, 1)
         self.retranslate()
+
+    def set_time_left(self, seconds: int) -> None:
+        self.seconds_left = seconds
+        set_role(self.clock, "clock-urgent" if seconds <= URGENT_SECONDS else "clock")
+        self._show_clocks()
+
+    def set_item_time_left(self, seconds: int | None) -> None:
+        self.item_seconds_left = seconds
+        self._show_clocks()
+
+    def _show_clocks(self) -> None:
+        text = self.tr("Temps restant : {clock}").format(clock=clock_text(self.seconds_left))
+        self.clock.setText(text)
+        self.clock.setAccessibleName(text)
+        seconds = self.item_seconds_left
+        self.item_clock.setVisible(seconds is not None)
+        if seconds is not None:
+            self.item_clock.setText(
+                self.tr("Question chronométrée : il vous reste {clock} pour y répondre.").format(
+                    clock=clock_text(seconds)
+                )
+                if seconds > 0
+                else self.tr("Le temps de cette question est écoulé.")
+            )
 
     def _content_for(self, media: Media) -> QWidget:
         if media.media_type.startswith("image/"):
@@ -105,6 +143,7 @@ class AttachmentViewer(Screen):
         return label
 
     def retranslate(self) -> None:
+        self._show_clocks()
         self.back.setText(self.tr("← Revenir à la question"))
         self.back.setAccessibleName(self.tr("Revenir à la question"))
         name = self.media.name if self.media else ""

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from PySide6.QtCore import QRegularExpression, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QRegularExpression, Qt, Signal
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 
@@ -21,6 +21,20 @@ from kiosk.ui.theme import set_role
 ACCESS_CODE_LENGTH = 6
 DATE_PATTERN = re.compile(r"^\s*(\d{1,2})\s*[/.\- ]?\s*(\d{1,2})\s*[/.\- ]?\s*(\d{4})\s*$")
 COMPACT_DATE_PATTERN = re.compile(r"^\s*(\d{2})(\d{2})(\d{4})\s*$")
+MONTHS = (
+    QT_TRANSLATE_NOOP("Months", "janvier"),
+    QT_TRANSLATE_NOOP("Months", "février"),
+    QT_TRANSLATE_NOOP("Months", "mars"),
+    QT_TRANSLATE_NOOP("Months", "avril"),
+    QT_TRANSLATE_NOOP("Months", "mai"),
+    QT_TRANSLATE_NOOP("Months", "juin"),
+    QT_TRANSLATE_NOOP("Months", "juillet"),
+    QT_TRANSLATE_NOOP("Months", "août"),
+    QT_TRANSLATE_NOOP("Months", "septembre"),
+    QT_TRANSLATE_NOOP("Months", "octobre"),
+    QT_TRANSLATE_NOOP("Months", "novembre"),
+    QT_TRANSLATE_NOOP("Months", "décembre"),
+)
 
 
 @dataclass(frozen=True)
@@ -34,12 +48,22 @@ class CheckInDetails:
     birth_date: date
 
 
-def parse_birth_date(text: str) -> date | None:
-    """Read JJ/MM/AAAA, also written with dashes, dots, spaces or no separator at all."""
+def date_parts(text: str) -> tuple[int, int, int] | None:
+    """Day, month and year as typed (JJ/MM/AAAA, also with dashes, dots, spaces or no separator
+    at all), whether or not they make a date."""
     match = COMPACT_DATE_PATTERN.match(text) or DATE_PATTERN.match(text)
     if not match:
         return None
     day, month, year = (int(part) for part in match.groups())
+    return day, month, year
+
+
+def parse_birth_date(text: str) -> date | None:
+    """The date typed, None when it is not in the expected form or does not exist."""
+    parts = date_parts(text)
+    if parts is None:
+        return None
+    day, month, year = parts
     try:
         return date(year, month, day)
     except ValueError:
@@ -135,7 +159,7 @@ class CheckInScreen(Screen):
         )
         self.session.set_texts(
             self.tr("Numéro de session"),
-            self.tr("Affiché au tableau, par exemple 12345."),
+            self.tr("Affiché au tableau : 6 chiffres, par exemple 123456."),
         )
         self.access_code.set_texts(
             self.tr("Code d'accès"),
@@ -209,12 +233,31 @@ class CheckInScreen(Screen):
         if not text.strip():
             return self.tr("Saisissez votre date de naissance, par exemple 14/07/2008.")
         if birth is None:
-            return self.tr(
-                "Cette date n'existe pas. Écrivez-la au format JJ/MM/AAAA, par exemple 14/07/2008."
-            )
+            return self._missing_date_problem(text)
         if not 1900 <= birth.year <= date.today().year - 5:
             return self.tr("Vérifiez l'année de naissance : elle semble incorrecte.")
         return ""
+
+    def _missing_date_problem(self, text: str) -> str:
+        """Say what is wrong: the form, a month past 12, or a day the month does not have."""
+        parts = date_parts(text)
+        if parts is None:
+            return self.tr("Écrivez la date au format JJ/MM/AAAA, par exemple 14/07/2008.")
+        day, month, year = parts
+        if not 1 <= month <= 12:
+            return self.tr(
+                "Cette date n'existe pas : le mois {month} n'existe pas (de 01 à 12). "
+                "Écrivez le jour, puis le mois, puis l'année, par exemple 14/07/2008."
+            ).format(month=f"{month:02d}")
+        if day == 0:
+            return self.tr(
+                "Cette date n'existe pas : le jour 00 n'existe pas. Écrivez le jour, puis le "
+                "mois, puis l'année, par exemple 14/07/2008."
+            )
+        month_name = QCoreApplication.translate("Months", MONTHS[month - 1])
+        return self.tr("Cette date n'existe pas : le {day} {month} n'existe pas en {year}.").format(
+            day=day, month=month_name, year=year
+        )
 
     def _submit(self) -> None:
         if self.busy:

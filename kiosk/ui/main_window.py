@@ -54,6 +54,7 @@ class KioskWindow(QMainWindow):
         self.font_scale = font_scale
         self.high_contrast = high_contrast
         self.candidate = ("", "")
+        self._screen_focus: QWidget | None = None
         self.checkin = CheckInScreen()
         self.waiting = WaitingScreen()
         self.instructions = InstructionsScreen()
@@ -93,6 +94,9 @@ class KioskWindow(QMainWindow):
         self.setCentralWidget(body)
         self.resize(1280, 860)
         self.retranslate()
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._remember_focus)
 
     def screens(self) -> tuple[Screen, ...]:
         return (
@@ -145,6 +149,9 @@ class KioskWindow(QMainWindow):
         self.network = NetworkStatus(header)
         self.language_button = button("toolbar", header)
         self.language_button.clicked.connect(self.toggle_language)
+        self.language_note = text_label("muted", header)
+        self.language_note.setWordWrap(False)
+        self.language_note.hide()
         self.smaller = button("toolbar", header)
         self.smaller.setText("A-")
         self.smaller.clicked.connect(lambda: self.step_font_scale(-1))
@@ -160,9 +167,13 @@ class KioskWindow(QMainWindow):
         row.addWidget(self.who, 1)
         row.addWidget(self.network)
         row.addSpacing(16)
+        row.addWidget(self.language_note)
         for control in (self.language_button, self.smaller, self.larger, self.contrast):
             control.setAutoDefault(False)
             row.addWidget(control)
+            # The header serves the candidate, then gets out of the way: typing goes on in
+            # the answer and Enter still validates.
+            control.clicked.connect(self.return_focus)
         return header
 
     def retranslate(self) -> None:
@@ -173,6 +184,15 @@ class KioskWindow(QMainWindow):
         self.language_button.setAccessibleName(
             "Switch to English" if self.switcher.language == "fr" else "Passer en français"
         )
+        # The switch changes the kiosk's own texts, never the questions: say so before and after.
+        if self.switcher.language == "fr":
+            switch_note = "Screens in English; the questions stay in their own language."
+        else:
+            switch_note = "Écrans en français ; les questions restent dans leur langue."
+        self.language_button.setToolTip(switch_note)
+        self.language_button.setAccessibleDescription(switch_note)
+        self.language_note.setText("Questions stay in their own language.")
+        self.language_note.setVisible(self.switcher.language != "fr")
         self.smaller.setAccessibleName(self.tr("Réduire la taille du texte"))
         self.larger.setAccessibleName(self.tr("Agrandir la taille du texte"))
         self.contrast.setText(self.tr("Contraste élevé"))
@@ -192,6 +212,21 @@ class KioskWindow(QMainWindow):
             target.setFocus(Qt.FocusReason.OtherFocusReason)
         else:
             screen.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _remember_focus(self, _old: QWidget | None, new: QWidget | None) -> None:
+        if new is not None and self.stack.isAncestorOf(new):
+            self._screen_focus = new
+
+    def return_focus(self) -> None:
+        """Give the keyboard back to where it was on the screen (the answer), or to the
+        screen's first control."""
+        screen = self.current_screen()
+        last = self._screen_focus
+        if last is not None and screen.isAncestorOf(last) and last.isVisibleTo(screen):
+            last.setFocus(Qt.FocusReason.OtherFocusReason)
+            return
+        target = screen.first_focus()
+        (target or screen).setFocus(Qt.FocusReason.OtherFocusReason)
 
     def open_attachment(self, media: Media) -> None:
         """Show an attachment in place of the question; the exam clock keeps running."""

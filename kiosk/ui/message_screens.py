@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QWidget
 
 from kiosk.ui.controls import button, card, text_label
+from kiosk.ui.question_screen import clock_text
 from kiosk.ui.quit_screen import QuitLink
 from kiosk.ui.screen import Screen
 
@@ -154,15 +155,31 @@ class PausedScreen(Screen):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.seconds_left: int | None = None
         self.title = text_label("title", self)
+        self.clock = text_label("clock", self)
+        self.clock.hide()
         self.lead = text_label("lead", self)
         self.detail = text_label("muted", self)
-        for widget in (self.title, self.lead, self.detail):
+        for widget in (self.title, self.clock, self.lead, self.detail):
             self.column.addWidget(widget)
         self.column.addStretch(1)
         self.retranslate()
 
+    def set_time_left(self, seconds: int) -> None:
+        """The time left, stopped where the pause caught it."""
+        self.seconds_left = seconds
+        self._show_clock()
+
+    def _show_clock(self) -> None:
+        self.clock.setVisible(self.seconds_left is not None)
+        if self.seconds_left is not None:
+            text = self.tr("Temps restant : {clock}").format(clock=clock_text(self.seconds_left))
+            self.clock.setText(text)
+            self.clock.setAccessibleName(text)
+
     def retranslate(self) -> None:
+        self._show_clock()
         self.title.setText(self.tr("Épreuve en pause"))
         self.lead.setText(
             self.tr(

@@ -97,7 +97,12 @@ class QuestionScreen(Screen):
         self.column.addWidget(self.answer_hint)
         self.answer_box = QVBoxLayout()
         self.column.addLayout(self.answer_box)
+        # Its line is kept when it is empty: the buttons never move under the pointer.
         self.problem = text_label("error", self)
+        keep_place = self.problem.sizePolicy()
+        keep_place.setRetainSizeWhenHidden(True)
+        self.problem.setSizePolicy(keep_place)
+        self.problem.setText(" ")
         self.problem.hide()
         self.column.addWidget(self.problem)
         actions = QHBoxLayout()
@@ -138,7 +143,6 @@ class QuestionScreen(Screen):
         self.position = position
         self.total = total
         self.focus_lost = False
-        self.problem_sent = False
         self.item_seconds_left = item.timer
         self.stem.setText(french_spacing(item.stem))
         self._show_illustration(item.illustration)
@@ -151,7 +155,9 @@ class QuestionScreen(Screen):
         self.answer.changed.connect(lambda: set_error(self.problem, ""))
         self.answer_box.addWidget(self.answer)
         set_error(self.problem, "")
+        self.problem_sent = False
         self.report_done.hide()
+        self.report.show()  # every question can be reported, whatever happened to the last
         self.set_busy(False)
         self.progress.setRange(0, total)
         self.progress.setValue(position - 1)

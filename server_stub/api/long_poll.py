@@ -23,7 +23,7 @@ async def changed(
     loop = asyncio.get_running_loop()
     while True:
         remaining = give_up - loop.time()
-        if remaining <= 0 or await request.is_disconnected():
+        if remaining <= 0 or ctx.notifier.closing or await request.is_disconnected():
             return False
         if await ctx.notifier.wait(key, version, min(remaining, DISCONNECT_CHECK_S)) != version:
             return True

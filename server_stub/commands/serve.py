@@ -12,6 +12,7 @@ import signal
 import socket
 import sys
 from pathlib import Path
+from types import FrameType
 
 import uvicorn
 
@@ -95,13 +96,26 @@ def run(args: argparse.Namespace) -> int:
     # that the verification workers and the database are closed below.
     signal.signal(signal.SIGTERM, _exit_on_terminate)
     try:
-        uvicorn.Server(config).run(sockets=[sock])
+        StoppingServer(config, ctx).run(sockets=[sock])
     except SystemExit:
         pass
     finally:
         ctx.close()
         sys.stdout.flush()
     return 0
+
+
+class StoppingServer(uvicorn.Server):
+    """uvicorn's server, which answers the open long-polls as soon as it is told to stop
+    (otherwise they outlive the grace period and end in a 500)."""
+
+    def __init__(self, config: uvicorn.Config, ctx: ServerContext) -> None:
+        super().__init__(config)
+        self.ctx = ctx
+
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        super().handle_exit(sig, frame)
+        self.ctx.notifier.close()
 
 
 def _exit_on_terminate(_signum: int, _frame: object) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
+from engine.exam_events import WATCHED_FOCUS_LOST
 from server_stub.console import EXTRA_TIME_EVENT, INVIGILATOR_EVENTS
 from server_stub.database import Database
 from server_stub.documents.data import (
@@ -180,8 +181,8 @@ def _incidents(
             Incident(
                 at=_moment(row.reported_at),
                 candidate_name=by_exam[row.exam_id],
-                kind="KIOSK_LOCKED" if row.locked else "START_REFUSED",
-                subcategory=row.kind,
+                kind=_incident_kind(row),
+                subcategory="" if row.kind == WATCHED_FOCUS_LOST else row.kind,
                 description=_incident_detail(row.detail),
                 resolution=_incident_resolution(row),
             )
@@ -201,8 +202,17 @@ def _incidents(
     return found
 
 
+def _incident_kind(row) -> str:
+    if row.locked:
+        return "KIOSK_LOCKED"
+    return "FOCUS_LOST" if row.kind == WATCHED_FOCUS_LOST else "START_REFUSED"
+
+
 def _incident_resolution(row) -> str:
-    """A lock ends unlocked; a refused start ends resolved (the PC seen to, the exam begun)."""
+    """A lock ends unlocked; a refused start ends resolved (the PC seen to, the exam begun); a
+    focus loss on a watched question is a notice, with nothing to resolve."""
+    if row.kind == WATCHED_FOCUS_LOST and not row.locked:
+        return ""
     if row.resolved_at is None:
         return "open"
     return "unlocked" if row.locked else "resolved"

@@ -167,6 +167,10 @@ _CODES: dict[str, tuple[str, str]] = {
     "LIVE_ALERT": ("Signalement en direct", "Live alert"),
     "KIOSK_LOCKED": ("Poste verrouillé", "Kiosk locked"),
     "START_REFUSED": ("Départ refusé par le poste", "Start refused by the PC"),
+    "FOCUS_LOST": (
+        "Fenêtre quittée pendant une question surveillée",
+        "Window left during a watched question",
+    ),
     "TEST_ENDED": ("Test arrêté avant la fin", "Test ended early"),
     "PAUSED": ("Pause", "Pause"),
     "EXTRA_TIME": ("Temps supplémentaire accordé", "Extra time given"),

@@ -105,6 +105,9 @@ def test_a_room_through_every_status_and_action(console, drive, plan, server, tm
     drive.inside(lambda: shot(window, "sign-in"))
     room.press(sign_in.submit.click)
     drive.until(lambda: screen.model.rowCount() == 8)
+    # Nobody has come yet: ending the session is not the screen's obvious next step.
+    assert screen.closing.property("role") == "secondary"
+    drive.inside(lambda: shot(window, "room-nobody-yet"))
 
     settings = RobotSettings(
         server.url, planned.session_number, planned.access_code, planned.enrol_token, seed=11
@@ -125,17 +128,21 @@ def test_a_room_through_every_status_and_action(console, drive, plan, server, tm
     )
     assert room.status(absent_id) == "not_arrived"
     drive.inside(lambda: shot(window, "room-waiting"))
+    assert screen.closing.property("role") == "primary"
 
     # Authorise the starts, after the identity check (refused while the box is unticked).
     screen.select_candidate(ids[0])
-    configuration = f"Configuration : {ROBOT_CONFIG_KEY.key[:16]} (version {package_version()})"
-    assert configuration in screen.panel.details.text()  # the key the kiosk checked in with
+    # Plain words for the invigilator; the key the kiosk checked in with, on demand (hover).
+    assert "Logiciel du poste : accepté" in screen.panel.details.text()
+    configuration = f"{ROBOT_CONFIG_KEY.key[:16]}, version {package_version()}"
+    assert configuration in screen.panel.details.toolTip()
     refused: list[str] = []
 
     def untick_then_tick(dialog: IdentityCheckDialog) -> None:
         dialog.confirm.click()
         refused.append(dialog.error.text())
         identity_checked(dialog)
+        assert dialog.error.isHidden()  # gone once the box is ticked
 
     room.act(ids[0], "authorise_start", untick_then_tick, picture="identity-check")
     assert refused == ["Cochez la case une fois l'identité vérifiée."]

@@ -155,7 +155,13 @@ def test_every_candidate_counted_and_the_long_case_within_reach(
     roles = [panel.buttons[action].property("role") for action in LONG_CASE_ACTIONS]
     assert roles == ["primary", "secondary", "secondary", "secondary", "danger", "secondary"]
     details = panel.details.text()
-    for fact in ("Né(e) le ", "Poste : ", "Configuration : ", "Tiers-temps : 33 %", "Questions"):
+    for fact in (
+        "Né(e) le ",
+        "Poste : ",
+        "Logiciel du poste : ",
+        "Tiers-temps : 33 %",
+        "Questions",
+    ):
         assert fact in details
     assert panel.problem.text().splitlines() == [
         "Verrouillé : a quitté la fenêtre du test",

@@ -25,7 +25,8 @@ def test_wrong_code_then_lockout_then_unknown_session(console, drive, plan):
     for left in (4, 3, 2, 1):
         sign_in(drive, console, planned.session_number, "wrong!")
         drive.until(lambda: not console.controller.busy)
-        assert f"{left} essai(s) restant(s)" in screen.problem.text()
+        plural = "essai restant" if left == 1 else "essais restants"
+        assert f"{left} {plural}" in screen.problem.text()
     sign_in(drive, console, planned.session_number, "wrong!")
     drive.until(lambda: not console.controller.busy)
     assert "bloqué" in screen.problem.text() and "15 min" in screen.problem.text()
@@ -34,7 +35,7 @@ def test_wrong_code_then_lockout_then_unknown_session(console, drive, plan):
     assert "bloqué" in screen.problem.text()  # locked even with the right code
     sign_in(drive, console, 1, "abcdef")
     drive.until(lambda: not console.controller.busy)
-    assert "Code surveillant incorrect (4 essai(s)" in screen.problem.text()
+    assert "Code surveillant incorrect (4 essais restants" in screen.problem.text()
     assert screen.submit.isEnabled()
 
 

@@ -4,6 +4,7 @@ the question, leaving the window locks the exam until the invigilator unlocks, f
 or with the code typed on the kiosk. Each decision is journaled and the record still verifies."""
 
 import asyncio
+import dataclasses
 
 import pytest
 
@@ -18,11 +19,14 @@ from engine.exam_events import (
     RESUMED,
     TIME_OVER,
     UNLOCKED,
+    WATCHED_FOCUS_LOST,
 )
 from kiosk.commands.run import Kiosk, run_kiosk
 from kiosk.console.api import ConsoleApi
+from kiosk.console.room_state import RoomLine
 from kiosk.exam_session import Phase
 from kiosk.rehearsal import authorise_each_arrival
+from kiosk.ui.question_screen import clock_text
 
 pytestmark = pytest.mark.slow
 
@@ -35,13 +39,17 @@ async def until(condition, timeout_s: float = 60.0) -> None:
         await asyncio.sleep(0.05)
 
 
-async def first_listed(console: ConsoleApi, candidate_id: str, kind: str) -> dict:
-    """The candidate's first open alert or incident, as the invigilator's room shows it."""
+async def first_listed(
+    console: ConsoleApi, candidate_id: str, kind: str, locked: bool | None = None
+) -> dict:
+    """The candidate's first open alert or incident (`locked`: only those that did, or did
+    not, lock the kiosk), as the invigilator's room shows it."""
     for _ in range(100):
         room = await console.room()
         line = next(line for line in room["candidates"] if line["candidate_id"] == candidate_id)
-        if line[kind]:
-            return line[kind][0]
+        listed = [entry for entry in line[kind] if locked in (None, entry.get("locked"))]
+        if listed:
+            return listed[0]
         await asyncio.sleep(0.1)
     raise AssertionError(f"no {kind} listed")
 
@@ -63,10 +71,15 @@ def test_pause_alert_lock_and_unlock(lab):
         await console.pause(candidate_id)
         await until(lambda: session.phase == Phase.PAUSED)
         frozen = exam.clock.remaining_s(exam.journal.elapsed_ms())
+        item_spent = exam.item_spent_s()
         await asyncio.sleep(1.0)
         assert exam.clock.remaining_s(exam.journal.elapsed_ms()) == frozen
+        assert exam.item_spent_s() == item_spent  # the question's own timer stops too
+        shown = kiosk.window.paused.clock.text()
+        assert shown.endswith(clock_text(round(frozen)))  # the paused screen shows the time
         await console.resume(candidate_id)
         await until(lambda: session.phase == Phase.QUESTION)
+        assert exam.item_spent_s() - item_spent < 1.0
 
         def journaled(kind: str) -> list:
             return [entry for entry in exam.journal.entries() if entry.kind == kind]
@@ -96,10 +109,27 @@ def test_pause_alert_lock_and_unlock(lab):
         alert = await first_listed(console, candidate_id, "alerts")
         await console.validate_alert(alert["alert_id"], "IMAGE_NOT_DISPLAYING")
         await until(lambda: session.item is not None and session.item.id != alerted)
+        # The next question can be reported too.
+        await until(lambda: kiosk.window.question.report.isVisibleTo(kiosk.window))
+        assert not kiosk.window.question.report_done.isVisibleTo(kiosk.window)
+
+        # A watched question left (outside secure mode): journaled, and live on the console.
+        exam.item = dataclasses.replace(exam.item, focused=True)
+        exam.note_focus_lost(exam.item.id)
+        notice = await first_listed(console, candidate_id, "incidents")
+        assert (notice["kind"], notice["locked"]) == (WATCHED_FOCUS_LOST, False)
+        line = RoomLine.from_wire(
+            next(
+                line
+                for line in (await console.room())["candidates"]
+                if line["candidate_id"] == candidate_id
+            )
+        )
+        assert line.status == "in_progress" and not line.refusals and line.focus_losses
 
         session.report_violation("focus_lost", "the test left the window")
         await until(lambda: session.phase == Phase.LOCKED)
-        incident = await first_listed(console, candidate_id, "incidents")
+        incident = await first_listed(console, candidate_id, "incidents", locked=True)
         await console.unlock(incident["incident_id"])
         await until(lambda: session.phase == Phase.QUESTION)
 
@@ -111,6 +141,8 @@ def test_pause_alert_lock_and_unlock(lab):
         report = await sitting
         assert report.completed and report.questions == 32
         await session.wait_record_sent(30)
+        listed = (await console.report())["incidents"]
+        assert [incident["kind"] for incident in listed].count("FOCUS_LOST") == 1
         kinds.extend(entry.kind for entry in exam.journal.entries())
         invigilator.cancel()
         await console.close()
@@ -144,6 +176,12 @@ def test_time_over_ends_the_exam_with_the_answers_given(lab):
         kinds.extend(entry.kind for entry in exam.journal.entries())
         invigilator.cancel()
         await console.close()
+        # The end screen's "online" follows the last exchange: the server gone, it says so
+        # within a few seconds (the journal's heartbeat).
+        assert kiosk.window.network.online
+        lab.server.stop()
+        await until(lambda: not kiosk.window.network.online, timeout_s=15)
+        kiosk.window.grab().save(str(lab.config.data_dir / "end-offline.png"))
         return 0
 
     assert run_kiosk(lab.config, scenario, core_in_thread=True) == 0

@@ -1,9 +1,16 @@
 """After a restart the question on screen keeps its timer from when it was first shown, even
 when a refused start made the kiosk journal it again (kiosk/exam_session.py)."""
 
-from engine.exam_events import ANSWER, ITEM_REPLACED, ITEM_SHOWN, RESUME_AUTHORISED
+from engine.exam_events import (
+    ANSWER,
+    ITEM_REPLACED,
+    ITEM_SHOWN,
+    PAUSED,
+    RESUME_AUTHORISED,
+    RESUMED,
+)
 from engine.journal_format import JournalEntry
-from kiosk.core.exam_files import first_showing
+from kiosk.core.exam_files import first_showing, item_time_spent_ms
 
 
 def entry(seq: int, kind: str, elapsed_ms: int, **payload) -> JournalEntry:
@@ -29,3 +36,17 @@ def test_a_replacement_starts_a_new_timer():
     ]
     assert first_showing(journal, journal[-1]) is journal[-1]
     assert first_showing([], None) is None
+
+
+def test_a_pause_does_not_count_on_the_question_timer():
+    journal = [
+        entry(1, ITEM_SHOWN, 1_000, item_id="a", position=1),
+        entry(2, PAUSED, 3_000),
+        entry(3, RESUMED, 18_000),  # 15 s of pause
+        entry(4, PAUSED, 20_000),  # paused again when the kiosk stopped
+        entry(5, RESUMED, 21_000),
+        entry(6, PAUSED, 22_000),
+    ]
+    first = first_showing(journal, journal[0])
+    assert item_time_spent_ms(journal, first) == 2_000 + 2_000 + 1_000
+    assert item_time_spent_ms(journal, None) == 0

@@ -66,8 +66,16 @@
         <translation>Device: {device}</translation>
     </message>
     <message>
-        <source>Configuration : {config} (version {version})</source>
-        <translation>Configuration: {config} (version {version})</translation>
+        <source>Logiciel du poste : autorisé (« {label} »)</source>
+        <translation>Kiosk software: approved (“{label}”)</translation>
+    </message>
+    <message>
+        <source>Logiciel du poste : accepté</source>
+        <translation>Kiosk software: accepted</translation>
+    </message>
+    <message>
+        <source>Clé de configuration {config}, version {version}</source>
+        <translation>Configuration key {config}, version {version}</translation>
     </message>
     <message>
         <source>Tiers-temps : {n} %</source>
@@ -76,6 +84,10 @@
     <message>
         <source>Aménagements d&apos;accessibilité</source>
         <translation>Accessibility adjustments</translation>
+    </message>
+    <message>
+        <source>Questions : {n} / {total} · test terminé</source>
+        <translation>Questions: {n} / {total} · test finished</translation>
     </message>
     <message>
         <source>Questions : {n} / {total} · temps restant : {left}</source>
@@ -88,6 +100,10 @@
     <message>
         <source>Départ refusé par le poste : {reason}</source>
         <translation>The PC refused to start: {reason}</translation>
+    </message>
+    <message>
+        <source>A quitté la fenêtre pendant une question surveillée ({where}, {time})</source>
+        <translation>Left the window during a watched question ({where}, {time})</translation>
     </message>
     <message>
         <source>Signalement sur la question en cours</source>
@@ -806,6 +822,10 @@
         <translation>Start refused by the PC</translation>
     </message>
     <message>
+        <source>Fenêtre quittée pendant une question surveillée</source>
+        <translation>Window left during a watched question</translation>
+    </message>
+    <message>
         <source>Test arrêté avant la fin</source>
         <translation>Test ended early</translation>
     </message>
@@ -1113,6 +1133,10 @@ Invigilator code: {code}</translation>
     <message>
         <source>À traiter maintenant ({n}) : {names}</source>
         <translation>To handle now ({n}): {names}</translation>
+    </message>
+    <message>
+        <source>Fenêtre quittée pendant une question surveillée : {who}</source>
+        <translation>Window left during a watched question: {who}</translation>
     </message>
     <message>
         <source>Voir</source>
