@@ -47,8 +47,8 @@ async def go_offline(robot) -> None:
 
 
 async def come_back(robot) -> None:
-    """The network is back: the outbox streams what was journaled meanwhile."""
-    robot.outbox = OutboxSync(
+    """The network is back: the core's outbox streams what was journaled meanwhile."""
+    robot.core.outbox = OutboxSync(
         robot.client,
         robot.journal,
         server_public_key=robot.server_key,
