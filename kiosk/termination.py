@@ -20,12 +20,17 @@ SIGTERM_STATUS = 128 + signal.SIGTERM
 
 
 class SigtermHandler:
-    """While entered (a context manager), SIGTERM calls `on_sigterm()` from the event loop."""
+    """While entered (a context manager), SIGTERM (and any other of `signals`: the demo adds
+    SIGINT, Ctrl+C in its terminal) calls `on_sigterm()` from the event loop."""
 
-    def __init__(self, on_sigterm: Callable[[], None]) -> None:
+    def __init__(
+        self, on_sigterm: Callable[[], None], signals: tuple[int, ...] = (signal.SIGTERM,)
+    ) -> None:
         self._on_sigterm = on_sigterm
+        self._signals = signals
         self.received = False
-        self._previous_handler: object = None
+        self.status = SIGTERM_STATUS  # 128 + the signal received
+        self._previous_handlers: dict[int, object] = {}
         self._previous_wakeup_fd = -1
         self._sockets: tuple[socket.socket, socket.socket] | None = None
         self._notifier: QSocketNotifier | None = None
@@ -39,7 +44,9 @@ class SigtermHandler:
         self._previous_wakeup_fd = signal.set_wakeup_fd(
             wake_write.fileno(), warn_on_full_buffer=False
         )
-        self._previous_handler = signal.signal(signal.SIGTERM, self._handle)
+        self._previous_handlers = {
+            signum: signal.signal(signum, self._handle) for signum in self._signals
+        }
         return self
 
     def __exit__(
@@ -48,7 +55,8 @@ class SigtermHandler:
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        signal.signal(signal.SIGTERM, self._previous_handler or signal.SIG_DFL)
+        for signum, previous in self._previous_handlers.items():
+            signal.signal(signum, previous or signal.SIG_DFL)
         signal.set_wakeup_fd(self._previous_wakeup_fd)
         if self._notifier is not None:
             self._notifier.setEnabled(False)
@@ -59,6 +67,7 @@ class SigtermHandler:
 
     def _handle(self, signum: int, frame: FrameType | None) -> None:
         self.received = True
+        self.status = 128 + signum
         QTimer.singleShot(0, self._on_sigterm)
 
     def _drain(self) -> None:

@@ -40,6 +40,7 @@ def create_app(ctx: ServerContext) -> FastAPI:
     # most of the requests (each route tried before costs about 4 µs, docs/server.md).
     for module in (kiosk, public, console, planning, documents, feeds, schools, review, web):
         app.include_router(module.router)
+    app.include_router(public.pages)
     app.add_middleware(KioskFastLane)
     app.add_middleware(RequestGuard)  # added last: the outermost, before the fast lane
     return app

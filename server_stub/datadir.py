@@ -1,6 +1,6 @@
 """The server's data directory: what lives where, and opening it for a command or the app.
 
-    DIR/server.json          settings written by `init` (the database URL)
+    DIR/server.json          settings written by `init` (the database URL, the public address)
     DIR/pix-server.sqlite3   the database, unless server.json names a PostgreSQL URL
     DIR/keys/server.pem      the server's Ed25519 key (tickets, receipts)          0600
     DIR/keys/publisher.pem   the publisher's Ed25519 key (seals item banks)         0600
@@ -72,6 +72,13 @@ class DataDir:
         self.require_initialised()
         return json.loads(self.settings_path.read_text(encoding="utf-8"))["database"]
 
+    def public_url(self) -> str:
+        """The address candidates and employers reach the server at (`init --public-url`),
+        printed on certificates; empty when it was not given."""
+        self.require_initialised()
+        settings = json.loads(self.settings_path.read_text(encoding="utf-8"))
+        return settings.get("public_url", "")
+
     def require_initialised(self) -> None:
         if not self.is_initialised():
             raise DataDirError(
@@ -117,11 +124,10 @@ class DataDir:
     def admin_token(self) -> str:
         return self.admin_token_path.read_text(encoding="ascii").strip()
 
-    def write_settings(self, database_url: str) -> None:
+    def write_settings(self, database_url: str, public_url: str = "") -> None:
         self.root.mkdir(parents=True, exist_ok=True)
-        self.settings_path.write_text(
-            json.dumps({"database": database_url}, indent=2) + "\n", encoding="utf-8"
-        )
+        settings = {"database": database_url} | ({"public_url": public_url} if public_url else {})
+        self.settings_path.write_text(json.dumps(settings, indent=2) + "\n", encoding="utf-8")
 
 
 def _bank_hex(bank_id: str) -> str:

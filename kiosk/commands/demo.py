@@ -7,28 +7,39 @@ invigilator console beside it, from which you authorise the candidate. With `--n
 always with `--secure`, whose lockdown forbids leaving the kiosk window) the demo plays the
 invigilator and authorises the candidate itself, and says so. Secure mode is off unless
 `--secure`.
+
+It needs a display (a desktop session, or Xvfb: `xvfb-run -a make demo`) and Qt's X11 libraries
+(`sudo bash scripts/install-system-packages.sh`); without them it says so before starting
+anything. Whatever ends it (the window closed, an error, Ctrl+C, SIGTERM) stops the server it
+started: the server runs in its own process group, out of reach of the terminal's Ctrl+C, and
+the demo stops it itself.
 """
 
 import argparse
 import asyncio
+import ctypes
+import datetime
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
 import threading
 from pathlib import Path
-from types import TracebackType
+from types import FrameType, TracebackType
 from typing import IO
 
 import httpx
 
 from engine.canonical import BilingualError
+from kiosk.commands.display_check import display_problem
 from kiosk.commands.run import Kiosk, report_failure, run_kiosk
 from kiosk.console.api import ConsoleApi
 from kiosk.rehearsal import authorise_each_arrival, provision_kiosk
 from kiosk.robot import read_candidates_csv
 
 LISTENING = "listening on"
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 ADMIN_TOKEN_FILE = "admin.token"
 DEMO_CANDIDATES = (
     "last_name,first_names,birth_date,ine,extra_time_percent,accessibility_adjustment\n"
@@ -91,6 +102,8 @@ class EmbeddedServer:
             stdout=subprocess.PIPE,
             stderr=self._log,
             text=True,
+            start_new_session=True,  # Ctrl+C reaches the demo, which stops the server itself
+            preexec_fn=_die_with_parent,
         )
         assert self._process.stdout is not None
         self.url = ""
@@ -135,7 +148,7 @@ class EmbeddedServer:
             {
                 "centre": "Lycée de démonstration",
                 "room": "Salle 1",
-                "date": "2030-01-01",
+                "date": datetime.date.today().isoformat(),
                 "time": "09:00",
                 "invigilator": "",
                 "mode": mode,
@@ -169,6 +182,14 @@ def _copy_lines(source: IO[str], log: IO[str]) -> None:
             log.write(line)
     except ValueError:  # the log was closed: the server is stopping
         return
+
+
+def _die_with_parent() -> None:
+    """In the server's process, before it runs (Linux): the kernel sends it SIGTERM when the
+    demo's process ends, even by a crash or SIGKILL that runs no clean-up of ours."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
 
 
 def _pix_server() -> str:
@@ -241,11 +262,30 @@ def open_console(server: EmbeddedServer, geometry: str) -> subprocess.Popen:
             str(server.data_dir / ADMIN_TOKEN_FILE),
             "--geometry",
             geometry,
-        ]
+        ],
+        start_new_session=True,  # stopped by the demo, not by the terminal's Ctrl+C
     )
 
 
+def _stop_on_sigterm(signum: int, frame: FrameType | None) -> None:
+    """Before the windows open, SIGTERM unwinds like Ctrl+C: the server gets stopped."""
+    raise SystemExit(128 + signum)
+
+
 def run(args: argparse.Namespace) -> int:
+    problem = display_problem()
+    if problem is not None:
+        return report_failure(problem)
+    previous = signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    try:
+        return _run(args)
+    except KeyboardInterrupt:
+        return 128 + signal.SIGINT
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _run(args: argparse.Namespace) -> int:
     root = args.data or Path(tempfile.mkdtemp(prefix="pix-demo-"))
     (root / "server").mkdir(parents=True, exist_ok=True)
     try:
@@ -295,7 +335,7 @@ def run(args: argparse.Namespace) -> int:
                     await console.close()
                 return 0
 
-            return run_kiosk(config, demo)
+            return run_kiosk(config, demo, stop_signals=(signal.SIGTERM, signal.SIGINT))
     except BilingualError as error:
         return report_failure(error)
 

@@ -11,6 +11,7 @@ core, whatever drives them.
 
 import argparse
 import asyncio
+import signal
 import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -33,7 +34,7 @@ from kiosk.lockdown import (
     recover_after_crash,
 )
 from kiosk.paths import default_lab_config_path
-from kiosk.termination import SIGTERM_STATUS, SigtermHandler
+from kiosk.termination import SigtermHandler
 from kiosk.ui.main_thread_gc import MainThreadCollection
 from kiosk.ui.main_window import KioskWindow
 from kiosk.ui.theme import apply_theme
@@ -98,10 +99,15 @@ class Kiosk:
 
 
 def run_kiosk(
-    config: LabConfig, main: Callable[[Kiosk], Awaitable[int]], *, core_in_thread: bool = False
+    config: LabConfig,
+    main: Callable[[Kiosk], Awaitable[int]],
+    *,
+    core_in_thread: bool = False,
+    stop_signals: tuple[int, ...] = (signal.SIGTERM,),
 ) -> int:
     """Open the kiosk described by `config` and run `main` in the Qt event loop (qasync).
-    `core_in_thread`: the tests' core, in a thread of this process (kiosk.core.launcher)."""
+    `core_in_thread`: the tests' core, in a thread of this process (kiosk.core.launcher).
+    `stop_signals`: the signals that close the kiosk as a normal exit does."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     # The last window closing ends `main` (Kiosk.closed), which then cleans up: Qt quitting the
@@ -111,7 +117,9 @@ def run_kiosk(
     asyncio.set_event_loop(loop)
     try:
         with loop, MainThreadCollection(app):
-            return loop.run_until_complete(_open_and_run(app, config, main, core_in_thread))
+            return loop.run_until_complete(
+                _open_and_run(app, config, main, core_in_thread, stop_signals)
+            )
     except BilingualError as error:
         return report_failure(error)
 
@@ -121,17 +129,18 @@ async def _open_and_run(
     config: LabConfig,
     main: Callable[[Kiosk], Awaitable[int]],
     core_in_thread: bool,
+    stop_signals: tuple[int, ...],
 ) -> int:
     kiosk = await open_kiosk(app, config, core_in_thread=core_in_thread)
     running = asyncio.ensure_future(main(kiosk))
-    sigterm = SigtermHandler(running.cancel)
+    sigterm = SigtermHandler(running.cancel, stop_signals)
     try:
         with sigterm:
             return await running
     except asyncio.CancelledError:
         if not sigterm.received:
             raise
-        return SIGTERM_STATUS  # stopped (systemd, a shutdown): closed as on a normal exit
+        return sigterm.status  # stopped (systemd, a shutdown): closed as on a normal exit
     finally:
         await kiosk.session.close()
         await kiosk.link.close()

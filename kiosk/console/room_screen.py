@@ -11,13 +11,13 @@ import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QSplitter, QVBoxLayout, QWidget
 
 from kiosk.console.candidate_panel import CandidatePanel
 from kiosk.console.room_counts import counts_text
 from kiosk.console.room_state import CLOCK_RUNS, RoomSnapshot, local_clock
-from kiosk.console.room_table import RoomTable, RoomTableModel
+from kiosk.console.room_table import NARROW_PX, RoomTable, RoomTableModel
 from kiosk.ui.controls import button, set_error, text_label
 from kiosk.ui.theme import set_role
 
@@ -41,9 +41,17 @@ class RoomScreen(QWidget):
         top = QHBoxLayout()
         self.title = text_label("room-title", self)
         self.connection = text_label("online", self)
-        self.connection.setWordWrap(False)
-        top.addWidget(self.title, 1)
-        top.addWidget(self.connection)
+        # A lost connection's reason can be long: it wraps under the header, the window keeps
+        # its width (a console on half a screen must never grow by itself).
+        self.connection.setWordWrap(True)
+        self.connection.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        top.addWidget(self.title, 2)
+        top.addWidget(self.connection, 1)
+        # On the title's line, not the toolbar's: the three actions on one line would be wider
+        # than a console on half a screen.
+        self.closing = button("primary", self)
+        self.closing.clicked.connect(self.closing_requested)
+        top.addWidget(self.closing, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(top)
         self.banner = QFrame(self)
         self.banner.setProperty("role", "banner-alert")
@@ -67,12 +75,9 @@ class RoomScreen(QWidget):
         self.pause_all.clicked.connect(self.pause_all_requested)
         self.resume_all = button("secondary", self)
         self.resume_all.clicked.connect(self.resume_all_requested)
-        self.closing = button("primary", self)
-        self.closing.clicked.connect(self.closing_requested)
         for control in (self.pause_all, self.resume_all):
             toolbar.addWidget(control)
         toolbar.addStretch(1)
-        toolbar.addWidget(self.closing)
         layout.addLayout(toolbar)
         self.message = text_label("success", self)
         self.message.hide()
@@ -84,7 +89,7 @@ class RoomScreen(QWidget):
         self.table = RoomTable(self.model, self)
         self.panel = CandidatePanel(now, self)
         self.panel.action_requested.connect(self.action_requested)
-        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter = splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(self.table)
         splitter.addWidget(self.panel)
         splitter.setStretchFactor(0, 3)
@@ -98,6 +103,18 @@ class RoomScreen(QWidget):
         self.ticker.timeout.connect(self._tick)
         self.ticker.start()
         self.retranslate()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Narrow (half a screen), the panel keeps only the width its buttons need: the rest
+        goes to the room table."""
+        super().resizeEvent(event)
+        if event.size().width() < NARROW_PX:
+            QTimer.singleShot(0, self, self._narrow_panel)
+
+    def _narrow_panel(self) -> None:
+        total = sum(self.splitter.sizes())
+        panel = self.panel.minimumWidth()
+        self.splitter.setSizes([max(total - panel, 0), panel])
 
     # --- what the controller tells the screen ------------------------------------------------
 

@@ -4,7 +4,7 @@ import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QColor, QFont, QResizeEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from kiosk.console.labels import status_label
@@ -20,6 +20,12 @@ from kiosk.console.room_state import (
 
 COLUMNS = ("candidate", "status", "progress", "time_left", "device", "contact")
 TICKING = (COLUMNS.index("time_left"), COLUMNS.index("contact"))
+# Below this width (a console on half a screen) the PC and last-contact columns give way: status,
+# questions and time left are what an invigilator scans the room for. The candidate panel
+# still shows the PC and its last contact.
+SECONDARY = (COLUMNS.index("device"), COLUMNS.index("contact"))
+NARROW_PX = 900
+FIRST_WHEN_NARROW = ("status", "progress", "time_left")
 
 
 class RoomTableModel(QAbstractTableModel):
@@ -158,7 +164,22 @@ class RoomTable(QTableView):
         self.setAlternatingRowColors(False)
         self.setWordWrap(False)
         self.verticalHeader().hide()
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        # The name takes what is left (shortened with « … »): never the status pushed out of view.
+        header.setSectionResizeMode(COLUMNS.index("candidate"), QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(False)
         header.setHighlightSections(False)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        narrow = event.size().width() < NARROW_PX
+        for column in SECONDARY:
+            self.setColumnHidden(column, narrow)
+        # Narrow, the name comes after what the invigilator scans for (it is shortened first).
+        header = self.horizontalHeader()
+        candidate = COLUMNS.index("candidate")
+        wanted = len(FIRST_WHEN_NARROW) if narrow else 0
+        if header.visualIndex(candidate) != wanted:
+            header.moveSection(header.visualIndex(candidate), wanted)
+        super().resizeEvent(event)

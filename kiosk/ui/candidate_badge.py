@@ -1,5 +1,7 @@
 """Who sits at this kiosk, in the header: the name shortened with « … » when space runs out,
-never the session number, so an invigilator walking past can always match PC and session.
+never the session number alone, so an invigilator walking past can always match PC and
+candidate. When the name and the session number do not both fit, the session number goes first;
+the badge keeps room for a few letters of the name whatever the type size.
 
 A plain label would cut the text at the edge (large type, long names at 1280 px); the full
 text stays in the tooltip and the accessible name for screen readers.
@@ -8,6 +10,8 @@ text stays in the tooltip and the accessible name for screen readers.
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
+
+NAME_LETTERS_KEPT = 6  # below this, the session number is dropped rather than the name
 
 
 class CandidateBadge(QLabel):
@@ -18,7 +22,6 @@ class CandidateBadge(QLabel):
         self.setProperty("role", "status")
         # Takes what the header leaves, down to nothing: the text adapts, the header never grows.
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.setMinimumWidth(0)
         self._parts = ("", "", "")  # before the name, the name, after the name
 
     def show_candidate(self, template: str, name: str, session: str) -> None:
@@ -46,8 +49,16 @@ class CandidateBadge(QLabel):
             self._fit()
 
     def _fit(self) -> None:
-        before, name, after = self._parts
         metrics = self.fontMetrics()
-        room = self.contentsRect().width() - metrics.horizontalAdvance(before + after)
+        self.setMinimumWidth(metrics.horizontalAdvance("M" * NAME_LETTERS_KEPT + "…"))
+        before, name, after = self._parts
+        if not name:
+            self.setText("")
+            return
+        width = self.contentsRect().width()
+        room = width - metrics.horizontalAdvance(before + after)
+        if room < metrics.horizontalAdvance(name[:NAME_LETTERS_KEPT] + "…"):
+            after = ""  # the session number gives way to the name
+            room = width - metrics.horizontalAdvance(before)
         shown = metrics.elidedText(name, Qt.TextElideMode.ElideRight, max(room, 0))
-        self.setText(before + shown + after if name else "")
+        self.setText(before + (shown or name[:1] + "…") + after)

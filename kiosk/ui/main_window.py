@@ -7,7 +7,7 @@ request: it emits `quit_requested` instead, as do its "Quitter le poste" links a
 and closes only through `close_for_good`.
 """
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -145,6 +145,7 @@ class KioskWindow(QMainWindow):
         row.setSpacing(12)
         self.brand = text_label("brand", header)
         self.brand.setWordWrap(False)
+        self.brand.setMinimumWidth(1)  # never what widens the window: hidden when short of room
         self.who = CandidateBadge(header)
         self.network = NetworkStatus(header)
         self.language_button = button("toolbar", header)
@@ -162,6 +163,8 @@ class KioskWindow(QMainWindow):
         self.contrast.setCheckable(True)
         self.contrast.setChecked(self.high_contrast)
         self.contrast.toggled.connect(self.set_high_contrast)
+        self.header = header
+        header.installEventFilter(self)
         row.addWidget(self.brand)
         row.addSpacing(16)
         row.addWidget(self.who, 1)
@@ -175,6 +178,28 @@ class KioskWindow(QMainWindow):
             # the answer and Enter still validates.
             control.clicked.connect(self.return_focus)
         return header
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.header and event.type() in (QEvent.Type.Resize, QEvent.Type.Show):
+            self._fit_header()
+        return super().eventFilter(watched, event)
+
+    def _fit_header(self) -> None:
+        """A narrow window (half a screen, large type) drops the brand before the candidate's
+        name: the header never asks for more width than the window has."""
+        row = self.header.layout()
+        margins = row.contentsMargins()
+        others = (self.network, self.language_button, self.smaller, self.larger, self.contrast)
+        needed = (
+            margins.left()
+            + margins.right()
+            + self.brand.sizeHint().width()
+            + self.who.minimumWidth()
+            + sum(widget.sizeHint().width() for widget in others if not widget.isHidden())
+            + row.spacing() * (row.count() - 1)
+            + 32  # the two fixed spacings
+        )
+        self.brand.setVisible(self.header.width() >= needed)
 
     def retranslate(self) -> None:
         self._show_candidate()
@@ -270,5 +295,6 @@ class KioskWindow(QMainWindow):
         app = QApplication.instance()
         assert isinstance(app, QApplication)
         apply_theme(app, self.high_contrast, self.font_scale)
+        self._fit_header()
         self.smaller.setEnabled(self.font_scale > FONT_SCALES[0])
         self.larger.setEnabled(self.font_scale < FONT_SCALES[-1])

@@ -472,9 +472,15 @@ class CandidatesImportRequest(Strict):
     csv: str = Field(max_length=5_000_000, description="The CSV file's text (see docs/server.md)")
 
 
+class ImportWarning(BaseModel):
+    message_fr: str
+    message_en: str
+
+
 class CandidatesImported(BaseModel):
     imported: int
     candidate_ids: list[str]
+    warnings: list[ImportWarning] = []  # columns of the file that were ignored
 
 
 class DeviceTokenRequest(Strict):

@@ -19,7 +19,7 @@ from server_stub.api.models import (
     SessionCreateRequest,
     SessionSummary,
 )
-from server_stub.candidate_import import CandidateImportError
+from server_stub.candidate_import import CandidateImportError, import_warnings
 from server_stub.context import ServerContext
 from server_stub.enrolment import create_enrolment_token
 from server_stub.errors import ApiError
@@ -83,12 +83,14 @@ def import_candidates(
     """Import a candidates CSV (docs/server.md); any bad line refuses the whole file, every
     bad line being listed in `error.details`."""
     try:
-        ids = planning.import_candidates(ctx.db, session_id, body.csv.encode("utf-8"))
+        data = body.csv.encode("utf-8")
+        ids = planning.import_candidates(ctx.db, session_id, data)
     except CandidateImportError as error:
         raise ApiError(
             "candidates_rejected", details=planning.import_error_details(error)
         ) from None
-    return {"imported": len(ids), "candidate_ids": ids}
+    warnings = [{"message_fr": fr, "message_en": en} for fr, en in import_warnings(data)]
+    return {"imported": len(ids), "candidate_ids": ids, "warnings": warnings}
 
 
 @router.get(

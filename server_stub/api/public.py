@@ -1,6 +1,7 @@
 """Unauthenticated routes: health, the keys kiosks pin, certificate lookup, device enrolment."""
 
 from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse
 
 from engine.cli import package_version
 from engine.keys import ed25519_public_from_b64, fingerprint
@@ -13,6 +14,7 @@ from server_stub.api.models import (
     Health,
     PublicKeys,
 )
+from server_stub.certificate_page import PAGE_PATH, certificate_page, not_found_page
 from server_stub.context import ServerContext
 from server_stub.enrolment import enrol_device
 from server_stub.errors import ApiError
@@ -21,6 +23,8 @@ from server_stub.security import log_event
 from server_stub.timeline import instant_text
 
 router = APIRouter(prefix="/api/v1", tags=["public"], responses=ERROR_RESPONSES)
+# Pages for people (the certificate's QR code), outside the API's prefix.
+pages = APIRouter(tags=["public"])
 
 
 @router.get("/health", response_model=Health)
@@ -47,6 +51,25 @@ def lookup_certificate(
 ):
     """Public check of a certificate by its verification code (`P-` and 8 characters); 30
     misses in a minute from one address and it is answered 429 for a while (logged)."""
+    return _throttled_lookup(request, verification_code, ctx)
+
+
+@pages.get(PAGE_PATH.replace("{code}", "{verification_code}"), response_class=HTMLResponse)
+def certificate_page_for_people(
+    request: Request, verification_code: str, ctx: ServerContext = Depends(server_context)
+):
+    """The same check as a readable page (French, then English): what the certificate's QR
+    code and printed address open."""
+    try:
+        found = _throttled_lookup(request, verification_code, ctx)
+    except ApiError as error:
+        if error.code != "certificate_not_found":
+            raise
+        return HTMLResponse(not_found_page(), status_code=404)
+    return HTMLResponse(certificate_page(found))
+
+
+def _throttled_lookup(request: Request, verification_code: str, ctx: ServerContext) -> dict:
     address = request.client.host if request.client else "unknown"
     now = ctx.now()
     if ctx.lookup_throttle.is_throttled(address, now):

@@ -4,22 +4,22 @@
         [--lang fr|en] [--public-url URL]
 
 The certificate must be published (the session's results were published and the
-certification is validated). Its QR code holds the public lookup address
-`URL/api/v1/certificates/<code>`: give `--public-url` with the address candidates and employers
-reach the server at.
+certification is validated). Its QR code and printed address open the certificate's page,
+`URL/certificates/<code>`, where URL is the server's public address given at
+`pix-server init --public-url` (or here with `--public-url`).
 """
 
 import argparse
 import sys
 from pathlib import Path
 
+from server_stub.certificate_page import lookup_address
 from server_stub.command_support import add_data_argument, data_dir, reporting_failures
 from server_stub.documents import render_certificate
 from server_stub.documents.loading import load_certificate
 from server_stub.documents.wording import LANGUAGES
 
 DEFAULT_PUBLIC_URL = "http://localhost:8000"
-LOOKUP_PATH = "/api/v1/certificates/{code}"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -32,24 +32,26 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--lang", choices=LANGUAGES, default="fr", help="language (default fr)")
     parser.add_argument(
         "--public-url",
-        default=DEFAULT_PUBLIC_URL,
         metavar="URL",
-        help=f"the server's public address, for the QR code (default {DEFAULT_PUBLIC_URL})",
+        help="the server's public address, for the QR code (default: the one given at init, "
+        f"else {DEFAULT_PUBLIC_URL})",
     )
     parser.set_defaults(func=reporting_failures(run))
 
 
 def run(args: argparse.Namespace) -> int:
-    db = data_dir(args).open_database()
+    directory = data_dir(args)
+    public_url = args.public_url or directory.public_url() or DEFAULT_PUBLIC_URL
+    db = directory.open_database()
     try:
-        lookup = args.public_url.rstrip("/") + LOOKUP_PATH
-        data = load_certificate(db, args.code, lookup)
+        data = load_certificate(db, args.code, lookup_address(public_url))
     finally:
         db.close()
     pages = render_certificate(data, args.out, args.lang)
-    if args.public_url == DEFAULT_PUBLIC_URL:
+    if public_url == DEFAULT_PUBLIC_URL:
         print(
-            f"attention : le QR code renvoie vers {DEFAULT_PUBLIC_URL} ; précisez --public-url.\n"
+            f"attention : le QR code renvoie vers {DEFAULT_PUBLIC_URL} ; précisez --public-url "
+            "(ici ou à pix-server init).\n"
             f"warning: the QR code points to {DEFAULT_PUBLIC_URL}; give --public-url.",
             file=sys.stderr,
         )

@@ -9,6 +9,7 @@ password `--admin-password`, or a generated one printed once.
 
 import argparse
 import time
+from urllib.parse import urlsplit
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -45,6 +46,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="SQLAlchemy URL, e.g. postgresql+psycopg://user@host/pix (default: SQLite in DIR)",
     )
     parser.add_argument(
+        "--public-url",
+        metavar="URL",
+        type=public_address,
+        help="the address candidates and employers reach this server at, printed on "
+        "certificates (e.g. https://certif.lycee.fr)",
+    )
+    parser.add_argument(
         "--no-calibrate", action="store_true", help="skip exposure calibration (faster; tests)"
     )
     parser.add_argument(
@@ -56,6 +64,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="the first administrator's password (default: generated and printed once)",
     )
     parser.set_defaults(func=reporting_failures(run))
+
+
+def public_address(text: str) -> str:
+    """An http(s) address with a host, without its trailing slash (argparse's type)."""
+    parsed = urlsplit(text)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc or parsed.query:
+        raise argparse.ArgumentTypeError(
+            f"« {text} » n'est pas une adresse http(s)://hôte / "
+            f"“{text}” is not an http(s)://host address"
+        )
+    return text.rstrip("/")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -107,10 +126,11 @@ def run(args: argparse.Namespace) -> int:
         )
     finally:
         db.close()
-    directory.write_settings(url)
+    directory.write_settings(url, args.public_url or "")
     directory.make_private()
     print(f"Dossier de données / data directory: {directory.root}")
     print(f"  base / database: {url.split('@')[-1]}")
+    print(f"  adresse publique / public address: {args.public_url or '-'}")
     print(f"  clé serveur / server key: {public_key_b64(server_key.public_key())}")
     print(f"    empreinte / fingerprint: {fingerprint(server_key.public_key())}")
     print(f"  clé éditeur / publisher key: {public_key_b64(publisher_key.public_key())}")

@@ -16,6 +16,7 @@ from engine.canonical import utc_text
 from server_stub.api.auth import admin, console_session, server_context
 from server_stub.api.errors import ERROR_RESPONSES
 from server_stub.api.models import ExportRow
+from server_stub.certificate_page import lookup_address
 from server_stub.context import ServerContext
 from server_stub.documents.data import AttendanceReportData
 from server_stub.documents.downloads import (
@@ -159,7 +160,8 @@ async def certificate(
     lang: Language = "fr",
     ctx: ServerContext = Depends(server_context),
 ):
-    """The certificate to print; its QR code points to this server's public lookup."""
-    lookup = str(request.base_url).rstrip("/") + "/api/v1/certificates/{code}"
+    """The certificate to print; its QR code and address open the certificate's page at the
+    server's public address (`init --public-url`), else at the address this request used."""
+    lookup = lookup_address(ctx.data_dir.public_url() or str(request.base_url))
     content = await run_in_threadpool(certificate_pdf, ctx.db, verification_code, lookup, lang)
     return _pdf(content, f"certificat-{verification_code}.pdf")

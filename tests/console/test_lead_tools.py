@@ -114,7 +114,7 @@ def test_certificate_command_prints_a_published_certificate(server, plan, drive,
     assert certificate_command.run(args) == 0
     text = pdf_text(out)
     assert row["verification_code"] in text and f"{row['score']} sur 895 pix" in text
-    url = f"https://pix.lycee-jean-moulin.fr/api/v1/certificates/{row['verification_code']}"
+    url = f"https://pix.lycee-jean-moulin.fr/certificates/{row['verification_code']}"
     assert url in text.replace(" ", "")  # the URL may wrap at a slash
     info = subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True).stdout
     assert [line.split()[1] for line in info.splitlines() if line.startswith("Pages:")] == ["1"]

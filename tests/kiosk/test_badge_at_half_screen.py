@@ -1,0 +1,58 @@
+"""The candidate badge at half a screen (issue 22, items 9 and 10): the name, shortened, never the
+session number alone; the window keeps the width it was given, whatever the type size."""
+
+import os
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from kiosk.i18n import LanguageSwitcher
+from kiosk.ui.main_window import KioskWindow
+from kiosk.ui.theme import apply_theme
+
+HALF_SCREEN = 844
+
+
+@pytest.fixture
+def window(qtbot, qapp):
+    switcher = LanguageSwitcher(qapp)
+    apply_theme(qapp, high_contrast=False, font_scale=1.0)
+    window = KioskWindow(switcher)
+    qtbot.addWidget(window)
+    window.show()
+    yield window
+    window.step_font_scale(-10)
+
+
+def save(window: KioskWindow, name: str) -> None:
+    folder = os.environ.get("PIX_SCREENSHOTS")
+    if folder:
+        window.grab().save(str(Path(folder) / f"kiosk-{name}.png"))
+
+
+def test_the_badge_names_the_candidate_at_half_screen_and_after_a_plus(window, qtbot):
+    window.resize(HALF_SCREEN, 860)
+    window.set_candidate("Amélie Nguyen-Villemarqué", "374081")
+    qtbot.wait(20)
+    for step in (0, +1, +1, +1, +1):  # every type size up to the largest
+        window.step_font_scale(step)
+        QApplication.processEvents()
+        qtbot.wait(20)
+        who = window.who
+        assert who.isVisible() and who.width() > 0
+        shown = who.text()
+        assert shown.startswith("Amé"), shown  # the name first, shortened if need be
+        assert not shown.startswith("·"), shown
+        assert who.fontMetrics().horizontalAdvance(shown) <= who.contentsRect().width() + 1
+        assert who.accessibleName() == "Amélie Nguyen-Villemarqué · session 374081"
+        assert window.width() == HALF_SCREEN, f"the window grew to {window.width()} px"
+        save(window, f"badge-half-screen-{window.font_scale}")
+
+
+def test_the_badge_keeps_the_session_number_when_there_is_room(window, qtbot):
+    window.resize(1280, 860)
+    window.set_candidate("Jeanne Dupont", "374081")
+    qtbot.wait(20)
+    assert window.who.text() == "Jeanne Dupont · session 374081"
+    assert window.brand.isVisible()
