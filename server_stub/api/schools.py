@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from server_stub.api.auth import admin, server_context
 from server_stub.api.errors import ERROR_RESPONSES
+from server_stub.certificate_page import lookup_address
 from server_stub.context import ServerContext
 from server_stub.documents.class_attestations import NoAttestationError, class_attestations_pdf
 from server_stub.errors import ApiError
@@ -73,7 +74,7 @@ def class_attestations(
     ctx: ServerContext = Depends(server_context),
 ):
     """The class's published certificates in one PDF, one page per student."""
-    lookup = str(request.base_url).rstrip("/") + "/api/v1/certificates/{code}"
+    lookup = lookup_address(ctx.data_dir.public_url() or str(request.base_url))
     try:
         content = class_attestations_pdf(ctx.db, uai, division, lookup, lang)
     except NoAttestationError:

@@ -9,8 +9,9 @@ import json
 import sys
 from pathlib import Path
 
+from server_stub.certificate_page import lookup_address
 from server_stub.command_support import add_data_argument, data_dir, fail, reporting_failures
-from server_stub.commands.certificate import DEFAULT_PUBLIC_URL, LOOKUP_PATH
+from server_stub.commands.certificate import DEFAULT_PUBLIC_URL
 from server_stub.documents.class_attestations import class_attestations_pdf
 from server_stub.documents.wording import LANGUAGES
 from server_stub.schools.class_results import class_results, class_results_csv
@@ -25,7 +26,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--out", type=Path, metavar="FILE", help="write here instead of stdout")
     parser.add_argument("--lang", choices=LANGUAGES, default="fr", help="PDF language")
     parser.add_argument(
-        "--public-url", default=DEFAULT_PUBLIC_URL, metavar="URL", help="for the QR codes (PDF)"
+        "--public-url",
+        metavar="URL",
+        help=f"for the QR codes (PDF; default: the one given at init, else {DEFAULT_PUBLIC_URL})",
     )
     parser.set_defaults(func=reporting_failures(run))
 
@@ -33,7 +36,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     if args.format == "pdf" and args.out is None:
         return fail("--format pdf demande --out FICHIER.pdf.", "--format pdf needs --out FILE.pdf.")
-    db = data_dir(args).open_database()
+    directory = data_dir(args)
+    args.public_url = args.public_url or directory.public_url() or DEFAULT_PUBLIC_URL
+    db = directory.open_database()
     try:
         data = _document(db, args)
     finally:
@@ -47,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _document(db, args: argparse.Namespace) -> bytes:
     if args.format == "pdf":
-        lookup = args.public_url.rstrip("/") + LOOKUP_PATH
+        lookup = lookup_address(args.public_url)
         return class_attestations_pdf(db, args.uai, args.division, lookup, args.lang)
     rows = class_results(db, args.uai, args.division)
     if args.format == "csv":

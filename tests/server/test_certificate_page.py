@@ -10,6 +10,7 @@ from kiosk.robot import RobotSettings, read_candidates_csv, run_robots
 from server_stub.commands import main as pix_server
 from server_stub.datadir import DataDir
 from server_stub.exports import session_results
+from server_stub.review.publication import publish_session
 
 PUBLIC = "https://certif.lycee-exemple.fr"
 
@@ -37,7 +38,8 @@ def test_the_certificate_sends_people_to_a_page_at_the_public_address(live_serve
             settings, candidates, planned.invigilator_code, tmp_path / "r", count=1, finalize=True
         )
     )
-    assert summary["session_state"] == "published"
+    assert summary["session_state"] == "finalised"
+    publish_session(live_server.ctx.db, planned.session_id, actor="cli")  # the lead publishes
     row = session_results(live_server.ctx.db, planned.session_id)[0]
     code = row["verification_code"]
 
