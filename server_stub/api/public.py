@@ -54,7 +54,11 @@ def lookup_certificate(
     return _throttled_lookup(request, verification_code, ctx)
 
 
-@pages.get(PAGE_PATH.replace("{code}", "{verification_code}"), response_class=HTMLResponse)
+@pages.get(
+    PAGE_PATH.replace("{code}", "{verification_code}"),
+    response_class=HTMLResponse,
+    include_in_schema=False,  # a page for people; the API's lookup is documented above
+)
 def certificate_page_for_people(
     request: Request, verification_code: str, ctx: ServerContext = Depends(server_context)
 ):
