@@ -12,7 +12,7 @@ import json
 from contextlib import suppress
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, Select, func, select
 
 from server_stub import candidate_states as states
 from server_stub.banks import BankStore
@@ -30,6 +30,23 @@ ISSUE_REPORTS = "issue_reports"
 INCIDENTS = "incidents"
 NEUTRALISATIONS = "neutralisations"
 FEW_ANSWERS = "few_answers"
+
+
+def _certifications(t: dict) -> Select:
+    """Each candidate with their exam's review reasons and their result: what the queue and a
+    certification's evidence both read."""
+    return (
+        select(
+            t["candidates"],
+            t["exams"].c.exam_id,
+            t["exams"].c.review_reasons,
+            t["results"].c.status.label("result_status"),
+            t["results"].c.score,
+            t["results"].c.answered,
+        )
+        .outerjoin(t["exams"], t["exams"].c.candidate_id == t["candidates"].c.candidate_id)
+        .outerjoin(t["results"], t["results"].c.candidate_id == t["candidates"].c.candidate_id)
+    )
 
 
 def final_decisions(connection: Connection, db: Database, session_id: str) -> dict[str, str]:
@@ -55,16 +72,7 @@ def session_pending(connection: Connection, db: Database, session_id: str) -> li
         return []
     decided = final_decisions(connection, db, session_id)
     rows = connection.execute(
-        select(
-            t["candidates"],
-            t["exams"].c.exam_id,
-            t["exams"].c.review_reasons,
-            t["results"].c.status.label("result_status"),
-            t["results"].c.score,
-            t["results"].c.answered,
-        )
-        .outerjoin(t["exams"], t["exams"].c.candidate_id == t["candidates"].c.candidate_id)
-        .outerjoin(t["results"], t["results"].c.candidate_id == t["candidates"].c.candidate_id)
+        _certifications(t)
         .where(
             t["candidates"].c.session_id == session_id,
             t["candidates"].c.status.in_(states.DONE),
@@ -108,17 +116,7 @@ def certification_evidence(
     t = db.tables
     with db.read() as connection:
         row = connection.execute(
-            select(
-                t["candidates"],
-                t["exams"].c.exam_id,
-                t["exams"].c.review_reasons,
-                t["results"].c.status.label("result_status"),
-                t["results"].c.score,
-                t["results"].c.answered,
-            )
-            .outerjoin(t["exams"], t["exams"].c.candidate_id == t["candidates"].c.candidate_id)
-            .outerjoin(t["results"], t["results"].c.candidate_id == t["candidates"].c.candidate_id)
-            .where(t["candidates"].c.candidate_id == candidate_id)
+            _certifications(t).where(t["candidates"].c.candidate_id == candidate_id)
         ).first()
         if row is None:
             raise ApiError("review_candidate_not_found", candidate=candidate_id)
