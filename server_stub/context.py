@@ -12,15 +12,15 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from engine.keys import public_key_b64
 from server_stub.banks import BankStore, published_bank_ids
-from server_stub.database import Database
 from server_stub.datadir import DataDir
+from server_stub.db.database import Database
 from server_stub.device_credentials import DeviceCredentials
 from server_stub.exam_evidence import DEFAULT_OFFLINE_REVIEW_S
+from server_stub.intake.workers import RecordVerifier
 from server_stub.live_exams import LiveExams
 from server_stub.lookup_throttle import LookupThrottle
 from server_stub.notifier import Notifier
 from server_stub.transaction_groups import TransactionGroups
-from server_stub.verifier import RecordVerifier
 
 
 @dataclass

@@ -23,7 +23,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from engine.canonical import BilingualError
 from engine.keys import load_content_key, load_public_key, load_signing_key
-from server_stub.database import Database
+from server_stub.db.database import Database
 
 SETTINGS_FILE = "server.json"
 PRIVATE_DIR_MODE = 0o700

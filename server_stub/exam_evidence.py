@@ -28,7 +28,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from engine.exam_events import ANSWER, ITEM_REPLACED, ITEM_SHOWN
-from server_stub.database import Database
+from server_stub.db.database import Database
 from server_stub.timeline import ARRIVAL_GRACE_S, load_timeline
 
 LATE_ENTRIES = "late_entries"

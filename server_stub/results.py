@@ -18,7 +18,7 @@ from sqlalchemy import Connection
 
 from engine.exam import Exam, ExamResult
 from server_stub import hot_statements as hot
-from server_stub.database import Database
+from server_stub.db.database import Database
 from server_stub.issue_categories import FOCUS_OUT_SUBCATEGORY, NEUTRALISING_SUBCATEGORIES
 
 NEUTRALISABLE_STATUSES = ("ko", "aband")

@@ -12,7 +12,7 @@ from sqlalchemy import Connection
 
 from engine.canonical import utc_text
 from server_stub import hot_statements as hot
-from server_stub.database import Database
+from server_stub.db.database import Database
 
 BASE_MINUTES = 105
 # Tolerance for the time an answer takes to reach the journal and the network to carry it.

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any, TypeVar
 
-from server_stub.database import Database
+from server_stub.db.database import Database
 from server_stub.errors import ApiError
 
 MAX_GROUP = 256  # pieces of work per transaction

@@ -36,13 +36,13 @@ from server_stub.api.models import (
 from server_stub.banks import list_banks
 from server_stub.checkin import candidate_status, check_in, fetch_ticket
 from server_stub.context import ServerContext
-from server_stub.head_commitments import receive_head
-from server_stub.intake import receive_record
+from server_stub.intake.heads import receive_head
+from server_stub.intake.records import receive_record
+from server_stub.intake.streaming import parse_entries, presigned, receipt, store_entries
 from server_stub.kiosk_commands import commands_after, device_key
 from server_stub.kiosk_quit import quit_with_code
 from server_stub.live_events import raise_alert, report_incident, unlock_with_code
 from server_stub.notifier import candidate_key
-from server_stub.streaming import parse_entries, presigned, receipt, store_entries
 from server_stub.timeline import instant_text
 
 # Uploads of more entries than this have their signatures checked off the event loop.

@@ -17,10 +17,10 @@ from types import FrameType
 import uvicorn
 
 from server_stub.app import create_app
-from server_stub.collector import settle_after_start_up
 from server_stub.command_support import add_data_argument, data_dir, fail, reporting_failures
 from server_stub.context import ServerContext
 from server_stub.exam_evidence import DEFAULT_OFFLINE_REVIEW_S
+from server_stub.garbage_collector import settle_after_start_up
 
 LISTENING = "pix-server listening on"
 # An idle connection is kept this long: a kiosk streams an answer every minute or two, and a new

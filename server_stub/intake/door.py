@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from engine.exam_events import REQUIRED_PAYLOAD_KEYS
 from engine.journal_format import JournalEntry, JournalError
 from server_stub import hot_statements as hot
-from server_stub.database import Database
+from server_stub.db.database import Database
 
 
 def unknown_event(entries: Sequence[JournalEntry]) -> JournalEntry | None:

@@ -32,15 +32,15 @@ from server_stub import hot_statements as hot
 from server_stub.context import ServerContext
 from server_stub.errors import ApiError
 from server_stub.exam_evidence import arrival_changes
+from server_stub.intake.replay_inputs import accessibility_needs
+from server_stub.intake.server_checks import Quarantined, ServerView
+from server_stub.intake.streaming import receipt
+from server_stub.intake.verdict import RecordJob, RecordVerdict, check_record
 from server_stub.live_exams import StreamedExam
 from server_stub.notifier import room_key
-from server_stub.record_checks import RecordJob, RecordVerdict, check_record
-from server_stub.replay_inputs import accessibility_needs
 from server_stub.results import candidate_reports, store_result, validated_alert_items
 from server_stub.security import log_event
-from server_stub.streaming import receipt
 from server_stub.timeline import load_timeline
-from server_stub.verification import Quarantined, ServerView
 
 
 def _exam(connection, ctx: ServerContext, exam_id: str):

@@ -9,7 +9,7 @@ from typing import Any
 from engine.config import ExamConfig
 from server_stub import hot_statements as hot
 from server_stub.banks import BankStore
-from server_stub.database import Database
+from server_stub.db.database import Database
 from server_stub.live_exams import ExamStart
 
 

@@ -25,14 +25,14 @@ from engine.itembank import ItemBank
 from engine.items import Item
 from engine.journal_format import ENTRY_DOMAIN, JournalError
 from engine.record import RecordError, VerifiedRecord, verify_record
-from server_stub.journal_door import (
+from server_stub.intake.door import (
     clock_backwards,
     clock_backwards_error,
     off_commitment,
     off_commitment_error,
 )
+from server_stub.intake.response_status import status_disagrees
 from server_stub.live_exams import StreamedExam
-from server_stub.response_checks import status_disagrees
 from server_stub.timeline import GRACE_S
 
 

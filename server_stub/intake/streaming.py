@@ -39,12 +39,12 @@ from engine.keys import ed25519_public_from_b64
 from server_stub import hot_statements as hot
 from server_stub.errors import ApiError
 from server_stub.exam_evidence import arrival_changes
-from server_stub.journal_door import door_refusal
+from server_stub.intake.door import door_refusal
+from server_stub.intake.preverified_key import PreverifiedKey
+from server_stub.intake.replay_inputs import exam_start
 from server_stub.live_exams import ExamStart
 from server_stub.notifier import room_key
-from server_stub.replay_inputs import exam_start
 from server_stub.security import log_event
-from server_stub.signature_cache import PreverifiedKey
 
 MAX_BATCH = 500  # entries per upload
 

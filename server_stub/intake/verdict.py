@@ -12,10 +12,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from engine.journal_format import ChainHead
 from server_stub.banks import BankStore
+from server_stub.intake.preverified_key import PreverifiedKey
+from server_stub.intake.server_checks import Quarantined, ServerView, verify_exam_record
 from server_stub.live_exams import StreamedExam
 from server_stub.results import score
-from server_stub.signature_cache import PreverifiedKey
-from server_stub.verification import Quarantined, ServerView, verify_exam_record
 
 
 @dataclass(frozen=True)

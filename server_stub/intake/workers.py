@@ -15,7 +15,7 @@ from pathlib import Path
 from server_stub.banks import BankStore
 from server_stub.datadir import DataDir
 from server_stub.errors import ApiError
-from server_stub.record_checks import RecordJob, RecordVerdict, check_record
+from server_stub.intake.verdict import RecordJob, RecordVerdict, check_record
 
 _worker_banks: BankStore | None = None
 
@@ -55,7 +55,7 @@ class RecordVerifier:
 
     def _new_pool(self) -> ProcessPoolExecutor:
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["server_stub.verifier"])
+        context.set_forkserver_preload(["server_stub.intake.workers"])
         pool = ProcessPoolExecutor(
             max_workers=self._workers,
             mp_context=context,

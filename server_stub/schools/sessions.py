@@ -15,7 +15,7 @@ from sqlalchemy import Connection, delete, func, select, update
 
 from engine.canonical import BilingualError
 from server_stub import codes
-from server_stub.database import Database
+from server_stub.db.database import Database
 from server_stub.planning import session_row
 from server_stub.schools import audit
 from server_stub.schools.grades import expected_level

@@ -2,7 +2,7 @@
 
 import gc
 
-from server_stub.collector import YOUNG_COLLECTION_EVERY, settle_after_start_up
+from server_stub.garbage_collector import YOUNG_COLLECTION_EVERY, settle_after_start_up
 
 
 def test_start_up_objects_are_left_out_of_later_collections():

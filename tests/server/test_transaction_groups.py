@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from server_stub.database import Database
+from server_stub.db.database import Database
 from server_stub.errors import ApiError
 from server_stub.transaction_groups import TransactionGroups
 

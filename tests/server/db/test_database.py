@@ -6,7 +6,7 @@ import sqlite3
 import pytest
 from sqlalchemy import bindparam, select
 
-from server_stub.database import Database
+from server_stub.db.database import Database
 
 
 @pytest.fixture

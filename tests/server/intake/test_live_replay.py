@@ -12,8 +12,8 @@ from engine.exam_events import ANSWER
 from engine.journal_format import JournalEntry
 from engine.ticket import signed_message
 from server_stub.exports import session_results
+from server_stub.intake.replay_inputs import exam_start
 from server_stub.live_exams import LiveExams
-from server_stub.replay_inputs import exam_start
 from server_stub.results import score
 
 

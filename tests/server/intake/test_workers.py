@@ -12,8 +12,8 @@ from engine.keys import raw_public_bytes
 from server_stub.banks import published_bank_ids
 from server_stub.context import ServerContext
 from server_stub.datadir import DataDir
-from server_stub.record_checks import RecordJob
-from server_stub.verification import ServerView
+from server_stub.intake.server_checks import ServerView
+from server_stub.intake.verdict import RecordJob
 
 
 def a_job(bank_id: str) -> RecordJob:
