@@ -95,7 +95,7 @@ def replayed_exam(connection, db: Database, banks: BankStore, exam) -> Exam:
         )
     ).scalar_one()
     entries = [JournalEntry.from_dict(raw) for raw in json.loads(stored)["entries"]]
-    start = exam_start(connection, db, banks, exam)
+    start = exam_start(connection, banks, exam)
     return replay(
         start.bank,
         start.config,

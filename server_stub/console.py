@@ -249,7 +249,7 @@ def _check_feasible(action: _Action, candidate) -> None:
     session = action.session
     refusal = check_feasible(
         action.ctx.banks.item_bank(session.bank_id),
-        ExamConfig.from_dict(exam_config(action.connection, action.db, session)),
+        ExamConfig.from_dict(exam_config(action.connection, session)),
         candidate.accessibility_needs,
     )
     if refusal is not None:

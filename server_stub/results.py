@@ -14,10 +14,9 @@ candidate ("#7": the seventh answer).
 import json
 from collections.abc import Iterable
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, insert, select, update
 
 from engine.exam import Exam, ExamResult
-from server_stub import hot_statements as hot
 from server_stub.db.database import Database
 from server_stub.issue_categories import FOCUS_OUT_SUBCATEGORY, NEUTRALISING_SUBCATEGORIES
 
@@ -72,14 +71,24 @@ def score(
 def candidate_reports(
     connection: Connection, db: Database, candidate_id: str
 ) -> list[tuple[str | None, str | None]]:
-    return [
-        (row.subcategory, row.item_id)
-        for row in db.run(connection, hot.challenge_reports, {"candidate_id": candidate_id})
-    ]
+    reports = db.tables["issue_reports"]
+    rows = connection.execute(
+        select(reports.c.subcategory, reports.c.item_id).where(
+            reports.c.candidate_id == candidate_id, reports.c.category == "IN_CHALLENGE"
+        )
+    )
+    return [(row.subcategory, row.item_id) for row in rows]
 
 
 def validated_alert_items(connection: Connection, db: Database, exam_id: str) -> frozenset[str]:
-    return frozenset(db.run(connection, hot.validated_alert_items, {"exam_id": exam_id}).scalars())
+    alerts = db.tables["alerts"]
+    return frozenset(
+        connection.execute(
+            select(alerts.c.item_id).where(
+                alerts.c.exam_id == exam_id, alerts.c.state == "validated"
+            )
+        ).scalars()
+    )
 
 
 def store_result(
@@ -103,11 +112,10 @@ def store_result(
         "abort_reason": abort_reason,
         "scored_at": now,
     }
-    if db.run(connection, hot.result_exists, {"exam_id": exam_id}).first():
-        db.run(connection, hot.update_result, {"key": exam_id, **values})
+    results = db.tables["results"]
+    if connection.execute(select(results.c.exam_id).where(results.c.exam_id == exam_id)).first():
+        connection.execute(update(results).where(results.c.exam_id == exam_id).values(**values))
     else:
-        db.run(
-            connection,
-            hot.insert_result,
-            {"exam_id": exam_id, "candidate_id": candidate_id, **values},
+        connection.execute(
+            insert(results).values(exam_id=exam_id, candidate_id=candidate_id, **values)
         )

@@ -8,10 +8,9 @@ check-in and its resume ticket); the invigilator may add time.
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, select
 
 from engine.canonical import utc_text
-from server_stub import hot_statements as hot
 from server_stub.db.database import Database
 
 BASE_MINUTES = 105
@@ -62,7 +61,12 @@ class Timeline:
 
 
 def load_timeline(connection: Connection, db: Database, exam) -> Timeline:
-    rows = db.run(connection, hot.pauses, {"exam_id": exam.exam_id}).all()
+    pauses = db.tables["pauses"]
+    rows = connection.execute(
+        select(pauses.c.started_at, pauses.c.ended_at)
+        .where(pauses.c.exam_id == exam.exam_id)
+        .order_by(pauses.c.started_at)
+    )
     return Timeline(
         started_at=exam.started_at,
         time_allowed_s=exam.time_allowed_seconds,

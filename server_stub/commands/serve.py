@@ -7,7 +7,6 @@ it). TLS: give both `--tls-cert` and `--tls-key` (PEM); otherwise put a reverse 
 """
 
 import argparse
-import os
 import signal
 import socket
 import sys
@@ -20,7 +19,6 @@ from server_stub.app import create_app
 from server_stub.command_support import add_data_argument, data_dir, fail, reporting_failures
 from server_stub.context import ServerContext
 from server_stub.exam_evidence import DEFAULT_OFFLINE_REVIEW_S
-from server_stub.garbage_collector import settle_after_start_up
 
 LISTENING = "pix-server listening on"
 # An idle connection is kept this long: a kiosk streams an answer every minute or two, and a new
@@ -38,9 +36,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--verify-workers",
         type=int,
-        default=os.cpu_count() or 1,
+        default=0,
         metavar="N",
-        help="processes verifying records (default: one per core; 0: in the server process)",
+        help="accepted for existing scripts and ignored: records are verified in the server "
+        "process (docs/server.md, capacity)",
     )
     parser.add_argument(
         "--offline-review-minutes",
@@ -64,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
             "--offline-review-minutes va de 0 à 1440 minutes.",
             "--offline-review-minutes ranges from 0 to 1440 minutes.",
         )
-    ctx = ServerContext.open(data_dir(args), verify_workers=max(0, args.verify_workers))
+    ctx = ServerContext.open(data_dir(args))
     ctx.offline_review_s = args.offline_review_minutes * 60
     family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
@@ -90,10 +89,9 @@ def run(args: argparse.Namespace) -> int:
         timeout_keep_alive=KEEP_ALIVE_S,
         timeout_graceful_shutdown=5,
     )
-    settle_after_start_up()
     print(f"{LISTENING} {scheme}://{host}:{port}", flush=True)
     # uvicorn stops gracefully on SIGTERM, then raises it again: make that an orderly exit, so
-    # that the verification workers and the database are closed below.
+    # that the database is closed below.
     signal.signal(signal.SIGTERM, _exit_on_terminate)
     try:
         StoppingServer(config, ctx).run(sockets=[sock])

@@ -1,8 +1,11 @@
-"""The database: versioned SQL migrations, then SQLAlchemy Core tables reflected from them.
+"""The database: versioned SQL migrations, and the one way to reach it.
 
-The schema lives once, in `migrations/NNNN_name.sql` (portable SQL); the code builds its queries
-on tables reflected from the live database, so the same code runs on SQLite (the default, a file
-in the data directory) and on PostgreSQL (a `postgresql://` URL, see docs/server.md).
+The migrations (`migrations/NNNN_name.sql`, portable SQL) build the schema; the tables are
+declared in code (tables.py, checked against the migrations by a test), and every statement is
+ordinary SQLAlchemy Core run on the connection of a `read()` or `write()` transaction, so the
+same code runs on SQLite (the default, a file in the data directory) and on PostgreSQL (a
+`postgresql://` URL, see docs/server.md). Work grouped inside one transaction that may fail on
+its own takes a savepoint (`connection.begin_nested()`).
 
 SQLite allows one writer at a time. Writes go through `write()`, which takes a process-wide lock
 and starts the transaction with BEGIN IMMEDIATE: writers queue in order instead of spinning in
@@ -13,17 +16,16 @@ On PostgreSQL a write transaction takes an advisory lock first, for the same gua
 import re
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from importlib import resources
 
-from sqlalchemy import Connection, Engine, Executable, MetaData, Table, create_engine, event, text
+from sqlalchemy import Connection, Engine, Table, create_engine, event, text
 
-from server_stub.driver_statements import DriverStatement, Parameters, Rows
+from server_stub.db.tables import metadata
 
 MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 WRITER_LOCK = 73402025  # PostgreSQL advisory lock key held by every write transaction
-CHECKPOINT_EVERY_S = 1.0
 
 
 class Database:
@@ -34,53 +36,8 @@ class Database:
         self.is_sqlite = url.startswith("sqlite")
         self.engine = _create_engine(url, self.is_sqlite)
         self._write_lock = threading.Lock() if self.is_sqlite else nullcontext()
-        self._stop_checkpoints = threading.Event()
-        self._checkpointer: threading.Thread | None = None
         self.applied_migrations = migrate(self.engine)
-        metadata = MetaData()
-        metadata.reflect(self.engine)
         self.tables: dict[str, Table] = dict(metadata.tables)
-        self._hot: dict[Callable[[Mapping[str, Table]], Executable], DriverStatement] = {}
-
-    def run(
-        self,
-        connection: Connection,
-        build: Callable[[Mapping[str, Table]], Executable],
-        parameters: Parameters | list[Parameters],
-    ) -> Rows:
-        """Run the hot statement `build` makes from the tables (driver_statements.py).
-
-        Built once per database: building a statement (and its cache key) costs about three
-        times running it. Values are bind parameters (an UPDATE without `values()` sets the
-        columns named by the parameters it runs with).
-        """
-        statement = self._hot.get(build)
-        if statement is None:
-            statement = self._hot.setdefault(
-                build, DriverStatement(build(self.tables), self.engine.dialect)
-            )
-        return statement.run(connection, parameters)
-
-    def checkpoint_in_background(self, every_s: float = CHECKPOINT_EVERY_S) -> None:
-        """SQLite: copy the WAL into the database from a thread of its own, every `every_s`.
-
-        Left to itself SQLite checkpoints inside whichever commit crosses 1000 WAL pages, with
-        the write lock held: every writer queued behind it waits for those disk writes. A
-        passive checkpoint here, outside the lock, keeps the WAL short instead.
-        """
-        if not self.is_sqlite or self._checkpointer is not None:
-            return
-
-        def run() -> None:
-            while not self._stop_checkpoints.wait(every_s):
-                connection = self.engine.raw_connection()
-                try:
-                    connection.driver_connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
-                finally:
-                    connection.close()
-
-        self._checkpointer = threading.Thread(target=run, name="sqlite-checkpoints", daemon=True)
-        self._checkpointer.start()
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
@@ -100,9 +57,6 @@ class Database:
             yield connection
 
     def close(self) -> None:
-        self._stop_checkpoints.set()
-        if self._checkpointer is not None:
-            self._checkpointer.join()
         self.engine.dispose()
 
 
@@ -128,8 +82,8 @@ def _create_engine(url: str, is_sqlite: bool) -> Engine:
 def transaction(engine: Engine, *, write: bool, durable: bool = True) -> Iterator[Connection]:
     """A transaction begun on the driver's cursor; commits on success, else rolls back.
 
-    Not an engine `begin` event: any connection event makes SQLAlchemy dispatch events on
-    every statement, a tenth of the server's time under load. SQLite: a write takes the write
+    Begun here rather than in an engine `begin` event, so that no event is dispatched on each
+    statement (docs/server.md, "Structure"). SQLite: a write takes the write
     lock at once (BEGIN IMMEDIATE) and commits FULL unless `durable=False` — a receipt promises
     the data is stored; it must survive a power cut. PostgreSQL: writers queue on one
     transaction-scoped advisory lock, as on SQLite, so a read-then-write (next command number,

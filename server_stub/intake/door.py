@@ -4,7 +4,7 @@ Beyond the chain itself (engine/journal_format.py): every event is one the engin
 its payload keys; the kiosk's elapsed time never goes back; and the journal passes through
 every head the kiosk committed to while online (engine/head_commitment.py) — a past rewritten
 after its head was committed, even re-signed with the device's own key, stops here. The
-record's verification (verification.py) runs the same checks, so an entry refused while
+record's verification (server_checks.py) runs the same checks, so an entry refused while
 streaming could never have passed in a record.
 """
 
@@ -12,8 +12,7 @@ from collections.abc import Mapping, Sequence
 
 from engine.exam_events import REQUIRED_PAYLOAD_KEYS
 from engine.journal_format import JournalEntry, JournalError
-from server_stub import hot_statements as hot
-from server_stub.db.database import Database
+from server_stub.intake import store
 
 
 def unknown_event(entries: Sequence[JournalEntry]) -> JournalEntry | None:
@@ -76,7 +75,7 @@ def off_commitment_error(entry: JournalEntry) -> JournalError:
     )
 
 
-def door_refusal(connection, db: Database, exam, fresh: Sequence[JournalEntry]) -> None:
+def door_refusal(connection, exam, fresh: Sequence[JournalEntry]) -> None:
     """Raise the `JournalError` of the first fresh entry (continuing the chain stored for
     `exam`) that fails a check above."""
     entry = unknown_event(fresh)
@@ -86,11 +85,7 @@ def door_refusal(connection, db: Database, exam, fresh: Sequence[JournalEntry]) 
     if entry is not None:
         raise clock_backwards_error(entry)
     if exam.committed_seq >= fresh[0].seq:
-        committed = dict(
-            db.run(
-                connection, hot.commitments_from, {"exam_id": exam.exam_id, "seq": fresh[0].seq}
-            ).all()
-        )
+        committed = store.commitments_from(connection, exam.exam_id, fresh[0].seq)
         entry = off_commitment(fresh, committed)
         if entry is not None:
             raise off_commitment_error(entry)

@@ -6,31 +6,39 @@ import json
 from functools import partial
 from typing import Any
 
+from sqlalchemy import Connection, select
+
 from engine.config import ExamConfig
-from server_stub import hot_statements as hot
 from server_stub.banks import BankStore
-from server_stub.db.database import Database
+from server_stub.db.tables import bank_configs, candidates
 from server_stub.live_exams import ExamStart
 
 
-def exam_config(connection, db: Database, exam) -> dict[str, Any]:
+def exam_config(connection: Connection, exam) -> dict[str, Any]:
     """The configuration of the exam's bank in its mode (pix or default), as stored."""
-    return json.loads(
-        db.run(connection, hot.exam_config, {"bank_id": exam.bank_id, "mode": exam.mode}).scalar()
-    )
+    stored = connection.execute(
+        select(bank_configs.c.config).where(
+            bank_configs.c.bank_id == exam.bank_id, bank_configs.c.mode == exam.mode
+        )
+    ).scalar()
+    return json.loads(stored)
 
 
-def accessibility_needs(connection, db: Database, candidate_id: str) -> bool:
+def accessibility_needs(connection: Connection, candidate_id: str) -> bool:
     return bool(
-        db.run(connection, hot.accessibility_needs, {"candidate_id": candidate_id}).scalar()
+        connection.execute(
+            select(candidates.c.accessibility_needs).where(
+                candidates.c.candidate_id == candidate_id
+            )
+        ).scalar()
     )
 
 
-def exam_start(connection, db: Database, banks: BankStore, exam) -> ExamStart:
+def exam_start(connection: Connection, banks: BankStore, exam) -> ExamStart:
     return ExamStart(
         bank=banks.item_bank(exam.bank_id),
-        config=ExamConfig.from_dict(exam_config(connection, db, exam)),
+        config=ExamConfig.from_dict(exam_config(connection, exam)),
         seed=exam.seed,
-        accessibility_needs=accessibility_needs(connection, db, exam.candidate_id),
+        accessibility_needs=accessibility_needs(connection, exam.candidate_id),
         item=partial(banks.item, exam.bank_id),
     )

@@ -6,8 +6,9 @@ record must be for, the tickets it really issued, the entries already streamed t
 alerts its invigilator validated, and its own clock (time allowed, extra time, pauses). Last,
 the engine replays the exam with the ticket's seed: the items shown must be the items it picks.
 
-Any failure raises `Quarantined` with a stable code (listed in docs/protocol.md); the record is
-then kept as evidence and never scored.
+Any failure raises the engine's `RecordError` with a stable code (listed in docs/protocol.md),
+the one shape of a quarantine reason from here to the kiosk's answer; the record is then kept as
+evidence and never scored.
 """
 
 from collections.abc import Callable, Mapping
@@ -16,7 +17,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from engine.canonical import BilingualError, b64decode
+from engine.canonical import b64decode
 from engine.config import ExamConfig
 from engine.exam import Exam
 from engine.exam_events import ANSWER, ITEM_REPLACED, ITEM_SHOWN
@@ -34,14 +35,6 @@ from server_stub.intake.door import (
 from server_stub.intake.response_status import status_disagrees
 from server_stub.live_exams import StreamedExam
 from server_stub.timeline import GRACE_S
-
-
-class Quarantined(BilingualError):
-    """A record kept aside, with the reason; `seq` names the journal entry at fault if any."""
-
-    def __init__(self, code: str, fr: str, en: str, seq: int | None = None) -> None:
-        super().__init__(code, fr, en)
-        self.seq = seq
 
 
 @dataclass(frozen=True)
@@ -88,12 +81,9 @@ def verify_exam_record(
 ) -> VerifiedExam:
     """`streamed`: the exam as it streamed in, its entries exactly the record's (the caller
     made sure): their checks and the engine's replay are not done again."""
-    try:
-        verified = verify_record(
-            record, device_public_key, server_public_key, streamed.entries if streamed else None
-        )
-    except RecordError as error:
-        raise Quarantined(error.code, error.fr, error.en, error.seq) from error
+    verified = verify_record(
+        record, device_public_key, server_public_key, streamed.entries if streamed else None
+    )
     _check_binding(verified, uploader_id, view)
     _check_streamed(verified, view)
     _check_journal(verified, view)
@@ -115,7 +105,7 @@ def verify_exam_record(
                 accessibility_needs=view.accessibility_needs,
             )
     except ReplayError as error:
-        raise Quarantined(
+        raise RecordError(
             "not_engine_items",
             "Les questions du journal ne sont pas celles que le moteur choisit "
             f"(événement {error.index}) : {error.reason_fr}.",
@@ -131,7 +121,7 @@ def _ticket_config(verified: VerifiedRecord) -> ExamConfig:
     try:
         return ExamConfig.from_dict(verified.ticket.config)
     except (TypeError, ValueError) as error:
-        raise Quarantined(
+        raise RecordError(
             "ticket_invalid",
             f"La configuration d'examen du ticket est illisible : {error}.",
             f"The ticket's exam configuration is unreadable: {error}.",
@@ -146,14 +136,14 @@ def _replayed(streamed: StreamedExam) -> Exam:
 
 def _check_binding(verified: VerifiedRecord, uploader_id: str, view: ServerView) -> None:
     if verified.exam_id != view.exam_id:
-        raise Quarantined(
+        raise RecordError(
             "record_for_another_exam",
             f"Ce procès-verbal est celui de l'examen {verified.exam_id}, envoyé pour "
             f"{view.exam_id}.",
             f"This record belongs to exam {verified.exam_id}, sent for {view.exam_id}.",
         )
     if uploader_id != view.device_id or verified.device_id != view.device_id:
-        raise Quarantined(
+        raise RecordError(
             "wrong_device",
             f"L'examen {view.exam_id} a été autorisé sur le poste {view.device_id}, pas sur "
             f"{verified.device_id}.",
@@ -163,7 +153,7 @@ def _check_binding(verified: VerifiedRecord, uploader_id: str, view: ServerView)
     tickets = [(verified.ticket, "start")] + [(t, "resume") for t in verified.resume_tickets]
     for ticket, kind in tickets:
         if view.issued_tickets.get(ticket.ticket_id) != kind:
-            raise Quarantined(
+            raise RecordError(
                 "ticket_not_issued",
                 f"Le ticket {ticket.ticket_id} ({kind}) n'a pas été délivré pour cet examen.",
                 f"Ticket {ticket.ticket_id} ({kind}) was not issued for this exam.",
@@ -175,7 +165,7 @@ def _check_streamed(verified: VerifiedRecord, view: ServerView) -> None:
     held = {entry.seq: entry.hash for entry in verified.entries}
     for seq, (digest, _) in sorted(view.streamed.items()):
         if held.get(seq) != digest:
-            raise Quarantined(
+            raise RecordError(
                 "streamed_entries_differ",
                 f"L'entrée n° {seq} reçue pendant l'examen diffère de celle du procès-verbal "
                 "(ou manque).",
@@ -186,7 +176,7 @@ def _check_streamed(verified: VerifiedRecord, view: ServerView) -> None:
 
 
 def _check_journal(verified: VerifiedRecord, view: ServerView) -> None:
-    """The door's checks (journal_door.py): an elapsed time that never goes back, and every
+    """The door's checks (door.py): an elapsed time that never goes back, and every
     head the kiosk committed to during the exam passed through."""
     for found, error in (
         (clock_backwards(verified.entries), clock_backwards_error),
@@ -197,7 +187,7 @@ def _check_journal(verified: VerifiedRecord, view: ServerView) -> None:
     last = verified.entries[-1].seq
     beyond = [seq for seq in view.committed if seq > last]
     if beyond:
-        raise Quarantined(
+        raise RecordError(
             "head_commitment_broken",
             f"Le journal s'arrête à l'entrée n° {last} alors que ce poste avait annoncé au "
             f"serveur la n° {max(beyond)} pendant l'épreuve (fin du journal supprimée).",
@@ -207,8 +197,8 @@ def _check_journal(verified: VerifiedRecord, view: ServerView) -> None:
         )
 
 
-def _quarantined(error: JournalError) -> Quarantined:
-    return Quarantined(error.code, error.fr, error.en, error.seq)
+def _quarantined(error: JournalError) -> RecordError:
+    return RecordError(error.code, error.fr, error.en, error.seq)
 
 
 def _check_shown(verified: VerifiedRecord) -> None:
@@ -219,7 +209,7 @@ def _check_shown(verified: VerifiedRecord) -> None:
             on_screen = entry.payload["item_id"]
         elif entry.kind in (ANSWER, ITEM_REPLACED):
             if entry.payload["item_id"] != on_screen:
-                raise Quarantined(
+                raise RecordError(
                     "item_not_shown",
                     f"Entrée n° {entry.seq} : réponse ou remplacement d'une question qui "
                     "n'était pas affichée.",
@@ -235,7 +225,7 @@ def _check_replacements(verified: VerifiedRecord, view: ServerView) -> None:
         if entry.kind == ITEM_REPLACED and entry.payload["item_id"] not in (
             view.validated_alert_items
         ):
-            raise Quarantined(
+            raise RecordError(
                 "replacement_not_validated",
                 f"Entrée n° {entry.seq} : question remplacée sans signalement validé par le "
                 "surveillant.",
@@ -255,7 +245,7 @@ def _check_clock(verified: VerifiedRecord, view: ServerView) -> None:
     limit_ms = (view.budget_s + view.paused_s + GRACE_S) * 1000
     for entry in verified.entries:
         if entry.kind == ANSWER and entry.elapsed_ms > limit_ms:
-            raise Quarantined(
+            raise RecordError(
                 "answer_after_deadline",
                 f"Entrée n° {entry.seq} : réponse donnée après la fin du temps imparti "
                 f"({entry.elapsed_ms // 1000} s pour {int(limit_ms // 1000)} s permises).",
@@ -276,7 +266,7 @@ def _check_responses(
         entry = next((entry for entry in verified.entries if status_disagrees(entry, item)), None)
     if entry is not None:
         status = entry.payload["status"]
-        raise Quarantined(
+        raise RecordError(
             "status_mismatch",
             f"Entrée n° {entry.seq} : le statut « {status} » ne correspond pas à la réponse "
             "donnée.",

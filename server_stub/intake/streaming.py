@@ -2,16 +2,15 @@
 
 Every kiosk sends each entry as it writes it (docs/protocol.md), so in a full room this is the
 server's busiest path, and its latency is what a kiosk waits on for a receipt. The device
-signatures (the costly part) are checked where the request arrives, before any lock
-(`presigned`); the entries are then stored by the group-commit writer (transaction_groups.py), which
-checks each upload against the chain it holds — hashes, sequence, links — so that nothing
+signatures (the costly part) are checked before any lock (`presigned`); the write transaction
+then checks each upload against the chain it holds — hashes, sequence, links — so that nothing
 reaches the database unverified; signatures already checked pass at once
-(signature_cache.PreverifiedKey). Uploads are idempotent on (device, exam, seq): an entry
+(preverified_key.PreverifiedKey). Uploads are idempotent on (device, exam, seq): an entry
 already stored is acknowledged if identical, refused (`entry_conflict`) if not.
 
-Entries are checked at the door as a record would be (verification.py): known kinds with
-their payload keys, an elapsed time that never goes back, and every head the kiosk committed
-to (head_commitments.py) passed through. Each upload is also evidence the server keeps of its
+Entries are checked at the door as a record would be (door.py, server_checks.py): known kinds
+with their payload keys, an elapsed time that never goes back, and every head the kiosk
+committed to (heads.py) passed through. Each upload is also evidence the server keeps of its
 own (exam_evidence.py): the contact with the exam's kiosk, and entries that can change the
 result arriving after the server's deadline.
 """
@@ -19,14 +18,15 @@ result arriving after the server's deadline.
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import partial
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from fastapi.concurrency import run_in_threadpool
+from sqlalchemy import update
 
 from engine.canonical import b64decode, canonical_json, exact_text
-from engine.exam_events import ANSWER, FINISHED, ITEM_SHOWN
+from engine.exam_events import ANSWER, FINISHED, ITEM_SHOWN, WATCHED_FOCUS_LOST
 from engine.journal_format import (
     ENTRY_DOMAIN,
     ChainHead,
@@ -36,9 +36,10 @@ from engine.journal_format import (
     verify_chain,
 )
 from engine.keys import ed25519_public_from_b64
-from server_stub import hot_statements as hot
+from server_stub.db.tables import incidents
 from server_stub.errors import ApiError
 from server_stub.exam_evidence import arrival_changes
+from server_stub.intake import store
 from server_stub.intake.door import door_refusal
 from server_stub.intake.preverified_key import PreverifiedKey
 from server_stub.intake.replay_inputs import exam_start
@@ -47,6 +48,8 @@ from server_stub.notifier import room_key
 from server_stub.security import log_event
 
 MAX_BATCH = 500  # entries per upload
+# Uploads of more entries than this have their signatures checked off the event loop.
+SIGNATURES_CHECKED_INLINE = 4
 
 
 def parse_entries(raw_entries: list[dict[str, Any]]) -> list[JournalEntry]:
@@ -88,47 +91,55 @@ class _Upload:
     exam_id: str
     entries: list[JournalEntry]
     signed: set[tuple[bytes, bytes]]
+    refusal: ApiError | None = None  # logged in the transaction, answered once it commits
     session_id: str | None = None  # set once fresh entries are written: that room changed
     fresh: list[JournalEntry] = field(default_factory=list)  # the entries written
     texts: list[str] = field(default_factory=list)  # and their wire forms as stored
     start: ExamStart | None = None  # when they begin the journal: to replay it live
 
 
-async def store_entries(
-    ctx, device, exam_id: str, entries: list[JournalEntry], signed: set[tuple[bytes, bytes]]
-) -> ChainHead | None:
-    """The head the server holds once `entries` are stored (raises `ApiError`)."""
+async def stream_entries(ctx, device, exam_id: str, entries: list[JournalEntry]) -> dict[str, Any]:
+    """Check and store `entries` of `device`'s journal for `exam_id`; the signed receipt of the
+    head the server then holds (raises `ApiError`). The live replay (live_exams.py) is kept
+    by the event loop; the signatures and the transaction run in a worker thread."""
+    key = ed25519_public_from_b64(device.signing_key)
+    if len(entries) > SIGNATURES_CHECKED_INLINE:  # a kiosk back online: not on the event loop
+        signed = await run_in_threadpool(presigned, entries, key)
+    else:
+        signed = presigned(entries, key)
     upload = _Upload(device, exam_id, entries, signed)
-    head = await ctx.writes.run(partial(_extend, ctx, upload), durable=False)
+    head = await run_in_threadpool(_store, ctx, upload)
     if upload.fresh:
         ctx.live_exams.extend(
             exam_id, upload.device.device_id, upload.fresh, upload.texts, upload.start
         )
     if upload.session_id is not None:
         ctx.notifier.notify(room_key(upload.session_id))
+    return receipt(ctx, device.device_id, exam_id, head)
+
+
+def _store(ctx, upload: _Upload) -> ChainHead | None:
+    """The head held once `upload` is stored; a chain that does not verify is logged, then
+    refused. Streaming commits without waiting for the disk (Database.write)."""
+    with ctx.db.write(durable=False) as connection:
+        head = _extend(ctx, upload, connection, ctx.now())
+    if upload.refusal is not None:
+        raise upload.refusal
     return head
 
 
 def _extend(ctx, upload: _Upload, connection, now: float) -> ChainHead | None:
-    """Store what `upload` adds to its exam's chain and return the new head; a chain that
-    does not verify is logged, then refused."""
+    """Store what `upload` adds to its exam's chain and return the new head."""
     db = ctx.db
     device_id, exam_id = upload.device.device_id, upload.exam_id
-    exam = db.run(connection, hot.exam, {"exam_id": exam_id}).first()
-    if exam is None:
-        raise ApiError("exam_not_found")
+    exam = store.exam_row(connection, exam_id)
     if exam.device_id != device_id:
         raise ApiError("forbidden")
     head = ChainHead(exam.head_seq, exam.head_hash) if exam.head_seq else None
     fresh = []
     for entry in upload.entries:
         if head is not None and entry.seq <= head.seq:
-            stored = db.run(
-                connection,
-                hot.entry_hash,
-                {"device_id": device_id, "exam_id": exam_id, "seq": entry.seq},
-            ).scalar()
-            if stored != entry.hash:
+            if store.entry_hash(connection, device_id, exam_id, entry.seq) != entry.hash:
                 raise ApiError("entry_conflict", seq=entry.seq)
         else:
             fresh.append(entry)
@@ -141,8 +152,8 @@ def _extend(ctx, upload: _Upload, connection, now: float) -> ChainHead | None:
         )
     key = PreverifiedKey(ed25519_public_from_b64(upload.device.signing_key), upload.signed)
     try:
-        new_head = verify_chain(fresh, key, exam_id, previous=head)
-        door_refusal(connection, db, exam, fresh)
+        head = verify_chain(fresh, key, exam_id, previous=head)
+        door_refusal(connection, exam, fresh)
     except JournalError as error:
         log_event(
             connection,
@@ -153,41 +164,43 @@ def _extend(ctx, upload: _Upload, connection, now: float) -> ChainHead | None:
             session_id=exam.session_id,
             device_id=device_id,
         )
-        raise ApiError("entry_rejected", detail_fr=error.fr, detail=error.en) from error
-    head = new_head
+        upload.refusal = ApiError("entry_rejected", detail_fr=error.fr, detail=error.en)
+        return None
+    upload.texts = append_entries(connection, ctx, exam, fresh, now)
+    if fresh[0].seq == 1:
+        upload.start = exam_start(connection, ctx.banks, exam)
+    upload.session_id, upload.fresh = exam.session_id, fresh
+    return head
+
+
+def append_entries(connection, ctx, exam, fresh: Sequence[JournalEntry], now: float) -> list[str]:
+    """Store `fresh` (verified entries continuing the chain stored for `exam`), with what they
+    say of the exam: its head, answered count, end, and the evidence of their arrival
+    (exam_evidence.py). The entries' stored wire texts."""
     texts = [exact_text(entry.to_dict()) for entry in fresh]
-    db.run(
+    store.insert_entries(
         connection,
-        hot.insert_entries,
-        [
-            {
-                "device_id": device_id,
-                "exam_id": exam_id,
-                "seq": entry.seq,
-                "entry": text,
-                "entry_hash": entry.hash,
-                "signature": entry.signature,
-                "received_at": now,
-            }
-            for entry, text in zip(fresh, texts, strict=True)
-        ],
+        device_id=exam.device_id,
+        exam_id=exam.exam_id,
+        entries=fresh,
+        texts=texts,
+        now=now,
     )
     finished = any(entry.kind == FINISHED for entry in fresh) and exam.ended_at is None
     changes = arrival_changes(
         connection,
-        db,
+        ctx.db,
         exam,
         [{"seq": entry.seq, "kind": entry.kind} for entry in fresh],
         now,
         offline_review_s=ctx.offline_review_s,
     )
-    db.run(
+    store.update_exam(
         connection,
-        hot.update_exam,
+        exam.exam_id,
         {
-            "key": exam_id,
-            "head_seq": head.seq,
-            "head_hash": head.hash,
+            "head_seq": fresh[-1].seq,
+            "head_hash": fresh[-1].hash,
             "answered": exam.answered + sum(entry.kind == ANSWER for entry in fresh),
             "ended_at": now if finished else exam.ended_at,
             "head_elapsed_ms": fresh[-1].elapsed_ms,
@@ -196,11 +209,22 @@ def _extend(ctx, upload: _Upload, connection, now: float) -> ChainHead | None:
     )
     if any(entry.kind == ITEM_SHOWN for entry in fresh):
         # A question on screen: the lockdown holds, so a refused start is over (live_events.py).
-        db.run(connection, hot.end_refused_starts, {"key": exam_id, "now": now})
-    if fresh[0].seq == 1:
-        upload.start = exam_start(connection, db, ctx.banks, exam)
-    upload.session_id, upload.fresh, upload.texts = exam.session_id, fresh, texts
-    return head
+        _end_refused_starts(connection, exam.exam_id, now)
+    return texts
+
+
+def _end_refused_starts(connection, exam_id: str, now: float) -> None:
+    """Resolve the exam's open refused starts (incidents not locked; a notice stays)."""
+    connection.execute(
+        update(incidents)
+        .where(
+            incidents.c.exam_id == exam_id,
+            incidents.c.locked.is_(False),
+            incidents.c.kind != WATCHED_FOCUS_LOST,
+            incidents.c.resolved_at.is_(None),
+        )
+        .values(resolved_at=now)
+    )
 
 
 def receipt(ctx, device_id: str, exam_id: str, head: ChainHead | None) -> dict[str, Any]:

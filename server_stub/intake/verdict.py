@@ -1,8 +1,8 @@
 """One record's verdict: verified and scored, or quarantined with the reason.
 
-A pure function of what the server knew when the record arrived (`RecordJob`), so that it can
-run in a worker process (verifier.py): the heavy part of intake — signatures, hashes, the
-engine's replay and the scoring — then uses every core while the server keeps answering.
+A pure function of what the server knew when the record arrived (`RecordJob`), computed outside
+any transaction: the heavy part of intake (signatures, hashes, the engine's replay and the
+scoring) holds no lock.
 """
 
 from dataclasses import dataclass
@@ -10,10 +10,12 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from engine.exam import ExamResult
 from engine.journal_format import ChainHead
+from engine.record import RecordError
 from server_stub.banks import BankStore
 from server_stub.intake.preverified_key import PreverifiedKey
-from server_stub.intake.server_checks import Quarantined, ServerView, verify_exam_record
+from server_stub.intake.server_checks import ServerView, verify_exam_record
 from server_stub.live_exams import StreamedExam
 from server_stub.results import score
 
@@ -32,9 +34,9 @@ class RecordJob:
 
 @dataclass(frozen=True)
 class RecordVerdict:
-    head: tuple[int, str]
-    reason: tuple[str, str, str, int | None] | None  # code, French, English, seq
-    result: dict[str, Any] | None  # ExamResult.to_dict() when verified
+    head: ChainHead
+    reason: RecordError | None  # why the record is quarantined
+    result: ExamResult | None  # when verified
     abort_reason: str | None
 
 
@@ -62,11 +64,8 @@ def check_record(
             item=lambda item_id: banks.item(job.bank_id, item_id),
             streamed=streamed if own_device else None,
         )
-    except Quarantined as error:
-        head = _claimed_head(job.record)
-        return RecordVerdict(
-            (head.seq, head.hash), (error.code, error.fr, error.en, error.seq), None, None
-        )
+    except RecordError as error:
+        return RecordVerdict(_claimed_head(job.record), error, None, None)
     abort_reason = job.abort_reason or verified.record.entries[-1].payload["abort_reason"]
     inputs = (abort_reason, tuple(job.reports), job.view.validated_alert_items)
     done = streamed.scored if streamed is not None and verified.exam is streamed.exam else None
@@ -74,8 +73,7 @@ def check_record(
         result = done.result  # scored as its last entry arrived, with these same inputs
     else:
         result = score(verified.exam, *inputs)
-    head = verified.record.head
-    return RecordVerdict((head.seq, head.hash), None, result.to_dict(), abort_reason)
+    return RecordVerdict(verified.record.head, None, result, abort_reason)
 
 
 def _claimed_head(record: dict[str, Any]) -> ChainHead:

@@ -115,7 +115,7 @@ def test_the_live_replay_lets_go_of_what_it_cannot_follow(room_factory):
     exams = ctx.db.tables["exams"]
     with ctx.db.read() as connection:
         rows = {row.exam_id: row for row in connection.execute(exams.select())}
-        starts = {e: exam_start(connection, ctx.db, ctx.banks, row) for e, row in rows.items()}
+        starts = {e: exam_start(connection, ctx.banks, row) for e, row in rows.items()}
 
     def feed(live: LiveExams, entries: list[JournalEntry], device: str = "pc") -> None:
         exam_id = entries[0].exam_id
