@@ -1,7 +1,7 @@
 """What the server itself saw of an exam's journal reaching it: late entries, offline stretches.
 
 A kiosk writes and signs its own elapsed time, so the deadline check of a record
-(verification.py) only holds against an honest kiosk. The server's clock does not depend on
+(intake/server_checks.py) only holds against an honest kiosk. The server's clock does not depend on
 the kiosk: it knows when its own timeline says the exam ends (start + time allowed + extra time
 + pauses, timeline.py), when each entry reached it, when each head commitment reached it
 (engine/head_commitment.py: an entry is proven written once a head at or after it is

@@ -1,5 +1,5 @@
 """Does the status a kiosk gave an answer agree with the response? Checked again by the server,
-as each answer streams in (live_exams.py) or on the record (verification.py)."""
+as each answer streams in (live_exams.py) or on the record (server_checks.py)."""
 
 from collections.abc import Callable
 

@@ -1,6 +1,6 @@
 """Exams replayed as their journals stream in (server_stub/live_exams.py): a streamed exam's
 record is verified without hashing and replaying it again, with the same verdicts (the
-rejections of test_record_verification.py go through it); whatever the live replay could not
+rejections of test_server_checks.py go through it); whatever the live replay could not
 follow (a restart, a gap...) is verified in full, as before."""
 
 from dataclasses import replace

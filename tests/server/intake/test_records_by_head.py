@@ -1,4 +1,4 @@
-"""A record sent by its head, without the entries the server already holds (intake.py): the
+"""A record sent by its head, without the entries the server already holds (records.py): the
 same record as the whole one for verification, storage and idempotency; when the server does
 not hold them all it says so (409) and the kiosk's client sends the whole record."""
 
