@@ -14,13 +14,26 @@ candidate ("#7": the seventh answer).
 import json
 from collections.abc import Iterable
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 
 from engine.exam import Exam, ExamResult
 from server_stub.db.database import Database
+from server_stub.db.tables import alerts, issue_reports, results
 from server_stub.issue_categories import FOCUS_OUT_SUBCATEGORY, NEUTRALISING_SUBCATEGORIES
 
 NEUTRALISABLE_STATUSES = ("ko", "aband")
+
+# Built once: intake runs these for every record (server_stub/intake/store.py says why).
+_CHALLENGE_REPORTS = select(issue_reports.c.subcategory, issue_reports.c.item_id).where(
+    issue_reports.c.candidate_id == bindparam("candidate_id"),
+    issue_reports.c.category == "IN_CHALLENGE",
+)
+_VALIDATED_ALERT_ITEMS = select(alerts.c.item_id).where(
+    alerts.c.exam_id == bindparam("exam_id"), alerts.c.state == "validated"
+)
+_RESULT_EXISTS = select(results.c.exam_id).where(results.c.exam_id == bindparam("exam_id"))
+_UPDATE_RESULT = update(results).where(results.c.exam_id == bindparam("key"))
+_INSERT_RESULT = insert(results)
 
 
 def neutralised_items(
@@ -71,12 +84,7 @@ def score(
 def candidate_reports(
     connection: Connection, db: Database, candidate_id: str
 ) -> list[tuple[str | None, str | None]]:
-    reports = db.tables["issue_reports"]
-    rows = connection.execute(
-        select(reports.c.subcategory, reports.c.item_id).where(
-            reports.c.candidate_id == candidate_id, reports.c.category == "IN_CHALLENGE"
-        )
-    )
+    rows = connection.execute(_CHALLENGE_REPORTS, {"candidate_id": candidate_id})
     return [(row.subcategory, row.item_id) for row in rows]
 
 
@@ -112,10 +120,9 @@ def store_result(
         "abort_reason": abort_reason,
         "scored_at": now,
     }
-    results = db.tables["results"]
-    if connection.execute(select(results.c.exam_id).where(results.c.exam_id == exam_id)).first():
-        connection.execute(update(results).where(results.c.exam_id == exam_id).values(**values))
+    if connection.execute(_RESULT_EXISTS, {"exam_id": exam_id}).first():
+        connection.execute(_UPDATE_RESULT, {"key": exam_id, **values})
     else:
         connection.execute(
-            insert(results).values(exam_id=exam_id, candidate_id=candidate_id, **values)
+            _INSERT_RESULT, {"exam_id": exam_id, "candidate_id": candidate_id, **values}
         )

@@ -20,7 +20,6 @@ import json
 from typing import Any
 
 from fastapi.concurrency import run_in_threadpool
-from sqlalchemy import select, update
 
 from engine.canonical import b64decode, exact_text
 from engine.journal_format import ChainHead, JournalEntry
@@ -28,7 +27,6 @@ from engine.keys import raw_public_bytes
 from engine.record import RecordError
 from server_stub import candidate_states as states
 from server_stub.context import ServerContext
-from server_stub.db.tables import candidates, tickets
 from server_stub.errors import ApiError
 from server_stub.exam_evidence import arrival_changes
 from server_stub.intake import store
@@ -187,7 +185,7 @@ def _settle(
     # The entries the record alone brings complete the stored journal (a verified record's
     # entries are well formed and continue the chain the server holds).
     brought = []
-    if verdict.reason is None:
+    if verdict.reason is None and _continues_held_chain(record, exam):
         brought = [
             JournalEntry.from_dict(raw)
             for raw in record.get("entries") or ()
@@ -236,10 +234,17 @@ def _settle(
             },
         )
         status = states.FINISHED
-    connection.execute(
-        update(candidates)
-        .where(candidates.c.candidate_id == exam.candidate_id)
-        .values(status=status)
+    store.set_candidate_status(connection, exam.candidate_id, status)
+
+
+def _continues_held_chain(record: dict[str, Any], exam) -> bool:
+    """The record's entries pass through the head stored now (entries streamed while the record
+    was verified are the record's own, unless the kiosk signed two journals)."""
+    if exam.head_seq == 0:
+        return True
+    return any(
+        raw["seq"] == exam.head_seq and raw["hash"] == exam.head_hash
+        for raw in record.get("entries") or ()
     )
 
 
@@ -253,15 +258,12 @@ def _server_view(connection, ctx: ServerContext, exam, now: float, *, read_strea
         if exam.committed_seq > exam.head_seq
         else {}
     )
-    issued = connection.execute(
-        select(tickets.c.ticket_id, tickets.c.kind).where(tickets.c.exam_id == exam.exam_id)
-    )
     return ServerView(
         exam_id=exam.exam_id,
         device_id=exam.device_id,
         seed=exam.seed,
         accessibility_needs=accessibility_needs(connection, exam.candidate_id),
-        issued_tickets={ticket_id: kind for ticket_id, kind in issued},
+        issued_tickets=store.issued_tickets(connection, exam.exam_id),
         streamed={row.seq: (row.entry_hash, row.signature) for row in streamed},
         validated_alert_items=validated_alert_items(connection, ctx.db, exam.exam_id),
         budget_s=timeline.budget_s,

@@ -23,10 +23,9 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from fastapi.concurrency import run_in_threadpool
-from sqlalchemy import update
 
 from engine.canonical import b64decode, canonical_json, exact_text
-from engine.exam_events import ANSWER, FINISHED, ITEM_SHOWN, WATCHED_FOCUS_LOST
+from engine.exam_events import ANSWER, FINISHED, ITEM_SHOWN
 from engine.journal_format import (
     ENTRY_DOMAIN,
     ChainHead,
@@ -36,7 +35,6 @@ from engine.journal_format import (
     verify_chain,
 )
 from engine.keys import ed25519_public_from_b64
-from server_stub.db.tables import incidents
 from server_stub.errors import ApiError
 from server_stub.exam_evidence import arrival_changes
 from server_stub.intake import store
@@ -209,22 +207,8 @@ def append_entries(connection, ctx, exam, fresh: Sequence[JournalEntry], now: fl
     )
     if any(entry.kind == ITEM_SHOWN for entry in fresh):
         # A question on screen: the lockdown holds, so a refused start is over (live_events.py).
-        _end_refused_starts(connection, exam.exam_id, now)
+        store.end_refused_starts(connection, exam.exam_id, now)
     return texts
-
-
-def _end_refused_starts(connection, exam_id: str, now: float) -> None:
-    """Resolve the exam's open refused starts (incidents not locked; a notice stays)."""
-    connection.execute(
-        update(incidents)
-        .where(
-            incidents.c.exam_id == exam_id,
-            incidents.c.locked.is_(False),
-            incidents.c.kind != WATCHED_FOCUS_LOST,
-            incidents.c.resolved_at.is_(None),
-        )
-        .values(resolved_at=now)
-    )
 
 
 def receipt(ctx, device_id: str, exam_id: str, head: ChainHead | None) -> dict[str, Any]:
