@@ -19,6 +19,7 @@ from server_stub.exam_evidence import DEFAULT_OFFLINE_REVIEW_S
 from server_stub.live_exams import LiveExams
 from server_stub.lookup_throttle import LookupThrottle
 from server_stub.notifier import Notifier
+from server_stub.readiness import Readiness
 from server_stub.transaction_groups import TransactionGroups
 from server_stub.verifier import RecordVerifier
 
@@ -48,12 +49,15 @@ class ServerContext:
     writes: TransactionGroups = field(init=False)
     # The reads before a record is verified, many requests per snapshot.
     reads: TransactionGroups = field(init=False)
+    # What /health says: can this server write now (readiness.py).
+    readiness: Readiness = field(init=False)
 
     def __post_init__(self) -> None:
         self.device_credentials = DeviceCredentials(self.db)
         self.live_exams = LiveExams(self.server_public_key)
         self.writes = TransactionGroups(self.db, self.now, write=True)
         self.reads = TransactionGroups(self.db, self.now, write=False)
+        self.readiness = Readiness(self.db)
 
     @classmethod
     def open(cls, data_dir: DataDir, verify_workers: int = 0) -> "ServerContext":
