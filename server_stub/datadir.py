@@ -10,8 +10,8 @@
     DIR/keys/banks/<hex>.key the content key of each bank (wrapped into tickets)    0600
 
 Key files use the engine's formats (engine/keys.py): PEM PKCS#8 private keys, base64 content keys.
-A SQLite database is named in server.json by a path relative to DIR (`sqlite:///pix-server.sqlite3`),
-so a copied or restored data directory uses its own database, never the original's; an absolute
+server.json names a SQLite database by its path relative to DIR (`sqlite:///pix-server.sqlite3`):
+a copied or restored data directory uses its own database, never the original's. An absolute
 path, as older versions wrote, is still read as it is.
 
 The directory and its folders are 0700 and its data files 0600 (`make_private`, at `init` and
@@ -82,7 +82,7 @@ class DataDir:
         path = sqlite_path(stored)
         if path is None or path.is_absolute():
             return stored
-        return _withsqlite_path(stored, (self.root / path).resolve())
+        return _with_sqlite_file(stored, (self.root / path).resolve())
 
     def sqlite_path(self) -> Path | None:
         """The SQLite database file this directory uses; None on PostgreSQL."""
@@ -155,12 +155,12 @@ class DataDir:
         if path is None:
             return database_url
         path, root = path.resolve(), self.root.resolve()
-        return _withsqlite_path(
+        return _with_sqlite_file(
             database_url, path.relative_to(root) if path.is_relative_to(root) else path
         )
 
 
-def _withsqlite_path(database_url: str, path: Path) -> str:
+def _with_sqlite_file(database_url: str, path: Path) -> str:
     return make_url(database_url).set(database=path.as_posix()).render_as_string(False)
 
 
