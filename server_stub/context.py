@@ -19,6 +19,7 @@ from server_stub.exam_evidence import DEFAULT_OFFLINE_REVIEW_S
 from server_stub.live_exams import LiveExams
 from server_stub.lookup_throttle import LookupThrottle
 from server_stub.notifier import Notifier
+from server_stub.readiness import Readiness
 
 
 @dataclass
@@ -41,10 +42,13 @@ class ServerContext:
     device_credentials: DeviceCredentials = field(init=False)
     # Exams replayed as their journals stream in (their records are then only compared).
     live_exams: LiveExams = field(init=False)
+    # What /health says: can this server write now (readiness.py).
+    readiness: Readiness = field(init=False)
 
     def __post_init__(self) -> None:
         self.device_credentials = DeviceCredentials(self.db)
         self.live_exams = LiveExams(self.server_public_key)
+        self.readiness = Readiness(self.db)
 
     @classmethod
     def open(cls, data_dir: DataDir) -> "ServerContext":

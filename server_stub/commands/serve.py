@@ -18,6 +18,7 @@ import uvicorn
 from server_stub.app import create_app
 from server_stub.command_support import add_data_argument, data_dir, fail, reporting_failures
 from server_stub.context import ServerContext
+from server_stub.db.integrity import check_database
 from server_stub.exam_evidence import DEFAULT_OFFLINE_REVIEW_S
 
 LISTENING = "pix-server listening on"
@@ -63,6 +64,7 @@ def run(args: argparse.Namespace) -> int:
             "--offline-review-minutes va de 0 à 1440 minutes.",
             "--offline-review-minutes ranges from 0 to 1440 minutes.",
         )
+    check_database(data_dir(args).database_url(), args.data)  # a damaged one is refused here
     ctx = ServerContext.open(data_dir(args))
     ctx.offline_review_s = args.offline_review_minutes * 60
     family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
