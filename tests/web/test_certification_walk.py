@@ -24,7 +24,7 @@ from server_stub.enrolment import create_enrolment_token
 from server_stub.schools.audit import entries
 from server_stub.schools.sessions import list_sessions
 from tests.web.conftest import FIXTURES, WebSchool, quiet
-from tests.web.test_web_space import LAPTOP, axe_violations
+from tests.web.test_web_space import LAPTOP, TABLET, axe_violations
 
 REVIEWER = "relecteur@academie-paris.fr"
 REVIEWER_PASSWORD = "another horse battery staple"
@@ -57,7 +57,7 @@ def sign_in(page, school: WebSchool, login: str, password: str) -> None:
 
 
 def robots(
-    school: WebSchool, codes: dict, csv: Path, token: str, *options: str
+    school: WebSchool, codes: dict, csv: Path, token: str, seed: int, *options: str
 ) -> subprocess.Popen:
     """A `pix-kiosk robot` process sitting the candidates of `csv`."""
     return subprocess.Popen(
@@ -69,7 +69,7 @@ def robots(
             "--invigilator-code", codes["invigilator"],
             "--candidates-csv", str(csv),
             "--enroll-token", token,
-            "--seed", "3",
+            "--seed", str(seed),
             "--json",
             *options,
         ],
@@ -151,9 +151,9 @@ def test_sign_in_roster_session_robots_review_publication_results(
     token = create_enrolment_token(
         school.server.ctx.db, max_devices=3, valid_hours=1, now=school.server.clock()
     )
-    assert finished(robots(school, codes, online_csv, token, "--count", "2"))["completed"] == 2
+    assert finished(robots(school, codes, online_csv, token, 3, "--count", "2"))["completed"] == 2
     school.server.ctx.offline_review_s = 2.0
-    cut = robots(school, codes, offline_csv, token, "--offline-after", "4", "--offline-for", "5")
+    cut = robots(school, codes, offline_csv, token, 8, "--offline-after", "4", "--offline-for", "5")
     assert finished(cut)["completed"] == 1
 
     # 4. The invigilator reports an issue for the second candidate, cannot publish, finalises.
@@ -221,18 +221,31 @@ def test_sign_in_roster_session_robots_review_publication_results(
     desk.check("#decision-validate")
     desk.fill("#reason", "Incident sans effet sur le résultat")
     desk.click("text=Enregistrer la décision")
-    assert "Valider" in desk.locator("dt:text-is('Décision') + dd").inner_text()
+    assert "validée" in desk.locator("dt:text-is('Décision') + dd").inner_text()
     shot(desk, "08-evidence-decided")
 
     desk.click("text=Retour aux certifications à relire")
     desk.click(f"table.queue >> text={sitting[0].last_name}")
     assert "Plus longue coupure" in desk.locator("main").inner_text()
-    desk.check("#decision-validate")
-    desk.fill("#reason", "Coupure réseau du poste, réponses toutes reçues et vérifiées")
-    desk.click("text=Enregistrer la décision")
+    # This one with the keyboard alone, on a tablet, in English.
+    desk.set_viewport_size(TABLET)
+    desk.click("a.lang-switch")
+    assert desk.locator("h2#decide-title").inner_text() == "Decide"
+    shot(desk, "09-evidence-tablet-en")
+    desk.focus("#decision-validate")
+    desk.keyboard.press("Space")
+    desk.focus("#reason")
+    desk.keyboard.type("Network outage on the PC; every answer arrived and verified")
+    desk.keyboard.press("Tab")
+    assert desk.evaluate("document.activeElement.type") == "submit"
+    desk.keyboard.press("Enter")
+    desk.wait_for_selector(".notice")
+    assert "validated" in desk.locator("dt:text-is('Decision') + dd").inner_text()
+    desk.click("a.lang-switch")
+    desk.set_viewport_size(LAPTOP)
     desk.click("text=Retour aux certifications à relire")
     assert "Aucune certification en attente" in desk.locator("main").inner_text()
-    shot(desk, "09-review-queue-empty")
+    shot(desk, "10-review-queue-empty")
     reviewer.close()
 
     # 7. The lead publishes; reloading the page publishes nothing twice.
@@ -240,7 +253,7 @@ def test_sign_in_roster_session_robots_review_publication_results(
     assert "Plus rien n'attend" in page.locator("main").inner_text()
     page.click("text=Publier les résultats")
     assert "publiée" in page.locator(".notice").inner_text()
-    shot(page, "10-published")
+    shot(page, "11-published")
     page.reload()
     assert len(entries(school.server.ctx.db, action_prefix="session.publish")) == 1
 
@@ -251,7 +264,7 @@ def test_sign_in_roster_session_robots_review_publication_results(
     table = page.locator("table.results")
     assert table.locator("tbody tr").count() == 3
     assert table.inner_text().count("validée") == 3
-    shot(page, "11-results")
+    shot(page, "12-results")
     with page.expect_download() as download:
         page.click("text=Télécharger le CSV de la classe")
     sheet = Path(download.value.path()).read_bytes().decode("utf-8-sig")
