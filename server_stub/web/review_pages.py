@@ -56,8 +56,16 @@ def _duration(seconds: float | None) -> str:
     return f"{minutes} min {rest:02d} s" if minutes else f"{rest} s"
 
 
+def reviews_somewhere(account: Account | None) -> bool:
+    """Whether the account reviews some school (the navigation shows the queue to it)."""
+    return account is not None and (
+        account.is_admin or any(grant["role"] == "reviewer" for grant in account.roles)
+    )
+
+
 templates.filters["when"] = _when
 templates.filters["duration"] = _duration
+templates.globals["reviews_somewhere"] = reviews_somewhere
 
 
 async def _signed_in(request: Request, post: bool = False):
@@ -74,16 +82,12 @@ async def _signed_in(request: Request, post: bool = False):
     return session, account, form
 
 
-def _reviews_somewhere(account: Account) -> bool:
-    return account.is_admin or any(grant["role"] == "reviewer" for grant in account.roles)
-
-
 @router.get("/review")
 async def review_queue(request: Request) -> Response:
     session, account, _ = await _signed_in(request)
     if account is None:
         return session
-    if not _reviews_somewhere(account):
+    if not reviews_somewhere(account):
         return _forbidden(request, session, "reviewer")
     db = _ctx(request).db
     queue = [
