@@ -44,11 +44,16 @@ BEARER_CHALLENGE = 'Bearer realm="pix-server"'
 
 def api_error_response(error: ApiError) -> JSONResponse:
     """The error's JSON body, with the error's own `headers` if it was given any (a challenge,
-    a Retry-After); a 401 always names the bearer scheme."""
-    headers = dict(getattr(error, "headers", None) or {})
-    if error.status == 401:
+    a Retry-After)."""
+    return _error_json(error.body(), error.status, getattr(error, "headers", None))
+
+
+def _error_json(body: dict, status: int, headers: dict | None) -> JSONResponse:
+    """An error answer; a 401 always names the bearer scheme."""
+    headers = dict(headers or {})
+    if status == 401:
         headers.setdefault("WWW-Authenticate", BEARER_CHALLENGE)
-    return JSONResponse(error.body(), status_code=error.status, headers=headers or None)
+    return JSONResponse(body, status_code=status, headers=headers or None)
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -83,7 +88,4 @@ def install_error_handlers(app: FastAPI) -> None:
         }.get(error.status_code, "invalid_request")
         failure = ApiError(code, detail=str(error.detail)) if code == "invalid_request" else None
         failure = failure or ApiError(code)
-        headers = dict(getattr(error, "headers", None) or {})
-        if error.status_code == 401:
-            headers.setdefault("WWW-Authenticate", BEARER_CHALLENGE)
-        return JSONResponse(failure.body(), status_code=error.status_code, headers=headers or None)
+        return _error_json(failure.body(), error.status_code, getattr(error, "headers", None))
