@@ -32,7 +32,7 @@ def test_a_stranger_cannot_grow_the_audit_log_without_bound(live_server, capsys)
         "client_id": client["client_id"],
         "client_secret": "not-the-secret",
     }
-    with httpx.Client(base_url=live_server.url) as http:
+    with httpx.Client(base_url=live_server.url, timeout=60) as http:
         for attempt in range(MAX_MISSES + 20):
             if attempt % 2:
                 answer = http.post(TOKEN_URL, data={**wrong_secret, "client_id": "x" * 500})
@@ -64,7 +64,7 @@ def test_a_stranger_cannot_grow_the_audit_log_without_bound(live_server, capsys)
 
 def test_401_names_the_bearer_scheme(live_server, capsys):
     add_school(capsys, live_server.data_dir)
-    with httpx.Client(base_url=live_server.url) as http:
+    with httpx.Client(base_url=live_server.url, timeout=60) as http:
         missing = http.get(LSU_URL)
         assert missing.status_code == 401
         assert missing.headers["www-authenticate"] == 'Bearer realm="pix-server"'
@@ -100,7 +100,7 @@ def test_the_wrong_scope_is_told_in_the_challenge(live_server, capsys):
         capsys, "client", "create", "--data", str(live_server.data_dir),
         "--scope", "parcoursup", "--json",
     )  # fmt: skip
-    with httpx.Client(base_url=live_server.url) as http:
+    with httpx.Client(base_url=live_server.url, timeout=60) as http:
         token = http.post(
             TOKEN_URL,
             data={
