@@ -14,6 +14,7 @@ from server_stub.api.request_guard import RequestGuard
 from server_stub.context import ServerContext
 from server_stub.documents import routes as documents
 from server_stub.intake import routes as intake_routes
+from server_stub.web import review_pages as web_review
 from server_stub.web import routes as web
 
 DESCRIPTION = """Exam server of the pix-kiosk certification (sessions, candidates, invigilation,
@@ -40,5 +41,6 @@ def create_app(ctx: ServerContext) -> FastAPI:
     for module in (kiosk, public, console, planning, documents, feeds, schools, review, web):
         app.include_router(module.router)
     app.include_router(public.pages)
+    app.include_router(web_review.router)  # the web space's review and publication pages
     app.add_middleware(RequestGuard)
     return app
