@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from engine.cli import package_version
-from server_stub.api import console, feeds, kiosk, planning, public, review, schools
+from server_stub.api import console, feeds, kiosk, planning, practice, public, review, schools
 from server_stub.api.errors import install_error_handlers
 from server_stub.api.fast_lane import KioskFastLane
 from server_stub.api.request_guard import RequestGuard
@@ -38,7 +38,18 @@ def create_app(ctx: ServerContext) -> FastAPI:
     install_error_handlers(app)
     # Kiosk routes first: FastAPI tries routes in order, and 300 kiosks streaming answers are
     # most of the requests (each route tried before costs about 4 µs, docs/server.md).
-    for module in (kiosk, public, console, planning, documents, feeds, schools, review, web):
+    for module in (
+        kiosk,
+        public,
+        console,
+        planning,
+        documents,
+        feeds,
+        schools,
+        review,
+        practice,
+        web,
+    ):
         app.include_router(module.router)
     app.include_router(public.pages)
     app.add_middleware(KioskFastLane)

@@ -18,6 +18,8 @@ SUBCOMMAND_MODULES = (
     "client",
     "results",
     "review",
+    "parcours",
+    "campaign",
 )
 
 
