@@ -14,6 +14,7 @@ from server_stub.api.fast_lane import KioskFastLane
 from server_stub.api.request_guard import RequestGuard
 from server_stub.context import ServerContext
 from server_stub.documents import routes as documents
+from server_stub.web import practice_student, practice_teacher
 from server_stub.web import routes as web
 
 DESCRIPTION = """Exam server of the pix-kiosk certification (sessions, candidates, invigilation,
@@ -51,6 +52,9 @@ def create_app(ctx: ServerContext) -> FastAPI:
         web,
     ):
         app.include_router(module.router)
+    # issue 25: the practice pages of students and teachers, beside the web space's own
+    app.include_router(practice_student.router)
+    app.include_router(practice_teacher.router)
     app.include_router(public.pages)
     app.add_middleware(KioskFastLane)
     app.add_middleware(RequestGuard)  # added last: the outermost, before the fast lane

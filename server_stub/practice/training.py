@@ -25,7 +25,7 @@ from engine.training import (
 )
 from server_stub.database import Database
 from server_stub.practice import content
-from server_stub.practice.campaigns import Campaign, campaign, require_open
+from server_stub.practice.campaigns import Campaign, campaign, get_campaign, require_open
 from server_stub.practice.errors import PracticeError
 
 
@@ -202,3 +202,17 @@ def profile_dict(found) -> dict[str, Any]:
 def student_profile(db: Database, student_id: str) -> dict[str, Any]:
     with db.read() as connection:
         return profile_of(connection, db, student_id)
+
+
+def joined_campaigns(db: Database, student_id: str) -> list[dict[str, Any]]:
+    """The campaigns the student entered, the latest first."""
+    participations = db.tables["participations"]
+    with db.read() as connection:
+        codes = list(
+            connection.scalars(
+                select(participations.c.code)
+                .where(participations.c.student_id == student_id)
+                .order_by(participations.c.joined_at.desc())
+            )
+        )
+    return [get_campaign(db, code).to_dict() for code in codes]

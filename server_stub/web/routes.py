@@ -19,6 +19,7 @@ from engine.canonical import BilingualError
 from engine.referential import COMPETENCES
 from server_stub.context import ServerContext
 from server_stub.planning import create_session
+from server_stub.practice.results import certifiability
 from server_stub.schools.accounts import Account, authenticate
 from server_stub.schools.class_results import class_results, class_results_csv
 from server_stub.schools.orgs import Organisation, list_organisations
@@ -116,6 +117,15 @@ def _lead_schools(ctx: ServerContext, account: Account) -> list[Organisation]:
     return [o for o in list_organisations(ctx.db) if account.has_role("lead", o.uai)]
 
 
+def _member_schools(ctx: ServerContext, account: Account) -> list[Organisation]:
+    """The schools the account leads or teaches in (the home page's list)."""
+    return [
+        o
+        for o in list_organisations(ctx.db)
+        if account.has_role("lead", o.uai) or account.has_role("teacher", o.uai)
+    ]
+
+
 def _school(ctx: ServerContext, account: Account, uai: str) -> Organisation | None:
     return next((o for o in _lead_schools(ctx, account) if o.uai == uai.upper()), None)
 
@@ -207,7 +217,7 @@ async def home(request: Request) -> Response:
     session, *_ = await _guarded(request)
     if not isinstance(session, WebSession):
         return session
-    schools = await run_in_threadpool(_lead_schools, _ctx(request), session.account)
+    schools = await run_in_threadpool(_member_schools, _ctx(request), session.account)
     return _render(request, session, "home.html", page="home", schools=schools)
 
 
@@ -340,10 +350,13 @@ async def session_create(request: Request, uai: str) -> Response:
         )
         enrolled = enrol(ctx.db, created.session_id, pick, now=ctx.clock(), actor=actor)
         note_created(ctx.db, created.session_id, now=ctx.clock(), actor=actor)
-        return created, len(enrolled)
+        # issue 25: each candidate with their certifiability (latest practice profile sent)
+        badges = certifiability(ctx.db, school.uai)
+        candidates = [{**s, "certifiable": badges.get(s["student_id"])} for s in pick.students]
+        return created, len(enrolled), candidates
 
     try:
-        created, enrolled = await run_in_threadpool(plan)
+        created, enrolled, candidates = await run_in_threadpool(plan)
     except BilingualError as refused:
         field = next(
             (fid for word, fid in SESSION_FIELDS.items() if f"field: {word} " in refused.en),
@@ -359,6 +372,7 @@ async def session_create(request: Request, uai: str) -> Response:
         school=school,
         created=created,
         enrolled=enrolled,
+        candidates=candidates,
         values=values,
     )
 
