@@ -75,7 +75,7 @@ def test_selection_follows_the_student_level(bank, catalogue):
             answered
         )
 
-    assert mean_difficulty(strong) > mean_difficulty(weak) + 0.5
+    assert mean_difficulty(strong) > mean_difficulty(weak) + 1.5
 
 
 def test_earlier_practice_is_not_repeated_while_fresh_items_remain(bank, catalogue):
