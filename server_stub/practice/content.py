@@ -27,15 +27,9 @@ def parcours(parcours_id: str) -> Parcours:
 
 
 def parcours_dict(found: Parcours) -> dict:
-    """A parcours as `pix-server parcours list --json` and the pages show it."""
-    return {
-        "id": found.id,
-        "title": dict(found.title),
-        "purpose": found.purpose,
-        "grade": found.grade,
-        "competences": list(found.competences),
-        "max_items": found.max_items,
-    }
+    """A parcours as `pix-server parcours list --json` and the pages show it (the engine's own
+    form: id, version, title, purpose, grade, competences, tubes, skills, max_items)."""
+    return found.to_dict()
 
 
 def profile_parcours() -> Parcours | None:
