@@ -209,6 +209,13 @@ def _cell(name: str, value: Any) -> Any:
     if name in ("sent", "certifiable"):
         return "" if value is None else ("O" if value else "N")
     if name == "sent_at" and value:
-        at = datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(FRANCE)
-        return at.strftime("%d/%m/%Y %H:%M")
+        return french_time(value)
     return value
+
+
+def french_time(iso_text: str | None) -> str:
+    """`2026-12-07T17:55:25Z` → `07/12/2026 18:55`, in French time (spreadsheets and pages)."""
+    if not iso_text:
+        return ""
+    at = datetime.fromisoformat(iso_text.replace("Z", "+00:00")).astimezone(FRANCE)
+    return at.strftime("%d/%m/%Y %H:%M")

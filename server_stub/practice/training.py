@@ -107,7 +107,8 @@ def current_item(db: Database, student: dict[str, Any], code: str, *, now: float
         row = participation_row(connection, db, found.code, student["student_id"])
         run, history = answered_items(connection, db, student["student_id"], code=found.code)
         chosen_parcours = content.parcours(found.training_parcours_id)
-        item_id = row.current_item
+        # An item the bank no longer holds (a later edition retired it) is chosen again.
+        item_id = row.current_item if row.current_item in bank.items else None
         if item_id is None and row.finished_at is None and found.status == "open":
             item_id = next_training_item(
                 bank,
@@ -154,7 +155,7 @@ def submit_answer(
         check_student_in(found, student)
         require_open(found)
         row = participation_row(connection, db, found.code, student["student_id"])
-        if row.current_item is None or row.current_item != item_id:
+        if row.current_item != item_id or item_id not in bank.items:
             raise PracticeError("practice_item_mismatch")
         try:
             correct = bool(check_practice_answer(bank, item_id, response))

@@ -15,7 +15,7 @@ from fastapi.responses import Response
 
 from engine.canonical import BilingualError
 from engine.referential import AREAS, COMPETENCES
-from server_stub.practice.sendings import send_profile, student_sendings
+from server_stub.practice.sendings import french_time, send_profile, student_sendings
 from server_stub.practice.student_accounts import code_key, get_student, sign_in
 from server_stub.practice.training import (
     current_item,
@@ -34,10 +34,12 @@ from server_stub.web.routes import (
     _render,
     _session,
     _store,
+    templates,
 )
 from server_stub.web.web_sessions import WebSession, csrf_ok
 
 router = APIRouter(prefix="/web/practice", include_in_schema=False)
+templates.filters["french_time"] = french_time  # the practice pages' dates, as the CSV's
 
 
 async def _student_session(request: Request, post: bool = False):
@@ -261,8 +263,20 @@ async def practice_feedback(request: Request, code: str) -> Response:
         "feedback.html",
         page="practice_home",
         feedback=feedback,
+        given_text=_given_text(feedback["item"], feedback["given"]),
         code=code.upper(),
     )
+
+
+def _given_text(item: dict[str, Any], given: Any) -> list[str]:
+    """What the student answered, as readable lines (the choices' texts, or what they typed)."""
+    if item["type"] in ("QCU", "QCM"):
+        chosen = [given] if isinstance(given, int) else list(given)
+        return [item["choices"][i] for i in chosen if 0 <= i < len(item["choices"])]
+    if isinstance(given, dict):
+        labels = {f["name"]: f["label"] for f in item["fields"]}
+        return [f"{labels.get(name, name)} : {text}" for name, text in given.items()]
+    return [str(given)]
 
 
 @router.get("/profile")
