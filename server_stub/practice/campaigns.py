@@ -222,7 +222,10 @@ def school_campaigns(db: Database, uai: str, *, archived: bool = False) -> list[
         rows = connection.execute(query.order_by(campaigns.c.created_at.desc())).all()
         by_code: dict[str, list[str]] = {}
         for code, division in connection.execute(
-            select(classes.c.code, classes.c.division).order_by(classes.c.division)
+            select(classes.c.code, classes.c.division)
+            .join(campaigns, campaigns.c.code == classes.c.code)
+            .where(campaigns.c.uai == normalise_uai(uai))
+            .order_by(classes.c.division)
         ):
             by_code.setdefault(code, []).append(division)
     return [_campaign(row, tuple(by_code.get(row.code, ()))) for row in rows]

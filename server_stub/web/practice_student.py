@@ -15,6 +15,7 @@ from fastapi.responses import Response
 
 from engine.canonical import BilingualError
 from engine.referential import AREAS, COMPETENCES
+from server_stub.practice import content
 from server_stub.practice.sendings import french_time, send_profile, student_sendings
 from server_stub.practice.student_accounts import code_key, get_student, sign_in
 from server_stub.practice.training import (
@@ -277,6 +278,19 @@ def _given_text(item: dict[str, Any], given: Any) -> list[str]:
         labels = {f["name"]: f["label"] for f in item["fields"]}
         return [f"{labels.get(name, name)} : {text}" for name, text in given.items()]
     return [str(given)]
+
+
+@router.get("/items/{item_id}/illustration")
+async def practice_illustration(request: Request, item_id: str) -> Response:
+    """An item's picture, for signed-in students (the page's CSP allows no data: image)."""
+    session, _ = await _student_session(request)
+    if not isinstance(session, WebSession):
+        return session
+    bank = content.practice_bank()
+    picture = bank.items[item_id].illustration if item_id in bank.items else None
+    if picture is None:
+        return _render(request, session, "practice/not_found.html", status=404, school=None)
+    return Response(picture.data, media_type=picture.media_type)
 
 
 @router.get("/profile")

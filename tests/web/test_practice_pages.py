@@ -76,6 +76,7 @@ def test_a_student_post_without_the_token_is_refused_and_a_wrong_code_is_bilingu
         form = {"item_id": item_id, "csrf_token": _csrf(question.text)}
         empty = client.post(f"/web/practice/campaigns/{campaign['code']}/answer", data=form)
         assert empty.status_code == 422 and "Choose or type an answer" in empty.text
+        assert client.get("/web/practice/items/nope/illustration").status_code == 404
         # A student is no staff member: the school's pages send them to the staff sign-in.
         staff = client.get(f"/web/schools/{UAI}/campaigns")
         assert staff.status_code == 303 and staff.headers["location"] == "/web/"
