@@ -18,6 +18,7 @@ its level away from the global picture is the question. Measured by simulation
 
 import bisect
 from collections.abc import Mapping, Sequence
+from functools import cache
 
 import numpy as np
 
@@ -75,13 +76,18 @@ def _normalised(log_values: np.ndarray) -> np.ndarray:
     return values / _sequential_sum(values)[:, None]
 
 
+@cache
 def _spread_kernel(spread: float) -> np.ndarray:
-    """K[i, j] ∝ N(grid_i; grid_j, spread²), each column summing to 1 (identity at spread 0)."""
+    """K[i, j] ∝ N(grid_i; grid_j, spread²), each column summing to 1 (identity at spread 0).
+    Computed once per spread (training asks for it at every step), and read-only."""
     if spread == 0:
-        return np.eye(DEFAULT_GRID.size)
-    gap = DEFAULT_GRID[:, None] - DEFAULT_GRID[None, :]
-    kernel = np.exp(-0.5 * (gap / spread) ** 2)
-    return kernel / kernel.sum(axis=0, keepdims=True)
+        kernel = np.eye(DEFAULT_GRID.size)
+    else:
+        gap = DEFAULT_GRID[:, None] - DEFAULT_GRID[None, :]
+        kernel = np.exp(-0.5 * (gap / spread) ** 2)
+        kernel /= kernel.sum(axis=0, keepdims=True)
+    kernel.flags.writeable = False
+    return kernel
 
 
 def hierarchical_levels(

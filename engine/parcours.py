@@ -16,6 +16,8 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from engine.canonical import BilingualError
 from engine.itembank import ItemBank
 from engine.referential import COMPETENCE_CODES
@@ -203,15 +205,14 @@ def find(catalogue: Sequence[Parcours], parcours_id: str) -> Parcours:
 def parcours_positions(bank: ItemBank, parcours: Parcours) -> list[int]:
     """The bank positions (ItemBank order) of the items this parcours selects."""
     codes = [COMPETENCE_CODES.index(code) for code in parcours.competences]
-    tubes, skills = set(parcours.tubes), set(parcours.skills)
-    return [
-        position
-        for position in range(len(bank))
-        if int(bank.competence[position]) in codes
-        and not bank.pretest[position]
-        and (not tubes or bank.tube_names[bank.tube[position]] in tubes)
-        and (not skills or bank.skill_names[bank.skill[position]] in skills)
-    ]
+    mask = np.isin(bank.competence, codes) & ~bank.pretest
+    for names, column, chosen in (
+        (bank.tube_names, bank.tube, parcours.tubes),
+        (bank.skill_names, bank.skill, parcours.skills),
+    ):
+        if chosen:
+            mask &= np.isin(column, [i for i, name in enumerate(names) if name in chosen])
+    return np.flatnonzero(mask).tolist()
 
 
 def check_against_bank(parcours: Parcours, bank: ItemBank) -> None:

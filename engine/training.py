@@ -37,13 +37,13 @@ from engine.bank_source import BankSourceError, bank_purpose, load_bank_source
 from engine.canonical import BilingualError
 from engine.competence_levels import hierarchical_posteriors
 from engine.config import ExamConfig
-from engine.estimation import DEFAULT_GRID, DEFAULT_PRIOR_SD
+from engine.estimation import DEFAULT_GRID, DEFAULT_PRIOR_SD, probability_correct
 from engine.itembank import ItemBank
 from engine.items import Item, ItemType, Media
 from engine.parcours import Parcours, parcours_positions
 from engine.referential import COMPETENCE_CODES
 from engine.scoring import ScoringConfig
-from engine.selection import information, seed_entropy
+from engine.selection import seed_entropy
 
 __all__ = [
     "CERTIFIABLE_COMPETENCES",
@@ -61,7 +61,7 @@ CERTIFIABLE_COMPETENCES = 5  # competences at level ≥ 1 that make a profile ce
 PIX_PER_LEVEL = 8
 PRECISION_SD = 0.3
 MIN_ANSWERS_FOR_PRECISION = 3
-DRAW_WEIGHTS = (0.6, 0.25, 0.15)  # among the most informative items, best first
+DRAW_WEIGHTS = (0.8, 0.2)  # between the two most informative items
 
 Answered = Sequence[tuple[str, bool]]
 
@@ -242,32 +242,36 @@ def next_training_item(
     run, _ = _known(bank, answered)
     if run.size >= parcours.max_items:
         return None
-    done = set(run.tolist())
-    pool = [p for p in parcours_positions(bank.index, parcours) if p not in done]
-    if not pool:
+    index = bank.index
+    pool = np.setdiff1d(parcours_positions(index, parcours), run)
+    if not pool.size:
         return None
-    seen = set(_known(bank, history)[0].tolist())
-    pool = [position for position in pool if position not in seen] or pool
+    fresh = pool[~np.isin(pool, _known(bank, history)[0])]
+    pool = fresh if fresh.size else pool
     means, sds = _moments(_posteriors(bank, [*history, *answered]))
     covered = [COMPETENCE_CODES.index(code) for code in parcours.competences]
-    asked = np.bincount(bank.index.competence[run], minlength=len(COMPETENCE_CODES))
+    asked = np.bincount(index.competence[run], minlength=len(COMPETENCE_CODES))
     if all(asked[c] >= MIN_ANSWERS_FOR_PRECISION and sds[c] <= PRECISION_SD for c in covered):
         return None
+    counts = asked[index.competence[pool]]
+    candidates = pool[counts == counts.min()]
+    fresh_tube = candidates[~np.isin(index.tube[candidates], index.tube[run])]
+    candidates = fresh_tube if fresh_tube.size else candidates
+    # Fisher information of each candidate at its own competence's current estimate.
+    theta = _targets(means)[index.competence[candidates]]
+    p = probability_correct(theta, index.discrimination[candidates], index.difficulty[candidates])
+    gain = np.round(p * (1 - p) * index.information_scale[candidates], 9)
+    order = candidates[np.lexsort((candidates, -gain))]
+    kept = order[: len(DRAW_WEIGHTS)]
     rng = np.random.Generator(
         np.random.PCG64(np.random.SeedSequence(seed_entropy(seed), spawn_key=(run.size,)))
     )
-    available = sorted({int(bank.index.competence[p]) for p in pool})
-    tie_break = rng.random(len(COMPETENCE_CODES))
-    competence = min(available, key=lambda c: (asked[c], -round(float(sds[c]), 6), tie_break[c]))
-    in_competence = [p for p in pool if bank.index.competence[p] == competence]
-    asked_tubes = {int(bank.index.tube[p]) for p in run}
-    fresh_tube = [p for p in in_competence if int(bank.index.tube[p]) not in asked_tubes]
-    candidates = np.array(fresh_tube or in_competence, dtype=np.intp)
-    gain = information(bank.index, np.full(1, means[competence]))[0][candidates]
-    order = candidates[np.lexsort((candidates, -np.round(gain, 9)))]
-    kept = order[: len(DRAW_WEIGHTS)]
     weights = np.array(DRAW_WEIGHTS[: kept.size]) / sum(DRAW_WEIGHTS[: kept.size])
-    return bank.index.ids[int(rng.choice(kept, p=weights))]
+    return index.ids[int(rng.choice(kept, p=weights))]
+
+
+def _targets(means: np.ndarray) -> np.ndarray:
+    return means
 
 
 # --- profile -----------------------------------------------------------------------------------
