@@ -11,6 +11,7 @@ so an installed (even zipped) copy works.
 """
 
 import json
+from collections.abc import Sequence
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -19,7 +20,13 @@ from typing import Any
 from engine.items import Item, ItemError, Media, MediaReader, build_item, check_unique_ids
 from engine.referential import COMPETENCE_CODES
 
-__all__ = ["MEDIA_TYPES", "BankSourceError", "load_bank_source", "load_demo_bank"]
+__all__ = [
+    "MEDIA_TYPES",
+    "BankSourceError",
+    "bank_purpose",
+    "load_bank_source",
+    "load_demo_bank",
+]
 
 # The file types the kiosk can show or open in its own viewer.
 MEDIA_TYPES = {
@@ -89,7 +96,29 @@ def load_bank_source(path: str | Path | Traversable) -> list[Item]:
         check_unique_ids(items)
     except ItemError as error:
         raise error.in_source(_label(root)) from None
+    bank_purpose(items, _label(root))
     return items
+
+
+def bank_purpose(items: Sequence[Item], source: str) -> str:
+    """What the bank is for ("certification" or "practice"): the purpose its items share.
+
+    A bank that mixes them is refused: certification items must never be shown in practice,
+    and practice items (public, with their corrections) must never be sealed for an exam."""
+    first: dict[str, str] = {}
+    for item in items:
+        first.setdefault(item.purpose, item.id)
+    if len(first) > 1:
+        raise BankSourceError(
+            source,
+            f"the bank mixes certification items (first: {first['certification']!r}) and "
+            f"practice items (first: {first['practice']!r}); certification items are never "
+            "shown in practice: keep them in two banks",
+            f"la banque mêle des items de certification (premier : {first['certification']!r}) "
+            f"et d'entraînement (premier : {first['practice']!r}) ; les items de certification ne "
+            "sont jamais montrés en entraînement : séparez-les en deux banques",
+        )
+    return next(iter(first), "certification")
 
 
 def _parent(file: Traversable, path: Any) -> Traversable:

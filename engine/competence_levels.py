@@ -18,6 +18,7 @@ its level away from the global picture is the question. Measured by simulation
 
 import bisect
 from collections.abc import Mapping, Sequence
+from functools import cache
 
 import numpy as np
 
@@ -75,13 +76,18 @@ def _normalised(log_values: np.ndarray) -> np.ndarray:
     return values / _sequential_sum(values)[:, None]
 
 
+@cache
 def _spread_kernel(spread: float) -> np.ndarray:
-    """K[i, j] ∝ N(grid_i; grid_j, spread²), each column summing to 1 (identity at spread 0)."""
+    """K[i, j] ∝ N(grid_i; grid_j, spread²), each column summing to 1 (identity at spread 0).
+    Computed once per spread (training asks for it at every step), and read-only."""
     if spread == 0:
-        return np.eye(DEFAULT_GRID.size)
-    gap = DEFAULT_GRID[:, None] - DEFAULT_GRID[None, :]
-    kernel = np.exp(-0.5 * (gap / spread) ** 2)
-    return kernel / kernel.sum(axis=0, keepdims=True)
+        kernel = np.eye(DEFAULT_GRID.size)
+    else:
+        gap = DEFAULT_GRID[:, None] - DEFAULT_GRID[None, :]
+        kernel = np.exp(-0.5 * (gap / spread) ** 2)
+        kernel /= kernel.sum(axis=0, keepdims=True)
+    kernel.flags.writeable = False
+    return kernel
 
 
 def hierarchical_levels(
@@ -96,10 +102,26 @@ def hierarchical_levels(
 ) -> dict[str, int]:
     """Each competence's level at its posterior mean under the hierarchical model (see the
     module docstring); `prior_mean` and `prior_sd` are the default mode's global prior."""
+    posterior = hierarchical_posteriors(
+        bank, items, correct, prior_mean=prior_mean, prior_sd=prior_sd, spread=spread
+    )
+    return _levels_at(breakpoints, _sequential_sum(posterior * DEFAULT_GRID))
+
+
+def hierarchical_posteriors(
+    bank: ItemBank,
+    items: np.ndarray,
+    correct: np.ndarray,
+    *,
+    prior_mean: float,
+    prior_sd: float,
+    spread: float,
+) -> np.ndarray:
+    """[competence, grid point]: each competence's posterior of θ_c on DEFAULT_GRID (rows sum
+    to 1) under the hierarchical model; the levels read their means, training reads more."""
     own = _competence_log_likelihoods(bank, items, correct)
     log_prior = -0.5 * ((DEFAULT_GRID - prior_mean) / prior_sd) ** 2
     others = _normalised(log_prior + own.sum(axis=0) - own)  # θ from every other competence
     widened = others @ _spread_kernel(spread).T
     with np.errstate(divide="ignore"):  # a point the widened prior rules out: log 0 = −inf
-        posterior = _normalised(np.log(widened) + own)
-    return _levels_at(breakpoints, _sequential_sum(posterior * DEFAULT_GRID))
+        return _normalised(np.log(widened) + own)

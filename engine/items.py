@@ -33,6 +33,8 @@ from engine.tolerance import Tolerances, normalise, parse_number
 __all__ = [
     "MAX_MEDIA_BYTES",
     "MAX_TIMER_SECONDS",
+    "PURPOSES",
+    "Explanation",
     "Field",
     "FieldKind",
     "Item",
@@ -41,18 +43,26 @@ __all__ = [
     "Media",
     "MediaReader",
     "Tolerances",
+    "Tutorial",
     "build_item",
     "check_unique_ids",
 ]
 
 MAX_MEDIA_BYTES = 2 * 1024 * 1024
 MAX_TIMER_SECONDS = 105 * 60
+# What a bank is for: certification items are sealed for kiosks and never shown in practice;
+# practice items carry their correction (explanation, tutorials) and are never sealed.
+PURPOSES = ("certification", "practice")
+MAX_TUTORIALS = 5
+MAX_URL_LENGTH = 2000
 
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 _FIELD_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,31}")
 _LOCALE = re.compile(r"[a-z]{2}(?:-[a-z]{2})?")
 _MEDIA_TYPE = re.compile(r"[a-z]+/[a-z0-9.+-]+")
 _SKILL_LEVEL = re.compile(r"(\d+)$")
+# A page shows it as a link: https only (no javascript:, no data:), a host, no spaces or quotes.
+_TUTORIAL_URL = re.compile(r"https://[A-Za-z0-9.-]+(?::\d+)?(?:/[^\s\"'<>]*)?")
 
 MediaReader = Callable[[str, str, Any], "Media"]
 
@@ -141,6 +151,29 @@ class Media:
     alt: str = ""
 
 
+@dataclass(frozen=True)
+class Explanation:
+    """Why the correct answer is correct, shown after a practice answer (French and English)."""
+
+    fr: str
+    en: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"fr": self.fr, "en": self.en}
+
+
+@dataclass(frozen=True)
+class Tutorial:
+    """A link to learn more after a practice answer: a bilingual title and an https address."""
+
+    title_fr: str
+    title_en: str
+    url: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"title": {"fr": self.title_fr, "en": self.title_en}, "url": self.url}
+
+
 @dataclass(frozen=True, kw_only=True)
 class Item:
     """One question. See the module docstring for the shape of the solution per type.
@@ -150,6 +183,8 @@ class Item:
     items turn a correct answer given after a focus loss into "focusedOut". `discrimination` (a)
     and `difficulty` (b) are the 2PL parameters, P(ok | θ) = 1 / (1 + exp(a·(b − θ))).
     A `pretest` item is being calibrated: shown in some exams, never scored (engine.pretest).
+    `purpose` is "certification" (the default) or "practice"; only a practice item has an
+    `explanation` (required) and `tutorials`, shown with its correction after an answer.
     """
 
     id: str
@@ -173,6 +208,9 @@ class Item:
     discrimination: float = 1.0
     difficulty: float = 0.0
     locale: str = "fr-fr"
+    purpose: str = "certification"
+    explanation: Explanation | None = None
+    tutorials: tuple[Tutorial, ...] = ()
 
     def __post_init__(self) -> None:
         _coerce(self)
@@ -226,6 +264,15 @@ class Item:
             "difficulty": self.difficulty,
             # Only when set, so that items sealed before the flag existed seal the same bytes.
             **({"pretest": True} if self.pretest else {}),
+            **(self._practice_dict() if self.purpose == "practice" else {}),
+        }
+
+    def _practice_dict(self) -> dict[str, Any]:
+        """Only for practice items, so that certification items seal the same bytes as before."""
+        return {
+            "purpose": self.purpose,
+            "explanation": self.explanation.to_dict() if self.explanation else None,
+            "tutorials": [tutorial.to_dict() for tutorial in self.tutorials],
         }
 
     @classmethod
@@ -475,6 +522,44 @@ def _coerce(item: Item) -> None:
         value = getattr(item, name)
         if isinstance(value, int) and not isinstance(value, bool):
             set_(item, name, float(value))
+    if isinstance(item.explanation, Mapping):
+        text = _bilingual(item, "explanation", item.explanation)
+        set_(item, "explanation", Explanation(text["fr"], text["en"]))
+    if isinstance(item.tutorials, list | tuple):
+        set_(
+            item,
+            "tutorials",
+            tuple(_coerce_tutorial(item, i, t) for i, t in enumerate(item.tutorials)),
+        )
+
+
+def _bilingual(item: Item, where: str, value: Mapping[str, Any]) -> dict[str, str]:
+    """{"fr": "…", "en": "…"}, both non-empty strings and nothing else."""
+    if set(value) != {"fr", "en"} or not all(
+        isinstance(value[lang], str) and value[lang].strip() for lang in ("fr", "en")
+    ):
+        _fail(
+            item,
+            where,
+            'must be {"fr": "…", "en": "…"}, both non-empty texts',
+            "doit être {« fr » : « … », « en » : « … »}, deux textes non vides",
+        )
+    return {"fr": value["fr"], "en": value["en"]}
+
+
+def _coerce_tutorial(item: Item, index: int, value: Any) -> Any:
+    if not isinstance(value, Mapping):
+        return value
+    where = f"tutorials[{index}]"
+    if set(value) != {"title", "url"} or not isinstance(value["title"], Mapping):
+        _fail(
+            item,
+            where,
+            'must be {"title": {"fr": "…", "en": "…"}, "url": "https://…"}',
+            "doit être {« title » : {« fr » : « … », « en » : « … »}, « url » : « https://… »}",
+        )
+    title = _bilingual(item, f"{where}.title", value["title"])
+    return Tutorial(title["fr"], title["en"], value["url"])
 
 
 def _coerce_field(f: Any) -> Any:
@@ -492,6 +577,57 @@ def _validate(item: Item) -> None:
         _validate_fields(item)
     _validate_media(item)
     _validate_settings(item)
+    _validate_purpose(item)
+
+
+def _validate_purpose(item: Item) -> None:
+    """A practice item has its explanation; a certification item has no correction at all."""
+    if item.purpose not in PURPOSES:
+        _fail(
+            item,
+            "purpose",
+            f"{item.purpose!r} is not a purpose (expected one of {', '.join(PURPOSES)})",
+            f"{item.purpose!r} n'est pas un usage (attendu : {', '.join(PURPOSES)})",
+        )
+    if item.purpose == "certification":
+        if item.explanation is not None or item.tutorials:
+            _fail(
+                item,
+                "explanation",
+                'only practice items ("purpose": "practice") carry an explanation or tutorials',
+                "seuls les items d'entraînement (« purpose » : « practice ») ont une "
+                "explication ou des tutoriels",
+            )
+        return
+    if not isinstance(item.explanation, Explanation):
+        _fail(
+            item,
+            "explanation",
+            'a practice item needs its explanation {"fr": "…", "en": "…"}',
+            "un item d'entraînement doit avoir son explication {« fr » : « … », « en » : « … »}",
+        )
+    if not isinstance(item.tutorials, tuple) or len(item.tutorials) > MAX_TUTORIALS:
+        _fail(
+            item,
+            "tutorials",
+            f"must be a list of at most {MAX_TUTORIALS} tutorials",
+            f"doit être une liste d'au plus {MAX_TUTORIALS} tutoriels",
+        )
+    for index, tutorial in enumerate(item.tutorials):
+        url = tutorial.url if isinstance(tutorial, Tutorial) else None
+        if (
+            not isinstance(url, str)
+            or len(url) > MAX_URL_LENGTH
+            or not _TUTORIAL_URL.fullmatch(url)
+        ):
+            _fail(
+                item,
+                f"tutorials[{index}].url",
+                f"must be an https:// address without spaces, of at most {MAX_URL_LENGTH} "
+                f"characters (got {url!r})",
+                f"doit être une adresse https:// sans espace, d'au plus {MAX_URL_LENGTH} "
+                f"caractères (reçu : {url!r})",
+            )
 
 
 def _validate_identity(item: Item) -> None:

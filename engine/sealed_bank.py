@@ -59,6 +59,24 @@ class SealedBankFile:
     edition: str
 
 
+def _refuse_practice_items(items: Mapping[str, Mapping[str, Any]]) -> None:
+    """Practice items are public, with their corrections: one in a certification bank would
+    give its answer away, so a bank holding any is never sealed (alone or mixed)."""
+    practice = [
+        item_id
+        for item_id, content in items.items()
+        if content.get("purpose", "certification") != "certification"
+    ]
+    if practice:
+        raise BankError(
+            "practice_items",
+            f"la banque contient des items d'entraînement (premier : {practice[0]!r}) : une "
+            "banque d'entraînement, ou qui en mêle, n'est jamais scellée pour la certification.",
+            f"the bank holds practice items (first: {practice[0]!r}): a practice bank, or one "
+            "that mixes them in, is never sealed for certification.",
+        )
+
+
 def _bank_id(signed_part_hash: "hashlib._Hash", signature: bytes) -> str:
     """The id tickets name: the SHA-256 of the whole file, continuing the signed part's hash."""
     whole = signed_part_hash.copy()
@@ -80,6 +98,7 @@ def seal_bank(
 
     Each sealing is an edition of the bank under its own random content key, so that a leaked
     key opens that edition only; `edition` names it (default: the sealing time)."""
+    _refuse_practice_items(items)
     created_at = created_at or datetime.now(UTC)
     edition = edition if edition is not None else default_edition(created_at)
     _check_edition(edition)

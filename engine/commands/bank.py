@@ -4,7 +4,8 @@
     pix-engine bank verify FILE --publisher PUB [--content-key KEYFILE]
 
 SRC is a bank source directory (see docs/bank-format.md) or `demo` for the built-in bank. Sealing
-refuses a bank that cannot run both modes' exams (engine/feasibility.py: too few items for the
+refuses a practice bank (or one mixing practice and certification items: docs/bank-source.md)
+and a bank that cannot run both modes' exams (engine/feasibility.py: too few items for the
 length or the plan, implausible 2PL parameters, duplicate items, an unreachable exposure bound),
 then calibrates exposure control for the default mode, unless `--no-calibrate`. The content key
 file (base64, mode 0600) is what the server releases to kiosks in authorisation tickets: keep it
@@ -16,7 +17,7 @@ import os
 import sys
 from pathlib import Path
 
-from engine.bank_source import BankSourceError, load_bank_source, load_demo_bank
+from engine.bank_source import BankSourceError, bank_purpose, load_bank_source, load_demo_bank
 from engine.canonical import BilingualError
 from engine.config import ExamConfig
 from engine.exposure import calibrate_exposure
@@ -78,6 +79,13 @@ def run_seal(args: argparse.Namespace) -> int:
             )
         signing_key = load_signing_key(args.key)
         items = load_demo_bank() if args.src == "demo" else load_bank_source(Path(args.src))
+        if bank_purpose(items, args.src) == "practice":
+            return _fail(
+                f"{args.src} est une banque d'entraînement : ses items et leurs corrections sont "
+                "publics, elle n'est jamais scellée pour la certification.",
+                f"{args.src} is a practice bank: its items and corrections are public, it is "
+                "never sealed for certification.",
+            )
         bank = ItemBank.from_items(items)
         check_sealable(
             bank,

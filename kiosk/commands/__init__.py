@@ -10,6 +10,7 @@ SUBCOMMAND_MODULES = (
     "rehearse",
     "invigilate",
     "robot",
+    "practice_robot",
     "enroll",
     "doctor",
     "incidents",

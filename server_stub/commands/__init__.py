@@ -20,6 +20,8 @@ SUBCOMMAND_MODULES = (
     "review",
     "backup",
     "restore",
+    "parcours",
+    "campaign",
 )
 
 

@@ -406,3 +406,79 @@ tickets = Table(
     Column("issued_at", Double, nullable=False),
     Column("ticket", Text, nullable=False),
 )
+
+# Practice before certification day (0022_practice.sql, server_stub/practice/).
+
+campaigns = Table(
+    "campaigns",
+    metadata,
+    Column("code", Text, primary_key=True),
+    Column("uai", Text, ForeignKey("organisations.uai"), nullable=False),
+    Column("title", Text, nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("parcours_id", Text),
+    Column("multiple_sendings", Boolean, nullable=False),
+    Column("status", Text, nullable=False),
+    Column("created_by", Text, nullable=False),
+    Column("created_at", Double, nullable=False),
+    Column("closed_at", Double),
+    Column("archived_at", Double),
+    Index("campaigns_by_school", "uai"),
+)
+
+campaign_classes = Table(
+    "campaign_classes",
+    metadata,
+    Column("code", Text, ForeignKey("campaigns.code"), primary_key=True),
+    Column("division", Text, primary_key=True),
+)
+
+practice_accounts = Table(
+    "practice_accounts",
+    metadata,
+    Column("student_id", Text, ForeignKey("students.student_id"), primary_key=True),
+    Column("login", Text, nullable=False),
+    Column("code_hash", Text, nullable=False),
+    Column("code_issued_at", Double, nullable=False),
+    Column("first_sign_in_at", Double),
+    Column("failures", Integer, nullable=False),
+    Column("locked_until", Double),
+    UniqueConstraint("login"),
+)
+
+participations = Table(
+    "participations",
+    metadata,
+    Column("code", Text, ForeignKey("campaigns.code"), primary_key=True),
+    Column("student_id", Text, ForeignKey("students.student_id"), primary_key=True),
+    Column("joined_at", Double, nullable=False),
+    Column("current_item", Text),
+    Column("finished_at", Double),
+    Column("last_seen_at", Double, nullable=False),
+)
+
+practice_answers = Table(
+    "practice_answers",
+    metadata,
+    Column("answer_id", Text, primary_key=True),
+    Column("student_id", Text, ForeignKey("students.student_id"), nullable=False),
+    Column("code", Text, ForeignKey("campaigns.code"), nullable=False),
+    Column("item_id", Text, nullable=False),
+    Column("correct", Boolean, nullable=False),
+    Column("answered_at", Double, nullable=False),
+    Index("practice_answers_by_student", "student_id", "answered_at"),
+)
+
+profile_sendings = Table(
+    "profile_sendings",
+    metadata,
+    Column("sending_id", Text, primary_key=True),
+    Column("code", Text, ForeignKey("campaigns.code"), nullable=False),
+    Column("student_id", Text, ForeignKey("students.student_id"), nullable=False),
+    Column("sent_at", Double, nullable=False),
+    Column("pix_score", Integer, nullable=False),
+    Column("certifiable", Boolean, nullable=False),
+    Column("certifiable_competences", Integer, nullable=False),
+    Column("competence_levels", Text, nullable=False),
+    Index("profile_sendings_by_campaign", "code", "student_id", "sent_at"),
+)

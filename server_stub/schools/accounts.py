@@ -2,8 +2,9 @@
 
 Roles (per school): `lead` plans sessions, imports students, publishes after review and exports;
 `reviewer` (national or regional: uai `*`, or one school) decides on pending certifications; `it`
-makes enrolment tokens, manages devices and configuration keys. The set grows by adding a name
-to ROLES. An administrator (`is_admin`) manages schools, accounts and API clients.
+makes enrolment tokens, manages devices and configuration keys; `teacher` opens practice
+campaigns for classes and follows their results (docs/campaigns.md). The set grows by adding a
+name to ROLES. An administrator (`is_admin`) manages schools, accounts and API clients.
 """
 
 from dataclasses import asdict, dataclass, field
@@ -17,7 +18,7 @@ from server_stub.schools import audit
 from server_stub.schools.orgs import organisation
 from server_stub.schools.passwords import check_strength, hash_secret, verify_secret
 
-ROLES = ("lead", "reviewer", "it")
+ROLES = ("lead", "reviewer", "it", "teacher")
 ALL_SCHOOLS = "*"
 MAX_FAILURES = 5
 LOCKOUT_S = 15 * 60

@@ -1,5 +1,6 @@
 """The web space's strings: one catalogue per language (catalogue/fr.json, catalogue/en.json),
-French first. A missing key falls back to French, then to the key itself."""
+plus one per area of the web space added beside them (catalogue/AREA.fr.json, ...), French
+first. A missing key falls back to French, then to the key itself."""
 
 import json
 from functools import cache
@@ -11,7 +12,10 @@ CATALOGUE_DIR = Path(__file__).parent / "catalogue"
 
 @cache
 def catalogue(lang: str) -> dict[str, str]:
-    return json.loads((CATALOGUE_DIR / f"{lang}.json").read_text(encoding="utf-8"))
+    strings = json.loads((CATALOGUE_DIR / f"{lang}.json").read_text(encoding="utf-8"))
+    for area in sorted(CATALOGUE_DIR.glob(f"*.{lang}.json")):
+        strings.update(json.loads(area.read_text(encoding="utf-8")))
+    return strings
 
 
 def translator(lang: str):

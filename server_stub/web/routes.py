@@ -23,6 +23,7 @@ from server_stub.certificate_page import lookup_address
 from server_stub.context import ServerContext
 from server_stub.documents.class_attestations import NoAttestationError, class_attestations_pdf
 from server_stub.planning import create_session
+from server_stub.practice.results import enrolled_certifiability
 from server_stub.schools.accounts import Account, authenticate
 from server_stub.schools.class_results import class_results, class_results_csv
 from server_stub.schools.orgs import Organisation, list_organisations
@@ -126,6 +127,15 @@ def _lead_schools(ctx: ServerContext, account: Account) -> list[Organisation]:
     return [o for o in list_organisations(ctx.db) if account.has_role("lead", o.uai)]
 
 
+def _member_schools(ctx: ServerContext, account: Account) -> list[Organisation]:
+    """The schools the account leads or teaches in (the home page's list)."""
+    return [
+        o
+        for o in list_organisations(ctx.db)
+        if account.has_role("lead", o.uai) or account.has_role("teacher", o.uai)
+    ]
+
+
 def _school(ctx: ServerContext, account: Account, uai: str) -> Organisation | None:
     return next((o for o in _lead_schools(ctx, account) if o.uai == uai.upper()), None)
 
@@ -217,7 +227,7 @@ async def home(request: Request) -> Response:
     session, *_ = await _guarded(request)
     if not isinstance(session, WebSession):
         return session
-    schools = await run_in_threadpool(_lead_schools, _ctx(request), session.account)
+    schools = await run_in_threadpool(_member_schools, _ctx(request), session.account)
     return _render(request, session, "home.html", page="home", schools=schools)
 
 
@@ -375,10 +385,21 @@ async def session_page(request: Request, uai: str, session_id: str) -> Response:
     session, school, _ = await _guarded(request, uai)
     if not isinstance(session, WebSession):
         return session
-    sheet = await run_in_threadpool(session_sheet, _ctx(request).db, school.uai, session_id)
+    db = _ctx(request).db
+    sheet = await run_in_threadpool(session_sheet, db, school.uai, session_id)
     if sheet is None:
         return _not_found(request, session)
-    return _render(request, session, "session.html", page="sessions", school=school, sheet=sheet)
+    # issue 25: each candidate with their certifiability (latest practice profile sent)
+    candidates = await run_in_threadpool(enrolled_certifiability, db, school.uai, session_id)
+    return _render(
+        request,
+        session,
+        "session.html",
+        page="sessions",
+        school=school,
+        sheet=sheet,
+        candidates=candidates,
+    )
 
 
 @router.get("/schools/{uai}/results")

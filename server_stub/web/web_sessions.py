@@ -25,6 +25,9 @@ class WebSession:
     lang: str = "fr"
     account: Account | None = None
     flash: list[str] = field(default_factory=list)
+    # A student signed in to practice (server_stub/web/practice_student.py), never with an account.
+    student: dict | None = None
+    feedback: dict = field(default_factory=dict)  # campaign code -> the last answer's correction
 
 
 class WebSessions:

@@ -235,3 +235,25 @@ def test_seal_refuses_an_exposure_bound_the_bank_cannot_hold(tmp_path, keys, sou
         "--out", str(tmp_path / "b.pixbank"), "--content-key-out", str(tmp_path / "b.key"),
     )  # fmt: skip
     assert "0.25" in reason and "128" in reason
+
+
+def test_seal_refuses_a_practice_bank_and_a_mixed_one(tmp_path, keys, source, capsys):
+    from importlib import resources
+
+    practice = resources.files("engine").joinpath("practice_bank")
+    reason = _one_line_failure(
+        capsys, "bank", "seal", str(practice), "--key", str(keys / "publisher.key"),
+        "--out", str(tmp_path / "p.pixbank"), "--content-key-out", str(tmp_path / "p.key"),
+        "--no-calibrate",
+    )  # fmt: skip
+    assert "entraînement" in reason and "practice" in reason
+    mixed = json.loads((practice / "1.1.json").read_text(encoding="utf-8"))[:1]
+    mixed += json.loads((source / "1.1.json").read_text(encoding="utf-8"))
+    (source / "1.1.json").write_text(json.dumps(mixed), encoding="utf-8")
+    reason = _one_line_failure(
+        capsys, "bank", "seal", str(source), "--key", str(keys / "publisher.key"),
+        "--out", str(tmp_path / "m.pixbank"), "--content-key-out", str(tmp_path / "m.key"),
+        "--no-calibrate",
+    )  # fmt: skip
+    assert "mêle" in reason and "mixes" in reason
+    assert not (tmp_path / "p.key").exists() and not (tmp_path / "m.key").exists()
