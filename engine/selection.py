@@ -29,6 +29,7 @@ the same on every platform and version), indexed by position so a replay redraws
 
 import bisect
 import hashlib
+import math
 
 import numpy as np
 
@@ -104,8 +105,9 @@ class SelectionState:
     `open` excludes answered, withdrawn and (with accessibility needs) incompatible items;
     `fresh` excludes items whose tube (or skill, when one question per tube is off) was answered;
     `planned` keeps the items of competences still short of their quota (the default mode's
-    plan; Pix's passage by every competence is a quota of 1); `ready` is all three at once, kept
-    up to date answer by answer so that a step usually needs no other mask.
+    plan; Pix's passage by every competence is a quota of 1), every item once all have it (the
+    rule then narrows nothing); `ready` is all three at once, kept up to date answer by answer
+    so that a step usually needs no other mask.
     """
 
     def __init__(self, bank: ItemBank, config: ExamConfig, needs: np.ndarray) -> None:
@@ -139,6 +141,7 @@ class SelectionState:
         if self.quota is not None:
             full = self.competence_count[rows, competences] == self.quota
             self.planned[rows[full]] &= ~bank.competence_mask[competences[full]]
+            self.planned[rows[~self.planned[rows].any(axis=1)]] = True  # the plan is done
         self.ready[rows] = self.open[rows] & self.fresh[rows] & self.planned[rows]
         if self.recent.shape[1]:
             self.recent[rows, :-1] = self.recent[rows, 1:]
@@ -158,9 +161,13 @@ class SelectionState:
         competence = bank.competence[item]
         self.competence_count[row, competence] += 1
         if self.competence_count[row, competence] == self.quota:
-            members = bank.competence_mask[competence]
-            self.planned[row, members] = False
-            ready[members] = False
+            planned = self.planned[row]
+            planned[bank.competence_mask[competence]] = False
+            if planned.any():
+                ready &= planned
+            else:  # every competence has its quota: the rule no longer narrows anything
+                planned[:] = True
+                np.logical_and(self.open[row], self.fresh[row], out=ready)
         if self.recent.shape[1]:
             self.recent[row, :-1] = self.recent[row, 1:]
             self.recent[row, -1] = competence
@@ -374,10 +381,11 @@ def _contenders(
     table, reach = grid
     tabled = np.where(allowed, table[point], -np.inf)
     if kept == 1:
-        best = tabled.max()
-    else:
-        best = -np.partition(-tabled, min(kept, tabled.size) - 1)[min(kept, tabled.size) - 1]
-    if best == -np.inf:  # fewer allowed items than kept: all of them
+        best = float(tabled.max())
+    else:  # the kept-th largest
+        last = max(tabled.size - kept, 0)
+        best = float(np.partition(tabled, last)[last])
+    if best == -math.inf:  # fewer allowed items than kept: all of them
         return np.flatnonzero(allowed)
     return np.flatnonzero(tabled >= best - 2 * reach - 2e-6 - 4 / scale)
 
