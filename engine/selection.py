@@ -345,18 +345,17 @@ def ranked_one(
     if bank.max_information_scale * scale * n_items >= 2.0**53:
         raise ValueError("information_decimals too high for this bank: keys would lose exactness")
     contenders = _contenders(bank, allowed, capacity, prices, config.candidates_kept, scale)
-    a, b, information_scale, price, tie_break = _ranking_columns(bank, prices)[
-        :, contenders
-    ].tolist()
-    exps = np.exp([a_i * (b_i - capacity) for a_i, b_i in zip(a, b, strict=True)]).tolist()
-    keys = []
-    for e, weight, cost, tie in zip(exps, information_scale, price, tie_break, strict=True):
+    items = contenders.tolist()
+    columns = _ranking_columns(bank, prices)
+    rows = [columns[item] for item in items]
+    exps = np.exp([a * (b - capacity) for a, b, _, _, _ in rows]).tolist()
+    keyed = []
+    for e, (_, _, weight, cost, tie), item in zip(exps, rows, items, strict=True):
         p = 1 / (1 + e)
-        keys.append(round((p * (1 - p) * weight - cost) * scale) * n_items + tie)
-    if config.candidates_kept == 1 and keys:
-        return [int(contenders[max(range(len(keys)), key=keys.__getitem__)])]
-    order = sorted(range(len(keys)), key=keys.__getitem__, reverse=True)
-    return contenders[order[: config.candidates_kept]].tolist()
+        keyed.append((round((p * (1 - p) * weight - cost) * scale) * n_items + tie, item))
+    if config.candidates_kept == 1:
+        return [max(keyed)[1]] if keyed else []
+    return [item for _, item in sorted(keyed, reverse=True)[: config.candidates_kept]]
 
 
 def _contenders(
@@ -387,7 +386,7 @@ def _contenders(
         best = float(np.partition(tabled, last)[last])
     if best == -math.inf:  # fewer allowed items than kept: all of them
         return np.flatnonzero(allowed)
-    return np.flatnonzero(tabled >= best - 2 * reach - 2e-6 - 4 / scale)
+    return (tabled >= best - 2 * reach - 2e-6 - 4 / scale).nonzero()[0]
 
 
 def _value_grid(bank: ItemBank, prices: np.ndarray | None) -> tuple[np.ndarray, float] | None:
@@ -410,20 +409,29 @@ def _value_grid(bank: ItemBank, prices: np.ndarray | None) -> tuple[np.ndarray, 
     return bank.derived[key], float(bank.derived[f"{key}:reach"])
 
 
-def _ranking_columns(bank: ItemBank, prices: np.ndarray | None) -> np.ndarray:
-    """[a, b, a², price, tie break] by item, stacked so one gather takes what ranking needs."""
+def _ranking_columns(
+    bank: ItemBank, prices: np.ndarray | None
+) -> list[tuple[float, float, float, float, float]]:
+    """(a, b, a², price, tie break) of every item, as Python floats: what ranking reads."""
     own = prices is None or (bank.exposure is not None and prices is bank.exposure.prices)
     key = f"ranking:{prices is None}"
     if own and key in bank.derived:
         return bank.derived[key]
-    columns = np.stack(
-        [
-            bank.discrimination,
-            bank.difficulty,
-            bank.information_scale,
-            np.zeros(len(bank)) if prices is None else prices,
-            bank.tie_break,
-        ]
+    price = np.zeros(len(bank)) if prices is None else prices
+    columns = list(
+        zip(
+            *(
+                column.tolist()
+                for column in (
+                    bank.discrimination,
+                    bank.difficulty,
+                    bank.information_scale,
+                    price,
+                    bank.tie_break,
+                )
+            ),
+            strict=True,
+        )
     )
     if own:  # the bank's own prices (or none): computed once per bank
         bank.derived[key] = columns
