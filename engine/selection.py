@@ -369,10 +369,10 @@ def _contenders(
     """The allowed items that may be among the `kept` best at `capacity`: a superset of them,
     read from the value table at the nearest point of its grid.
 
-    Within half a grid step an item's value moves by at most `reach` (its slope is bounded),
-    so an item whose tabled value lies more than twice that (plus the table's float32 error and
-    two rounding units) below the kept-th best tabled value cannot rank among the kept: its
-    exact, rounded key is below theirs. Only the survivors get their exact key computed."""
+    An item's exact value lies within `reach` of its tabled one (its slope is bounded over half
+    a grid step; the float32 error is added), so an item tabled more than twice that (plus two
+    rounding units of the key) below the kept-th best tabled value cannot rank among the kept:
+    its exact, rounded key is below theirs. Only the survivors get their exact key computed."""
     grid = _value_grid(bank, prices)
     point = round((capacity - VALUE_GRID_LOW) / VALUE_GRID_STEP)
     if grid is None or not 0 <= point < grid[0].shape[0]:
@@ -386,7 +386,8 @@ def _contenders(
         best = float(np.partition(tabled, last)[last])
     if best == -math.inf:  # fewer allowed items than kept: all of them
         return np.flatnonzero(allowed)
-    return (tabled >= best - 2 * reach - 2e-6 - 4 / scale).nonzero()[0]
+    # A float64 bound (a bare Python float would be rounded to the table's float32).
+    return (tabled >= np.float64(best - 2 * reach - 4 / scale)).nonzero()[0]
 
 
 def _value_grid(bank: ItemBank, prices: np.ndarray | None) -> tuple[np.ndarray, float] | None:
@@ -402,11 +403,14 @@ def _value_grid(bank: ItemBank, prices: np.ndarray | None) -> tuple[np.ndarray, 
         table = information(bank, theta)
         if prices is not None:
             table -= prices
-        bank.derived[key] = table.astype(np.float32)
-        # |d/dθ a²p(1−p)| = a³·p(1−p)|1−2p| ≤ a³/(6√3) < 0.0963·a³ (the price is constant).
+        tabled = table.astype(np.float32)
+        # |d/dθ a²p(1−p)| = a³·p(1−p)|1−2p| ≤ a³/(6√3) < 0.0963·a³ (the price is constant);
+        # plus what storing the table in float32 lost.
         slope = 0.0963 * float(np.max(bank.information_scale * bank.discrimination))
-        bank.derived[f"{key}:reach"] = np.array(slope * VALUE_GRID_STEP / 2)
-    return bank.derived[key], float(bank.derived[f"{key}:reach"])
+        lost = float(np.max(np.abs(tabled - table)))
+        bank.derived[key] = tabled
+        bank.derived[f"{key}:reach"] = slope * VALUE_GRID_STEP / 2 + lost
+    return bank.derived[key], bank.derived[f"{key}:reach"]
 
 
 def _ranking_columns(
