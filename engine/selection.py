@@ -392,8 +392,8 @@ def _contenders(
 
 def _value_grid(bank: ItemBank, prices: np.ndarray | None) -> tuple[np.ndarray, float] | None:
     """(table, reach): information minus price of every item (columns) at each point of the
-    value grid (rows, float32), and the most any item's value moves within half a grid step;
-    None for prices that are not the bank's own (never tabled)."""
+    value grid (rows, float32), and how far an item's exact value at any capacity can lie from
+    its value at the nearest point, as tabled; None for prices that are not the bank's own."""
     own = prices is None or (bank.exposure is not None and prices is bank.exposure.prices)
     if not own:
         return None
@@ -408,9 +408,9 @@ def _value_grid(bank: ItemBank, prices: np.ndarray | None) -> tuple[np.ndarray, 
         # plus what storing the table in float32 lost.
         slope = 0.0963 * float(np.max(bank.information_scale * bank.discrimination))
         lost = float(np.max(np.abs(tabled - table)))
-        bank.derived[key] = tabled
-        bank.derived[f"{key}:reach"] = slope * VALUE_GRID_STEP / 2 + lost
-    return bank.derived[key], bank.derived[f"{key}:reach"]
+        # One entry for both: a concurrent reader never sees the table without its reach.
+        bank.derived[key] = (tabled, slope * VALUE_GRID_STEP / 2 + lost)
+    return bank.derived[key]
 
 
 def _ranking_columns(
