@@ -19,6 +19,8 @@ Both estimators are vectorised over a batch of candidates (one row each), so tha
 one candidate and the simulation of thousands run the very same code.
 """
 
+import functools
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -150,6 +152,32 @@ class PixEstimator:
         self.capacity[rows] = capacity
         self.error[rows] = np.sqrt(np.maximum(variance, 0.0))
 
+    def update_one(self, row: int, answered: np.ndarray, a: float, b: float, correct: bool) -> None:
+        """`update` for one row, given its `answer_table` row: the same arithmetic, element by
+        element and sum by sum, on the row's own arrays and Python floats (no batch gathers)."""
+        previous = float(self.capacity[row])
+        distance = PIX_GRID - previous
+        gaussian = np.exp(distance * distance / (-2 * PIX_PRIOR_VARIANCE)) / _PIX_GAUSSIAN_SCALE
+        prior = gaussian / gaussian.cumsum()[-1]
+        likelihood = self.likelihood[row]
+        likelihood *= answered
+        self._answers[row].append((a, b, correct))
+        unnormalised = likelihood * prior
+        total = float(unnormalised.cumsum()[-1])
+        if total > _SAFE_TOTAL:
+            posterior = unnormalised / total
+        else:  # Pix's product underflowed: the same posterior, from logs
+            posterior = self._log_space_posterior(row, prior)
+        capacity = float((PIX_GRID * posterior).cumsum()[-1])
+        if self.variation_percent:
+            capacity = _limit_one(previous, capacity, self.variation_percent)
+        spread = PIX_GRID - capacity
+        spread *= spread
+        spread *= posterior
+        variance = float(spread.cumsum()[-1]) - PIX_CLASS_INTERVAL**2 / 12.0
+        self.capacity[row] = capacity
+        self.error[row] = math.sqrt(max(variance, 0.0))
+
     def _log_space_posterior(self, row: int, prior: np.ndarray) -> np.ndarray:
         a, b, correct = (np.array(column) for column in zip(*self._answers[row], strict=True))
         logs = log_likelihood(PIX_GRID, a, b, correct.astype(bool)).sum(axis=0)
@@ -181,6 +209,13 @@ class NormalPriorEstimator:
     (`log_posterior`, up to a constant per row)."""
 
     def __init__(self, size: int, mean: float | np.ndarray, sd: float) -> None:
+        self._moments = np.empty((3, DEFAULT_GRID.size))  # update_one's scratch space
+        if np.ndim(mean) == 0:  # every row starts from the same prior: computed once
+            logs, capacity, error = _normal_prior(float(mean), float(sd))
+            self.log_posterior = np.tile(logs, (size, 1))
+            self.capacity = np.full(size, capacity)
+            self.error = np.full(size, error)
+            return
         means = np.broadcast_to(np.asarray(mean, dtype=float), (size,))
         self.log_posterior = -0.5 * ((DEFAULT_GRID - means[:, None]) / sd) ** 2
         self.capacity = np.empty(size)
@@ -204,6 +239,21 @@ class NormalPriorEstimator:
         self.log_posterior[rows] = logs
         self._summarise(rows, logs)
 
+    def update_one(self, row: int, answered: np.ndarray, a: float, b: float, correct: bool) -> None:
+        """`update` for one row, given its `answer_table` row (`a`, `b`, `correct` are not needed
+        then): the same arithmetic in place, the moments' sums read as Python floats."""
+        logs = self.log_posterior[row]
+        logs += answered
+        logs -= logs.max()
+        moments = self._moments
+        np.exp(logs, out=moments[0])
+        np.multiply(moments[0], DEFAULT_GRID, out=moments[1])
+        np.multiply(moments[1], DEFAULT_GRID, out=moments[2])
+        total, first, second = moments.cumsum(axis=1)[:, -1].tolist()
+        capacity = first / total
+        self.capacity[row] = capacity
+        self.error[row] = math.sqrt(max(second / total - capacity * capacity, 0.0))
+
     def _summarise(self, rows: np.ndarray, logs: np.ndarray) -> None:
         """Posterior mean and standard deviation from the moments of exp(logs), in one pass of
         sequential sums (not BLAS: the same bits for one row or many, on any machine)."""
@@ -215,6 +265,15 @@ class NormalPriorEstimator:
         capacity = first / total
         self.capacity[rows] = capacity
         self.error[rows] = np.sqrt(np.maximum(second / total - capacity * capacity, 0.0))
+
+
+@functools.lru_cache(maxsize=16)
+def _normal_prior(mean: float, sd: float) -> tuple[np.ndarray, float, float]:
+    """The log prior N(mean, sd²) on the grid, with its mean and sd: every exam's start."""
+    estimator = NormalPriorEstimator(1, np.array([mean]), sd)
+    logs = estimator.log_posterior[0]
+    logs.flags.writeable = False
+    return logs, float(estimator.capacity[0]), float(estimator.error[0])
 
 
 Estimator = PixEstimator | NormalPriorEstimator

@@ -6,6 +6,7 @@ records answers and replacements, keeps the replay events and scores the result.
 """
 
 import copy
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
@@ -16,15 +17,17 @@ from engine.config import ExamConfig
 from engine.estimation import Estimator, answer_table, estimator_for
 from engine.feasibility import planned_per_competence
 from engine.itembank import ItemBank
-from engine.pretest import PretestPlan, operational_only
+from engine.pretest import PretestPlan
 from engine.referential import COMPETENCE_CODES
 from engine.scoring import ScoringConfig, certification_status, scored_levels
 from engine.selection import (
     ExamDraws,
     SelectionState,
     allowed_items,
+    allowed_one,
     binary_tree_picks,
     ranked_candidates,
+    ranked_one,
 )
 
 STATUSES = ("ok", "ko", "aband", "timedout", "focusedOut")
@@ -66,15 +69,17 @@ class Cohort:
         needs = np.broadcast_to(np.asarray(accessibility_needs, dtype=bool), (size,))
         self.draws = [ExamDraws(seed) for seed in seeds]
         self.state = SelectionState(bank, config, needs)
-        operational_only(bank, self.state.open)
+        self.state.close(bank.pretest)  # pretest items are shown by plan, never selected
         self.estimator = new_estimator(config, size)
         self.answered = np.zeros(size, dtype=np.intp)
         self.selections = np.zeros(size, dtype=np.intp)
         self._picks = np.empty((size, 0))
         controlled = config.exposure_control and bank.exposure is not None
-        self.tickets = (
-            np.stack([draws.tickets(len(bank)) for draws in self.draws]) if controlled else None
-        )
+        self.tickets = None
+        if controlled:
+            self.tickets = np.empty((size, len(bank)))
+            for row, draws in enumerate(self.draws):
+                self.tickets[row] = draws.tickets(len(bank))
         self.prices = bank.exposure.prices if controlled else None
 
     @property
@@ -88,7 +93,7 @@ class Cohort:
     def select(self, rows: np.ndarray) -> np.ndarray:
         """The next item of each row (a bank position), or −1 where the exam is over."""
         if rows.size == 1:
-            return self._select_one(int(rows[0]))
+            return np.array([self.select_one(int(rows[0]))])
         chosen = np.full(rows.size, -1, dtype=np.intp)
         going = self.answered[rows] < self.config.length
         rows = rows[going]
@@ -119,24 +124,29 @@ class Cohort:
         chosen[going] = picks
         return chosen
 
-    def _select_one(self, row: int) -> np.ndarray:
-        """`select` for one row (an exam at a kiosk, a replay): the same rules and draws."""
+    def select_one(self, row: int) -> int:
+        """`select` for one row (an exam at a kiosk, a replay): the same rules and draws, on the
+        row's own arrays."""
         if self.answered[row] >= self.config.length:
-            return np.array([-1])
-        rows = np.array([row])
-        capacity = self.estimator.capacity[rows]
-        allowed = allowed_items(self.bank, self.config, self.state, rows, capacity, self.tickets)
-        ranked = ranked_candidates(self.bank, self.config, allowed, capacity, self.prices)
-        if ranked.shape[1] > 1:
-            stride = ranked.shape[1] - 1
+            return -1
+        capacity = float(self.estimator.capacity[row])
+        allowed = allowed_one(self.bank, self.config, self.state, row, capacity, self.tickets)
+        ranked = ranked_one(self.bank, self.config, allowed, capacity, self.prices)
+        kept = min(self.config.candidates_kept, len(self.bank))
+        rank = 0
+        if kept > 1:
+            stride = kept - 1
             first = int(self.selections[row]) * stride
-            uniforms = self._pick_uniforms(first + stride)[row : row + 1, first : first + stride]
-            rank = binary_tree_picks(
-                (ranked >= 0).sum(axis=1), self.config.pick_probability, uniforms
-            )
-            ranked = ranked[:, rank]
+            if self._picks.shape[1] < first + stride:
+                self._pick_uniforms(first + stride)
+            uniforms = self._picks[row, first : first + len(ranked) - 1].tolist()
+            rank = len(ranked) - 1 if ranked else 0
+            for level, uniform in enumerate(uniforms):
+                if math.floor(uniform * 100) < self.config.pick_probability:
+                    rank = level
+                    break
         self.selections[row] += 1
-        return ranked[:, 0]
+        return ranked[rank] if ranked else -1
 
     def _pick_uniforms(self, width: int) -> np.ndarray:
         """Each row's pick stream, at least `width` long (grown, rarely, after replacements)."""
@@ -147,6 +157,9 @@ class Cohort:
 
     def answer(self, rows: np.ndarray, items: np.ndarray, correct: np.ndarray) -> None:
         """Rows `rows` (distinct) answered `items`, successfully where `correct`."""
+        if rows.size == 1:
+            self.answer_one(int(rows[0]), int(items[0]), bool(correct[0]))
+            return
         bank = self.bank
         self.state.answered(bank, rows, items)
         table = answer_table(self.config.mode, bank)
@@ -158,6 +171,19 @@ class Cohort:
             table[items, correct.astype(np.intp)],
         )
         self.answered[rows] += 1
+
+    def answer_one(self, row: int, item: int, correct: bool) -> None:
+        """`answer` for one row (an exam at a kiosk, a replay): the same state, the same bits."""
+        bank = self.bank
+        self.state.answered_one(bank, row, item)
+        self.estimator.update_one(
+            row,
+            answer_table(self.config.mode, bank)[item, int(correct)],
+            bank.discrimination.item(item),
+            bank.difficulty.item(item),
+            correct,
+        )
+        self.answered[row] += 1
 
     def withdraw(self, row: int, item: int) -> None:
         self.state.withdraw(self.bank, row, item)
@@ -273,7 +299,7 @@ class Exam:
             pretest = None
             if self._pretest is not None:
                 pretest = self._pretest.item_at(len(self._answers))
-            chosen = int(self._cohort.select(self._row)[0]) if pretest is None else pretest
+            chosen = self._cohort.select_one(0) if pretest is None else pretest
             if chosen < 0:
                 self._over = True
             else:
@@ -301,7 +327,7 @@ class Exam:
         if self._pretest_shown(item):
             self._pretest.used()
         else:
-            self._cohort.answer(self._row, np.array([item]), np.array([status == "ok"]))
+            self._cohort.answer_one(0, item, status == "ok")
         self._answers.append((item, status))
         self._events.append({"kind": "answer", "item_id": item_id, "status": status})
         self._current = None

@@ -211,8 +211,9 @@ class ItemBank:
         # what one exam's rules update or exclude in one step.
         self.tube_members = _members(self.tube, len(self.tube_names))
         self.skill_members = _members(self.skill, len(self.skill_names))
-        # Tables other modules compute once from these items (engine.estimation.answer_table).
-        self.derived: dict[str, np.ndarray] = {}
+        # Tables other modules compute once from these items (engine.estimation.answer_table,
+        # engine.selection.ranked_one).
+        self.derived: dict[str, Any] = {}
         self.competence_mask = self.competence[None, :] == np.arange(len(COMPETENCE_CODES))[:, None]
         # Added to rank keys: of two equally informative items, the smaller id ranks first.
         self.tie_break = np.arange(len(self.ids) - 1, -1, -1, dtype=np.float64)

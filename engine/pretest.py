@@ -65,9 +65,3 @@ class PretestPlan:
     def used(self) -> None:
         """The pretest item shown last was answered or replaced: the next one comes next time."""
         self._next += 1
-
-
-def operational_only(bank: ItemBank, open_items: np.ndarray) -> None:
-    """Close the pretest items to the adaptive selection (rows of `open_items`, in place)."""
-    if bank.pretest.any():
-        open_items[:, bank.pretest] = False

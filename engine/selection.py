@@ -38,6 +38,10 @@ from engine.itembank import ItemBank
 from engine.referential import COMPETENCE_CODES
 
 _UNIFORM_SCALE = 2.0**-53
+# The grid of the value table that narrows one exam's ranking to a few contenders: it covers
+# every capacity either estimator can give (Pix's grid ends at ±9).
+VALUE_GRID_STEP = 0.02
+VALUE_GRID_LOW = -9.5
 
 
 def seed_entropy(seed: int | str) -> int:
@@ -90,62 +94,96 @@ class ExamDraws:
 def binary_tree_picks(candidates: np.ndarray, probability: int, uniforms: np.ndarray) -> np.ndarray:
     """Pix's binaryTreeRandom, per row: rank 0 if floor(100·u₀) < p, else rank 1 if
     floor(100·u₁) < p, …; the last of the row's `candidates` takes what is left."""
-    if candidates.size == 1:  # one exam: a few Python floats, the same test
-        last = max(int(candidates[0]) - 1, 0)
-        for rank, uniform in enumerate(uniforms[0, :last].tolist()):
-            if math.floor(uniform * 100) < probability:
-                return np.array([rank])
-        return np.array([last])
     levels = np.arange(uniforms.shape[1])
     hit = (np.floor(uniforms * 100) < probability) & (levels < candidates[:, None] - 1)
     return np.where(hit.any(axis=1), hit.argmax(axis=1), np.maximum(candidates - 1, 0))
 
 
 class SelectionState:
-    """What the rules remember about each row: open items, fresh tubes (or skills), competences.
+    """What the rules remember about each row: open items, fresh tubes (or skills), the plan.
 
     `open` excludes answered, withdrawn and (with accessibility needs) incompatible items;
-    `fresh` excludes items whose tube (or skill, when one question per tube is off) was answered.
+    `fresh` excludes items whose tube (or skill, when one question per tube is off) was answered;
+    `planned` keeps the items of competences still short of their quota (the default mode's
+    plan; Pix's passage by every competence is a quota of 1), every item once all have it (the
+    rule then narrows nothing); `ready` is all three at once, kept up to date answer by answer
+    so that a step usually needs no other mask.
     """
 
     def __init__(self, bank: ItemBank, config: ExamConfig, needs: np.ndarray) -> None:
         size = needs.size
         self.by_tube = config.limit_to_one_question_per_tube
-        self.open = np.ones((size, len(bank)), dtype=bool)
-        self.open[needs] &= bank.accessible
-        self.fresh = np.ones((size, len(bank)), dtype=bool)
+        self.open, self.fresh, self.planned, self.ready = np.ones((4, size, len(bank)), dtype=bool)
+        if needs.any():
+            self.open[needs] &= bank.accessible
+            self.ready[needs] &= bank.accessible
+        self.quota = _quota(config)
         self.competence_count = np.zeros((size, len(COMPETENCE_CODES)), dtype=np.intp)
         self.recent = np.full((size, config.challenges_between_same_competence), -1, np.intp)
+
+    def close(self, items: np.ndarray) -> None:
+        """Items (a boolean column mask) no row may get: pretest items, for instance."""
+        if not items.any():
+            return
+        self.open[:, items] = False
+        self.ready[:, items] = False
 
     def answered(self, bank: ItemBank, rows: np.ndarray, items: np.ndarray) -> None:
         """Rows `rows` answered `items` (one each; rows distinct)."""
         if rows.size == 1:
-            self._answered_one(bank, int(rows[0]), int(items[0]))
+            self.answered_one(bank, int(rows[0]), int(items[0]))
             return
         self.open[rows, items] = False
         group = bank.tube if self.by_tube else bank.skill
         self.fresh[rows] &= group[None, :] != group[items][:, None]
-        self.competence_count[rows, bank.competence[items]] += 1
+        competences = bank.competence[items]
+        self.competence_count[rows, competences] += 1
+        if self.quota is not None:
+            full = self.competence_count[rows, competences] == self.quota
+            self.planned[rows[full]] &= ~bank.competence_mask[competences[full]]
+            self.planned[rows[~self.planned[rows].any(axis=1)]] = True  # the plan is done
+        self.ready[rows] = self.open[rows] & self.fresh[rows] & self.planned[rows]
         if self.recent.shape[1]:
             self.recent[rows, :-1] = self.recent[rows, 1:]
-            self.recent[rows, -1] = bank.competence[items]
+            self.recent[rows, -1] = competences
 
-    def _answered_one(self, bank: ItemBank, row: int, item: int) -> None:
+    def answered_one(self, bank: ItemBank, row: int, item: int) -> None:
         """`answered` for one row: the item's group by its members, not by a bank-wide test."""
         self.open[row, item] = False
-        if self.by_tube:
-            self.fresh[row, bank.tube_members[bank.tube[item]]] = False
-        else:
-            self.fresh[row, bank.skill_members[bank.skill[item]]] = False
+        members = (
+            bank.tube_members[bank.tube[item]]
+            if self.by_tube
+            else bank.skill_members[bank.skill[item]]
+        )
+        self.fresh[row, members] = False
+        ready = self.ready[row]
+        ready[members] = False  # the item itself is among its group's members
         competence = bank.competence[item]
         self.competence_count[row, competence] += 1
+        if self.competence_count[row, competence] == self.quota:
+            planned = self.planned[row]
+            planned[bank.competence_mask[competence]] = False
+            if planned.any():
+                ready &= planned
+            else:  # every competence has its quota: the rule no longer narrows anything
+                planned[:] = True
+                np.logical_and(self.open[row], self.fresh[row], out=ready)
         if self.recent.shape[1]:
             self.recent[row, :-1] = self.recent[row, 1:]
             self.recent[row, -1] = competence
 
     def withdraw(self, bank: ItemBank, row: int, item: int) -> None:
         """A validated live alert: the item and every item of its skill leave this exam."""
-        self.open[row] &= bank.skill != bank.skill[item]
+        members = bank.skill_members[bank.skill[item]]
+        self.open[row, members] = False
+        self.ready[row, members] = False
+
+
+def _quota(config: ExamConfig) -> int | None:
+    """Questions per competence before its items yield to the others' (None: no such rule)."""
+    if config.mode == "pix":
+        return 1 if config.enable_passage_by_all_competences else None
+    return config.questions_per_competence
 
 
 def _prefer(mask: np.ndarray, preferred: np.ndarray) -> np.ndarray:
@@ -175,36 +213,77 @@ def allowed_items(
 
     A hard rule always applies; each soft rule ("prefer") applies unless it would leave
     nothing. When every soft rule can hold at once (nearly always), the answer is simply all
-    the rules together; the rules are otherwise applied one by one, in order."""
-    mask = state.open[rows]
-    fresh = state.fresh[rows]
-    preferences = []
-    if config.mode == "pix":
-        mask = mask & fresh
-        if config.enable_passage_by_all_competences:
-            preferences.append((state.competence_count[rows] == 0)[:, bank.competence])
-    else:
-        if config.questions_per_competence is not None:
-            count = state.competence_count[rows]
-            preferences.append((count < config.questions_per_competence)[:, bank.competence])
-        preferences.append(fresh)
-    if config.challenges_between_same_competence:
-        preferences.append(_not_recent(bank, state, rows))
+    the rules together (`state.ready` and the two rules that change at every step); the rules
+    are otherwise applied one by one, in order."""
+    if rows.size == 1:
+        return allowed_one(bank, config, state, int(rows[0]), float(capacity[0]), tickets)[None]
+    recent = _not_recent(bank, state, rows) if state.recent.shape[1] else None
+    lottery = None
     if tickets is not None and bank.exposure is not None:
-        if rows.size == 1:  # one exam: its stratum by bisection, its tickets against k's column
-            stratum = bisect.bisect_right(bank.exposure.edges, float(capacity[0]))
-            preferences.append(tickets[rows] < bank.exposure.k_by_stratum[stratum])
-        else:
-            limits = bank.exposure.k_by_stratum[bank.exposure.stratum(capacity)]
-            preferences.append(tickets[rows] < limits)
-    every = mask
-    for preferred in preferences:
-        every = every & preferred
+        lottery = tickets[rows] < bank.exposure.k_by_stratum[bank.exposure.stratum(capacity)]
+    every = state.ready[rows]
+    if recent is not None:
+        every &= recent
+    if lottery is not None:
+        every &= lottery
     if every.any(axis=1).all():
         return every
+    return _rule_by_rule(config, state, rows, recent, lottery)
+
+
+def allowed_one(
+    bank: ItemBank,
+    config: ExamConfig,
+    state: SelectionState,
+    row: int,
+    capacity: float,
+    tickets: np.ndarray | None,
+) -> np.ndarray:
+    """`allowed_items` for one row (an exam at a kiosk, a replay), as a new 1-D mask: the
+    row's `ready` items minus its recent competences (by mask) through its lottery (its stratum
+    by bisection); rule by rule only when that leaves nothing."""
+    every = state.ready[row].copy()
+    if state.recent.shape[1]:
+        for competence in state.recent[row].tolist():
+            if competence >= 0:
+                every &= _other_competences(bank)[competence]
+    lottery = None
+    if tickets is not None and bank.exposure is not None:
+        stratum = bisect.bisect_right(bank.exposure.edges, capacity)
+        lottery = tickets[row] < bank.exposure.k_by_stratum[stratum]
+        every &= lottery
+    if every.any():
+        return every
+    rows = np.array([row])
+    recent = _not_recent(bank, state, rows) if state.recent.shape[1] else None
+    return _rule_by_rule(config, state, rows, recent, lottery)[0]
+
+
+def _rule_by_rule(
+    config: ExamConfig,
+    state: SelectionState,
+    rows: np.ndarray,
+    recent: np.ndarray | None,
+    lottery: np.ndarray | None,
+) -> np.ndarray:
+    """The rules in their order, each soft one kept only where it leaves something."""
+    mask = state.open[rows]
+    preferences = [state.planned[rows]]
+    if config.mode == "pix":  # one question per tube is a hard rule there
+        mask = mask & state.fresh[rows]
+    else:
+        preferences.append(state.fresh[rows])
+    preferences += [rule for rule in (recent, lottery) if rule is not None]
     for preferred in preferences:
         mask = _prefer(mask, mask & preferred)
     return mask
+
+
+def _other_competences(bank: ItemBank) -> np.ndarray:
+    """[c, item]: the item is not of competence c (computed once per bank)."""
+    if "other_competences" not in bank.derived:
+        bank.derived["other_competences"] = ~bank.competence_mask
+    return bank.derived["other_competences"]
 
 
 def information(bank: ItemBank, capacity: np.ndarray) -> np.ndarray:
@@ -233,7 +312,10 @@ def ranked_candidates(
         raise ValueError("information_decimals too high for this bank: keys would lose exactness")
     kept = min(config.candidates_kept, n_items)
     if capacity.size == 1:  # one exam (a kiosk, a replay): rank only the items it may get
-        return _ranked_one(bank, allowed[0], float(capacity[0]), prices, scale, kept)[None, :]
+        ranked = np.full((1, kept), -1, dtype=np.intp)
+        found = ranked_one(bank, config, allowed[0], float(capacity[0]), prices)
+        ranked[0, : len(found)] = found
+        return ranked
     value = information(bank, capacity)
     if prices is not None:
         value = value - prices
@@ -247,32 +329,114 @@ def ranked_candidates(
     return ranked
 
 
-def _ranked_one(
+def ranked_one(
+    bank: ItemBank,
+    config: ExamConfig,
+    allowed: np.ndarray,
+    capacity: float,
+    prices: np.ndarray | None = None,
+) -> list[int]:
+    """`ranked_candidates` for one row (a 1-D mask), best first, fewer than `candidates_kept`
+    when fewer are allowed. Only the few contenders (see `_contenders`) get a key: numpy's exp
+    on them, then the very operations of the batch, in the same order, on Python floats (IEEE
+    doubles both, a zero price subtracting exactly nothing), so the same keys and items."""
+    scale = 10.0**config.information_decimals
+    n_items = len(bank)
+    if bank.max_information_scale * scale * n_items >= 2.0**53:
+        raise ValueError("information_decimals too high for this bank: keys would lose exactness")
+    contenders = _contenders(bank, allowed, capacity, prices, config.candidates_kept, scale)
+    items = contenders.tolist()
+    columns = _ranking_columns(bank, prices)
+    rows = [columns[item] for item in items]
+    exps = np.exp([a * (b - capacity) for a, b, _, _, _ in rows]).tolist()
+    keyed = []
+    for e, (_, _, weight, cost, tie), item in zip(exps, rows, items, strict=True):
+        p = 1 / (1 + e)
+        keyed.append((round((p * (1 - p) * weight - cost) * scale) * n_items + tie, item))
+    if config.candidates_kept == 1:
+        return [max(keyed)[1]] if keyed else []
+    return [item for _, item in sorted(keyed, reverse=True)[: config.candidates_kept]]
+
+
+def _contenders(
     bank: ItemBank,
     allowed: np.ndarray,
     capacity: float,
     prices: np.ndarray | None,
-    scale: float,
     kept: int,
+    scale: float,
 ) -> np.ndarray:
-    """`ranked_candidates` for one row, on its allowed items only: the same keys, element by
-    element, so the same items in the same order."""
-    open_items = np.flatnonzero(allowed)
-    ranked = np.full(kept, -1, dtype=np.intp)
-    if open_items.size == 0:
-        return ranked
-    p = 1 / (1 + np.exp(bank.discrimination[open_items] * (bank.difficulty[open_items] - capacity)))
-    value = p * (1 - p) * bank.information_scale[open_items]
-    if prices is not None:
-        value = value - prices[open_items]
-    key = np.rint(value * scale) * len(bank) + bank.tie_break[open_items]
+    """The allowed items that may be among the `kept` best at `capacity`: a superset of them,
+    read from the value table at the nearest point of its grid.
+
+    An item's exact value lies within `reach` of its tabled one (its slope is bounded over half
+    a grid step; the float32 error is added), so an item tabled more than twice that (plus two
+    rounding units of the key) below the kept-th best tabled value cannot rank among the kept:
+    its exact, rounded key is below theirs. Only the survivors get their exact key computed."""
+    grid = _value_grid(bank, prices)
+    point = round((capacity - VALUE_GRID_LOW) / VALUE_GRID_STEP)
+    if grid is None or not 0 <= point < grid[0].shape[0]:
+        return np.flatnonzero(allowed)
+    table, reach = grid
+    tabled = np.where(allowed, table[point], -np.inf)
     if kept == 1:
-        ranked[0] = open_items[key.argmax()]
-        return ranked
-    if key.size > kept:
-        top = np.argpartition(-key, kept - 1)[:kept]
-        order = top[np.argsort(-key[top])]
-    else:
-        order = np.argsort(-key)
-    ranked[: order.size] = open_items[order]
-    return ranked
+        best = float(tabled.max())
+    else:  # the kept-th largest
+        last = max(tabled.size - kept, 0)
+        best = float(np.partition(tabled, last)[last])
+    if best == -math.inf:  # fewer allowed items than kept: all of them
+        return np.flatnonzero(allowed)
+    # A float64 bound (a bare Python float would be rounded to the table's float32).
+    return (tabled >= np.float64(best - 2 * reach - 4 / scale)).nonzero()[0]
+
+
+def _value_grid(bank: ItemBank, prices: np.ndarray | None) -> tuple[np.ndarray, float] | None:
+    """(table, reach): information minus price of every item (columns) at each point of the
+    value grid (rows, float32), and how far an item's exact value at any capacity can lie from
+    its value at the nearest point, as tabled; None for prices that are not the bank's own."""
+    own = prices is None or (bank.exposure is not None and prices is bank.exposure.prices)
+    if not own:
+        return None
+    key = f"value grid:{prices is None}"
+    if key not in bank.derived:
+        theta = np.arange(VALUE_GRID_LOW, -VALUE_GRID_LOW + VALUE_GRID_STEP / 2, VALUE_GRID_STEP)
+        table = information(bank, theta)
+        if prices is not None:
+            table -= prices
+        tabled = table.astype(np.float32)
+        # |d/dθ a²p(1−p)| = a³·p(1−p)|1−2p| ≤ a³/(6√3) < 0.0963·a³ (the price is constant);
+        # plus what storing the table in float32 lost.
+        slope = 0.0963 * float(np.max(bank.information_scale * bank.discrimination))
+        lost = float(np.max(np.abs(tabled - table)))
+        # One entry for both: a concurrent reader never sees the table without its reach.
+        bank.derived[key] = (tabled, slope * VALUE_GRID_STEP / 2 + lost)
+    return bank.derived[key]
+
+
+def _ranking_columns(
+    bank: ItemBank, prices: np.ndarray | None
+) -> list[tuple[float, float, float, float, float]]:
+    """(a, b, a², price, tie break) of every item, as Python floats: what ranking reads."""
+    own = prices is None or (bank.exposure is not None and prices is bank.exposure.prices)
+    key = f"ranking:{prices is None}"
+    if own and key in bank.derived:
+        return bank.derived[key]
+    price = np.zeros(len(bank)) if prices is None else prices
+    columns = list(
+        zip(
+            *(
+                column.tolist()
+                for column in (
+                    bank.discrimination,
+                    bank.difficulty,
+                    bank.information_scale,
+                    price,
+                    bank.tie_break,
+                )
+            ),
+            strict=True,
+        )
+    )
+    if own:  # the bank's own prices (or none): computed once per bank
+        bank.derived[key] = columns
+    return columns

@@ -4,12 +4,15 @@ import numpy as np
 import pytest
 
 from engine import Exam, ExamConfig, ItemBank
+from engine.itembank import ExposureParameters
 from engine.referential import COMPETENCE_CODES
 from engine.selection import (
     ExamDraws,
     allowed_items,
     binary_tree_picks,
     information,
+    ranked_candidates,
+    ranked_one,
     seed_entropy,
 )
 
@@ -203,3 +206,36 @@ def test_default_mode_gives_the_most_informative_allowed_item(psy_bank):
 def test_default_mode_plan_yields_when_a_competence_runs_out():
     exam = run(Exam(two_competence_bank(), ExamConfig.default(), 0))
     assert len(exam.administered) == 12
+
+
+@pytest.mark.parametrize("kept", [1, 5])
+def test_one_exam_ranks_exactly_as_the_batch_does_with_its_value_table(kept):
+    """One exam ranks only the contenders its value table leaves (see selection._contenders):
+    the same items in the same order as the batch, which keys every allowed item, on banks
+    with steep and flat items, prices, ties, and capacities between and beyond the grid."""
+    rng = np.random.default_rng(23)
+    config = ExamConfig(mode="pix", candidates_kept=kept)
+    for trial in range(30):
+        size = int(rng.integers(5, 200))
+        a = rng.uniform(0.2, 3.0, size)
+        if trial % 5 == 0:  # a few steep items: a wide margin, hence many contenders
+            a[rng.random(size) < 0.05] = 50.0
+        a[: size // 10] = a[size // 10 : 2 * (size // 10)]  # twins: ties broken by id
+        b = np.round(rng.normal(0, 2, size), int(rng.integers(1, 4)))
+        b[: size // 10] = b[size // 10 : 2 * (size // 10)]
+        ids = [f"i{index:03d}" for index in range(size)]
+        bank = ItemBank.from_arrays(ids, ["1.1"] * size, a, b)
+        prices = None
+        if trial % 2:
+            prices = rng.uniform(0, 0.3, size) * (rng.random(size) < 0.5)
+            k = np.ones((size, 2))
+            bank = bank.with_exposure(ExposureParameters((0.0,), k, prices, 0.2))
+            prices = bank.exposure.prices
+        for capacity in [*rng.uniform(-10, 10, 20).tolist(), 0.0, 0.01, -9.0, 9.0]:
+            allowed = rng.random(size) < rng.uniform(0.05, 1)
+            batch = ranked_candidates(
+                bank, config, np.stack([allowed, allowed]), np.array([capacity, capacity]), prices
+            )[0]
+            assert ranked_one(bank, config, allowed, capacity, prices) == [
+                item for item in batch.tolist() if item >= 0
+            ]
