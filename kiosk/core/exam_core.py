@@ -157,6 +157,7 @@ class ExamCore:
         # word on the time left when the ticket came.
         self._start_by: float | None = None
         self._remaining_at_ticket: float | None = None
+        self.clock_started = asyncio.Event()
         self.auto_start = False
         self.alert_dismissed: str | None = None
         self._record_delivered = asyncio.Event()
@@ -449,6 +450,7 @@ class ExamCore:
             self.append(RESUME_AUTHORISED, payload)
             self._start_background()
             self.clock = ExamClock.from_entries(ticket.time_allowed_s, self.journal.entries())
+            self.clock_started.set()
             self.command_seq = max(
                 (entry.payload.get("command_seq", 0) for entry in entries), default=0
             )
@@ -474,6 +476,7 @@ class ExamCore:
         # The clock waits for the candidate on the instructions screen (`start_clock`).
         self._start_by = time.monotonic() + START_WINDOW_S
         self._remaining_at_ticket = remaining_s
+        self._commands_task = self.spawn(follow_commands(self))
         self._set_phase(Phase.INSTRUCTIONS)
 
     def start_clock(self) -> None:
@@ -486,16 +489,21 @@ class ExamCore:
         path = journal_path(self.exams_dir, self.ticket.exam_id)
         self.journal = Journal.open(path, self.identity.signing_key, self.ticket.exam_id)
         self.append(EXAM_STARTED, {"ticket": dict(self.start_ticket)})
-        self._start_background()
+        self._start_outbox()
         self.clock = ExamClock(self.ticket.time_allowed_s)
         if self._remaining_at_ticket is not None:
             # A clock the server started already (its start window ran out before a restart).
             self.clock.set_remaining(min(self.clock.allowed_s, float(self._remaining_at_ticket)))
         self.clock.start(self.elapsed_ms())
         self._start_by = None
+        self.clock_started.set()
         self.changed()
 
     def _start_background(self) -> None:
+        self._start_outbox()
+        self._commands_task = self.spawn(follow_commands(self))
+
+    def _start_outbox(self) -> None:
         assert self.journal is not None
         self.outbox = OutboxSync(
             self.server,
@@ -503,7 +511,6 @@ class ExamCore:
             server_public_key=self.server_public_key,
             device_id=self.identity.device_id,
         ).start()
-        self._commands_task = self.spawn(follow_commands(self))
 
     # --- questions ----------------------------------------------------------------------------
 
