@@ -8,7 +8,6 @@ from PySide6.QtWidgets import QWidget
 from kiosk.lockdown.event_filter import CallbackEventFilter
 from kiosk.lockdown.guard import Guard
 from kiosk.lockdown.violations import Report, ViolationKind
-from kiosk.lockdown.x11_focus_out import X11FocusOutFilter
 
 KIOSK_FLAGS = Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint
 
@@ -93,30 +92,16 @@ class FocusGuard(Guard):
     def __init__(self, window: QWidget, report: Report) -> None:
         self.window = window
         self.report = report
-        self._x11_focus_out: X11FocusOutFilter | None = None
 
     def apply(self) -> None:
         app = QGuiApplication.instance()
         app.focusWindowChanged.connect(self._on_focus_window_changed)
         app.applicationStateChanged.connect(self._on_application_state_changed)
-        if QGuiApplication.platformName() == "xcb":
-            # Qt reports a focus loss only if the focus stays away a moment: X11 says it at once.
-            self._x11_focus_out = X11FocusOutFilter(
-                lambda: native_window_id(self.window), self._on_x11_focus_out
-            )
-            app.installNativeEventFilter(self._x11_focus_out)
 
     def release(self) -> None:
         app = QGuiApplication.instance()
         app.focusWindowChanged.disconnect(self._on_focus_window_changed)
         app.applicationStateChanged.disconnect(self._on_application_state_changed)
-        if self._x11_focus_out is not None:
-            app.removeNativeEventFilter(self._x11_focus_out)
-            self._x11_focus_out = None
-
-    def _on_x11_focus_out(self) -> None:
-        if self._x11_focus_out is not None:  # not after the release
-            self.report(ViolationKind.FOCUS_LOST, "another window took the keyboard focus")
 
     def reassert(self) -> None:
         if QGuiApplication.focusWindow() is None:
