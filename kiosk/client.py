@@ -5,11 +5,12 @@ check-in, status polling, ticket, the commands long-poll, live alerts, incidents
 quitting with the invigilator code, journal streaming, the journal head heartbeat and the
 record upload. (The invigilator's calls are kiosk/console/api.py.)
 
-Failures are typed: `ServerError` when the server answered with an error (its code and its
-French and English message), `ServerUnreachable` when it did not answer at all (network down,
-timeout, a proxy saying the server is away). Only the second is worth retrying as is; `Backoff`
-spaces the retries (exponential, full jitter) so that a room of kiosks coming back online does
-not hit the server all at once.
+Failures are typed: `ServerError` when the server refused a call (a 4xx: its code and its
+French and English message), `ServerUnreachable` when it did not take it (network down,
+timeout, a proxy saying the server is away, or any 5xx: the server failing — a full disk, a
+restart — is not a verdict on the request). Only the second is worth retrying as is;
+`Backoff` spaces the retries (exponential, full jitter) so that a room of kiosks coming back
+online does not hit the server all at once.
 """
 
 import asyncio
@@ -38,8 +39,8 @@ REQUEST_TIMEOUT_S = 15.0
 # one that closes an idle connection, never the server as the kiosk sends on it.
 KEEPALIVE_S = 70.0
 LONG_POLL_S = 25.0
-# A proxy or load balancer answering for a server that is down or restarting.
-UNREACHABLE_STATUSES = (502, 503, 504)
+# From 500 on, the server (or a proxy answering for it) failed: retried, never final.
+FIRST_FAILURE_STATUS = 500
 
 T = TypeVar("T")
 Timing = Callable[[str, float], None]
@@ -87,18 +88,21 @@ class Backoff:
         return self.rng.uniform(0.0, min(self.cap_s, self.base_s * 2 ** min(attempt, 30)))
 
     async def retry(
-        self, call: Callable[[], Awaitable[T]], attempts: int, sleep=asyncio.sleep
+        self, call: Callable[[], Awaitable[T]], attempts: int | None, sleep=asyncio.sleep
     ) -> T:
         """Run `call`, again after a delay while the server is unreachable, `attempts` times
-        at most (the last failure is raised)."""
-        for attempt in range(attempts):
+        at most (the last failure is raised); `None`: until it gets through."""
+        if attempts is not None and attempts < 1:
+            raise ValueError("attempts must be at least 1")
+        attempt = 0
+        while True:
             try:
                 return await call()
             except ServerUnreachable:
-                if attempt == attempts - 1:
+                attempt += 1
+                if attempts is not None and attempt >= attempts:
                     raise
-                await sleep(self.delay(attempt))
-        raise ValueError("attempts must be at least 1")
+                await sleep(self.delay(attempt - 1))
 
 
 @dataclass(frozen=True)
@@ -157,8 +161,12 @@ class _Http:
             raise ServerUnreachable(self.base_url, type(error).__name__) from error
         if self._timing is not None:
             self._timing(operation, time.perf_counter() - started)
-        if response.status_code in UNREACHABLE_STATUSES:
-            raise ServerUnreachable(self.base_url, f"HTTP {response.status_code}")
+        if response.status_code >= FIRST_FAILURE_STATUS:
+            failure = refusal_from(response)
+            reason = f"HTTP {response.status_code}"
+            if failure.code != "unexpected_answer":
+                reason += f" {failure.code}"
+            raise ServerUnreachable(self.base_url, reason)
         if response.is_error:
             raise refusal_from(response)
         return response
@@ -409,10 +417,11 @@ class KioskClient:
         )
 
     async def upload_record(
-        self, record: Mapping[str, Any], attempts: int = 1, *, acknowledged: bool = False
+        self, record: Mapping[str, Any], attempts: int | None = 1, *, acknowledged: bool = False
     ) -> dict[str, Any]:
         """Upload the sealed record (engine.record.build_record). The answer holds the receipt
-        and the outcome (`verified` or `quarantined` with its reason).
+        and the outcome (`verified` or `quarantined` with its reason). `attempts`: see
+        `Backoff.retry` (None: until the server takes or refuses it).
 
         `acknowledged`: the server's receipt covers the record's head, so the record goes by
         its head, without the entries the server holds (35 KB less for a full exam); should

@@ -191,6 +191,9 @@ class ExamSession(QObject):
             self.record_sent = True
             self._record_delivered.set()
             self.window.end.set_sent(True)
+        refusal = state.get("record_refusal")
+        if refusal is not None:  # for the invigilator, who reads it on the end screen
+            self.window.end.set_refusal(self._message(BilingualError(**refusal)))
         if phase != Phase.LOCKED and self.phase == Phase.LOCKED:
             self.window.locked.reset()
         if phase in (Phase.TIME_OVER, Phase.FINISHED, Phase.CHECK_IN):

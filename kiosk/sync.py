@@ -3,11 +3,13 @@
 The exam never waits on the network. Entries are appended to the journal first; this task sends
 the unacknowledged ones in order, checks the server's signed receipt (engine/journal_format.py:
 the right server, this device, this exam, a head that is really ours) and only then marks them
-acknowledged in the journal. While the server is unreachable it retries with exponential
-backoff and full jitter (kiosk/client.py), so a whole room coming back online spreads out.
+acknowledged in the journal. While the server is unreachable or failing (a 5xx: a full disk,
+a restart) it retries, for as long as it takes, with exponential backoff capped and with full
+jitter (kiosk/client.py), so a whole room coming back online spreads out.
 
-A refusal (the server rejects an entry) is not retried in a loop: it is kept in `refusal` for
-the screens and the record, which the server will verify, tells the rest.
+A refusal (the server rejects an entry: a 4xx with its reason) ends the streaming of this
+exam: sending the same entries again would be refused again. It is kept in `refusal`; the
+record, which the server verifies whole, tells the rest.
 
 Beside the entries, a heartbeat sends the journal's signed head every `head_every_s` seconds
 (engine/head_commitment.py), whether or not the entries have caught up: the server then holds
@@ -134,8 +136,7 @@ class OutboxSync:
                 self._online = isinstance(error, ServerError)
                 self.refusal = self.last_error = error
                 self._idle.set()
-                await _wait(self._stopping, self.backoff.cap_s)
-                continue
+                return
             failures = 0
             self._idle.set()
             await _wait(self._wake, self.idle_check_s)

@@ -10,10 +10,11 @@ from fastapi import FastAPI
 from engine.cli import package_version
 from server_stub.api import console, feeds, kiosk, planning, public, review, schools
 from server_stub.api.errors import install_error_handlers
-from server_stub.api.fast_lane import KioskFastLane
 from server_stub.api.request_guard import RequestGuard
 from server_stub.context import ServerContext
 from server_stub.documents import routes as documents
+from server_stub.intake import routes as intake_routes
+from server_stub.web import review_pages as web_review
 from server_stub.web import routes as web
 
 DESCRIPTION = """Exam server of the pix-kiosk certification (sessions, candidates, invigilation,
@@ -25,7 +26,6 @@ def create_app(ctx: ServerContext) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         ctx.notifier.bind(asyncio.get_running_loop())
-        ctx.db.checkpoint_in_background()
         yield
 
     app = FastAPI(
@@ -36,11 +36,11 @@ def create_app(ctx: ServerContext) -> FastAPI:
     )
     app.state.ctx = ctx
     install_error_handlers(app)
-    # Kiosk routes first: FastAPI tries routes in order, and 300 kiosks streaming answers are
-    # most of the requests (each route tried before costs about 4 µs, docs/server.md).
+    # Intake first: streaming kiosks make most of the requests, and FastAPI tries routes in order.
+    app.include_router(intake_routes.router)
     for module in (kiosk, public, console, planning, documents, feeds, schools, review, web):
         app.include_router(module.router)
     app.include_router(public.pages)
-    app.add_middleware(KioskFastLane)
-    app.add_middleware(RequestGuard)  # added last: the outermost, before the fast lane
+    app.include_router(web_review.router)  # the web space's review and publication pages
+    app.add_middleware(RequestGuard)
     return app

@@ -20,8 +20,8 @@ from engine.itembank import ItemBank
 from engine.items import Item
 from engine.keys import write_content_key
 from engine.sealed_bank import SealedBank, SealedBankFile, UnlockedBank
-from server_stub.database import Database
 from server_stub.datadir import DataDir
+from server_stub.db.database import Database
 from server_stub.errors import ApiError
 
 

@@ -22,11 +22,11 @@ from engine.journal_format import JournalEntry
 from server_stub import candidate_states as states
 from server_stub.banks import BankStore
 from server_stub.context import ServerContext
-from server_stub.database import Database
+from server_stub.db.database import Database
 from server_stub.errors import ApiError
+from server_stub.intake.replay_inputs import exam_start
 from server_stub.notifier import room_key
 from server_stub.remarks import checked_remarks
-from server_stub.replay_inputs import exam_start
 from server_stub.results import candidate_reports, score, store_result, validated_alert_items
 
 BLOCKING = (states.WAITING, states.AUTHORISED, *states.RUNNING)
@@ -95,7 +95,7 @@ def replayed_exam(connection, db: Database, banks: BankStore, exam) -> Exam:
         )
     ).scalar_one()
     entries = [JournalEntry.from_dict(raw) for raw in json.loads(stored)["entries"]]
-    start = exam_start(connection, db, banks, exam)
+    start = exam_start(connection, banks, exam)
     return replay(
         start.bank,
         start.config,

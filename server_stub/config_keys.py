@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from engine.canonical import BilingualError
-from server_stub.database import Database
+from server_stub.db.database import Database
 
 CONFIG_KEY = re.compile(r"^[0-9a-f]{64}$")
 REFUSED_EVENT = "unknown_configuration"

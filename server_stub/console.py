@@ -17,10 +17,10 @@ from server_stub import codes
 from server_stub.checkin import new_seed
 from server_stub.context import ServerContext
 from server_stub.errors import ApiError
+from server_stub.intake.replay_inputs import exam_config
 from server_stub.issue_categories import IN_CHALLENGE_SUBCATEGORIES, ISSUE_CATEGORIES
 from server_stub.kiosk_commands import device_key, queue_command
 from server_stub.notifier import candidate_key, room_key
-from server_stub.replay_inputs import exam_config
 from server_stub.security import (
     check_invigilator_code,
     console_source,
@@ -249,7 +249,7 @@ def _check_feasible(action: _Action, candidate) -> None:
     session = action.session
     refusal = check_feasible(
         action.ctx.banks.item_bank(session.bank_id),
-        ExamConfig.from_dict(exam_config(action.connection, action.db, session)),
+        ExamConfig.from_dict(exam_config(action.connection, session)),
         candidate.accessibility_needs,
     )
     if refusal is not None:

@@ -11,16 +11,15 @@ from dataclasses import dataclass, field
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from engine.keys import public_key_b64
-from server_stub.banks import BankStore, published_bank_ids
-from server_stub.database import Database
+from server_stub.banks import BankStore
 from server_stub.datadir import DataDir
+from server_stub.db.database import Database
 from server_stub.device_credentials import DeviceCredentials
 from server_stub.exam_evidence import DEFAULT_OFFLINE_REVIEW_S
 from server_stub.live_exams import LiveExams
 from server_stub.lookup_throttle import LookupThrottle
 from server_stub.notifier import Notifier
-from server_stub.transaction_groups import TransactionGroups
-from server_stub.verifier import RecordVerifier
+from server_stub.readiness import Readiness
 
 
 @dataclass
@@ -31,7 +30,6 @@ class ServerContext:
     publisher_public_key: Ed25519PublicKey
     admin_token: str
     banks: BankStore
-    verifier: RecordVerifier
     clock: Callable[[], float] = time.time
     # An exam's kiosk silent longer than this (seconds, the exam's clock) sends it to review.
     offline_review_s: float = DEFAULT_OFFLINE_REVIEW_S
@@ -44,20 +42,16 @@ class ServerContext:
     device_credentials: DeviceCredentials = field(init=False)
     # Exams replayed as their journals stream in (their records are then only compared).
     live_exams: LiveExams = field(init=False)
-    # The hot writes (streamed entries, records), many requests per transaction.
-    writes: TransactionGroups = field(init=False)
-    # The reads before a record is verified, many requests per snapshot.
-    reads: TransactionGroups = field(init=False)
+    # What /health says: can this server write now (readiness.py).
+    readiness: Readiness = field(init=False)
 
     def __post_init__(self) -> None:
         self.device_credentials = DeviceCredentials(self.db)
         self.live_exams = LiveExams(self.server_public_key)
-        self.writes = TransactionGroups(self.db, self.now, write=True)
-        self.reads = TransactionGroups(self.db, self.now, write=False)
+        self.readiness = Readiness(self.db)
 
     @classmethod
-    def open(cls, data_dir: DataDir, verify_workers: int = 0) -> "ServerContext":
-        """`verify_workers`: processes verifying records (0: in this process; verifier.py)."""
+    def open(cls, data_dir: DataDir) -> "ServerContext":
         publisher_public_key = data_dir.publisher_public_key()
         banks = BankStore(data_dir, publisher_public_key)
         db = data_dir.open_database()
@@ -68,7 +62,6 @@ class ServerContext:
             publisher_public_key=publisher_public_key,
             admin_token=data_dir.admin_token(),
             banks=banks,
-            verifier=RecordVerifier(data_dir, banks, verify_workers, published_bank_ids(db)),
         )
 
     @property
@@ -86,7 +79,4 @@ class ServerContext:
         return self.clock()
 
     def close(self) -> None:
-        self.writes.close()
-        self.reads.close()
-        self.verifier.close()
         self.db.close()

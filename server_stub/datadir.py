@@ -10,6 +10,10 @@
     DIR/keys/banks/<hex>.key the content key of each bank (wrapped into tickets)    0600
 
 Key files use the engine's formats (engine/keys.py): PEM PKCS#8 private keys, base64 content keys.
+server.json names a SQLite database by its path relative to DIR (`sqlite:///pix-server.sqlite3`):
+a copied or restored data directory uses its own database, never the original's. An absolute
+path, as older versions wrote, is still read as it is.
+
 The directory and its folders are 0700 and its data files 0600 (`make_private`, at `init` and
 whenever the database is opened): the database holds names, birth dates, results and the
 sessions' codes.
@@ -20,12 +24,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from sqlalchemy.engine import make_url
 
 from engine.canonical import BilingualError
 from engine.keys import load_content_key, load_public_key, load_signing_key
-from server_stub.database import Database
+from server_stub.db.database import Database
+from server_stub.db.integrity import sqlite_path
 
 SETTINGS_FILE = "server.json"
+DATABASE_FILE = "pix-server.sqlite3"
 PRIVATE_DIR_MODE = 0o700
 PRIVATE_FILE_MODE = 0o600
 
@@ -63,14 +70,23 @@ class DataDir:
         return self.root / "banks"
 
     def default_database_url(self) -> str:
-        return f"sqlite:///{(self.root / 'pix-server.sqlite3').resolve()}"
+        return f"sqlite:///{(self.root / DATABASE_FILE).resolve()}"
 
     def is_initialised(self) -> bool:
         return self.settings_path.is_file()
 
     def database_url(self) -> str:
+        """The URL to open: a relative SQLite path in server.json is read from this directory."""
         self.require_initialised()
-        return json.loads(self.settings_path.read_text(encoding="utf-8"))["database"]
+        stored = json.loads(self.settings_path.read_text(encoding="utf-8"))["database"]
+        path = sqlite_path(stored)
+        if path is None or path.is_absolute():
+            return stored
+        return _with_sqlite_file(stored, (self.root / path).resolve())
+
+    def sqlite_path(self) -> Path | None:
+        """The SQLite database file this directory uses; None on PostgreSQL."""
+        return sqlite_path(self.database_url())
 
     def public_url(self) -> str:
         """The address candidates and employers reach the server at (`init --public-url`),
@@ -125,9 +141,27 @@ class DataDir:
         return self.admin_token_path.read_text(encoding="ascii").strip()
 
     def write_settings(self, database_url: str, public_url: str = "") -> None:
+        """`database_url` as given, except a SQLite file inside this directory, which is
+        written relative to it."""
         self.root.mkdir(parents=True, exist_ok=True)
-        settings = {"database": database_url} | ({"public_url": public_url} if public_url else {})
+        stored = self.stored_database_url(database_url)
+        settings = {"database": stored} | ({"public_url": public_url} if public_url else {})
         self.settings_path.write_text(json.dumps(settings, indent=2) + "\n", encoding="utf-8")
+
+    def stored_database_url(self, database_url: str) -> str:
+        """How server.json names the database: a SQLite file inside this directory by its path
+        relative to it, a SQLite path relative to the working directory made absolute."""
+        path = sqlite_path(database_url)
+        if path is None:
+            return database_url
+        path, root = path.resolve(), self.root.resolve()
+        return _with_sqlite_file(
+            database_url, path.relative_to(root) if path.is_relative_to(root) else path
+        )
+
+
+def _with_sqlite_file(database_url: str, path: Path) -> str:
+    return make_url(database_url).set(database=path.as_posix()).render_as_string(False)
 
 
 def _bank_hex(bank_id: str) -> str:

@@ -12,7 +12,7 @@ from typing import Any
 
 from fastapi.concurrency import run_in_threadpool
 
-from server_stub.database import Database
+from server_stub.db.database import Database
 from server_stub.enrolment import device_for_token, revoked_device_ids
 from server_stub.errors import ApiError
 

@@ -16,7 +16,7 @@ from engine.keys import (
     x25519_public_from_b64,
 )
 from server_stub import codes
-from server_stub.database import Database
+from server_stub.db.database import Database
 from server_stub.errors import ApiError
 from server_stub.security import log_event
 

@@ -33,6 +33,11 @@ CATALOGUE: dict[str, tuple[int, str, str]] = {
         "Result verification is unavailable for a moment: the PC will send its results again "
         "by itself. If this lasts, restart the server (pix-server serve).",
     ),
+    "not_ready": (
+        503,
+        "Le serveur n'est pas prêt : {detail_fr}. Voir docs/deployment.md.",
+        "The server is not ready: {detail}. See docs/deployment.md.",
+    ),
     "document_font_missing": (
         503,
         "Police {name} introuvable sur le serveur : installez le paquet fonts-dejavu-core "

@@ -1,7 +1,7 @@
 """What the server itself saw of an exam's journal reaching it: late entries, offline stretches.
 
 A kiosk writes and signs its own elapsed time, so the deadline check of a record
-(verification.py) only holds against an honest kiosk. The server's clock does not depend on
+(intake/server_checks.py) only holds against an honest kiosk. The server's clock does not depend on
 the kiosk: it knows when its own timeline says the exam ends (start + time allowed + extra time
 + pauses, timeline.py), when each entry reached it, when each head commitment reached it
 (engine/head_commitment.py: an entry is proven written once a head at or after it is
@@ -29,7 +29,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from engine.exam_events import ANSWER, ITEM_REPLACED, ITEM_SHOWN
-from server_stub.database import Database
+from server_stub.db.database import Database
 from server_stub.timeline import ARRIVAL_GRACE_S, clock_start, load_timeline, received_start
 
 LATE_ENTRIES = "late_entries"

@@ -21,7 +21,7 @@ from engine.referential import COMPETENCES
 from server_stub import candidate_states as states
 from server_stub.codes import is_verification_code
 from server_stub.csv_cells import csv_text
-from server_stub.database import Database
+from server_stub.db.database import Database
 from server_stub.errors import ApiError
 from server_stub.exam_evidence import review_reasons
 from server_stub.review.queue import final_decisions

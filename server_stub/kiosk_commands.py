@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
-from server_stub.database import Database
+from server_stub.db.database import Database
 
 COMMAND_KINDS = (
     "pause",  # payload: {}

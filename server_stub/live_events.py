@@ -6,7 +6,8 @@ its locked-down state (focus lost, another window...) and locked itself; the inv
 unlocks it remotely once satisfied, or types the invigilator code on the kiosk itself. A
 refused start (`locked` false): the kiosk could not apply its lockdown (a prohibited program is
 open...) and waits on its instructions screen; the invigilator goes and fixes the PC, and the
-exam's first question resolves it (streaming.py). All show on the room status until handled.
+exam's first question resolves it (intake/streaming.py). All show on the room status until
+handled.
 """
 
 from typing import Any

@@ -44,7 +44,7 @@ from engine.itembank import ItemBank
 from engine.items import Item
 from engine.journal_format import ChainHead, JournalEntry
 from engine.ticket import signed_message
-from server_stub.response_checks import status_disagrees
+from server_stub.intake.response_status import status_disagrees
 from server_stub.results import score
 
 # About 130 KiB each (entries, their text, the replay): 1,000 exams in progress at once, far

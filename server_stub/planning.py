@@ -11,7 +11,7 @@ from sqlalchemy import Connection, func, select
 
 from server_stub import codes
 from server_stub.candidate_import import CandidateImportError, CandidateRow, parse_candidates_csv
-from server_stub.database import Database
+from server_stub.db.database import Database
 from server_stub.errors import ApiError
 from server_stub.timeline import BASE_MINUTES
 

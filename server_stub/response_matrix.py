@@ -23,8 +23,8 @@ from sqlalchemy import select
 from engine.exam_events import replay_events
 from engine.journal_format import JournalEntry
 from server_stub.banks import BankStore
-from server_stub.database import Database
 from server_stub.datadir import DataDir
+from server_stub.db.database import Database
 from server_stub.errors import ApiError
 
 FIELDS = ("exam_key", "item_id", "status", "pretest", "bank_version", "position")

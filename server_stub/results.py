@@ -14,14 +14,26 @@ candidate ("#7": the seventh answer).
 import json
 from collections.abc import Iterable
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, bindparam, insert, select, update
 
 from engine.exam import Exam, ExamResult
-from server_stub import hot_statements as hot
-from server_stub.database import Database
+from server_stub.db.database import Database
+from server_stub.db.tables import alerts, issue_reports, results
 from server_stub.issue_categories import FOCUS_OUT_SUBCATEGORY, NEUTRALISING_SUBCATEGORIES
 
 NEUTRALISABLE_STATUSES = ("ko", "aband")
+
+# Built once: intake runs these for every record (server_stub/intake/store.py says why).
+_CHALLENGE_REPORTS = select(issue_reports.c.subcategory, issue_reports.c.item_id).where(
+    issue_reports.c.candidate_id == bindparam("candidate_id"),
+    issue_reports.c.category == "IN_CHALLENGE",
+)
+_VALIDATED_ALERT_ITEMS = select(alerts.c.item_id).where(
+    alerts.c.exam_id == bindparam("exam_id"), alerts.c.state == "validated"
+)
+_RESULT_EXISTS = select(results.c.exam_id).where(results.c.exam_id == bindparam("exam_id"))
+_UPDATE_RESULT = update(results).where(results.c.exam_id == bindparam("key"))
+_INSERT_RESULT = insert(results)
 
 
 def neutralised_items(
@@ -72,14 +84,19 @@ def score(
 def candidate_reports(
     connection: Connection, db: Database, candidate_id: str
 ) -> list[tuple[str | None, str | None]]:
-    return [
-        (row.subcategory, row.item_id)
-        for row in db.run(connection, hot.challenge_reports, {"candidate_id": candidate_id})
-    ]
+    rows = connection.execute(_CHALLENGE_REPORTS, {"candidate_id": candidate_id})
+    return [(row.subcategory, row.item_id) for row in rows]
 
 
 def validated_alert_items(connection: Connection, db: Database, exam_id: str) -> frozenset[str]:
-    return frozenset(db.run(connection, hot.validated_alert_items, {"exam_id": exam_id}).scalars())
+    alerts = db.tables["alerts"]
+    return frozenset(
+        connection.execute(
+            select(alerts.c.item_id).where(
+                alerts.c.exam_id == exam_id, alerts.c.state == "validated"
+            )
+        ).scalars()
+    )
 
 
 def store_result(
@@ -103,11 +120,9 @@ def store_result(
         "abort_reason": abort_reason,
         "scored_at": now,
     }
-    if db.run(connection, hot.result_exists, {"exam_id": exam_id}).first():
-        db.run(connection, hot.update_result, {"key": exam_id, **values})
+    if connection.execute(_RESULT_EXISTS, {"exam_id": exam_id}).first():
+        connection.execute(_UPDATE_RESULT, {"key": exam_id, **values})
     else:
-        db.run(
-            connection,
-            hot.insert_result,
-            {"exam_id": exam_id, "candidate_id": candidate_id, **values},
+        connection.execute(
+            _INSERT_RESULT, {"exam_id": exam_id, "candidate_id": candidate_id, **values}
         )

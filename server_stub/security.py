@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from server_stub import codes
-from server_stub.database import Database
+from server_stub.db.database import Database
 from server_stub.errors import ApiError
 
 MAX_FAILURES = 5

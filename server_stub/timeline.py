@@ -11,11 +11,11 @@ invigilator may add time.
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, bindparam, select
 
 from engine.canonical import utc_text
-from server_stub import hot_statements as hot
-from server_stub.database import Database
+from server_stub.db.database import Database
+from server_stub.db.tables import pauses
 
 BASE_MINUTES = 105
 # Tolerance for the time an answer takes to reach the journal and the network to carry it.
@@ -93,8 +93,16 @@ class Timeline:
         return max(0.0, self.budget_s - used)
 
 
+# Built once: intake reads an exam's pauses for every record (server_stub/intake/store.py).
+_PAUSES = (
+    select(pauses.c.started_at, pauses.c.ended_at)
+    .where(pauses.c.exam_id == bindparam("exam_id"))
+    .order_by(pauses.c.started_at)
+)
+
+
 def load_timeline(connection: Connection, db: Database, exam) -> Timeline:
-    rows = db.run(connection, hot.pauses, {"exam_id": exam.exam_id}).all()
+    rows = connection.execute(_PAUSES, {"exam_id": exam.exam_id})
     return Timeline(
         started_at=exam.started_at,
         time_allowed_s=exam.time_allowed_seconds,

@@ -150,6 +150,7 @@ class ExamCore:
         self.result: Mapping[str, Any] | None = None
         self.record: dict[str, Any] | None = None
         self.record_sent = False
+        self.record_refusal: BilingualError | None = None  # the server's, final
         self.abort_reason: str | None = None
         self.notice: BilingualError | None = None
         self.instructions: dict[str, int] | None = None
@@ -247,6 +248,7 @@ class ExamCore:
             "notice": _error_body(self.notice),
             "result": self.result,
             "record_sent": self.record_sent,
+            "record_refusal": _error_body(self.record_refusal),
         }
 
     def network_status(self) -> dict[str, Any] | None:
@@ -679,12 +681,15 @@ class ExamCore:
             self.spawn(self._deliver(path, self.outbox))
 
     async def _deliver(self, path: Path, outbox: OutboxSync | None = None) -> None:
-        if not await deliver_record(self.server, path, outbox):
+        refusal = await deliver_record(self.server, path, outbox)
+        if self.ticket is None or not path.name.startswith(self.ticket.exam_id):
             return
-        if self.ticket is not None and path.name.startswith(self.ticket.exam_id):
+        if refusal is not None:
+            self.record_refusal = refusal  # for the invigilator, on the end screen
+        else:
             self.record_sent = True
             self._record_delivered.set()
-            self.changed()
+        self.changed()
 
     async def _deliver_pending_records(self) -> None:
         for path in unsent_records(self.exams_dir):

@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from engine.canonical import BilingualError, parse_utc_text
 from engine.keys import ed25519_public_from_b64, fingerprint
-from kiosk.client import API, REQUEST_TIMEOUT_S, KioskClient
+from kiosk.client import API, REQUEST_TIMEOUT_S, KioskClient, refusal_from
 from kiosk.doctor.report import Check, failed, passed, warned
 from kiosk.lab_config import LabConfig
 from kiosk.tls import AuthorityFileError, trusted_authorities
@@ -61,6 +61,8 @@ async def probe_server(config: LabConfig, clock: Callable[[], datetime] = utc_no
             before, started = clock(), time.perf_counter()
             response = await http.get(f"{url}{API}/health")
             round_trip = time.perf_counter() - started
+            if response.status_code == 503:  # up but not ready: its reason (a full disk...)
+                raise ValueError(refusal_from(response).en)
             response.raise_for_status()
             server_time = parse_utc_text(response.json()["server_time"])
     except (httpx.HTTPError, ValueError, KeyError) as error:

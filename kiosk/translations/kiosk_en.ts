@@ -150,6 +150,10 @@
         <translation>Thank you, {name}. Your answers are saved.</translation>
     </message>
     <message>
+        <source>Le serveur a refusé de les recevoir : {reason} Appelez le surveillant : elles restent enregistrées sur cet ordinateur.</source>
+        <translation>The server refused to receive them: {reason} Call the invigilator: they stay recorded on this computer.</translation>
+    </message>
+    <message>
         <source>Elles ont bien été transmises. Vous pouvez quitter la salle.</source>
         <translation>They have been sent. You may leave the room.</translation>
     </message>

@@ -246,8 +246,9 @@ class TimeOverScreen(Screen):
 
 
 class EndScreen(Screen):
-    """Thanks, and where the answers are: sent, or kept on this PC until the network is back.
-    A quiet link, focused, brings the kiosk back to check-in for the next candidate."""
+    """Thanks, and where the answers are: sent, kept on this PC until the network is back, or
+    refused by the server (its reason, for the invigilator, who reads it here). A quiet link,
+    focused, brings the kiosk back to check-in for the next candidate."""
 
     next_candidate = Signal()
 
@@ -255,6 +256,7 @@ class EndScreen(Screen):
         super().__init__(parent)
         self.candidate_name = ""
         self.sent = False
+        self.refusal = ""
         self.title = text_label("title", self)
         self.lead = text_label("lead", self)
         self.delivery = text_label("muted", self)
@@ -273,12 +275,19 @@ class EndScreen(Screen):
     def show_end(self, candidate_name: str, sent: bool) -> None:
         self.candidate_name = candidate_name
         self.sent = sent
+        self.refusal = ""
         self.retranslate()
 
     def set_sent(self, sent: bool) -> None:
         """Called again when the record reaches the server after a network outage."""
         self.sent = sent
         self.retranslate()
+
+    def set_refusal(self, reason: str) -> None:
+        """The server refused the record, for good: its reason (in the language shown)."""
+        if reason != self.refusal:
+            self.refusal = reason
+            self.retranslate()
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("Épreuve terminée"))
@@ -287,7 +296,14 @@ class EndScreen(Screen):
                 name=self.candidate_name
             )
         )
-        if self.sent:
+        if self.refusal:
+            self.delivery.setText(
+                self.tr(
+                    "Le serveur a refusé de les recevoir : {reason} Appelez le surveillant : "
+                    "elles restent enregistrées sur cet ordinateur."
+                ).format(reason=self.refusal)
+            )
+        elif self.sent:
             self.delivery.setText(
                 self.tr("Elles ont bien été transmises. Vous pouvez quitter la salle.")
             )

@@ -37,8 +37,23 @@ def _field_code(locations: list[tuple]) -> str:
     return "invalid_request"
 
 
+# RFC 6750 §3: every 401 names the bearer scheme it wants (the OAuth token endpoint, which
+# wants Basic, answers its own errors).
+BEARER_CHALLENGE = 'Bearer realm="pix-server"'
+
+
 def api_error_response(error: ApiError) -> JSONResponse:
-    return JSONResponse(error.body(), status_code=error.status)
+    """The error's JSON body, with the error's own `headers` if it was given any (a challenge,
+    a Retry-After)."""
+    return _error_json(error.body(), error.status, getattr(error, "headers", None))
+
+
+def _error_json(body: dict, status: int, headers: dict | None) -> JSONResponse:
+    """An error answer; a 401 always names the bearer scheme."""
+    headers = dict(headers or {})
+    if status == 401:
+        headers.setdefault("WWW-Authenticate", BEARER_CHALLENGE)
+    return JSONResponse(body, status_code=status, headers=headers or None)
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -73,6 +88,4 @@ def install_error_handlers(app: FastAPI) -> None:
         }.get(error.status_code, "invalid_request")
         failure = ApiError(code, detail=str(error.detail)) if code == "invalid_request" else None
         failure = failure or ApiError(code)
-        return JSONResponse(
-            failure.body(), status_code=error.status_code, headers=getattr(error, "headers", None)
-        )
+        return _error_json(failure.body(), error.status_code, getattr(error, "headers", None))

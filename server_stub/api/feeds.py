@@ -2,6 +2,14 @@
 the livret scolaire's pull by school and Parcoursup's search, each behind a bearer JWT whose
 scope must be the route's. Every access, granted or refused, is in the audit log.
 
+A stranger must not fill that log: refusals of callers who proved no identity (an unknown
+client or a wrong secret at the token endpoint, a missing or invalid token on a feed) are
+counted per client address (lookup_throttle.py's throttle): each is logged until the address
+reaches the limit, that moment is logged once, and from then on the address is answered 429
+(`feed_throttled`, `Retry-After`) before any secret is checked, without a row. A 401 names the
+bearer scheme (RFC 6750 §3): `error="invalid_token"` when a token was presented, and a 403
+for the wrong scope says `error="insufficient_scope"` with the scope wanted.
+
 The token endpoint answers as RFC 6749 §5 says (`access_token`, `token_type`, `expires_in`;
 errors `{"error": "invalid_client", "error_description"}`), with the French and English
 messages beside; the two resources answer errors as the rest of the API.
@@ -19,15 +27,18 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict
 
 from server_stub.api.auth import server_context
-from server_stub.api.errors import ERROR_RESPONSES
+from server_stub.api.errors import BEARER_CHALLENGE, ERROR_RESPONSES, api_error_response
 from server_stub.context import ServerContext
 from server_stub.errors import ApiError
+from server_stub.lookup_throttle import WINDOW_S, LookupThrottle
 from server_stub.schools import audit
 from server_stub.schools.clients import client_scope
 from server_stub.schools.feed_tokens import LIFETIME_S, issue_token, token_claims
 from server_stub.schools.feeds import livret_scolaire, parcoursup_search
 
 MAX_TOKEN_REQUEST_BYTES = 4096
+# The longest client id written to the audit log from an unauthenticated request.
+MAX_LOGGED_CLIENT_ID = 64
 LIVRET_SCOLAIRE, PARCOURSUP = "livret-scolaire", "parcoursup"
 
 feed_bearer = HTTPBearer(
@@ -166,7 +177,11 @@ def _oauth_error(code: str) -> JSONResponse:
 @router.post(
     "/api/v1/oauth/token",
     response_model=TokenResponse,
-    responses={400: {"model": OAuthError}, 401: {"model": OAuthError}},
+    responses={
+        400: {"model": OAuthError},
+        401: {"model": OAuthError},
+        429: ERROR_RESPONSES[429],
+    },
     openapi_extra={
         "requestBody": {
             "required": True,
@@ -177,6 +192,9 @@ def _oauth_error(code: str) -> JSONResponse:
 async def token(request: Request, ctx: ServerContext = Depends(server_context)):
     """Client credentials (RFC 6749 §4.4): the client authenticates with HTTP Basic or with
     `client_id` and `client_secret` in the form, and gets a bearer token for its scope."""
+    now = ctx.now()
+    if _refusals(request).is_throttled(_address(request), now):
+        return api_error_response(_throttled())
     form = await _token_form(request)
     if form is None:
         return _oauth_error("invalid_request")
@@ -186,11 +204,13 @@ async def token(request: Request, ctx: ServerContext = Depends(server_context)):
     if not client_id or not secret:
         return _oauth_error("invalid_client")
     scope = await run_in_threadpool(client_scope, ctx.db, client_id, secret)
-    now = ctx.now()
-    refusal = None
     if scope is None:
-        refusal = "invalid_client"
-    elif form.get("scope") and set(form["scope"].split()) != {scope}:
+        await run_in_threadpool(
+            _log_stranger, request, ctx, f"client:{client_id}", "oauth", reason="invalid_client"
+        )
+        return _oauth_error("invalid_client")
+    refusal = None
+    if form.get("scope") and set(form["scope"].split()) != {scope}:
         refusal = "invalid_scope"
     await run_in_threadpool(
         _log,
@@ -223,21 +243,26 @@ def feed_client(scope: str):
         credentials: HTTPAuthorizationCredentials | None = Depends(feed_bearer),
         ctx: ServerContext = Depends(server_context),
     ) -> str:
+        now = ctx.now()
+        if _refusals(request).is_throttled(_address(request), now):
+            raise _throttled()
         claims = (
             None
             if credentials is None
-            else token_claims(ctx.server_public_key, credentials.credentials, now=ctx.now())
+            else token_claims(ctx.server_public_key, credentials.credentials, now=now)
         )
         if claims is None or client_scope(ctx.db, claims["sub"]) is None:
-            _log(
+            _log_stranger(
+                request,
                 ctx,
                 "anonymous" if claims is None else f"client:{claims['sub']}",
-                "feed.refused",
-                None,
-                request.url.path,
+                "feed",
                 reason="invalid_token",
             )
-            raise ApiError("invalid_token")
+            refused = ApiError("invalid_token")
+            if credentials is not None:
+                refused.headers = {"WWW-Authenticate": f'{BEARER_CHALLENGE}, error="invalid_token"'}
+            raise refused
         if claims["scope"] != scope:
             _log(
                 ctx,
@@ -248,7 +273,10 @@ def feed_client(scope: str):
                 reason="insufficient_scope",
                 scope=claims["scope"],
             )
-            raise ApiError("insufficient_scope", scope=scope)
+            refused = ApiError("insufficient_scope", scope=scope)
+            challenge = f'{BEARER_CHALLENGE}, error="insufficient_scope", scope="{scope}"'
+            refused.headers = {"WWW-Authenticate": challenge}
+            raise refused
         return claims["sub"]
 
     return check
@@ -319,6 +347,40 @@ def parcoursup_certification_search(
         searched=searched,
     )
     return found
+
+
+def _refusals(request: Request) -> LookupThrottle:
+    """This server's count of refusals per client address (in memory: a restart forgives)."""
+    state = request.app.state
+    if not hasattr(state, "feed_refusals"):
+        state.feed_refusals = LookupThrottle()
+    return state.feed_refusals
+
+
+def _address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def _log_stranger(request: Request, ctx: ServerContext, actor: str, kind: str, **detail) -> None:
+    """Log the refusal of a caller who proved no identity, counted against its address: once it
+    reaches the limit, that is logged (`<kind>.throttled`) and the address is answered 429."""
+    address, now = _address(request), ctx.now()
+    throttled = _refusals(request).count_miss(address, now)
+    _log(
+        ctx,
+        actor[: len("client:") + MAX_LOGGED_CLIENT_ID],
+        f"{kind}.throttled" if throttled else f"{kind}.refused",
+        None,
+        request.url.path,
+        address=address,
+        **detail,
+    )
+
+
+def _throttled() -> ApiError:
+    refused = ApiError("feed_throttled")
+    refused.headers = {"Retry-After": str(int(WINDOW_S))}
+    return refused
 
 
 def _log(ctx: ServerContext, actor: str, action: str, uai, target, **detail) -> None:

@@ -1,14 +1,15 @@
-"""Routes for enrolled kiosks (device token): banks, check-in, ticket, commands, live events,
-journal streaming and the final record."""
+"""Routes for enrolled kiosks (device token): banks, check-in, ticket, commands, live events
+(journal streaming and the final record: server_stub/intake/routes.py)."""
 
 import asyncio
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse
 
-from engine.keys import ed25519_public_from_b64
-from server_stub.api.auth import current_device, server_context
+from server_stub.api.auth import current_device
+from server_stub.api.dependencies import ContextDep, DbDep, DeviceDep
 from server_stub.api.errors import ERROR_RESPONSES
 from server_stub.api.long_poll import changed
 from server_stub.api.models import (
@@ -19,96 +20,29 @@ from server_stub.api.models import (
     CheckinRequest,
     CheckinResponse,
     CommandList,
-    EntriesRequest,
-    HeadCommitmentRequest,
-    HeadCommitmentResponse,
     IncidentRequest,
     IncidentResponse,
     KioskQuitRequest,
     KioskQuitResponse,
     KioskUnlockRequest,
     KioskUnlockResponse,
-    Receipt,
-    RecordResponse,
-    RecordUpload,
     SignedTicket,
 )
 from server_stub.banks import list_banks
 from server_stub.checkin import candidate_status, check_in, fetch_ticket
-from server_stub.context import ServerContext
-from server_stub.head_commitments import receive_head
-from server_stub.intake import receive_record
 from server_stub.kiosk_commands import commands_after, device_key
 from server_stub.kiosk_quit import quit_with_code
 from server_stub.live_events import raise_alert, report_incident, unlock_with_code
 from server_stub.notifier import candidate_key
-from server_stub.streaming import parse_entries, presigned, receipt, store_entries
 from server_stub.timeline import instant_text
-
-# Uploads of more entries than this have their signatures checked off the event loop.
-SIGNATURES_CHECKED_INLINE = 4
 
 router = APIRouter(prefix="/api/v1/kiosk", tags=["kiosk"], responses=ERROR_RESPONSES)
 
 
-# Streaming and the record come first (FastAPI tries routes in order, about 4 µs each), although
-# fast_lane.py serves them straight when they are well formed.
-
-
-@router.post("/exams/{exam_id}/entries", response_model=Receipt)
-async def entries(
-    exam_id: str,
-    body: EntriesRequest,
-    device=Depends(current_device),
-    ctx: ServerContext = Depends(server_context),
-):
-    """Stream journal entries (idempotent per device, exam and seq); answers the signed receipt
-    of the head the server now holds."""
-    entries = parse_entries(body.entries)
-    key = ed25519_public_from_b64(device.signing_key)
-    if len(entries) > SIGNATURES_CHECKED_INLINE:  # a kiosk back online: not on the event loop
-        signed = await run_in_threadpool(presigned, entries, key)
-    else:
-        signed = presigned(entries, key)
-    head = await store_entries(ctx, device, exam_id, entries, signed)
-    return receipt(ctx, device.device_id, exam_id, head)
-
-
-@router.post("/exams/{exam_id}/record", response_model=RecordResponse)
-async def record(
-    exam_id: str,
-    body: RecordUpload,
-    device=Depends(current_device),
-    ctx: ServerContext = Depends(server_context),
-):
-    """Upload the sealed record (idempotent per device and exam): verified and scored, or
-    quarantined with its reason. Either way the receipt acknowledges the journal head."""
-    upload = {"record": body.record, "signature": body.signature}
-    if body.entries is not None:
-        upload["entries"] = body.entries
-    return await receive_record(ctx, device, exam_id, upload)
-
-
-@router.post("/exams/{exam_id}/head", response_model=HeadCommitmentResponse)
-async def head(
-    exam_id: str,
-    body: HeadCommitmentRequest,
-    device=Depends(current_device),
-    ctx: ServerContext = Depends(server_context),
-):
-    """The kiosk's heartbeat: its journal's signed head, every few seconds while online, even
-    when entries lag behind. A journal that arrives later must pass through every head kept."""
-    return await receive_head(
-        ctx, device, exam_id, {"commitment": body.commitment, "signature": body.signature}
-    )
-
-
 @router.get("/banks", response_model=list[BankInfo], dependencies=[Depends(current_device)])
-def banks(ctx: ServerContext = Depends(server_context)):
+def banks(db: DbDep):
     """Published sealed banks, newest first."""
-    return [
-        {**bank, "published_at": instant_text(bank["published_at"])} for bank in list_banks(ctx.db)
-    ]
+    return [{**bank, "published_at": instant_text(bank["published_at"])} for bank in list_banks(db)]
 
 
 @router.get(
@@ -117,7 +51,7 @@ def banks(ctx: ServerContext = Depends(server_context)):
     responses={200: {"content": {"application/octet-stream": {}}, "description": "Sealed bank"}},
     dependencies=[Depends(current_device)],
 )
-def download_bank(bank_id: str, ctx: ServerContext = Depends(server_context)):
+def download_bank(bank_id: str, ctx: ContextDep):
     """The sealed bank file (engine/sealed_bank.py); its id is the SHA-256 of these bytes."""
     return FileResponse(ctx.banks.file_path(bank_id), media_type="application/octet-stream")
 
@@ -125,8 +59,8 @@ def download_bank(bank_id: str, ctx: ServerContext = Depends(server_context)):
 @router.post("/checkin", response_model=CheckinResponse)
 def checkin(
     body: CheckinRequest,
-    device=Depends(current_device),
-    ctx: ServerContext = Depends(server_context),
+    device: DeviceDep,
+    ctx: ContextDep,
 ):
     """The candidate types session number, access code, name and birth date on this kiosk; the
     kiosk adds its configuration key, refused (`unknown_configuration`) when the server keeps an
@@ -150,11 +84,12 @@ def checkin(
 async def status(
     request: Request,
     candidate_id: str,
-    wait: float = Query(
-        0, ge=0, le=60, description="Seconds to wait for the ticket or a change of status"
-    ),
-    device=Depends(current_device),
-    ctx: ServerContext = Depends(server_context),
+    device: DeviceDep,
+    ctx: ContextDep,
+    wait: Annotated[
+        float,
+        Query(ge=0, le=60, description="Seconds to wait for the ticket or a change of status"),
+    ] = 0,
 ):
     """The waiting kiosk's long-poll: answers at once when the ticket is ready, else as soon as
     the invigilator authorises or the status changes, at the latest after `wait` seconds."""
@@ -175,9 +110,7 @@ async def status(
 
 
 @router.get("/candidates/{candidate_id}/ticket", response_model=SignedTicket)
-def ticket(
-    candidate_id: str, device=Depends(current_device), ctx: ServerContext = Depends(server_context)
-):
+def ticket(candidate_id: str, device: DeviceDep, ctx: ContextDep):
     """The signed authorisation ticket with the bank key wrapped for this device."""
     return fetch_ticket(ctx, device, candidate_id)
 
@@ -185,10 +118,10 @@ def ticket(
 @router.get("/commands", response_model=CommandList)
 async def commands(
     request: Request,
-    after: int = Query(0, ge=0, le=2**31 - 1, description="Last command number handled"),
-    wait: float = Query(25, ge=0, le=60, description="Seconds to wait for a command"),
-    device=Depends(current_device),
-    ctx: ServerContext = Depends(server_context),
+    device: DeviceDep,
+    ctx: ContextDep,
+    after: Annotated[int, Query(ge=0, le=2**31 - 1, description="Last command number handled")] = 0,
+    wait: Annotated[float, Query(ge=0, le=60, description="Seconds to wait for a command")] = 25,
 ):
     """Long-poll for the invigilator's instructions to this kiosk (numbered, oldest first)."""
     key = device_key(device.device_id)
@@ -208,8 +141,8 @@ async def commands(
 def alert(
     exam_id: str,
     body: AlertRequest,
-    device=Depends(current_device),
-    ctx: ServerContext = Depends(server_context),
+    device: DeviceDep,
+    ctx: ContextDep,
 ):
     """The candidate raises a live alert on the question on screen."""
     return raise_alert(ctx, device, exam_id, body.item_id)
@@ -219,8 +152,8 @@ def alert(
 def incident(
     exam_id: str,
     body: IncidentRequest,
-    device=Depends(current_device),
-    ctx: ServerContext = Depends(server_context),
+    device: DeviceDep,
+    ctx: ContextDep,
 ):
     """The kiosk left its locked-down state and locked itself (the invigilator must unlock), or
     refused to start its lockdown (`locked` false: the invigilator must fix the PC)."""
@@ -231,8 +164,8 @@ def incident(
 def unlock(
     exam_id: str,
     body: KioskUnlockRequest,
-    device=Depends(current_device),
-    ctx: ServerContext = Depends(server_context),
+    device: DeviceDep,
+    ctx: ContextDep,
 ):
     """The invigilator unlocks the kiosk on the spot with the invigilator code (same lockout as
     the console sign-in)."""
@@ -242,8 +175,8 @@ def unlock(
 @router.post("/quit", response_model=KioskQuitResponse)
 def quit_kiosk(
     body: KioskQuitRequest,
-    device=Depends(current_device),
-    ctx: ServerContext = Depends(server_context),
+    device: DeviceDep,
+    ctx: ContextDep,
 ):
     """The invigilator quits this kiosk in secure mode with the invigilator code (same lockout
     as the console sign-in; every quit is in the security log)."""

@@ -11,6 +11,7 @@ from server_stub.api.models import (
     Certificate,
     EnrolRequest,
     EnrolResponse,
+    ErrorResponse,
     Health,
     PublicKeys,
 )
@@ -27,8 +28,17 @@ router = APIRouter(prefix="/api/v1", tags=["public"], responses=ERROR_RESPONSES)
 pages = APIRouter(tags=["public"])
 
 
-@router.get("/health", response_model=Health)
-async def health(ctx: ServerContext = Depends(server_context)):
+@router.get(
+    "/health",
+    response_model=Health,
+    responses={503: {"model": ErrorResponse, "description": "Not ready (`not_ready`): why"}},
+)
+def health(ctx: ServerContext = Depends(server_context)):
+    """Ready to take answers: a write committed to the database and its schema as expected
+    (probed at most once a second); 503 `not_ready` with the reason otherwise."""
+    problem = ctx.readiness.problem()
+    if problem is not None:
+        raise problem
     return {"status": "ok", "server_time": instant_text(ctx.now()), "version": package_version()}
 
 

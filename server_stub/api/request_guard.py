@@ -2,8 +2,8 @@
 
 FastAPI reads and parses a request's body before it solves the route's dependencies, the
 bearer token among them; a stranger could make the server read and parse any amount of JSON
-before being told 401. This middleware, outermost (in front of fast_lane.py too), settles
-both before a byte of the body is read:
+before being told 401. This middleware, outermost, settles both before a byte of the body is
+read:
 
 - a request with a body to a protected route (`/kiosk`, `/console/sessions/...`, `/admin`,
   `/review`)

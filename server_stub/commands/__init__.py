@@ -1,4 +1,4 @@
-"""`pix-server`: set up a data directory, serve the API, plan sessions and export results."""
+"""`pix-server`: set up a data directory, serve the API, plan sessions, export results, back up."""
 
 from engine.cli import dispatch
 
@@ -18,6 +18,8 @@ SUBCOMMAND_MODULES = (
     "client",
     "results",
     "review",
+    "backup",
+    "restore",
 )
 
 

@@ -17,7 +17,7 @@ import time
 
 from server_stub import config_keys
 from server_stub.command_support import add_data_argument, data_dir, reporting_failures
-from server_stub.database import Database
+from server_stub.db.database import Database
 from server_stub.timeline import instant_text
 
 OPEN_FR = "Liste vide : toute configuration de poste est acceptée (et enregistrée)."

@@ -28,8 +28,8 @@ from engine.sealed_bank import seal_bank
 from server_stub import codes
 from server_stub.banks import publish_bank
 from server_stub.command_support import add_data_argument, data_dir, reporting_failures
-from server_stub.database import Database
 from server_stub.datadir import DataDirError
+from server_stub.db.database import Database
 from server_stub.schools.accounts import create_account, normalise_login
 from server_stub.schools.audit import CLI_ACTOR
 from server_stub.schools.passwords import check_strength, new_password

@@ -7,7 +7,6 @@ it). TLS: give both `--tls-cert` and `--tls-key` (PEM); otherwise put a reverse 
 """
 
 import argparse
-import os
 import signal
 import socket
 import sys
@@ -17,9 +16,9 @@ from types import FrameType
 import uvicorn
 
 from server_stub.app import create_app
-from server_stub.collector import settle_after_start_up
 from server_stub.command_support import add_data_argument, data_dir, fail, reporting_failures
 from server_stub.context import ServerContext
+from server_stub.db.integrity import check_database
 from server_stub.exam_evidence import DEFAULT_OFFLINE_REVIEW_S
 
 LISTENING = "pix-server listening on"
@@ -38,9 +37,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--verify-workers",
         type=int,
-        default=os.cpu_count() or 1,
+        default=0,
         metavar="N",
-        help="processes verifying records (default: one per core; 0: in the server process)",
+        help="accepted for existing scripts and ignored: records are verified in the server "
+        "process (docs/server.md, capacity)",
     )
     parser.add_argument(
         "--offline-review-minutes",
@@ -64,7 +64,8 @@ def run(args: argparse.Namespace) -> int:
             "--offline-review-minutes va de 0 à 1440 minutes.",
             "--offline-review-minutes ranges from 0 to 1440 minutes.",
         )
-    ctx = ServerContext.open(data_dir(args), verify_workers=max(0, args.verify_workers))
+    check_database(data_dir(args).database_url(), args.data)  # a damaged one is refused here
+    ctx = ServerContext.open(data_dir(args))
     ctx.offline_review_s = args.offline_review_minutes * 60
     family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
@@ -90,10 +91,9 @@ def run(args: argparse.Namespace) -> int:
         timeout_keep_alive=KEEP_ALIVE_S,
         timeout_graceful_shutdown=5,
     )
-    settle_after_start_up()
     print(f"{LISTENING} {scheme}://{host}:{port}", flush=True)
     # uvicorn stops gracefully on SIGTERM, then raises it again: make that an orderly exit, so
-    # that the verification workers and the database are closed below.
+    # that the database is closed below.
     signal.signal(signal.SIGTERM, _exit_on_terminate)
     try:
         StoppingServer(config, ctx).run(sockets=[sock])

@@ -18,7 +18,7 @@ import json
 import time
 
 from server_stub.command_support import add_data_argument, data_dir, reporting_failures
-from server_stub.database import Database
+from server_stub.db.database import Database
 from server_stub.schools.audit import CLI_ACTOR
 from server_stub.schools.sessions import (
     RosterPick,

@@ -8,7 +8,7 @@ Every page is drawn at the same scale: the smallest any one certificate needs to
 from collections.abc import Sequence
 
 from engine.canonical import BilingualError
-from server_stub.database import Database
+from server_stub.db.database import Database
 from server_stub.documents.certificate import (
     build_certificate,
     certificate_frame,

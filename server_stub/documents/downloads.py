@@ -4,7 +4,7 @@ A render is plain Python work in memory: the routes run it in the thread pool, s
 never waits on it, and several may run at once.
 """
 
-from server_stub.database import Database
+from server_stub.db.database import Database
 from server_stub.documents.attendance_report import build_attendance_report
 from server_stub.documents.certificate import build_certificate
 from server_stub.documents.loading import (

@@ -13,7 +13,7 @@ from sqlalchemy import Connection, select
 
 from engine.exam_events import WATCHED_FOCUS_LOST
 from server_stub.console import EXTRA_TIME_EVENT, INVIGILATOR_EVENTS
-from server_stub.database import Database
+from server_stub.db.database import Database
 from server_stub.documents.data import (
     AttendanceReportData,
     AttendanceRow,

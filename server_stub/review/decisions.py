@@ -16,7 +16,7 @@ from server_stub import candidate_states as states
 from server_stub import codes
 from server_stub.banks import BankStore
 from server_stub.closing import rescore
-from server_stub.database import Database
+from server_stub.db.database import Database
 from server_stub.errors import ApiError
 from server_stub.results import NEUTRALISABLE_STATUSES
 from server_stub.review.queue import certification_evidence

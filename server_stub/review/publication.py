@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from server_stub import candidate_states as states
 from server_stub import codes
-from server_stub.database import Database
+from server_stub.db.database import Database
 from server_stub.errors import ApiError
 from server_stub.review.queue import final_decisions, session_pending
 from server_stub.schools import audit

@@ -17,7 +17,7 @@ from sqlalchemy import Connection, Select, func, select
 from server_stub import candidate_states as states
 from server_stub.banks import BankStore
 from server_stub.closing import replayed_exam
-from server_stub.database import Database
+from server_stub.db.database import Database
 from server_stub.errors import ApiError
 from server_stub.exam_evidence import review_reasons
 from server_stub.schools.orgs import default_uai

@@ -12,7 +12,7 @@ from sqlalchemy import Connection, select, update
 
 from engine.canonical import BilingualError
 from server_stub import codes
-from server_stub.database import Database
+from server_stub.db.database import Database
 from server_stub.schools import audit
 from server_stub.schools.orgs import organisation
 from server_stub.schools.passwords import check_strength, hash_secret, verify_secret

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from server_stub.database import Database
+from server_stub.db.database import Database
 
 CLI_ACTOR = "cli"
 

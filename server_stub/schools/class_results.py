@@ -9,7 +9,7 @@ import json
 from typing import Any
 
 from engine.referential import COMPETENCES
-from server_stub.database import Database
+from server_stub.db.database import Database
 from server_stub.schools.feeds import global_level_label, published_certifications
 from server_stub.schools.orgs import organisation
 from server_stub.schools.roster import class_students

@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass
 from sqlalchemy import select, update
 
 from engine.canonical import BilingualError
-from server_stub.database import Database
+from server_stub.db.database import Database
 from server_stub.schools import audit
 from server_stub.schools.passwords import hash_secret, verify_secret
 

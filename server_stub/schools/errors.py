@@ -22,6 +22,11 @@ SCHOOL_ERRORS: dict[str, tuple[int, str, str]] = {
         "Jeton d'accès invalide ou expiré : demandez-en un nouveau (POST /api/v1/oauth/token).",
         "Invalid or expired access token: ask for a new one (POST /api/v1/oauth/token).",
     ),
+    "feed_throttled": (
+        429,
+        "Trop d'accès refusés depuis cette adresse : réessayez dans une minute.",
+        "Too many refused accesses from this address: try again in a minute.",
+    ),
     "invalid_search": (
         422,
         "Recherche invalide : donnez soit ine, soit organizationUai, lastName, firstName et "

@@ -16,7 +16,7 @@ from sqlalchemy import Connection, func, select
 from engine.referential import COMPETENCES, area
 from engine.scoring import ScoringConfig
 from server_stub.codes import is_verification_code
-from server_stub.database import Database
+from server_stub.db.database import Database
 from server_stub.errors import ApiError
 from server_stub.names import first_names_match, name_key
 from server_stub.schools.orgs import default_uai, organisation

@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 from sqlalchemy import Connection, select, update
 
 from engine.canonical import BilingualError
-from server_stub.database import Database
+from server_stub.db.database import Database
 from server_stub.errors import ApiError
 from server_stub.schools import audit
 from server_stub.schools import errors as _errors  # noqa: F401  (registers the error codes)

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Connection, select, update
 
 from server_stub import codes
-from server_stub.database import Database
+from server_stub.db.database import Database
 from server_stub.names import name_key
 from server_stub.schools import audit
 from server_stub.schools.grades import expected_level

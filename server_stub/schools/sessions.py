@@ -15,7 +15,7 @@ from sqlalchemy import Connection, delete, func, select, update
 
 from engine.canonical import BilingualError
 from server_stub import codes
-from server_stub.database import Database
+from server_stub.db.database import Database
 from server_stub.planning import session_row
 from server_stub.schools import audit
 from server_stub.schools.grades import expected_level
@@ -188,6 +188,24 @@ def list_sessions(db: Database, uai: str | None = None) -> list[dict[str, Any]]:
         for row in rows
     ]
     return [s for s in found if uai is None or s["uai"] == normalise_uai(uai)]
+
+
+def session_sheet(db: Database, uai: str, session_id: str) -> dict[str, Any] | None:
+    """One session of the school `uai` as list_sessions gives it, with its access and
+    invigilator codes and when it was finalised and published; None if the school has no such
+    session."""
+    found = next((s for s in list_sessions(db, uai) if s["session_id"] == session_id), None)
+    if found is None:
+        return None
+    with db.read() as connection:
+        row = session_row(connection, db, session_id)
+    return {
+        **found,
+        "access_code": row.access_code,
+        "invigilator_code": row.invigilator_code,
+        "finalised_at": row.finalised_at,
+        "published_at": row.published_at,
+    }
 
 
 def edit_session(

@@ -1,8 +1,10 @@
 """The pages of the web space under /web: sign-in and sign-out, and for a school's lead the
-roster (import), the sessions (create from a class) and the class results (CSV too).
+roster (import), the sessions (create from a class, each one's page) and the class results
+(CSV and the attestations PDF too). Review and publication: review_pages.py.
 
 Every page is rendered on the server (Jinja2) and works without JavaScript; every POST carries
-the session's CSRF synchronizer token; every action calls the same functions as the
+the session's CSRF synchronizer token and answers with a redirect once it changed something
+(Post/Redirect/Get: a reload never does it twice); every action calls the same functions as the
 `pix-server` commands, with the account as the audit log's actor.
 """
 
@@ -17,14 +19,22 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from engine.canonical import BilingualError
 from engine.referential import COMPETENCES
+from server_stub.certificate_page import lookup_address
 from server_stub.context import ServerContext
+from server_stub.documents.class_attestations import NoAttestationError, class_attestations_pdf
 from server_stub.planning import create_session
 from server_stub.schools.accounts import Account, authenticate
 from server_stub.schools.class_results import class_results, class_results_csv
 from server_stub.schools.orgs import Organisation, list_organisations
 from server_stub.schools.roster import import_roster, list_students
 from server_stub.schools.roster_rows import RosterImportError
-from server_stub.schools.sessions import enrol, list_sessions, note_created, pick_students
+from server_stub.schools.sessions import (
+    enrol,
+    list_sessions,
+    note_created,
+    pick_students,
+    session_sheet,
+)
 from server_stub.web.i18n import LANGUAGES, translator
 from server_stub.web.web_sessions import COOKIE, IDLE_S, WebSession, WebSessions, csrf_ok
 
@@ -351,16 +361,24 @@ async def session_create(request: Request, uai: str) -> Response:
         )
         errors = [FieldError(field, refused.fr, refused.en)]
         return await _sessions(request, session, school, values=values, errors=errors)
-    return _render(
-        request,
-        session,
-        "session_created.html",
-        page="sessions",
-        school=school,
-        created=created,
-        enrolled=enrolled,
-        values=values,
+    # Post/Redirect/Get: reloading the page the browser lands on creates nothing.
+    session.flash.append(
+        ("flash.session_created", {"division": values["division"], "enrolled": enrolled})
     )
+    return _redirect(request, session, f"/web/schools/{school.uai}/sessions/{created.session_id}")
+
+
+@router.get("/schools/{uai}/sessions/{session_id}")
+async def session_page(request: Request, uai: str, session_id: str) -> Response:
+    """One session of the school: its number and codes (what the lead hands the invigilator and
+    the candidates), its state, and the way to its publication."""
+    session, school, _ = await _guarded(request, uai)
+    if not isinstance(session, WebSession):
+        return session
+    sheet = await run_in_threadpool(session_sheet, _ctx(request).db, school.uai, session_id)
+    if sheet is None:
+        return _not_found(request, session)
+    return _render(request, session, "session.html", page="sessions", school=school, sheet=sheet)
 
 
 @router.get("/schools/{uai}/results")
@@ -400,6 +418,33 @@ async def results_csv(request: Request, uai: str) -> Response:
         headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"},
     )
     return _with_cookie(request, response, session)
+
+
+@router.get("/schools/{uai}/results/attestations.pdf")
+async def class_attestations(request: Request, uai: str) -> Response:
+    """The class's published certificates in one PDF, in the page's language."""
+    session, school, _ = await _guarded(request, uai)
+    if not isinstance(session, WebSession):
+        return session
+    division = request.query_params.get("class", "")
+    lookup = lookup_address(_ctx(request).data_dir.public_url() or str(request.base_url))
+    try:
+        content = await run_in_threadpool(
+            class_attestations_pdf, _ctx(request).db, school.uai, division, lookup, session.lang
+        )
+    except NoAttestationError:
+        return _not_found(request, session)
+    filename = f"attestations-{school.uai}-{division}.pdf"
+    response = Response(
+        content,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"},
+    )
+    return _with_cookie(request, response, session)
+
+
+def _not_found(request: Request, session: WebSession) -> Response:
+    return _render(request, session, "forbidden.html", status=404, why="not_found")
 
 
 def _both(key: str) -> tuple[str, str]:

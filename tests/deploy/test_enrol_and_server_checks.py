@@ -7,8 +7,10 @@ import datetime as dt
 import ipaddress
 import json
 import re
+import resource
 import subprocess
 import sys
+import time
 import tomllib
 from pathlib import Path
 
@@ -30,6 +32,7 @@ from kiosk.doctor.server import clock_offset_check, probe_server, server_tls_che
 from kiosk.enrolment import EnrolmentError, enrol_lab_pc
 from kiosk.lab_config import LabConfigError, load_lab_config
 from kiosk.tls import AuthorityFileError
+from server_stub.readiness import PROBE_EVERY_S
 from tests.deploy.live_server import LiveServer
 
 KIOSK_CLI = (
@@ -213,6 +216,22 @@ def test_server_down(server, enrolled, tmp_path):
         "bank_version": "warn",
     }
     assert "does not answer" in checks["server_reachable"]["detail"]
+
+
+def test_a_server_that_cannot_write_says_why(server, enrolled):
+    """Its file writes refused (the file size limit at 0, as a full disk): /health says 503."""
+    resource.prlimit(server.process.pid, resource.RLIMIT_FSIZE, (0, resource.RLIM_INFINITY))
+    try:
+        time.sleep(PROBE_EVERY_S)  # the last probe's verdict is kept that long
+        checks = doctor(enrolled)[1]
+    finally:
+        limits = (resource.RLIM_INFINITY, resource.RLIM_INFINITY)
+        resource.prlimit(server.process.pid, resource.RLIMIT_FSIZE, limits)
+        time.sleep(PROBE_EVERY_S)  # ready again for the next tests
+        assert httpx.get(f"{server.url}/api/v1/health", timeout=30).status_code == 200
+    detail = checks["server_reachable"]["detail"]
+    assert checks["server_reachable"]["status"] == "fail"
+    assert "not ready" in detail and "refuses to write" in detail
 
 
 @pytest.mark.parametrize(

@@ -235,6 +235,18 @@ def test_every_interactive_widget_has_an_accessible_name_in_both_languages(windo
             assert unnamed == [], (item.type, language)
 
 
+def test_the_end_screen_gives_the_servers_refusal_to_the_invigilator(window):
+    window.end.show_end("Jeanne", sent=False)
+    window.end.set_refusal("Un autre relevé a déjà été reçu pour cette épreuve.")
+    text = window.end.delivery.text()
+    assert "refusé" in text and "Un autre relevé" in text and "surveillant" in text
+    window.switcher.set_language("en")
+    QApplication.processEvents()
+    assert "Call the invigilator" in window.end.delivery.text()
+    window.end.show_end("Marc", sent=False)  # the next candidate's end: no refusal
+    assert "refused" not in window.end.delivery.text()
+
+
 def test_the_end_screen_focuses_the_next_candidate_link(window, qtbot):
     window.end.show_end("Jeanne", sent=True)
     window.show_screen(window.end)

@@ -21,6 +21,7 @@ from server_stub.commands.serve import KEEP_ALIVE_S
 from server_stub.context import ServerContext
 from server_stub.datadir import DataDir
 from server_stub.enrolment import create_enrolment_token
+from server_stub.intake import records
 from server_stub.planning import create_session, import_candidates
 
 FIRST_NAMES = ("Marie", "Lucas", "Aïssatou", "Étienne", "Chloé", "Noah", "Inès", "Hugo")
@@ -151,18 +152,16 @@ def live_server(data_dir: Path, qapp):
 
 
 class CountingVerifier:
-    """The server's verifier, counting the records it verifies in full."""
+    """The server's verdict, counting the records it verifies in full (those it did not see
+    stream in whole: server_stub/live_exams.py)."""
 
     def __init__(self, inner) -> None:
         self.inner = inner
         self.calls = 0
 
-    async def verdict(self, job):
-        self.calls += 1
-        return await self.inner.verdict(job)
-
-    def close(self) -> None:
-        self.inner.close()
+    def __call__(self, job, banks, streamed=None):
+        self.calls += streamed is None
+        return self.inner(job, banks, streamed)
 
 
 @dataclass
@@ -172,6 +171,7 @@ class Room:
     server: LiveServer
     planned: PlannedSession
     root: Path
+    monkeypatch: pytest.MonkeyPatch
 
     def settings(self, **changes) -> RobotSettings:
         return RobotSettings(
@@ -211,9 +211,9 @@ class Room:
     def count_full_verifications(self) -> "CountingVerifier":
         """From now on, count the records the server verifies in full (the others, the live
         replay judged as they streamed in: server_stub/live_exams.py)."""
-        ctx = self.server.ctx
-        ctx.verifier = CountingVerifier(ctx.verifier)
-        return ctx.verifier
+        counting = CountingVerifier(records.check_record)
+        self.monkeypatch.setattr(records, "check_record", counting)
+        return counting
 
     async def started(self, index: int, invigilator: ConsoleApi, **kwargs) -> RobotCandidate:
         robot = self.robot(index, invigilator, **kwargs)
@@ -224,8 +224,10 @@ class Room:
 
 
 @pytest.fixture
-def room_factory(live_server: LiveServer, tmp_path: Path):
+def room_factory(live_server: LiveServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     def make(candidates: int = 2, **plan) -> Room:
-        return Room(live_server, live_server.plan(candidates, **plan), tmp_path / "pcs")
+        return Room(
+            live_server, live_server.plan(candidates, **plan), tmp_path / "pcs", monkeypatch
+        )
 
     return make

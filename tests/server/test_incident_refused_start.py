@@ -11,7 +11,7 @@ from pathlib import Path
 from server_waits import eventually
 from sqlalchemy import select
 
-from server_stub.database import Database, migration_scripts
+from server_stub.db.database import Database, migration_scripts
 
 REFUSAL = "environment_refused: a prohibited program is open: anydesk (pid 7)"
 
