@@ -112,7 +112,9 @@ class _Action:
         self._transaction = self.db.write()
         self.connection = self._transaction.__enter__()
         session = self.connection.execute(
-            select(self.t["sessions"]).where(self.t["sessions"].c.session_id == self.session_id)
+            select(self.t["sessions"])
+            .where(self.t["sessions"].c.session_id == self.session_id)
+            .with_for_update()  # the session's actions one at a time, in any process
         ).first()
         if session is None:
             self._transaction.__exit__(None, None, None)

@@ -48,7 +48,7 @@ def _keep(
     ctx, commitment: HeadCommitment, signature: str, connection, now: float
 ) -> tuple[int, float]:
     db = ctx.db
-    exam = db.run(connection, hot.exam, {"exam_id": commitment.exam_id}).first()
+    exam = db.run(connection, hot.exam_for_update, {"exam_id": commitment.exam_id}).first()
     if exam is None:
         raise ApiError("exam_not_found")
     if exam.device_id != commitment.device_id:

@@ -18,6 +18,12 @@ def exam(t: Mapping[str, Table]):
     return select(t["exams"]).where(t["exams"].c.exam_id == bindparam("exam_id"))
 
 
+def exam_for_update(t: Mapping[str, Table]):
+    """The exam row, locked until the transaction ends: `exam_id` (on PostgreSQL its chain
+    and state change one request at a time, whichever server process takes it)."""
+    return exam(t).with_for_update()
+
+
 def update_exam(t: Mapping[str, Table]):
     """Set columns of the exam `key`."""
     return t["exams"].update().where(t["exams"].c.exam_id == bindparam("key"))

@@ -72,6 +72,8 @@ async def receive_record(
     receipt_text = json.dumps(signed_receipt)
 
     def store(connection, now: float) -> dict[str, Any] | None:
+        # The exam locked first: the same record from two server processes is stored once.
+        ctx.db.run(connection, hot.exam_for_update, {"exam_id": exam_id})
         previous = _stored_record(connection, ctx, device.device_id, exam_id)
         if previous is not None:  # the same upload, verified concurrently: answer as a retry
             return _previous_answer(previous, record_hash)

@@ -114,7 +114,7 @@ def _extend(ctx, upload: _Upload, connection, now: float) -> ChainHead | None:
     does not verify is logged, then refused."""
     db = ctx.db
     device_id, exam_id = upload.device.device_id, upload.exam_id
-    exam = db.run(connection, hot.exam, {"exam_id": exam_id}).first()
+    exam = db.run(connection, hot.exam_for_update, {"exam_id": exam_id}).first()
     if exam is None:
         raise ApiError("exam_not_found")
     if exam.device_id != device_id:
