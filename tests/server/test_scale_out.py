@@ -3,6 +3,7 @@ kiosk on one, the console on another; one of them killed while robots stream the
 And the refusal of a second `serve` on one SQLite database."""
 
 import asyncio
+import os
 import shutil
 import signal
 import subprocess
@@ -10,6 +11,8 @@ import sys
 import time
 from pathlib import Path
 
+import httpx
+import psutil
 import pytest
 from sqlalchemy import func, select
 
@@ -205,3 +208,37 @@ def test_a_second_serve_on_one_sqlite_database_is_refused(data_dir: Path):
     again = ServerProcess(data_dir)
     again.stop()
     assert again.process.returncode == 0
+
+
+def _workers(server: ServerProcess) -> set[int]:
+    """The server processes `serve --workers` started (not multiprocessing's helpers)."""
+    children = psutil.Process(server.process.pid).children()
+    return {child.pid for child in children if "spawn_main" in " ".join(child.cmdline())}
+
+
+@needs_postgres
+def test_serve_workers_share_the_port_and_a_dead_one_is_started_again(postgres_data_dir):
+    server = ServerProcess(postgres_data_dir, 0, "--workers", "2")
+    try:
+        first = _workers(server)
+        assert len(first) == 2
+        assert all(httpx.get(f"{server.url}/health").status_code == 200 for _ in range(10))
+        os.kill(min(first), signal.SIGKILL)
+
+        def replaced():
+            now = _workers(server)
+            return len(now) == 2 and min(first) not in now
+
+        asyncio.run(eventually(replaced, timeout_s=60, every_s=0.2))
+        assert "started again" in _stderr_line(server)
+        assert httpx.get(f"{server.url}/health").status_code == 200
+        workers = _workers(server)
+        server.process.terminate()
+        assert server.process.wait(timeout=30) == 0
+        assert not any(psutil.pid_exists(pid) for pid in workers)
+    finally:
+        server.stop()
+
+
+def _stderr_line(server: ServerProcess) -> str:
+    return server.process.stderr.readline()
