@@ -222,7 +222,7 @@ def test_serve_workers_share_the_port_and_a_dead_one_is_started_again(postgres_d
     try:
         first = _workers(server)
         assert len(first) == 2
-        assert all(httpx.get(f"{server.url}/health").status_code == 200 for _ in range(10))
+        assert all(httpx.get(f"{server.url}/api/v1/health").status_code == 200 for _ in range(10))
         os.kill(min(first), signal.SIGKILL)
 
         def replaced():
@@ -231,7 +231,7 @@ def test_serve_workers_share_the_port_and_a_dead_one_is_started_again(postgres_d
 
         asyncio.run(eventually(replaced, timeout_s=60, every_s=0.2))
         assert "started again" in _stderr_line(server)
-        assert httpx.get(f"{server.url}/health").status_code == 200
+        assert httpx.get(f"{server.url}/api/v1/health").status_code == 200
         workers = _workers(server)
         server.process.terminate()
         assert server.process.wait(timeout=30) == 0
