@@ -135,9 +135,11 @@ class InProcessNotifier(Notifier):
 class PostgresNotifier(Notifier):
     """Several processes on one PostgreSQL database: wake-ups through LISTEN/NOTIFY.
 
-    `notify` only queues the key (it is called from the event loop too); a sender thread sends
-    what has queued, all of it in one statement. A listener thread holds a connection of its own
-    on LISTEN and applies what every process sent, this one included.
+    `notify` only queues the key (it is called from the event loop too); a sender thread, started
+    at the first one, sends what has queued, all of it in one statement (a command-line tool's
+    too: `close` sends what is left). A listener thread, started when the server's event loop
+    is bound, holds a connection of its own on LISTEN and applies what every process sent, this
+    one included.
     """
 
     def __init__(self, engine: Engine) -> None:
@@ -146,27 +148,35 @@ class PostgresNotifier(Notifier):
         self._outbox: queue.SimpleQueue[str | None] = queue.SimpleQueue()
         self._stopped = threading.Event()
         self._listening = threading.Event()
-        self._threads: list[threading.Thread] = []
+        self._start_lock = threading.Lock()
+        self._sender: threading.Thread | None = None
+        self._listener: threading.Thread | None = None
 
     def bind(self, loop: asyncio.AbstractEventLoop) -> None:
         super().bind(loop)
-        if self._threads:
-            return
-        for target, name in ((self._listen, "pg-listen"), (self._send, "pg-notify")):
-            thread = threading.Thread(target=target, name=name, daemon=True)
-            thread.start()
-            self._threads.append(thread)
+        with self._start_lock:
+            if self._listener is None:
+                listener = threading.Thread(target=self._listen, name="pg-listen", daemon=True)
+                listener.start()
+                self._listener = listener
         self._listening.wait(10)
 
     def close(self) -> None:
         super().close()
         self._stopped.set()
-        self._outbox.put(None)
-        for thread in self._threads:
+        with self._start_lock:
+            threads = [thread for thread in (self._sender, self._listener) if thread is not None]
+            if self._sender is not None:
+                self._outbox.put(None)
+            self._sender = self._listener = None
+        for thread in threads:
             thread.join(timeout=5)
-        self._threads.clear()
 
     def notify(self, key: str) -> None:
+        with self._start_lock:
+            if self._sender is None:
+                self._sender = threading.Thread(target=self._send, name="pg-notify", daemon=True)
+                self._sender.start()
         self._outbox.put(key)
 
     def _send(self) -> None:
@@ -174,20 +184,26 @@ class PostgresNotifier(Notifier):
             keys = {self._outbox.get()}
             while not self._outbox.empty():
                 keys.add(self._outbox.get())
-            if None in keys:
+            stop = None in keys
+            keys.discard(None)
+            if keys:
+                self._send_now(sorted(keys))
+            if stop:
                 return
-            try:
-                with self._engine.connect() as connection:
-                    rows = connection.exec_driver_sql(
-                        "SELECT key, pg_notify(%(channel)s, key || ' ' || xid::text), xid::text "
-                        "FROM unnest(%(keys)s::text[]) AS key, "
-                        "(SELECT pg_current_xact_id() AS xid) AS this",
-                        {"channel": CHANNEL, "keys": sorted(keys)},
-                    ).all()
-                    connection.commit()
-                self._changed((row[0], int(row[2])) for row in rows)
-            except Exception:  # the database away: its waiters return at their timeout
-                log.warning("wake-up not sent: %s", sorted(keys), exc_info=True)
+
+    def _send_now(self, keys: list[str]) -> None:
+        try:
+            with self._engine.connect() as connection:
+                rows = connection.exec_driver_sql(
+                    "SELECT key, pg_notify(%(channel)s, key || ' ' || xid::text), xid::text "
+                    "FROM unnest(%(keys)s::text[]) AS key, "
+                    "(SELECT pg_current_xact_id() AS xid) AS this",
+                    {"channel": CHANNEL, "keys": keys},
+                ).all()
+                connection.commit()
+            self._changed((row[0], int(row[2])) for row in rows)
+        except Exception:  # the database away: its waiters return at their timeout
+            log.warning("wake-up not sent: %s", keys, exc_info=True)
 
     def _listen(self) -> None:
         import psycopg  # installed with the server's PostgreSQL support
@@ -197,12 +213,13 @@ class PostgresNotifier(Notifier):
             try:
                 with psycopg.connect(*args, **params, autocommit=True) as connection:
                     connection.execute(f"LISTEN {CHANNEL}")
-                    # Changes committed before LISTEN have transaction ids below this one.
-                    floor = connection.execute(
+                    # The first transaction id not yet given out: changes notified before
+                    # LISTEN have smaller ones, every later change this one or more.
+                    xmax = connection.execute(
                         "SELECT pg_snapshot_xmax(pg_current_snapshot())::text"
                     ).fetchone()[0]
                     with self._lock:
-                        self._floor = max(self._floor, int(floor))
+                        self._floor = max(self._floor, int(xmax) - 1)
                     self._listening.set()
                     self._wake_everyone()  # what changed while not listening
                     while not self._stopped.is_set():
