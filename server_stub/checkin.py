@@ -234,12 +234,14 @@ def _arrive(connection, db, candidate, device_id: str):
     return states.WAITING_RESUME, None
 
 
-def lock_session(connection, db, session_id: str) -> None:
+def lock_session(connection, db, session_id) -> None:
     """Hold the session's row until the transaction ends: its candidates change one check-in
     or console action at a time (console.py locks it too), in any server process."""
     sessions = db.tables["sessions"]
     connection.execute(
-        select(sessions.c.session_id).where(sessions.c.session_id == session_id).with_for_update()
+        select(sessions.c.session_id)
+        .where(sessions.c.session_id == session_id)
+        .with_for_update(key_share=True)
     )
 
 
@@ -294,11 +296,14 @@ def fetch_ticket(ctx: ServerContext, device, candidate_id: str) -> dict[str, Any
     db, now = ctx.db, ctx.now()
     candidates, exams, pauses = db.tables["candidates"], db.tables["exams"], db.tables["pauses"]
     with db.write() as connection:
-        # One ticket per authorisation, whichever server process each request reaches.
-        connection.execute(
-            select(candidates.c.candidate_id)
+        # One ticket per authorisation, whichever server process each request reaches: the
+        # candidate's session is locked, as by the console's actions.
+        lock_session(
+            connection,
+            db,
+            select(candidates.c.session_id)
             .where(candidates.c.candidate_id == candidate_id)
-            .with_for_update()
+            .scalar_subquery(),
         )
         candidate = own_candidate(connection, db, device, candidate_id)
         exam = _exam_of(connection, db, candidate_id)

@@ -114,7 +114,7 @@ class _Action:
         session = self.connection.execute(
             select(self.t["sessions"])
             .where(self.t["sessions"].c.session_id == self.session_id)
-            .with_for_update()  # the session's actions one at a time, in any process
+            .with_for_update(key_share=True)  # the session's actions one at a time, in any process
         ).first()
         if session is None:
             self._transaction.__exit__(None, None, None)
@@ -146,6 +146,14 @@ class _Action:
         ).first()
         if row is None:
             raise ApiError("candidate_not_found_in_session")
+        # Its exam locked before anything of it changes: rows are locked exam first, then
+        # candidate, as record intake does (a different order could deadlock on PostgreSQL).
+        exams = self.t["exams"]
+        self.connection.execute(
+            select(exams.c.exam_id)
+            .where(exams.c.candidate_id == candidate_id)
+            .with_for_update(key_share=True)
+        )
         return row
 
     def exam(self, candidate_id: str):

@@ -8,8 +8,10 @@ SQLite allows one writer at a time. Writes go through `write()`, which takes a p
 and starts the transaction with BEGIN IMMEDIATE: writers queue in order instead of spinning in
 SQLite's busy handler, and a read-then-write transaction can never fail half-way on an upgrade.
 PostgreSQL has no such global lock (several server processes write at once): a read-then-write
-that must not race locks the row it is about (`SELECT … FOR UPDATE`, which SQLite ignores), and
-an insert that may come twice skips the duplicate on its unique key (`insert_new`).
+that must not race locks the row it is about (`SELECT … FOR NO KEY UPDATE`, which SQLite
+ignores; NO KEY, so that inserts referencing the row are not held up), always session, then
+exam, then candidate; and an insert that may come twice skips the duplicate on its unique key
+(`insert_new`).
 """
 
 import re

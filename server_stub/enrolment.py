@@ -67,7 +67,7 @@ def enrol_device(
         token = connection.execute(
             select(tokens)
             .where(tokens.c.token_digest == codes.token_digest(enrolment_token))
-            .with_for_update()  # its count of devices: one enrolment at a time
+            .with_for_update(key_share=True)  # its count of devices: one enrolment at a time
         ).first()
         if token is None:
             raise ApiError("enrolment_token_invalid")

@@ -21,7 +21,7 @@ def exam(t: Mapping[str, Table]):
 def exam_for_update(t: Mapping[str, Table]):
     """The exam row, locked until the transaction ends: `exam_id` (on PostgreSQL its chain
     and state change one request at a time, whichever server process takes it)."""
-    return exam(t).with_for_update()
+    return exam(t).with_for_update(key_share=True)
 
 
 def update_exam(t: Mapping[str, Table]):

@@ -44,7 +44,9 @@ def queue_command(
     commands, devices = db.tables["device_commands"], db.tables["devices"]
     # The next number of this device's queue: one command at a time per device.
     connection.execute(
-        select(devices.c.device_id).where(devices.c.device_id == device_id).with_for_update()
+        select(devices.c.device_id)
+        .where(devices.c.device_id == device_id)
+        .with_for_update(key_share=True)
     )
     last = connection.scalar(
         select(func.max(commands.c.seq)).where(commands.c.device_id == device_id)

@@ -121,7 +121,7 @@ def record_failure(
     row = connection.execute(
         select(lockouts)
         .where(lockouts.c.session_id == session_id, lockouts.c.scope == scope)
-        .with_for_update()
+        .with_for_update(key_share=True)
     ).one()
     expired = row.locked_until is not None and row.locked_until <= now
     failures = 1 if expired else row.failures + 1

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict
 
 from server_stub.api.auth import server_context
 from server_stub.api.errors import ERROR_RESPONSES
+from server_stub.api.models import Textual
 from server_stub.context import ServerContext
 from server_stub.errors import ApiError
 from server_stub.schools import audit
@@ -90,7 +91,7 @@ class CertificationsResults(BaseModel):
     competences: list[LivretCompetence]
 
 
-class ParcoursupSearch(BaseModel):
+class ParcoursupSearch(Textual):
     """One of: `ine`; `organizationUai`, `lastName`, `firstName`, `birthdate` (YYYY-MM-DD);
     `verificationCode`."""
 
