@@ -15,12 +15,13 @@ import httpx
 import psutil
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
 
 from kiosk.console.api import ConsoleApi
 from server_stub.commands.serve import LISTENING
 from server_stub.context import ServerContext
 from server_stub.datadir import DataDir
-from tests.postgres_databases import POSTGRES_URL, create_database, fresh_name
+from tests.postgres_databases import POSTGRES_URL, create_database, drop_database, fresh_name
 from tests.server.conftest import LiveServer, Room, SettableClock
 from tests.server.server_waits import eventually
 
@@ -242,3 +243,25 @@ def test_serve_workers_share_the_port_and_a_dead_one_is_started_again(postgres_d
 
 def _stderr_line(server: ServerProcess) -> str:
     return server.process.stderr.readline()
+
+
+@needs_postgres
+def test_processes_starting_together_migrate_a_new_database_once():
+    from concurrent.futures import ThreadPoolExecutor
+
+    from server_stub.database import Database, migration_scripts
+
+    url = create_database(fresh_name("pix_migrate"))
+    with ThreadPoolExecutor(4) as pool:
+        databases = list(pool.map(lambda _: Database(url), range(4)))
+    try:
+        applied = sorted(version for db in databases for version in db.applied_migrations)
+        assert applied == [version for version, _, _ in migration_scripts()]  # each once
+        with databases[0].read() as connection:
+            assert connection.scalar(
+                select(func.count()).select_from(databases[0].tables["schema_version"])
+            ) == len(applied)
+    finally:
+        for db in databases:
+            db.close()
+        drop_database(make_url(url).database)
