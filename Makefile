@@ -15,10 +15,12 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/pix-kiosk demo
 
+# The server's tests run on SQLite, and on PostgreSQL too when it is installed: a throwaway
+# cluster for the run (scripts/throwaway-postgres.sh; without PostgreSQL it says so and goes on).
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -n 2 -q
+	QT_QPA_PLATFORM=offscreen bash scripts/throwaway-postgres.sh $(BIN)/python -m pytest -n 2 -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check --fix .

@@ -1,6 +1,12 @@
-"""Load on one exam server on this machine: robots stream their answers, then upload records.
+"""Load on the exam server on this machine: robots stream their answers, then upload records;
+on SQLite (one process), then on PostgreSQL with 1 and with 2 server processes, in one run.
 
-    .venv/bin/python benchmarks/server_load.py [--candidates 300] [--think 5] [--uploaders 32]
+    bash scripts/throwaway-postgres.sh .venv/bin/python benchmarks/server_load.py \
+        [--candidates 300] [--think 5] [--uploaders 32] [--backends sqlite,pg1,pg2]
+
+PostgreSQL is the server PIX_TEST_POSTGRES_URL names (scripts/throwaway-postgres.sh starts a
+throwaway one and sets it); a fresh database is made on it for each run. Without it, only SQLite
+runs, and the output says so.
 
 1. `--candidates` robot kiosks (each its own enrolled device and journal) sit the exam against
    `pix-server serve` (enrolment, check-in, authorisation, ticket, the engine's questions),
@@ -18,7 +24,9 @@
 3. Nothing lost or duplicated: every entry each robot wrote is in the server's database exactly
    once, every record is verified, and the journals are all acknowledged.
 
-Robots and server share the machine (2 cores here), so the figures are a floor.
+CPU is counted for the server's processes (with their verification workers) and, on a local
+PostgreSQL, for the database's processes apart; the load generator's own CPU is printed beside
+it. Robots, server and database share the machine (2 cores here), so the figures are a floor.
 """
 
 import argparse
@@ -40,6 +48,7 @@ sys.path.insert(0, str(ROOT))
 
 import psutil  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
 
 from engine.exam_events import ANSWER  # noqa: E402
 from engine.journal_format import verify_receipt  # noqa: E402
@@ -61,8 +70,9 @@ def pix_server(*args: str) -> str:
     return subprocess.run([*SERVER, *args], capture_output=True, text=True, check=True).stdout
 
 
-def prepare(data: Path, candidates: int) -> tuple[dict, str, str]:
-    pix_server("init", "--data", str(data), "--no-calibrate")
+def prepare(data: Path, candidates: int, database: str | None) -> tuple[dict, str, str]:
+    on_postgres = ["--database", database] if database else []
+    pix_server("init", "--data", str(data), "--no-calibrate", *on_postgres)
     session = json.loads(
         pix_server(
             "session",
@@ -100,19 +110,33 @@ def prepare(data: Path, candidates: int) -> tuple[dict, str, str]:
     return session, csv_text, token
 
 
-def server_cpu_s(pid: int) -> float:
-    """CPU seconds used so far by the server and its verification workers."""
-    server = psutil.Process(pid)
+def cpu_s(pid: int | None) -> float:
+    """CPU seconds used so far by process `pid` and all its descendants (0 without a pid)."""
+    if pid is None:
+        return 0.0
+    top = psutil.Process(pid)
     total = 0.0
-    for process in [server, *server.children(recursive=True)]:
+    for process in [top, *top.children(recursive=True)]:
         with contextlib.suppress(psutil.Error):
             times = process.cpu_times()
             total += times.user + times.system
     return total
 
 
+@dataclass
+class Meter:
+    """CPU of the server (its processes and verification workers) and of the database
+    (PostgreSQL's processes, when it runs on this machine), between two readings."""
+
+    server_pid: int
+    database_pid: int | None
+
+    def read(self) -> tuple[float, float]:
+        return cpu_s(self.server_pid), cpu_s(self.database_pid)
+
+
 async def sit_exams(
-    url: str, session: dict, csv_text: str, token: str, args, root: Path, server_pid: int
+    url: str, session: dict, csv_text: str, token: str, args, root: Path, meter: Meter
 ):
     settings = RobotSettings(
         server_url=url,
@@ -133,11 +157,11 @@ async def sit_exams(
         records = await prepare_exams(robots)
         prepare_s = time.perf_counter() - started
         timings = Timings()
-        started, cpu_before = time.perf_counter(), server_cpu_s(server_pid)
+        started, cpu_before = time.perf_counter(), meter.read()
         own_before = sum(psutil.Process().cpu_times()[:2])
         await asyncio.gather(*(stream(robot, args.think, timings) for robot in robots))
         stream_s = time.perf_counter() - started
-        stream_cpu_s = server_cpu_s(server_pid) - cpu_before
+        stream_cpu_s = _spent(cpu_before, meter.read())
         client_cpu_s = sum(psutil.Process().cpu_times()[:2]) - own_before
         uploaders = asyncio.Semaphore(args.uploaders)
 
@@ -151,12 +175,14 @@ async def sit_exams(
                     record, attempts=5, acknowledged=acknowledged
                 )
 
-        started, cpu_before = time.perf_counter(), server_cpu_s(server_pid)
+        started, cpu_before = time.perf_counter(), meter.read()
+        own_before = sum(psutil.Process().cpu_times()[:2])
         answers = await asyncio.gather(
             *(upload(robot, record) for robot, record in zip(robots, records, strict=True))
         )
         upload_s = time.perf_counter() - started
-        upload_cpu_s = server_cpu_s(server_pid) - cpu_before
+        upload_cpu_s = _spent(cpu_before, meter.read())
+        upload_client_cpu_s = sum(psutil.Process().cpu_times()[:2]) - own_before
         written = {r.ticket.exam_id: [e.hash for e in r.journal.entries()] for r in robots}
         acknowledged = sum(r.journal.acknowledged_seq == r.journal.head().seq for r in robots)
     finally:
@@ -175,7 +201,12 @@ async def sit_exams(
         upload_cpu_s,
         stream_cpu_s,
         client_cpu_s,
+        upload_client_cpu_s,
     )
+
+
+def _spent(before: tuple[float, float], after: tuple[float, float]) -> tuple[float, float]:
+    return after[0] - before[0], after[1] - before[1]
 
 
 async def prepare_exams(robots: list[RobotCandidate]) -> list[dict]:
@@ -228,9 +259,10 @@ class Run:
     prepare_s: float
     stream_s: float
     upload_s: float
-    upload_cpu_s: float
-    stream_cpu_s: float
+    upload_cpu_s: tuple[float, float]  # (server, database)
+    stream_cpu_s: tuple[float, float]
     client_cpu_s: float
+    upload_client_cpu_s: float
 
 
 def stored_entries(data: Path) -> dict[str, list[tuple[int, str]]]:
@@ -246,6 +278,10 @@ def stored_entries(data: Path) -> dict[str, list[tuple[int, str]]]:
     return found
 
 
+BACKENDS = {"sqlite": ("SQLite, 1 process", 1), "pg1": ("PostgreSQL, 1 worker", 1)}
+BACKENDS["pg2"] = ("PostgreSQL, 2 workers", 2)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--candidates", type=int, default=300)
@@ -254,19 +290,70 @@ def main() -> int:
     parser.add_argument(
         "--whole-records", action="store_true", help="upload records with their entries"
     )
+    parser.add_argument(
+        "--backends", default="sqlite,pg1,pg2", help="which runs, of sqlite, pg1, pg2"
+    )
     args = parser.parse_args()
+    postgres = os.environ.get("PIX_TEST_POSTGRES_URL", "")
+    chosen = [name for name in args.backends.split(",") if name in BACKENDS]
+    if not postgres and any(name.startswith("pg") for name in chosen):
+        print(
+            "PostgreSQL: not measured (PIX_TEST_POSTGRES_URL not set; run this through "
+            "scripts/throwaway-postgres.sh)"
+        )
+        chosen = [name for name in chosen if not name.startswith("pg")]
+    sound = True
+    for name in chosen:
+        label, workers = BACKENDS[name]
+        database = fresh_database(postgres, name) if name.startswith("pg") else None
+        print(f"== {label}")
+        sound &= measure(args, database, workers)
+    print(
+        f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end "
+        "(other work on the machine slows every figure above)"
+    )
+    return 0 if sound else 1
+
+
+def fresh_database(admin_url: str, name: str) -> str:
+    """A new database on the PostgreSQL server of `admin_url`; its URL."""
+    url = make_url(admin_url)
+    database = f"pix_bench_{name}_{os.getpid()}"
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{database}"')
+        connection.exec_driver_sql(f'CREATE DATABASE "{database}"')
+    engine.dispose()
+    return url.set(database=database).render_as_string(hide_password=False)
+
+
+def postmaster_pid(database: str) -> int | None:
+    """The PostgreSQL server's own process, when it runs on this machine."""
+    engine = create_engine(database)
+    with engine.connect() as connection:
+        backend = connection.scalar(text("SELECT pg_backend_pid()"))
+    engine.dispose()
+    with contextlib.suppress(psutil.Error):
+        parent = psutil.Process(backend).parent()
+        return parent.pid if parent is not None else None
+    return None
+
+
+def measure(args, database: str | None, workers: int) -> bool:
+    """One run on one backend; prints its figures; False if anything was lost or refused."""
     with tempfile.TemporaryDirectory(prefix="pix-bench-") as workdir:
         data = Path(workdir) / "data"
-        session, csv_text, token = prepare(data, args.candidates)
+        session, csv_text, token = prepare(data, args.candidates, database)
         server = subprocess.Popen(
-            [*SERVER, "serve", "--data", str(data), "--port", "0"],
+            [*SERVER, "serve", "--data", str(data), "--port", "0", "--workers", str(workers)],
             stdout=subprocess.PIPE,
             text=True,
         )
         try:
             url = re.search(r"(http://\S+)", server.stdout.readline()).group(1)
+            meter = Meter(server.pid, postmaster_pid(database) if database else None)
             run = asyncio.run(
-                sit_exams(url, session, csv_text, token, args, Path(workdir) / "robots", server.pid)
+                sit_exams(url, session, csv_text, token, args, Path(workdir) / "robots", meter)
             )
         finally:
             server.terminate()
@@ -286,6 +373,9 @@ def main() -> int:
     duplicated = sum(len({seq for seq, _ in rows}) != len(rows) for rows in stored.values())
     entries = sum(len(hashes) for hashes in run.written.values())
     p99_ratio = streaming["p99_ms"] / STREAMING_P99_TARGET_MS
+    calls, records = every_entry["count"], len(run.records)
+    per_call = [1000 * cpu / calls for cpu in run.stream_cpu_s]
+    per_record = [1000 * cpu / records for cpu in run.upload_cpu_s]
     print(
         f"{args.candidates} candidates: exams sat in {run.prepare_s:.1f} s; {entries} journal "
         f"entries streamed in {run.stream_s:.1f} s (think {args.think} s before each answer)"
@@ -294,28 +384,30 @@ def main() -> int:
         f"answer streaming latency: p50 {streaming['p50_ms']} ms, p95 {streaming['p95_ms']} ms, "
         f"p99 {streaming['p99_ms']} ms over {streaming['count']} answers — target p99 ≤ "
         f"{STREAMING_P99_TARGET_MS:.0f} ms (ratio {p99_ratio:.2f}); every entry: p50 "
-        f"{every_entry['p50_ms']} ms, p99 {every_entry['p99_ms']} ms over {every_entry['count']} "
-        f"calls; server CPU {1000 * run.stream_cpu_s / every_entry['count']:.1f} ms per call, "
-        f"load generator CPU {1000 * run.client_cpu_s / every_entry['count']:.1f} ms per call"
+        f"{every_entry['p50_ms']} ms, p99 {every_entry['p99_ms']} ms over {calls} calls"
     )
     print(
-        f"records verified and stored: {records_per_s:.0f}/s ({verified}/{len(run.records)} "
+        f"  CPU per streamed call: server {per_call[0]:.2f} ms"
+        + (f", database {per_call[1]:.2f} ms" if database else "")
+        + f"; load generator {1000 * run.client_cpu_s / calls:.2f} ms"
+    )
+    print(
+        f"records verified and stored: {records_per_s:.0f}/s ({verified}/{records} "
         f"verified, {args.uploaders} uploaders, {run.upload_s:.2f} s) — target ≥ "
-        f"{RECORDS_PER_S_TARGET:.0f}/s (ratio {records_per_s / RECORDS_PER_S_TARGET:.2f}); "
-        f"server CPU {1000 * run.upload_cpu_s / len(run.records):.0f} ms per record, i.e. "
-        f"{len(run.records) / run.upload_cpu_s:.0f} records per CPU-second"
+        f"{RECORDS_PER_S_TARGET:.0f}/s (ratio {records_per_s / RECORDS_PER_S_TARGET:.2f})"
     )
     print(
-        f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end "
-        "(other work on the machine slows every figure above)"
+        f"  CPU per record: server {per_record[0]:.2f} ms"
+        + (f", database {per_record[1]:.2f} ms" if database else "")
+        + f"; load generator {1000 * run.upload_client_cpu_s / records:.2f} ms"
     )
     print(
         f"journals: {len(run.written) - lost}/{len(run.written)} stored exactly (lost or altered: "
         f"{lost}, duplicated: {duplicated}); outboxes acknowledged: "
-        f"{run.acknowledged}/{len(run.written)}"
+        f"{run.acknowledged}/{len(run.written)}",
+        flush=True,
     )
-    sound = verified == len(run.records) and lost == 0 and duplicated == 0
-    return 0 if sound else 1
+    return verified == records and lost == 0 and duplicated == 0
 
 
 if __name__ == "__main__":

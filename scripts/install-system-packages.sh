@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Debian packages the tests need: a virtual X server, a window manager and the tools that drive them
-# (lockdown escape tests), poppler for PDF checks, Qt's XCB runtime libraries, and Chromium
-# (the web space's browser tests).
+# (lockdown escape tests), poppler for PDF checks, Qt's XCB runtime libraries, Chromium
+# (the web space's browser tests) and PostgreSQL (the server suite's second backend: a throwaway
+# cluster per run, scripts/throwaway-postgres.sh; the Debian service itself is not used).
 set -euo pipefail
 need=(xvfb openbox xdotool wmctrl poppler-utils x11-utils shellcheck
       libxkbcommon-x11-0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0
       libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxcb-cursor0
-      libegl1 libgl1 libfontconfig1 libdbus-1-3 fonts-dejavu-core chromium)
+      libegl1 libgl1 libfontconfig1 libdbus-1-3 fonts-dejavu-core chromium postgresql)
 missing=()
 for p in "${need[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -126,6 +126,7 @@ def check_in(
                 "edition_not_held", held=_short(bank_id), planned=_short(session.bank_id)
             )
         else:
+            lock_session(connection, db, session.session_id)
             candidate = _find_candidate(
                 connection, db, session.session_id, last_name, first_names, birth_date
             )
@@ -237,6 +238,17 @@ def _arrive(connection, db, candidate, device_id: str, now: float):
     return states.WAITING_RESUME, None
 
 
+def lock_session(connection, db, session_id) -> None:
+    """Hold the session's row until the transaction ends: its candidates change one check-in
+    or console action at a time (console.py locks it too), in any server process."""
+    sessions = db.tables["sessions"]
+    connection.execute(
+        select(sessions.c.session_id)
+        .where(sessions.c.session_id == session_id)
+        .with_for_update(key_share=True)
+    )
+
+
 def _exam_of(connection, db, candidate_id: str):
     exams = db.tables["exams"]
     return connection.execute(select(exams).where(exams.c.candidate_id == candidate_id)).first()
@@ -289,6 +301,15 @@ def fetch_ticket(ctx: ServerContext, device, candidate_id: str) -> dict[str, Any
     db, now = ctx.db, ctx.now()
     candidates, exams, pauses = db.tables["candidates"], db.tables["exams"], db.tables["pauses"]
     with db.write() as connection:
+        # One ticket per authorisation, whichever server process each request reaches: the
+        # candidate's session is locked, as by the console's actions.
+        lock_session(
+            connection,
+            db,
+            select(candidates.c.session_id)
+            .where(candidates.c.candidate_id == candidate_id)
+            .scalar_subquery(),
+        )
         candidate = own_candidate(connection, db, device, candidate_id)
         exam = _exam_of(connection, db, candidate_id)
         if candidate.status == states.IN_PROGRESS and exam is not None and exam.ticket:

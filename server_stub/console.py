@@ -112,7 +112,9 @@ class _Action:
         self._transaction = self.db.write()
         self.connection = self._transaction.__enter__()
         session = self.connection.execute(
-            select(self.t["sessions"]).where(self.t["sessions"].c.session_id == self.session_id)
+            select(self.t["sessions"])
+            .where(self.t["sessions"].c.session_id == self.session_id)
+            .with_for_update(key_share=True)  # the session's actions one at a time, in any process
         ).first()
         if session is None:
             self._transaction.__exit__(None, None, None)
@@ -144,6 +146,14 @@ class _Action:
         ).first()
         if row is None:
             raise ApiError("candidate_not_found_in_session")
+        # Its exam locked before anything of it changes: rows are locked exam first, then
+        # candidate, as record intake does (a different order could deadlock on PostgreSQL).
+        exams = self.t["exams"]
+        self.connection.execute(
+            select(exams.c.exam_id)
+            .where(exams.c.candidate_id == candidate_id)
+            .with_for_update(key_share=True)
+        )
         return row
 
     def exam(self, candidate_id: str):

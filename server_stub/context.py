@@ -18,7 +18,7 @@ from server_stub.device_credentials import DeviceCredentials
 from server_stub.exam_evidence import DEFAULT_OFFLINE_REVIEW_S
 from server_stub.live_exams import LiveExams
 from server_stub.lookup_throttle import LookupThrottle
-from server_stub.notifier import Notifier
+from server_stub.notifier import Notifier, notifier_for
 from server_stub.readiness import Readiness
 
 
@@ -33,7 +33,8 @@ class ServerContext:
     clock: Callable[[], float] = time.time
     # An exam's kiosk silent longer than this (seconds, the exam's clock) sends it to review.
     offline_review_s: float = DEFAULT_OFFLINE_REVIEW_S
-    notifier: Notifier = field(default_factory=Notifier)
+    # Long-poll wake-ups, across processes on PostgreSQL (notifier.py).
+    notifier: Notifier = field(init=False)
     # device id -> server instant of its last request: live console information, not evidence.
     last_contact: dict[str, float] = field(default_factory=dict)
     # Misses of the public certificate lookup per client address (lookup_throttle.py).
@@ -46,6 +47,7 @@ class ServerContext:
     readiness: Readiness = field(init=False)
 
     def __post_init__(self) -> None:
+        self.notifier = notifier_for(self.db.engine)
         self.device_credentials = DeviceCredentials(self.db)
         self.live_exams = LiveExams(self.server_public_key)
         self.readiness = Readiness(self.db)
@@ -79,4 +81,5 @@ class ServerContext:
         return self.clock()
 
     def close(self) -> None:
+        self.notifier.close()
         self.db.close()

@@ -65,7 +65,9 @@ def enrol_device(
     tokens, devices = db.tables["enrolment_tokens"], db.tables["devices"]
     with db.write() as connection:
         token = connection.execute(
-            select(tokens).where(tokens.c.token_digest == codes.token_digest(enrolment_token))
+            select(tokens)
+            .where(tokens.c.token_digest == codes.token_digest(enrolment_token))
+            .with_for_update(key_share=True)  # its count of devices: one enrolment at a time
         ).first()
         if token is None:
             raise ApiError("enrolment_token_invalid")

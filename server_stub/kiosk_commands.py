@@ -41,7 +41,13 @@ def queue_command(
     """Add a command to the device's queue (call `notify(device_key)` once committed)."""
     if kind not in COMMAND_KINDS:
         raise ValueError(f"unknown command kind {kind!r}")
-    commands = db.tables["device_commands"]
+    commands, devices = db.tables["device_commands"], db.tables["devices"]
+    # The next number of this device's queue: one command at a time per device.
+    connection.execute(
+        select(devices.c.device_id)
+        .where(devices.c.device_id == device_id)
+        .with_for_update(key_share=True)
+    )
     last = connection.scalar(
         select(func.max(commands.c.seq)).where(commands.c.device_id == device_id)
     )

@@ -28,6 +28,7 @@ def _running_exam_of_device(connection, ctx: ServerContext, device, exam_id: str
         select(t["exams"], t["candidates"].c.status)
         .join(t["candidates"], t["candidates"].c.candidate_id == t["exams"].c.candidate_id)
         .where(t["exams"].c.exam_id == exam_id)
+        .with_for_update(of=t["exams"], key_share=True)  # its alerts and incidents one at a time
     ).first()
     if row is None:
         raise ApiError("exam_not_found")

@@ -78,7 +78,7 @@ def room_status(ctx: ServerContext, session_id: str) -> dict[str, Any]:
         timeline = timelines.get(exam.exam_id) if exam is not None else None
         alerts = open_alerts.get(exam.exam_id, []) if exam is not None else []
         incidents = open_incidents.get(exam.exam_id, []) if exam is not None else []
-        contact = ctx.last_contact.get(candidate.device_id) if candidate.device_id else None
+        contact = _last_contact(ctx, candidate.device_id, exam)
         deadline = timeline.deadline(now) if timeline is not None else None
         lines.append(
             {
@@ -169,3 +169,13 @@ def _group(rows) -> dict[str, list]:
     for row in rows:
         grouped.setdefault(row.exam_id, []).append(row)
     return grouped
+
+
+def _last_contact(ctx: ServerContext, device_id: str | None, exam) -> float | None:
+    """The kiosk's last request this process saw, or its exam's last contact stored by any
+    process (server processes on PostgreSQL: docs/deployment.md), whichever is later."""
+    seen = [
+        ctx.last_contact.get(device_id) if device_id else None,
+        exam.last_contact_at if exam is not None else None,
+    ]
+    return max((instant for instant in seen if instant is not None), default=None)

@@ -111,21 +111,26 @@ def record_failure(
 ) -> int:
     """Count one failure; returns the attempts left before the lockout (0: now locked)."""
     lockouts = db.tables["lockouts"]
-    row = connection.execute(
-        select(lockouts).where(lockouts.c.session_id == session_id, lockouts.c.scope == scope)
-    ).first()
-    expired = row is not None and row.locked_until is not None and row.locked_until <= now
-    failures = 1 if row is None or expired else row.failures + 1
-    locked_until = now + LOCKOUT_S if failures >= MAX_FAILURES else None
-    values = {"failures": failures, "locked_until": locked_until}
-    if row is None:
-        connection.execute(lockouts.insert().values(session_id=session_id, scope=scope, **values))
-    else:
-        connection.execute(
-            lockouts.update()
-            .where(lockouts.c.session_id == session_id, lockouts.c.scope == scope)
-            .values(**values)
+    # Guesses in parallel (several server processes) must each count: the row is created if
+    # missing, then locked while it is counted.
+    connection.execute(
+        db.insert_new(lockouts).values(
+            session_id=session_id, scope=scope, failures=0, locked_until=None
         )
+    )
+    row = connection.execute(
+        select(lockouts)
+        .where(lockouts.c.session_id == session_id, lockouts.c.scope == scope)
+        .with_for_update(key_share=True)
+    ).one()
+    expired = row.locked_until is not None and row.locked_until <= now
+    failures = 1 if expired else row.failures + 1
+    locked_until = now + LOCKOUT_S if failures >= MAX_FAILURES else None
+    connection.execute(
+        lockouts.update()
+        .where(lockouts.c.session_id == session_id, lockouts.c.scope == scope)
+        .values(failures=failures, locked_until=locked_until)
+    )
     return max(0, MAX_FAILURES - failures)
 
 

@@ -6,6 +6,10 @@ happens to trigger Python's collector — in a later test, a server's writer thr
 timers stay registered in the main thread, whose next event loop turn then crashes the process
 (a segmentation fault in QTimerInfoList::activateTimers).
 
+The server's tests run on SQLite, and on PostgreSQL too when PIX_TEST_POSTGRES_URL names a
+server (`make test` starts a throwaway one when PostgreSQL is installed): `database_backend`
+says which, parametrized by tests/server/conftest.py.
+
 With PIX_FAULT_LOG_DIR set (CI does), a test process that dies of a fatal signal writes the
 traceback of every thread to a file of its own there: pytest-xdist reports only that the worker
 crashed, and its stderr reaches CI's log cut short.
@@ -18,7 +22,21 @@ from pathlib import Path
 
 import pytest
 
+from tests.postgres_databases import POSTGRES_URL
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def pytest_report_header(config) -> str:
+    if POSTGRES_URL:
+        return f"server suite on SQLite and PostgreSQL ({POSTGRES_URL})"
+    return "server suite on SQLite only (PIX_TEST_POSTGRES_URL not set: PostgreSQL not tested)"
+
+
+@pytest.fixture
+def database_backend(request) -> str:
+    """ "sqlite" or "postgresql": where this test's server keeps its data."""
+    return getattr(request, "param", "sqlite")
 
 
 @pytest.fixture(autouse=True)

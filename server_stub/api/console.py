@@ -62,7 +62,7 @@ async def room(
     """The room, one line per candidate; with `since` and `wait`, a long-poll for the next
     change."""
     key = room_key(session_id)
-    if since is not None and ctx.notifier.version(key) == since:
+    if since is not None and not ctx.notifier.changed_since(key, since):
         await changed(ctx, request, key, since, asyncio.get_running_loop().time() + wait)
     return await run_in_threadpool(room_status, ctx, session_id)
 

@@ -28,6 +28,7 @@ from pydantic import BaseModel, ConfigDict
 
 from server_stub.api.auth import server_context
 from server_stub.api.errors import BEARER_CHALLENGE, ERROR_RESPONSES, api_error_response
+from server_stub.api.models import Textual
 from server_stub.context import ServerContext
 from server_stub.errors import ApiError
 from server_stub.lookup_throttle import WINDOW_S, LookupThrottle
@@ -101,7 +102,7 @@ class CertificationsResults(BaseModel):
     competences: list[LivretCompetence]
 
 
-class ParcoursupSearch(BaseModel):
+class ParcoursupSearch(Textual):
     """One of: `ine`; `organizationUai`, `lastName`, `firstName`, `birthdate` (YYYY-MM-DD);
     `verificationCode`."""
 

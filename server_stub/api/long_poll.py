@@ -25,5 +25,5 @@ async def changed(
         remaining = give_up - loop.time()
         if remaining <= 0 or ctx.notifier.closing or await request.is_disconnected():
             return False
-        if await ctx.notifier.wait(key, version, min(remaining, DISCONNECT_CHECK_S)) != version:
+        if await ctx.notifier.wait(key, version, min(remaining, DISCONNECT_CHECK_S)):
             return True

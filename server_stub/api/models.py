@@ -7,7 +7,7 @@ journal entries, record) keep the engine's wire form (docs/journal-and-record.md
 from datetime import date as Date
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from server_stub.issue_categories import IN_CHALLENGE_SUBCATEGORIES, ISSUE_CATEGORIES
 from server_stub.remarks import MAX_REMARKS
@@ -20,7 +20,20 @@ InChallengeSubcategory = Literal[IN_CHALLENGE_SUBCATEGORIES]
 Name = Field(min_length=1, max_length=200)
 
 
-class Strict(BaseModel):
+class Textual(BaseModel):
+    """A request body whose text fields refuse NUL."""
+
+    @field_validator("*")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        """No text holds NUL: it prints as nothing, and PostgreSQL refuses it in TEXT (the same
+        refusal on SQLite, rather than a 500 on one database only)."""
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("NUL character (U+0000) / caractère NUL (U+0000)")
+        return value
+
+
+class Strict(Textual):
     model_config = ConfigDict(extra="forbid")
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from server_stub.api.auth import server_context
 from server_stub.api.errors import ERROR_RESPONSES
+from server_stub.api.models import Textual
 from server_stub.api.review_auth import current_account, require_role
 from server_stub.context import ServerContext
 from server_stub.errors import ApiError
@@ -24,7 +25,7 @@ from server_stub.schools.orgs import default_uai
 router = APIRouter(prefix="/api/v1", tags=["review"], responses=ERROR_RESPONSES)
 
 
-class AccountSignIn(BaseModel):
+class AccountSignIn(Textual):
     login: str = Field(max_length=200)
     password: str = Field(max_length=1000)
 
@@ -36,7 +37,7 @@ class AccountToken(BaseModel):
     account: dict[str, Any]
 
 
-class DecisionRequest(BaseModel):
+class DecisionRequest(Textual):
     decision: Literal["validate", "cancel", "reject", "neutralise"]
     reason: str = Field(max_length=2000)
     item_id: str | None = Field(default=None, max_length=200)

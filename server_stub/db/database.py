@@ -10,7 +10,11 @@ its own takes a savepoint (`connection.begin_nested()`).
 SQLite allows one writer at a time. Writes go through `write()`, which takes a process-wide lock
 and starts the transaction with BEGIN IMMEDIATE: writers queue in order instead of spinning in
 SQLite's busy handler, and a read-then-write transaction can never fail half-way on an upgrade.
-On PostgreSQL a write transaction takes an advisory lock first, for the same guarantee.
+PostgreSQL has no such global lock (several server processes write at once): a read-then-write
+that must not race locks the row it is about (`SELECT … FOR NO KEY UPDATE`, which SQLite
+ignores; NO KEY, so that inserts referencing the row are not held up), always session, then
+exam, then candidate; and an insert that may come twice skips the duplicate on its unique key
+(`insert_new`).
 """
 
 import re
@@ -20,12 +24,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from importlib import resources
 
-from sqlalchemy import Connection, Engine, Table, create_engine, event, text
+from sqlalchemy import Connection, Engine, Insert, Table, create_engine, event, text
+from sqlalchemy.dialects import postgresql, sqlite
 
 from server_stub.db.tables import metadata
 
 MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
-WRITER_LOCK = 73402025  # PostgreSQL advisory lock key held by every write transaction
+MIGRATION_LOCK = 73402025  # PostgreSQL advisory lock key held while migrating
 
 
 class Database:
@@ -38,6 +43,12 @@ class Database:
         self._write_lock = threading.Lock() if self.is_sqlite else nullcontext()
         self.applied_migrations = migrate(self.engine)
         self.tables: dict[str, Table] = dict(metadata.tables)
+
+    def insert_new(self, table: Table) -> Insert:
+        """An INSERT that skips a row whose unique key is already taken (ON CONFLICT DO
+        NOTHING): the idempotent insert, race-free across processes."""
+        dialect = sqlite if self.is_sqlite else postgresql
+        return dialect.insert(table).on_conflict_do_nothing()
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
@@ -85,23 +96,22 @@ def transaction(engine: Engine, *, write: bool, durable: bool = True) -> Iterato
     Begun here rather than in an engine `begin` event, so that no event is dispatched on each
     statement (docs/server.md, "Structure"). SQLite: a write takes the write
     lock at once (BEGIN IMMEDIATE) and commits FULL unless `durable=False` — a receipt promises
-    the data is stored; it must survive a power cut. PostgreSQL: writers queue on one
-    transaction-scoped advisory lock, as on SQLite, so a read-then-write (next command number,
-    lockout counter) never races another.
+    the data is stored; it must survive a power cut. PostgreSQL: READ COMMITTED, with no lock
+    beyond the rows each transaction locks (the module's docstring).
     """
+    if engine.dialect.name != "sqlite":
+        with engine.connect() as connection, connection.begin():
+            yield connection
+        return
     with engine.connect() as connection, connection.begin():
         cursor = connection.connection.cursor()
         try:
-            if engine.dialect.name != "sqlite":
-                if write:
-                    cursor.execute(f"SELECT pg_advisory_xact_lock({WRITER_LOCK})")
-            else:
-                synchronous = "FULL" if durable else "NORMAL"
-                settings = connection.connection.info  # kept with the pooled connection
-                if write and settings.get("synchronous") != synchronous:
-                    cursor.execute(f"PRAGMA synchronous={synchronous}")
-                    settings["synchronous"] = synchronous
-                cursor.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+            synchronous = "FULL" if durable else "NORMAL"
+            settings = connection.connection.info  # kept with the pooled connection
+            if write and settings.get("synchronous") != synchronous:
+                cursor.execute(f"PRAGMA synchronous={synchronous}")
+                settings["synchronous"] = synchronous
+            cursor.execute("BEGIN IMMEDIATE" if write else "BEGIN")
         finally:
             cursor.close()
         yield connection
@@ -118,7 +128,23 @@ def migration_scripts() -> list[tuple[int, str, str]]:
 
 
 def migrate(engine: Engine) -> list[int]:
-    """Apply the migrations this database has not seen yet, each in its own transaction."""
+    """Apply the migrations this database has not seen yet, each in its own transaction.
+
+    On PostgreSQL, under an advisory lock held for the whole run: processes started together
+    migrate one after the other, and the later ones find nothing left to do."""
+    if engine.dialect.name == "sqlite":
+        return _migrate(engine)
+    with engine.connect() as holder:
+        holder.exec_driver_sql(f"SELECT pg_advisory_lock({MIGRATION_LOCK})")
+        holder.commit()
+        try:
+            return _migrate(engine)
+        finally:
+            holder.exec_driver_sql(f"SELECT pg_advisory_unlock({MIGRATION_LOCK})")
+            holder.commit()
+
+
+def _migrate(engine: Engine) -> list[int]:
     with transaction(engine, write=True) as connection:
         connection.execute(
             text(

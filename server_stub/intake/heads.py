@@ -58,7 +58,7 @@ def _keep(
     ctx, commitment: HeadCommitment, signature: str, connection, now: float
 ) -> tuple[int, bool]:
     db = ctx.db
-    exam = store.exam_row(connection, commitment.exam_id)
+    exam = store.exam_row(connection, commitment.exam_id, lock=True)
     if exam.device_id != commitment.device_id:
         raise ApiError("forbidden")
     head = commitment.head

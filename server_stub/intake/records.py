@@ -73,6 +73,8 @@ def _receive(
     # A receipt promises the record is stored: its commit reaches the disk (durable).
     with ctx.db.write(durable=True) as connection:
         now = ctx.now()
+        # The exam locked first: the same record from two server processes is stored once.
+        store.exam_row(connection, exam_id, lock=True)
         previous = store.stored_record(connection, device.device_id, exam_id)
         if previous is not None:  # the same upload, verified concurrently: answer as a retry
             return _previous_answer(previous, record_hash)

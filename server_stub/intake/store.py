@@ -26,6 +26,9 @@ from server_stub.db.tables import (
 from server_stub.errors import ApiError
 
 _EXAM = select(exams).where(exams.c.exam_id == bindparam("exam_id"))
+# Locked until the transaction ends (FOR NO KEY UPDATE on PostgreSQL): an exam's chain and state
+# change one request at a time, whichever server process takes it.
+_EXAM_FOR_UPDATE = _EXAM.with_for_update(key_share=True)
 _UPDATE_EXAM = update(exams).where(exams.c.exam_id == bindparam("key"))
 _UPDATE_CANDIDATE = update(candidates).where(candidates.c.candidate_id == bindparam("key"))
 _ENTRY_HASH = select(journal_entries.c.entry_hash).where(
@@ -71,9 +74,9 @@ _END_REFUSED_STARTS = (
 )
 
 
-def exam_row(connection: Connection, exam_id: str) -> Row:
-    """The exam's row, or `exam_not_found`."""
-    exam = connection.execute(_EXAM, {"exam_id": exam_id}).first()
+def exam_row(connection: Connection, exam_id: str, *, lock: bool = False) -> Row:
+    """The exam's row, or `exam_not_found`; `lock`: held until the transaction ends."""
+    exam = connection.execute(_EXAM_FOR_UPDATE if lock else _EXAM, {"exam_id": exam_id}).first()
     if exam is None:
         raise ApiError("exam_not_found")
     return exam

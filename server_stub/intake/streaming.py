@@ -130,7 +130,7 @@ def _extend(ctx, upload: _Upload, connection, now: float) -> ChainHead | None:
     """Store what `upload` adds to its exam's chain and return the new head."""
     db = ctx.db
     device_id, exam_id = upload.device.device_id, upload.exam_id
-    exam = store.exam_row(connection, exam_id)
+    exam = store.exam_row(connection, exam_id, lock=True)
     if exam.device_id != device_id:
         raise ApiError("forbidden")
     head = ChainHead(exam.head_seq, exam.head_hash) if exam.head_seq else None

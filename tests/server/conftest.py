@@ -1,6 +1,10 @@
 """A real server on loopback for each test: its own data directory (copied from one made by
 `pix-server init --no-calibrate` per worker), uvicorn in a thread, and a clock the test can move
-forward (the server's clock is the authority on deadlines)."""
+forward (the server's clock is the authority on deadlines).
+
+Every test whose server has a data directory runs on SQLite and, when PIX_TEST_POSTGRES_URL is
+set, again on a fresh PostgreSQL database (tests/postgres_databases.py); a test about SQLite
+itself says so with `@pytest.mark.sqlite_only`."""
 
 import asyncio
 import shutil
@@ -23,6 +27,7 @@ from server_stub.datadir import DataDir
 from server_stub.enrolment import create_enrolment_token
 from server_stub.intake import records
 from server_stub.planning import create_session, import_candidates
+from tests.postgres_databases import POSTGRES_URL, create_database, drop_database, fresh_name
 
 FIRST_NAMES = ("Marie", "Lucas", "Aïssatou", "Étienne", "Chloé", "Noah", "Inès", "Hugo")
 LAST_NAMES = ("Dupont", "Martin", "N'Diaye", "Lefèvre", "Bernard", "Petit", "Durand", "Moreau")
@@ -100,6 +105,13 @@ class LiveServer:
         )
 
 
+def pytest_generate_tests(metafunc) -> None:
+    if not POSTGRES_URL or metafunc.definition.get_closest_marker("sqlite_only"):
+        return
+    if "database_backend" in metafunc.fixturenames:
+        metafunc.parametrize("database_backend", ["sqlite", "postgresql"], indirect=True)
+
+
 @pytest.fixture(scope="session")
 def template_data_dir(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("template") / "data"
@@ -107,9 +119,30 @@ def template_data_dir(tmp_path_factory) -> Path:
     return root
 
 
+@pytest.fixture(scope="session")
+def postgres_template(tmp_path_factory):
+    """(data directory, database, the tests' databases) made by `pix-server init` on
+    PostgreSQL, once per process; the tests' copies are dropped at the end, all together
+    (a drop costs as much as a copy)."""
+    root = tmp_path_factory.mktemp("postgres-template") / "data"
+    name = fresh_name("pix_template")
+    url = create_database(name)
+    assert pix_server(["init", "--data", str(root), "--no-calibrate", "--database", url]) == 0
+    copies: list[str] = []
+    yield root, name, copies
+    for copy in [*copies, name]:
+        drop_database(copy)
+
+
 @pytest.fixture
-def data_dir(template_data_dir: Path, tmp_path: Path) -> Path:
+def data_dir(template_data_dir: Path, tmp_path: Path, database_backend: str, request) -> Path:
     target = tmp_path / "data"
+    if database_backend == "postgresql":
+        template_root, template_name, copies = request.getfixturevalue("postgres_template")
+        shutil.copytree(template_root, target)
+        copies.append(fresh_name("pix_test"))
+        DataDir(target).write_settings(create_database(copies[-1], template=template_name))
+        return target
     shutil.copytree(template_data_dir, target)
     copy = DataDir(target)
     copy.write_settings(copy.default_database_url())

@@ -151,7 +151,7 @@ def test_device_tokens_enrol_at_most_their_devices_within_their_validity(data_di
                 label="",
                 signing_key=signing,
                 exchange_key=exchange,
-                now=now + 3601,
+                now=time.time() + 3601,  # an hour after the token (the command's own clock)
             )
         assert expired.value.code == "enrolment_token_expired"
     finally:
