@@ -409,7 +409,7 @@ tickets = Table(
     Column("ticket", Text, nullable=False),
 )
 
-# Practice before certification day (0022_practice.sql, server_stub/practice/).
+# Practice before certification day (0023_practice.sql, server_stub/practice/).
 
 campaigns = Table(
     "campaigns",
