@@ -94,6 +94,7 @@ async def finished_exam(served: Served, folder) -> RobotCandidate:
     return robot
 
 
+@pytest.mark.sqlite_only  # the database file's size limit: SQLite's file
 def test_a_record_gets_through_a_server_whose_disk_writes_fail(served, tmp_path):
     async def scenario():
         robot = await finished_exam(served, tmp_path / "pc")
@@ -117,6 +118,7 @@ def test_a_record_gets_through_a_server_whose_disk_writes_fail(served, tmp_path)
     assert served.records() == [(exam_id, "verified")]
 
 
+@pytest.mark.sqlite_only  # reads the stored records from the SQLite file
 def test_a_record_gets_through_a_restarted_server_and_a_refusal_reaches_the_end_screen(
     served, tmp_path
 ):

@@ -6,6 +6,7 @@ import resource
 import time
 
 import httpx
+import pytest
 
 from server_stub.readiness import PROBE_EVERY_S
 from tests.deploy.live_server import LiveServer
@@ -19,6 +20,7 @@ def health(url: str) -> httpx.Response:
     return httpx.get(f"{url}/api/v1/health", timeout=30)
 
 
+@pytest.mark.sqlite_only  # the database file's size limit: SQLite's file
 def test_a_server_that_cannot_write_is_not_ready_and_says_why(data_dir):
     server = LiveServer.start(data_dir, "--verify-workers", "0")
     try:

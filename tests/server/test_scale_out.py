@@ -78,7 +78,7 @@ def postgres_data_dir(postgres_template, tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def two_servers(postgres_data_dir: Path, tmp_path: Path):
+def two_servers(postgres_data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """(room planned on the database, kiosk-side server, console-side server)."""
     ctx = ServerContext.open(DataDir(postgres_data_dir))
     servers = [ServerProcess(postgres_data_dir), ServerProcess(postgres_data_dir)]
@@ -86,7 +86,8 @@ def two_servers(postgres_data_dir: Path, tmp_path: Path):
         kiosk_side, console_side = servers
         server = LiveServer(kiosk_side.url, ctx, SettableClock(), postgres_data_dir)
         planned = server.plan(6)
-        yield Room(server, planned, tmp_path / "pcs"), kiosk_side, console_side, servers
+        room = Room(server, planned, tmp_path / "pcs", monkeypatch)
+        yield room, kiosk_side, console_side, servers
     finally:
         for process in servers:
             process.stop()
@@ -213,8 +214,14 @@ def test_a_second_serve_on_one_sqlite_database_is_refused(data_dir: Path):
 
 def _workers(server: ServerProcess) -> set[int]:
     """The server processes `serve --workers` started (not multiprocessing's helpers)."""
-    children = psutil.Process(server.process.pid).children()
-    return {child.pid for child in children if "spawn_main" in " ".join(child.cmdline())}
+    found = set()
+    for child in psutil.Process(server.process.pid).children():
+        try:  # a worker just killed is a zombie until the supervisor reaps it
+            if "spawn_main" in " ".join(child.cmdline()):
+                found.add(child.pid)
+        except (psutil.ZombieProcess, psutil.NoSuchProcess):
+            pass
+    return found
 
 
 @needs_postgres
@@ -249,7 +256,7 @@ def _stderr_line(server: ServerProcess) -> str:
 def test_processes_starting_together_migrate_a_new_database_once():
     from concurrent.futures import ThreadPoolExecutor
 
-    from server_stub.database import Database, migration_scripts
+    from server_stub.db.database import Database, migration_scripts
 
     url = create_database(fresh_name("pix_migrate"))
     with ThreadPoolExecutor(4) as pool:

@@ -8,10 +8,14 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+
 from server_stub.commands import main as pix_server
 from server_stub.datadir import DataDir
 from server_stub.db.integrity import check_sqlite_file
 from server_stub.security import log_event
+
+pytestmark = pytest.mark.sqlite_only  # the SQLite file itself (PostgreSQL: pg_dump)
 
 KILLED_AFTER_A_WRITE = """
 import os, sqlite3, sys

@@ -15,6 +15,8 @@ from server_stub.datadir import DataDir
 from server_stub.db.integrity import DatabaseDamaged, check_database
 from tests.deploy.live_server import BIN
 
+pytestmark = pytest.mark.sqlite_only  # the SQLite file itself (PostgreSQL: pg_dump, its own checks)
+
 PAGE = 4096
 
 
