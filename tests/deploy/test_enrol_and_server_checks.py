@@ -8,6 +8,7 @@ import ipaddress
 import json
 import re
 import resource
+import shutil
 import subprocess
 import sys
 import time
@@ -276,9 +277,19 @@ def self_signed_certificate(directory: Path) -> tuple[Path, Path]:
     return cert_path, key_path
 
 
+def copy_of(data_dir: Path, tmp_path: Path) -> Path:
+    """The running server's data directory copied (one `serve` per SQLite file: the TLS server
+    serves the copy, which names its database relative to itself)."""
+    copy = tmp_path / "tls-data"
+    shutil.copytree(data_dir, copy)
+    return copy
+
+
 def test_untrusted_certificate(server, enrolled, tmp_path):
     cert, key = self_signed_certificate(tmp_path)
-    tls = LiveServer.start(server.data_dir, "--tls-cert", str(cert), "--tls-key", str(key))
+    tls = LiveServer.start(
+        copy_of(server.data_dir, tmp_path), "--tls-cert", str(cert), "--tls-key", str(key)
+    )
     try:
         assert tls.url.startswith("https://")
         rewrite(enrolled, "server", "url", tls.url)
@@ -295,7 +306,9 @@ def test_the_schools_authority_is_trusted_once_named(server, tmp_path):
     `ca_file` keeps the authority beside the configuration; enrolment, the doctor and the
     kiosk's client then trust the server."""
     cert, key = self_signed_certificate(tmp_path)
-    tls = LiveServer.start(server.data_dir, "--tls-cert", str(cert), "--tls-key", str(key))
+    tls = LiveServer.start(
+        copy_of(server.data_dir, tmp_path), "--tls-cert", str(cert), "--tls-key", str(key)
+    )
     state = tmp_path / "state"
     try:
         with pytest.raises(BilingualError):  # not trusted without it
