@@ -105,24 +105,16 @@ class RoomScreen(QWidget):
         self.retranslate()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
-        """Narrow (half a screen), the candidate panel goes under the room table, which keeps
-        the whole width for status, questions, time left and name; the panel scrolls. The
-        window's own size is never touched."""
+        """Narrow (half a screen), the panel keeps only the width its buttons need: the rest
+        goes to the room table."""
         super().resizeEvent(event)
-        narrow = event.size().width() < NARROW_PX
-        wanted = Qt.Orientation.Vertical if narrow else Qt.Orientation.Horizontal
-        if self.splitter.orientation() != wanted:
-            self.splitter.setOrientation(wanted)
-            self.panel.set_stacked(narrow)
-            QTimer.singleShot(0, self, self._share_splitter)
+        if event.size().width() < NARROW_PX:
+            QTimer.singleShot(0, self, self._narrow_panel)
 
-    def _share_splitter(self) -> None:
-        """The room table gets most of the space, side by side or stacked."""
+    def _narrow_panel(self) -> None:
         total = sum(self.splitter.sizes())
-        if self.splitter.orientation() == Qt.Orientation.Vertical:
-            self.splitter.setSizes([total * 3 // 5, total - total * 3 // 5])
-        else:
-            self.splitter.setSizes([total * 3 // 4, total - total * 3 // 4])
+        panel = self.panel.minimumWidth()
+        self.splitter.setSizes([max(total - panel, 0), panel])
 
     # --- what the controller tells the screen ------------------------------------------------
 
