@@ -140,8 +140,7 @@ def _serve(settings: dict[str, Any], sock: socket.socket, on_ready) -> None:
         # uvicorn stops gracefully on SIGTERM, then raises it again: make that an orderly exit,
         # so that the database is closed below.
         signal.signal(signal.SIGTERM, _exit_on_terminate)
-        on_ready()
-        StoppingServer(config, ctx).run(sockets=[sock])
+        StoppingServer(config, ctx, on_ready).run(sockets=[sock])
     except SystemExit:
         pass
     finally:
@@ -202,12 +201,20 @@ def _supervise(settings: dict[str, Any], sock: socket.socket, count: int, listen
 
 
 class StoppingServer(uvicorn.Server):
-    """uvicorn's server, which answers the open long-polls as soon as it is told to stop
-    (otherwise they outlive the grace period and end in a 500)."""
+    """uvicorn's server, which says it is ready only once it has started (its signal handlers
+    in place, so a SIGTERM right after the ready line stops it gracefully), and answers the open
+    long-polls as soon as it is told to stop (otherwise they outlive the grace period and end in
+    a 500)."""
 
-    def __init__(self, config: uvicorn.Config, ctx: ServerContext) -> None:
+    def __init__(self, config: uvicorn.Config, ctx: ServerContext, on_ready) -> None:
         super().__init__(config)
         self.ctx = ctx
+        self.on_ready = on_ready
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        if self.started and not self.should_exit:
+            self.on_ready()
 
     def handle_exit(self, sig: int, frame: FrameType | None) -> None:
         super().handle_exit(sig, frame)
