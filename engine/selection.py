@@ -29,7 +29,7 @@ the same on every platform and version), indexed by position so a replay redraws
 
 import bisect
 import hashlib
-import math
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -120,6 +120,19 @@ class SelectionState:
         self.quota = _quota(config)
         self.competence_count = np.zeros((size, len(COMPETENCE_CODES)), dtype=np.intp)
         self.recent = np.full((size, config.challenges_between_same_competence), -1, np.intp)
+        self.scratch = np.empty(len(bank), dtype=bool)  # allowed_one's answer
+        self._lotteries: dict[tuple[int, int], np.ndarray] = {}
+
+    def lottery_one(
+        self, row: int, stratum: int, tickets: np.ndarray, k_by_stratum: np.ndarray
+    ) -> np.ndarray:
+        """The items row `row`'s lottery lets through in `stratum` (computed once per stratum
+        visited: the tickets of an exam never change)."""
+        lottery = self._lotteries.get((row, stratum))
+        if lottery is None:
+            lottery = tickets[row] < k_by_stratum[stratum]
+            self._lotteries[row, stratum] = lottery
+        return lottery
 
     def close(self, items: np.ndarray) -> None:
         """Items (a boolean column mask) no row may get: pretest items, for instance."""
@@ -216,7 +229,8 @@ def allowed_items(
     the rules together (`state.ready` and the two rules that change at every step); the rules
     are otherwise applied one by one, in order."""
     if rows.size == 1:
-        return allowed_one(bank, config, state, int(rows[0]), float(capacity[0]), tickets)[None]
+        one = allowed_one(bank, config, state, int(rows[0]), float(capacity[0]), tickets)
+        return one[None].copy()
     recent = _not_recent(bank, state, rows) if state.recent.shape[1] else None
     lottery = None
     if tickets is not None and bank.exposure is not None:
@@ -239,19 +253,22 @@ def allowed_one(
     capacity: float,
     tickets: np.ndarray | None,
 ) -> np.ndarray:
-    """`allowed_items` for one row (an exam at a kiosk, a replay), as a new 1-D mask: the
-    row's `ready` items minus its recent competences (by mask) through its lottery (its stratum
-    by bisection); rule by rule only when that leaves nothing."""
-    every = state.ready[row].copy()
-    if state.recent.shape[1]:
-        for competence in state.recent[row].tolist():
-            if competence >= 0:
-                every &= _other_competences(bank)[competence]
+    """`allowed_items` for one row (an exam at a kiosk, a replay), as a 1-D mask valid until the
+    row's next call: the row's `ready` items minus its recent competences (by mask) through its
+    lottery (its stratum by bisection, its mask kept per stratum); rule by rule only when that
+    leaves nothing."""
+    every = state.scratch
     lottery = None
     if tickets is not None and bank.exposure is not None:
         stratum = bisect.bisect_right(bank.exposure.edges, capacity)
-        lottery = tickets[row] < bank.exposure.k_by_stratum[stratum]
-        every &= lottery
+        lottery = state.lottery_one(row, stratum, tickets, bank.exposure.k_by_stratum)
+        np.logical_and(state.ready[row], lottery, out=every)
+    else:
+        np.copyto(every, state.ready[row])
+    if state.recent.shape[1]:
+        recent = frozenset(state.recent[row].tolist()) - {-1}
+        if recent:
+            every &= _not_of(bank, recent)
     if every.any():
         return every
     rows = np.array([row])
@@ -279,11 +296,14 @@ def _rule_by_rule(
     return mask
 
 
-def _other_competences(bank: ItemBank) -> np.ndarray:
-    """[c, item]: the item is not of competence c (computed once per bank)."""
-    if "other_competences" not in bank.derived:
-        bank.derived["other_competences"] = ~bank.competence_mask
-    return bank.derived["other_competences"]
+def _not_of(bank: ItemBank, competences: frozenset[int]) -> np.ndarray:
+    """The items of none of `competences` (computed once per bank and set of competences)."""
+    masks = bank.derived.setdefault("not of competences", {})
+    mask = masks.get(competences)
+    if mask is None:
+        mask = ~bank.competence_mask[sorted(competences)].any(axis=0)
+        masks[competences] = mask
+    return mask
 
 
 def information(bank: ItemBank, capacity: np.ndarray) -> np.ndarray:
@@ -372,33 +392,51 @@ def _contenders(
     An item's exact value lies within `reach` of its tabled one (its slope is bounded over half
     a grid step; the float32 error is added), so an item tabled more than twice that (plus two
     rounding units of the key) below the kept-th best tabled value cannot rank among the kept:
-    its exact, rounded key is below theirs. Only the survivors get their exact key computed."""
+    its exact, rounded key is below theirs. Only the survivors get their exact key computed.
+    The table keeps each point's items in decreasing tabled order, so the allowed ones come
+    best first: the kept-th best and the survivors are a short prefix, with no sort per step."""
     grid = _value_grid(bank, prices)
     point = round((capacity - VALUE_GRID_LOW) / VALUE_GRID_STEP)
-    if grid is None or not 0 <= point < grid[0].shape[0]:
+    if grid is None or not 0 <= point < grid.order.shape[0]:
         return np.flatnonzero(allowed)
-    table, reach = grid
-    tabled = np.where(allowed, table[point], -np.inf)
-    if kept == 1:
-        best = float(tabled.max())
-    else:  # the kept-th largest
-        last = max(tabled.size - kept, 0)
-        best = float(np.partition(tabled, last)[last])
-    if best == -math.inf:  # fewer allowed items than kept: all of them
-        return np.flatnonzero(allowed)
+    order = grid.order[point]
+    best_first = order[allowed[order]]  # the allowed items, in decreasing tabled value
+    if best_first.size <= kept:
+        return best_first
+    values = grid.table[point]
     # A float64 bound (a bare Python float would be rounded to the table's float32).
-    return (tabled >= np.float64(best - 2 * reach - 4 / scale)).nonzero()[0]
+    bound = np.float64(values[best_first[kept - 1]]) - 2 * grid.reach - 4 / scale
+    head = best_first[: kept + _CONTENDERS_HEAD]
+    survive = values[head] >= bound
+    if survive[-1]:  # the survivors go beyond the head: take them all
+        return best_first[values[best_first] >= bound]
+    return head[survive]
 
 
-def _value_grid(bank: ItemBank, prices: np.ndarray | None) -> tuple[np.ndarray, float] | None:
-    """(table, reach): information minus price of every item (columns) at each point of the
-    value grid (rows, float32), and how far an item's exact value at any capacity can lie from
-    its value at the nearest point, as tabled; None for prices that are not the bank's own."""
+# Items read past the kept ones before the survivors are taken from the whole allowed set.
+_CONTENDERS_HEAD = 16
+
+
+@dataclass(frozen=True)
+class _ValueGrid:
+    """Information minus price of every item at each point of the value grid (`table`, points ×
+    items, float32), each point's items in decreasing tabled order (`order`), and how far an
+    item's exact value at any capacity can lie from its value at the nearest point (`reach`)."""
+
+    table: np.ndarray
+    order: np.ndarray
+    reach: float
+
+
+def _value_grid(bank: ItemBank, prices: np.ndarray | None) -> _ValueGrid | None:
+    """The bank's value grid (computed once per bank), None for prices that are not the bank's
+    own."""
     own = prices is None or (bank.exposure is not None and prices is bank.exposure.prices)
     if not own:
         return None
-    key = f"value grid:{prices is None}"
-    if key not in bank.derived:
+    key = "value grid" if prices is None else "value grid:priced"
+    grid = bank.derived.get(key)
+    if grid is None:
         theta = np.arange(VALUE_GRID_LOW, -VALUE_GRID_LOW + VALUE_GRID_STEP / 2, VALUE_GRID_STEP)
         table = information(bank, theta)
         if prices is not None:
@@ -408,9 +446,12 @@ def _value_grid(bank: ItemBank, prices: np.ndarray | None) -> tuple[np.ndarray, 
         # plus what storing the table in float32 lost.
         slope = 0.0963 * float(np.max(bank.information_scale * bank.discrimination))
         lost = float(np.max(np.abs(tabled - table)))
-        # One entry for both: a concurrent reader never sees the table without its reach.
-        bank.derived[key] = (tabled, slope * VALUE_GRID_STEP / 2 + lost)
-    return bank.derived[key]
+        index = np.int16 if len(bank) < 2**15 else np.intp
+        order = np.argsort(-tabled, axis=1, kind="stable").astype(index)
+        # One entry for all three: a concurrent reader never sees the table without the rest.
+        grid = _ValueGrid(tabled, order, slope * VALUE_GRID_STEP / 2 + lost)
+        bank.derived[key] = grid
+    return grid
 
 
 def _ranking_columns(
