@@ -156,9 +156,7 @@ class PixEstimator:
         """`update` for one row, given its `answer_table` row: the same arithmetic, element by
         element and sum by sum, on the row's own arrays and Python floats (no batch gathers)."""
         previous = float(self.capacity[row])
-        distance = PIX_GRID - previous
-        gaussian = np.exp(distance * distance / (-2 * PIX_PRIOR_VARIANCE)) / _PIX_GAUSSIAN_SCALE
-        prior = gaussian / gaussian.cumsum()[-1]
+        prior = _pix_prior(previous)
         likelihood = self.likelihood[row]
         likelihood *= answered
         self._answers[row].append((a, b, correct))
@@ -183,6 +181,25 @@ class PixEstimator:
         logs = log_likelihood(PIX_GRID, a, b, correct.astype(bool)).sum(axis=0)
         with np.errstate(divide="ignore"):  # a prior point at 0: log 0 = −inf, never chosen
             return _from_log((logs + np.log(prior))[None, :])[0]
+
+
+def _pix_prior(previous: float) -> np.ndarray:
+    """`update`'s prior centred on `previous`, for one row: the same arithmetic, kept for the
+    values every exam passes through (the start, then the first capped steps)."""
+    prior = _PIX_PRIORS.get(previous)
+    if prior is None:
+        distance = PIX_GRID - previous
+        gaussian = np.exp(distance * distance / (-2 * PIX_PRIOR_VARIANCE)) / _PIX_GAUSSIAN_SCALE
+        prior = gaussian / gaussian.cumsum()[-1]
+        prior.flags.writeable = False
+        if len(_PIX_PRIORS) < _PIX_PRIORS_KEPT:
+            _PIX_PRIORS[previous] = prior
+    return prior
+
+
+# Priors kept by centre: the first ones seen, which the step cap from the start makes common.
+_PIX_PRIORS: dict[float, np.ndarray] = {}
+_PIX_PRIORS_KEPT = 4096
 
 
 def _limit_one(previous: float, capacity: float, percent: float) -> float:

@@ -81,6 +81,7 @@ class Cohort:
             for row, draws in enumerate(self.draws):
                 self.tickets[row] = draws.tickets(len(bank))
         self.prices = bank.exposure.prices if controlled else None
+        self._answer_table: np.ndarray | None = None  # answer_one's, fetched at its first call
 
     @property
     def capacity(self) -> np.ndarray:
@@ -176,13 +177,10 @@ class Cohort:
         """`answer` for one row (an exam at a kiosk, a replay): the same state, the same bits."""
         bank = self.bank
         self.state.answered_one(bank, row, item)
-        self.estimator.update_one(
-            row,
-            answer_table(self.config.mode, bank)[item, int(correct)],
-            bank.discrimination.item(item),
-            bank.difficulty.item(item),
-            correct,
-        )
+        if self._answer_table is None:
+            self._answer_table = answer_table(self.config.mode, bank)
+        a, b = bank.parameters[item]
+        self.estimator.update_one(row, self._answer_table[item, int(correct)], a, b, correct)
         self.answered[row] += 1
 
     def withdraw(self, row: int, item: int) -> None:

@@ -217,6 +217,10 @@ class ItemBank:
         self.competence_mask = self.competence[None, :] == np.arange(len(COMPETENCE_CODES))[:, None]
         # Added to rank keys: of two equally informative items, the smaller id ranks first.
         self.tie_break = np.arange(len(self.ids) - 1, -1, -1, dtype=np.float64)
+        # (a, b) of each item as Python floats: what one exam's answer reads.
+        self.parameters = list(
+            zip(self.discrimination.tolist(), self.difficulty.tolist(), strict=True)
+        )
 
     def __len__(self) -> int:
         return len(self.ids)

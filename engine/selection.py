@@ -29,6 +29,7 @@ the same on every platform and version), indexed by position so a replay redraws
 
 import bisect
 import hashlib
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -163,19 +164,15 @@ class SelectionState:
     def answered_one(self, bank: ItemBank, row: int, item: int) -> None:
         """`answered` for one row: the item's group by its members, not by a bank-wide test."""
         self.open[row, item] = False
-        members = (
-            bank.tube_members[bank.tube[item]]
-            if self.by_tube
-            else bank.skill_members[bank.skill[item]]
-        )
+        members, competence = _group_of(bank, self.by_tube)[item]
         self.fresh[row, members] = False
         ready = self.ready[row]
         ready[members] = False  # the item itself is among its group's members
-        competence = bank.competence[item]
-        self.competence_count[row, competence] += 1
-        if self.competence_count[row, competence] == self.quota:
+        count = self.competence_count[row, competence] + 1
+        self.competence_count[row, competence] = count
+        if count == self.quota:
             planned = self.planned[row]
-            planned[bank.competence_mask[competence]] = False
+            planned &= _not_of(bank, frozenset((competence,)))
             if planned.any():
                 ready &= planned
             else:  # every competence has its quota: the rule no longer narrows anything
@@ -190,6 +187,22 @@ class SelectionState:
         members = bank.skill_members[bank.skill[item]]
         self.open[row, members] = False
         self.ready[row, members] = False
+
+
+def _group_of(bank: ItemBank, by_tube: bool) -> list[tuple[np.ndarray, int]]:
+    """(members of its tube, or skill, and competence) of each item: what one answer closes."""
+    key = "group of item:tube" if by_tube else "group of item:skill"
+    groups = bank.derived.get(key)
+    if groups is None:
+        members, codes = (
+            (bank.tube_members, bank.tube) if by_tube else (bank.skill_members, bank.skill)
+        )
+        groups = [
+            (members[code], competence)
+            for code, competence in zip(codes.tolist(), bank.competence.tolist(), strict=True)
+        ]
+        bank.derived[key] = groups
+    return groups
 
 
 def _quota(config: ExamConfig) -> int | None:
@@ -393,38 +406,47 @@ def _contenders(
     a grid step; the float32 error is added), so an item tabled more than twice that (plus two
     rounding units of the key) below the kept-th best tabled value cannot rank among the kept:
     its exact, rounded key is below theirs. Only the survivors get their exact key computed.
-    The table keeps each point's items in decreasing tabled order, so the allowed ones come
-    best first: the kept-th best and the survivors are a short prefix, with no sort per step."""
+    The table keeps each point's best items in decreasing tabled order: the kept-th best
+    allowed item and the survivors are nearly always among them, found with no sort per step;
+    otherwise the whole row is read."""
     grid = _value_grid(bank, prices)
     point = round((capacity - VALUE_GRID_LOW) / VALUE_GRID_STEP)
-    if grid is None or not 0 <= point < grid.order.shape[0]:
+    if grid is None or not 0 <= point < grid.table.shape[0]:
         return np.flatnonzero(allowed)
-    order = grid.order[point]
-    best_first = order[allowed[order]]  # the allowed items, in decreasing tabled value
-    if best_first.size <= kept:
-        return best_first
-    values = grid.table[point]
-    # A float64 bound (a bare Python float would be rounded to the table's float32).
-    bound = np.float64(values[best_first[kept - 1]]) - 2 * grid.reach - 4 / scale
-    head = best_first[: kept + _CONTENDERS_HEAD]
-    survive = values[head] >= bound
-    if survive[-1]:  # the survivors go beyond the head: take them all
-        return best_first[values[best_first] >= bound]
-    return head[survive]
+    values, order = grid.table[point], grid.best[point]
+    margin = 2 * grid.reach + 4 / scale
+    for width in _CONTENDERS_WIDTHS:
+        head = order[:width]
+        best_first = head[allowed[head]]  # the head's allowed items, best tabled first
+        if best_first.size >= kept:
+            # A float64 bound (a bare Python float would be rounded to the table's float32).
+            bound = np.float64(values[best_first[kept - 1]]) - margin
+            survive = values[best_first] >= bound
+            if not survive[-1] or head.size == values.size:  # none further down survives
+                return best_first[survive]
+            break
+    tabled = np.where(allowed, values, -np.inf)
+    last = max(tabled.size - kept, 0)
+    best = float(np.partition(tabled, last)[last])  # the kept-th largest
+    if best == -math.inf:  # fewer allowed items than kept: all of them
+        return np.flatnonzero(allowed)
+    return (tabled >= np.float64(best - margin)).nonzero()[0]
 
 
-# Items read past the kept ones before the survivors are taken from the whole allowed set.
-_CONTENDERS_HEAD = 16
+# How far down each point's order the kept-th best allowed item and the survivors are looked
+# for, widening, before the whole row is read.
+_CONTENDERS_WIDTHS = (32, 256)
 
 
 @dataclass(frozen=True)
 class _ValueGrid:
     """Information minus price of every item at each point of the value grid (`table`, points ×
-    items, float32), each point's items in decreasing tabled order (`order`), and how far an
-    item's exact value at any capacity can lie from its value at the nearest point (`reach`)."""
+    items, float32), each point's best items in decreasing tabled order (`best`), and how far
+    an item's exact value at any capacity can lie from its value at the nearest point
+    (`reach`)."""
 
     table: np.ndarray
-    order: np.ndarray
+    best: np.ndarray
     reach: float
 
 
@@ -446,10 +468,9 @@ def _value_grid(bank: ItemBank, prices: np.ndarray | None) -> _ValueGrid | None:
         # plus what storing the table in float32 lost.
         slope = 0.0963 * float(np.max(bank.information_scale * bank.discrimination))
         lost = float(np.max(np.abs(tabled - table)))
-        index = np.int16 if len(bank) < 2**15 else np.intp
-        order = np.argsort(-tabled, axis=1, kind="stable").astype(index)
+        best = np.argsort(-tabled, axis=1, kind="stable")[:, : _CONTENDERS_WIDTHS[-1]]
         # One entry for all three: a concurrent reader never sees the table without the rest.
-        grid = _ValueGrid(tabled, order, slope * VALUE_GRID_STEP / 2 + lost)
+        grid = _ValueGrid(tabled, np.ascontiguousarray(best), slope * VALUE_GRID_STEP / 2 + lost)
         bank.derived[key] = grid
     return grid
 
