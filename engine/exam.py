@@ -26,6 +26,7 @@ from engine.selection import (
     allowed_items,
     allowed_one,
     binary_tree_picks,
+    every_rule_one,
     ranked_candidates,
     ranked_one,
 )
@@ -131,8 +132,12 @@ class Cohort:
         if self.answered[row] >= self.config.length:
             return -1
         capacity = float(self.estimator.capacity[row])
-        allowed = allowed_one(self.bank, self.config, self.state, row, capacity, self.tickets)
-        ranked = ranked_one(self.bank, self.config, allowed, capacity, self.prices)
+        bank, config = self.bank, self.config
+        every = every_rule_one(bank, self.state, row, capacity, self.tickets)
+        ranked = ranked_one(bank, config, every, capacity, self.prices)
+        if not ranked:  # every rule at once leaves nothing: the rules one by one
+            allowed = allowed_one(bank, config, self.state, row, capacity, self.tickets)
+            ranked = ranked_one(bank, config, allowed, capacity, self.prices)
         kept = min(self.config.candidates_kept, len(self.bank))
         rank = 0
         if kept > 1:

@@ -267,11 +267,32 @@ def allowed_one(
     tickets: np.ndarray | None,
 ) -> np.ndarray:
     """`allowed_items` for one row (an exam at a kiosk, a replay), as a 1-D mask valid until the
-    row's next call: the row's `ready` items minus its recent competences (by mask) through its
-    lottery (its stratum by bisection, its mask kept per stratum); rule by rule only when that
-    leaves nothing."""
-    every = state.scratch
+    row's next call: every rule at once (`every_rule_one`); rule by rule only when that leaves
+    nothing."""
+    every = every_rule_one(bank, state, row, capacity, tickets)
+    if every.any():
+        return every
+    rows = np.array([row])
+    recent = _not_recent(bank, state, rows) if state.recent.shape[1] else None
     lottery = None
+    if tickets is not None and bank.exposure is not None:
+        stratum = bisect.bisect_right(bank.exposure.edges, capacity)
+        lottery = state.lottery_one(row, stratum, tickets, bank.exposure.k_by_stratum)
+    return _rule_by_rule(config, state, rows, recent, lottery)[0]
+
+
+def every_rule_one(
+    bank: ItemBank,
+    state: SelectionState,
+    row: int,
+    capacity: float,
+    tickets: np.ndarray | None,
+) -> np.ndarray:
+    """Every rule together for one row, as a 1-D mask valid until the row's next call: its
+    `ready` items through its lottery (its stratum by bisection, its mask kept per stratum),
+    minus its recent competences (one mask per set of them). It leaves something at nearly
+    every step; where it leaves nothing, `allowed_one` applies the rules one by one."""
+    every = state.scratch
     if tickets is not None and bank.exposure is not None:
         stratum = bisect.bisect_right(bank.exposure.edges, capacity)
         lottery = state.lottery_one(row, stratum, tickets, bank.exposure.k_by_stratum)
@@ -282,11 +303,7 @@ def allowed_one(
         recent = frozenset(state.recent[row].tolist()) - {-1}
         if recent:
             every &= _not_of(bank, recent)
-    if every.any():
-        return every
-    rows = np.array([row])
-    recent = _not_recent(bank, state, rows) if state.recent.shape[1] else None
-    return _rule_by_rule(config, state, rows, recent, lottery)[0]
+    return every
 
 
 def _rule_by_rule(
@@ -379,6 +396,8 @@ def ranked_one(
         raise ValueError("information_decimals too high for this bank: keys would lose exactness")
     contenders = _contenders(bank, allowed, capacity, prices, config.candidates_kept, scale)
     items = contenders.tolist()
+    if len(items) <= 1:  # a single contender is the best: no key to compute
+        return items
     columns = _ranking_columns(bank, prices)
     rows = [columns[item] for item in items]
     exps = np.exp([a * (b - capacity) for a, b, _, _, _ in rows]).tolist()
