@@ -107,7 +107,22 @@ class PixEstimator:
         # where Pix's product underflows, so they are kept rather than a log-likelihood.
         self._answers: list[list[tuple[float, float, bool]]] = [[] for _ in range(size)]
         self.capacity = np.full(size, float(start))
-        self.error = np.full(size, PIX_NO_ANSWER_ERROR)
+        self._error = np.full(size, PIX_NO_ANSWER_ERROR)
+        # Rows whose error one exam's update left to compute, with (posterior, capacity): an
+        # exam's next step needs only the capacity, so the error is computed when read.
+        self._pending: dict[int, tuple[np.ndarray, float]] = {}
+
+    @property
+    def error(self) -> np.ndarray:
+        """Each row's error: Pix's posterior standard deviation, with Sheppard's correction."""
+        while self._pending:
+            row, (posterior, capacity) = self._pending.popitem()
+            spread = PIX_GRID - capacity
+            spread *= spread
+            spread *= posterior
+            variance = float(spread.cumsum()[-1]) - PIX_CLASS_INTERVAL**2 / 12.0
+            self._error[row] = math.sqrt(max(variance, 0.0))
+        return self._error
 
     def update(
         self,
@@ -150,7 +165,9 @@ class PixEstimator:
         spread = PIX_GRID[None, :] - capacity[:, None]
         variance = _sequential_sum(posterior * (spread * spread)) - PIX_CLASS_INTERVAL**2 / 12.0
         self.capacity[rows] = capacity
-        self.error[rows] = np.sqrt(np.maximum(variance, 0.0))
+        for row in rows.tolist() if self._pending else ():
+            self._pending.pop(row, None)
+        self._error[rows] = np.sqrt(np.maximum(variance, 0.0))
 
     def update_one(self, row: int, answered: np.ndarray, a: float, b: float, correct: bool) -> None:
         """`update` for one row, given its `answer_table` row: the same arithmetic, element by
@@ -169,12 +186,8 @@ class PixEstimator:
         capacity = float((PIX_GRID * posterior).cumsum()[-1])
         if self.variation_percent:
             capacity = _limit_one(previous, capacity, self.variation_percent)
-        spread = PIX_GRID - capacity
-        spread *= spread
-        spread *= posterior
-        variance = float(spread.cumsum()[-1]) - PIX_CLASS_INTERVAL**2 / 12.0
         self.capacity[row] = capacity
-        self.error[row] = math.sqrt(max(variance, 0.0))
+        self._pending[row] = (posterior, capacity)  # the error, when read: see `error`
 
     def _log_space_posterior(self, row: int, prior: np.ndarray) -> np.ndarray:
         a, b, correct = (np.array(column) for column in zip(*self._answers[row], strict=True))
