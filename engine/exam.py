@@ -67,7 +67,10 @@ class Cohort:
         self.bank = bank
         self.config = config
         size = len(seeds)
-        needs = np.broadcast_to(np.asarray(accessibility_needs, dtype=bool), (size,))
+        if isinstance(accessibility_needs, bool):  # one flag for all (an Exam's): no broadcast
+            needs = np.full(size, accessibility_needs)
+        else:
+            needs = np.broadcast_to(np.asarray(accessibility_needs, dtype=bool), (size,))
         self.draws = [ExamDraws(seed) for seed in seeds]
         self.state = SelectionState(bank, config, needs)
         self.state.close(bank.pretest)  # pretest items are shown by plan, never selected
