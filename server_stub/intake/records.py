@@ -74,7 +74,7 @@ def _receive(
     with ctx.db.write(durable=True) as connection:
         now = ctx.now()
         # The exam locked first: the same record from two server processes is stored once.
-        store.exam_row(connection, exam_id, lock=True)
+        locked = store.exam_row(connection, exam_id, lock=True)
         previous = store.stored_record(connection, device.device_id, exam_id)
         if previous is not None:  # the same upload, verified concurrently: answer as a retry
             return _previous_answer(previous, record_hash)
@@ -92,7 +92,7 @@ def _receive(
                 "reason_detail": _reason_detail(verdict.reason),
             },
         )
-        _settle(connection, ctx, store.exam_row(connection, exam_id), verdict, record, now)
+        _settle(connection, ctx, locked, verdict, record, now)
     ctx.notifier.notify(room_key(exam.session_id))
     return _answer(signed_receipt, outcome, verdict.reason)
 
