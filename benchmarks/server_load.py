@@ -55,6 +55,7 @@ from sqlalchemy.engine import make_url  # noqa: E402
 
 from engine.exam_events import ANSWER  # noqa: E402
 from engine.journal_format import verify_receipt  # noqa: E402
+from kiosk.client import ServerUnreachable  # noqa: E402
 from kiosk.console.api import ConsoleApi  # noqa: E402
 from kiosk.robot import (  # noqa: E402
     RobotCandidate,
@@ -226,7 +227,13 @@ async def prepare_exams(robots: list[RobotCandidate]) -> list[dict]:
 
     async def sit(robot: RobotCandidate) -> dict:
         async with room:
-            await robot.enrol()
+            for attempt in range(3):  # a connection the loaded machine did not accept in time
+                try:
+                    await robot.enrol()
+                    break
+                except ServerUnreachable:
+                    if attempt == 2:
+                        raise
             await robot.check_in()
             await robot.wait_for_ticket()
             await robot.outbox.stop()
