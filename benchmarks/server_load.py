@@ -2,7 +2,8 @@
 on SQLite (one process), then on PostgreSQL with 1 and with 2 server processes, in one run.
 
     bash scripts/throwaway-postgres.sh .venv/bin/python benchmarks/server_load.py \
-        [--candidates 300] [--think 5] [--uploaders 32] [--backends sqlite,pg1,pg2]
+        [--candidates 300] [--think 5] [--uploaders 32] [--backends sqlite,pg1,pg2] \
+        [--peer ../main]
 
 PostgreSQL is the server PIX_TEST_POSTGRES_URL names (scripts/throwaway-postgres.sh starts a
 throwaway one and sets it); a fresh database is made on it for each run. Without it, only SQLite
@@ -27,6 +28,8 @@ runs, and the output says so.
 CPU is counted for the server's processes (with their verification workers) and, on a local
 PostgreSQL, for the database's processes apart; the load generator's own CPU is printed beside
 it. Robots, server and database share the machine (2 cores here), so the figures are a floor.
+`--peer DIR` makes each run on the server of another checkout too (its own `server_stub`, the
+same robots), right after this one's: a comparison made in the same hour on the same machine.
 """
 
 import argparse
@@ -52,6 +55,7 @@ from sqlalchemy.engine import make_url  # noqa: E402
 
 from engine.exam_events import ANSWER  # noqa: E402
 from engine.journal_format import verify_receipt  # noqa: E402
+from kiosk.client import ServerUnreachable  # noqa: E402
 from kiosk.console.api import ConsoleApi  # noqa: E402
 from kiosk.robot import (  # noqa: E402
     RobotCandidate,
@@ -60,21 +64,26 @@ from kiosk.robot import (  # noqa: E402
     latency_figures,
     read_candidates_csv,
 )
+from server_stub.datadir import DataDir  # noqa: E402
 
 SERVER = [sys.executable, "-c", "from server_stub.commands import main; main()"]
 STREAMING_P99_TARGET_MS = 200.0
 RECORDS_PER_S_TARGET = 200.0
 
 
-def pix_server(*args: str) -> str:
-    return subprocess.run([*SERVER, *args], capture_output=True, text=True, check=True).stdout
+def pix_server(code: Path, *args: str) -> str:
+    """Run a `pix-server` command of the checkout `code` (its own server_stub)."""
+    return subprocess.run(
+        [*SERVER, *args], capture_output=True, text=True, check=True, cwd=code
+    ).stdout
 
 
-def prepare(data: Path, candidates: int, database: str | None) -> tuple[dict, str, str]:
+def prepare(data: Path, candidates: int, database: str | None, code: Path) -> tuple[dict, str, str]:
     on_postgres = ["--database", database] if database else []
-    pix_server("init", "--data", str(data), "--no-calibrate", *on_postgres)
+    pix_server(code, "init", "--data", str(data), "--no-calibrate", *on_postgres)
     session = json.loads(
         pix_server(
+            code,
             "session",
             "create",
             "--data",
@@ -98,6 +107,7 @@ def prepare(data: Path, candidates: int, database: str | None) -> tuple[dict, st
     csv_path = data.parent / "candidates.csv"
     csv_path.write_text(csv_text, encoding="utf-8")
     pix_server(
+        code,
         "candidates",
         "import",
         "--data",
@@ -106,7 +116,9 @@ def prepare(data: Path, candidates: int, database: str | None) -> tuple[dict, st
         session["session_id"],
         str(csv_path),
     )
-    token = pix_server("device", "token", "--data", str(data), "--devices", str(candidates)).strip()
+    token = pix_server(
+        code, "device", "token", "--data", str(data), "--devices", str(candidates)
+    ).strip()
     return session, csv_text, token
 
 
@@ -215,7 +227,13 @@ async def prepare_exams(robots: list[RobotCandidate]) -> list[dict]:
 
     async def sit(robot: RobotCandidate) -> dict:
         async with room:
-            await robot.enrol()
+            for attempt in range(3):  # a connection the loaded machine did not accept in time
+                try:
+                    await robot.enrol()
+                    break
+                except ServerUnreachable:
+                    if attempt == 2:
+                        raise
             await robot.check_in()
             await robot.wait_for_ticket()
             await robot.outbox.stop()
@@ -266,8 +284,7 @@ class Run:
 
 
 def stored_entries(data: Path) -> dict[str, list[tuple[int, str]]]:
-    url = json.loads((data / "server.json").read_text())["database"]
-    engine = create_engine(url)
+    engine = create_engine(DataDir(data).database_url())
     found: dict[str, list[tuple[int, str]]] = {}
     with engine.connect() as connection:
         for exam_id, seq, digest in connection.execute(
@@ -293,6 +310,12 @@ def main() -> int:
     parser.add_argument(
         "--backends", default="sqlite,pg1,pg2", help="which runs, of sqlite, pg1, pg2"
     )
+    parser.add_argument(
+        "--peer",
+        type=Path,
+        help="another checkout (say a clone of main): each run is made on its server too, "
+        "right after this one's, with the same robots",
+    )
     args = parser.parse_args()
     postgres = os.environ.get("PIX_TEST_POSTGRES_URL", "")
     chosen = [name for name in args.backends.split(",") if name in BACKENDS]
@@ -303,11 +326,17 @@ def main() -> int:
         )
         chosen = [name for name in chosen if not name.startswith("pg")]
     sound = True
+    codes = [(ROOT, "this checkout")]
+    if args.peer is not None:
+        codes.append((args.peer.resolve(), f"peer {args.peer}"))
     for name in chosen:
         label, workers = BACKENDS[name]
-        database = fresh_database(postgres, name) if name.startswith("pg") else None
-        print(f"== {label}")
-        sound &= measure(args, database, workers)
+        for index, (code, whose) in enumerate(codes):
+            database = (
+                fresh_database(postgres, f"{name}_{index}") if name.startswith("pg") else None
+            )
+            print(f"== {label} ({whose})")
+            sound &= measure(args, database, workers, code)
     print(
         f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end "
         "(other work on the machine slows every figure above)"
@@ -339,15 +368,16 @@ def postmaster_pid(database: str) -> int | None:
     return None
 
 
-def measure(args, database: str | None, workers: int) -> bool:
+def measure(args, database: str | None, workers: int, code: Path) -> bool:
     """One run on one backend; prints its figures; False if anything was lost or refused."""
     with tempfile.TemporaryDirectory(prefix="pix-bench-") as workdir:
         data = Path(workdir) / "data"
-        session, csv_text, token = prepare(data, args.candidates, database)
+        session, csv_text, token = prepare(data, args.candidates, database, code)
         server = subprocess.Popen(
             [*SERVER, "serve", "--data", str(data), "--port", "0", "--workers", str(workers)],
             stdout=subprocess.PIPE,
             text=True,
+            cwd=code,
         )
         try:
             url = re.search(r"(http://\S+)", server.stdout.readline()).group(1)

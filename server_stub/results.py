@@ -89,14 +89,7 @@ def candidate_reports(
 
 
 def validated_alert_items(connection: Connection, db: Database, exam_id: str) -> frozenset[str]:
-    alerts = db.tables["alerts"]
-    return frozenset(
-        connection.execute(
-            select(alerts.c.item_id).where(
-                alerts.c.exam_id == exam_id, alerts.c.state == "validated"
-            )
-        ).scalars()
-    )
+    return frozenset(connection.execute(_VALIDATED_ALERT_ITEMS, {"exam_id": exam_id}).scalars())
 
 
 def store_result(

@@ -73,7 +73,10 @@ class Database:
 
 def _create_engine(url: str, is_sqlite: bool) -> Engine:
     if not is_sqlite:
-        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+        # No ping before each checkout (a round trip per transaction): a connection the
+        # database dropped fails its request once (a 5xx, which kiosks retry), and SQLAlchemy
+        # then discards every pooled connection of that database.
+        return create_engine(url, pool_size=10, max_overflow=20)
     engine = create_engine(url, connect_args={"timeout": 30}, pool_size=20, max_overflow=20)
 
     @event.listens_for(engine, "connect")

@@ -88,6 +88,7 @@ class _Upload:
     device: Any  # the device row
     exam_id: str
     entries: list[JournalEntry]
+    key: Ed25519PublicKey  # the device's
     signed: set[tuple[bytes, bytes]]
     refusal: ApiError | None = None  # logged in the transaction, answered once it commits
     session_id: str | None = None  # set once fresh entries are written: that room changed
@@ -105,7 +106,7 @@ async def stream_entries(ctx, device, exam_id: str, entries: list[JournalEntry])
         signed = await run_in_threadpool(presigned, entries, key)
     else:
         signed = presigned(entries, key)
-    upload = _Upload(device, exam_id, entries, signed)
+    upload = _Upload(device, exam_id, entries, key, signed)
     head = await run_in_threadpool(_store, ctx, upload)
     if upload.fresh:
         ctx.live_exams.extend(
@@ -148,7 +149,7 @@ def _extend(ctx, upload: _Upload, connection, now: float) -> ChainHead | None:
         raise ApiError(
             "entry_gap", details=[{"expected_seq": expected}], seq=fresh[0].seq, head=expected - 1
         )
-    key = PreverifiedKey(ed25519_public_from_b64(upload.device.signing_key), upload.signed)
+    key = PreverifiedKey(upload.key, upload.signed)
     try:
         head = verify_chain(fresh, key, exam_id, previous=head)
         door_refusal(connection, exam, fresh)
