@@ -22,6 +22,7 @@ from kiosk.client import KioskClient
 from kiosk.config_key import kiosk_config_key, lockdown_policy
 from kiosk.core.exam_core import ExamCore
 from kiosk.core.service import CoreService
+from kiosk.core.transport import core_transport
 from kiosk.identity import DeviceIdentity
 from kiosk.lab_config import LabConfig
 from kiosk.tls import trusted_authorities
@@ -78,10 +79,13 @@ async def serve(
     *,
     until: asyncio.Event,
     ready: Callable[[CoreService], None] = lambda _service: None,
+    allowed_sids: frozenset[str] = frozenset(),
 ) -> None:
-    """Serve the core until `until` is set; `ready` is called once the socket listens."""
+    """Serve the core until `until` is set; `ready` is called once the socket listens.
+    `allowed_sids`: on Windows, the accounts served on the named pipe (default: this one)."""
     core = build_core(config, data_dir)
-    service = await CoreService(core, socket_path, allowed_uids).start()
+    transport = core_transport(socket_path, allowed_uids=allowed_uids, allowed_sids=allowed_sids)
+    service = await CoreService(core, socket_path, allowed_uids, transport).start()
     core.start()
     try:
         ready(service)
