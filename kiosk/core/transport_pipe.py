@@ -8,8 +8,9 @@ Windows has no peer credentials on a Unix socket, so the core listens on `\\\\.\
   makes the core fail loudly instead of sharing the name; `PIPE_REJECT_REMOTE_CLIENTS`: never
   served over the network;
 - once a client connects, the core asks Windows which process it is
-  (`GetNamedPipeClientProcessId`) and which account that process runs as (its token's user SID)
-  and serves only the `--allow-sid` accounts, the same check as `SO_PEERCRED` on Linux;
+  (`GetNamedPipeClientProcessId`) and which account that process runs as (its token's user SID
+  and enabled groups) and serves only the `--allow-sid` accounts (a user, or a group such as
+  Users), the same check as `SO_PEERCRED` on Linux;
 - the window opens the pipe with `SECURITY_IDENTIFICATION`: a program squatting the name could
   learn who connected, never act as them.
 
@@ -41,6 +42,8 @@ SECURITY_IDENTIFICATION = 0x00010000
 PROCESS_QUERY_LIMITED_INFORMATION = 0x1000
 TOKEN_QUERY = 0x0008
 TOKEN_USER_CLASS = 1
+TOKEN_GROUPS_CLASS = 2
+SE_GROUP_ENABLED = 0x00000004
 SDDL_REVISION_1 = 1
 ERROR_BROKEN_PIPE = 109
 ERROR_PIPE_BUSY = 231
@@ -77,6 +80,10 @@ class SID_AND_ATTRIBUTES(ctypes.Structure):
 
 class TOKEN_USER(ctypes.Structure):
     _fields_ = [("User", SID_AND_ATTRIBUTES)]
+
+
+class TOKEN_GROUPS(ctypes.Structure):
+    _fields_ = [("GroupCount", wintypes.DWORD), ("Groups", SID_AND_ATTRIBUTES * 1)]
 
 
 def pipe_sddl(core_sid: str, window_sids: frozenset[str]) -> str:
@@ -197,48 +204,88 @@ class Win32Pipes:
             )
             data = data[moved or len(chunk) :]
 
-    def client_sid(self, handle: int) -> str | None:
-        """The user SID of the process at the client end, None when Windows cannot say."""
+    def client_sids(self, handle: int) -> frozenset[str]:
+        """The accounts of the process at the client end: its user SID and its enabled groups'
+        (empty when Windows cannot say)."""
         pid = wintypes.ULONG()
         if not self.kernel32.GetNamedPipeClientProcessId(handle, ctypes.byref(pid)):
-            return None
+            return frozenset()
         process = self.kernel32.OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, False, pid.value)
         if not process:
-            return None
+            return frozenset()
         try:
-            return self._process_sid(process)
+            return self._process_sids(process)
         finally:
             self.kernel32.CloseHandle(process)
 
     def current_sid(self) -> str:
-        sid = self._process_sid(self.kernel32.GetCurrentProcess())
+        """This process's user SID (the core's own account)."""
+        token = self._token(self.kernel32.GetCurrentProcess())
+        if token is None:
+            raise self._fail("OpenProcessToken")
+        try:
+            user = self._token_information(token, TOKEN_USER_CLASS)
+            sid = (
+                None
+                if user is None
+                else self._sid_text(ctypes.cast(user, ctypes.POINTER(TOKEN_USER)).contents.User.Sid)
+            )
+        finally:
+            self.kernel32.CloseHandle(token)
         if sid is None:
             raise self._fail("GetTokenInformation")
         return sid
 
-    def _process_sid(self, process: int) -> str | None:
+    def _process_sids(self, process: int) -> frozenset[str]:
+        token = self._token(process)
+        if token is None:
+            return frozenset()
+        try:
+            sids: set[str | None] = set()
+            user = self._token_information(token, TOKEN_USER_CLASS)
+            if user is not None:
+                sids.add(
+                    self._sid_text(ctypes.cast(user, ctypes.POINTER(TOKEN_USER)).contents.User.Sid)
+                )
+            groups = self._token_information(token, TOKEN_GROUPS_CLASS)
+            if groups is not None:
+                header = ctypes.cast(groups, ctypes.POINTER(TOKEN_GROUPS)).contents
+                entries = ctypes.cast(
+                    ctypes.addressof(header.Groups),
+                    ctypes.POINTER(SID_AND_ATTRIBUTES * header.GroupCount),
+                ).contents
+                sids |= {
+                    self._sid_text(entry.Sid)
+                    for entry in entries
+                    if entry.Attributes & SE_GROUP_ENABLED
+                }
+            return frozenset(sid for sid in sids if sid)
+        finally:
+            self.kernel32.CloseHandle(token)
+
+    def _token(self, process: int) -> Any:
         token = wintypes.HANDLE()
         if not self.advapi32.OpenProcessToken(process, TOKEN_QUERY, ctypes.byref(token)):
             return None
+        return token
+
+    def _token_information(self, token: Any, klass: int) -> Any:
+        buffer = ctypes.create_string_buffer(4096)
+        needed = wintypes.DWORD()
+        if not self.advapi32.GetTokenInformation(
+            token, klass, buffer, len(buffer), ctypes.byref(needed)
+        ):
+            return None
+        return buffer
+
+    def _sid_text(self, sid: int | None) -> str | None:
+        text = wintypes.LPWSTR()
+        if not self.advapi32.ConvertSidToStringSidW(ctypes.c_void_p(sid), ctypes.byref(text)):
+            return None
         try:
-            buffer = ctypes.create_string_buffer(256)
-            needed = wintypes.DWORD()
-            if not self.advapi32.GetTokenInformation(
-                token, TOKEN_USER_CLASS, buffer, len(buffer), ctypes.byref(needed)
-            ):
-                return None
-            user = ctypes.cast(buffer, ctypes.POINTER(TOKEN_USER)).contents.User
-            text = wintypes.LPWSTR()
-            if not self.advapi32.ConvertSidToStringSidW(
-                ctypes.c_void_p(user.Sid), ctypes.byref(text)
-            ):
-                return None
-            try:
-                return text.value
-            finally:
-                self.kernel32.LocalFree(text)
+            return text.value
         finally:
-            self.kernel32.CloseHandle(token)
+            self.kernel32.LocalFree(text)
 
     def hang_up(self, handle: int, *, server: bool) -> None:
         """End the conversation: what was written is delivered first (server side), then any
@@ -252,6 +299,10 @@ class Win32Pipes:
         self.kernel32.CloseHandle(handle)
 
 
+def _user_sid(buffer: Any) -> int | None:
+    return ctypes.cast(buffer, ctypes.POINTER(TOKEN_USER)).contents.User.Sid
+
+
 class PipeStream:
     """One connected pipe as asyncio sees a socket: `reader`, and this object as the writer."""
 
@@ -263,14 +314,14 @@ class PipeStream:
         *,
         limit: int,
         server: bool,
-        peer_sid: str | None = None,
+        peer_sids: frozenset[str] = frozenset(),
     ) -> None:
         self.api = api
         self.handle = handle
         self.server = server
         self.reader = asyncio.StreamReader(limit=limit, loop=loop)
         self._loop = loop
-        self._extra = {"peer_sid": peer_sid, "pipe_handle": handle}
+        self._extra = {"peer_sids": peer_sids, "pipe_handle": handle}
         self._outgoing: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
         self._closing = False
         self._reading = threading.Thread(target=self._pump_in, daemon=True, name="pipe-in")
@@ -361,13 +412,13 @@ class PipeListener:
             if not self._serving:
                 self.api.close(handle)
                 return
-            peer = self.api.client_sid(handle)
+            peer = self.api.client_sids(handle)
             with contextlib.suppress(RuntimeError):
                 self._loop.call_soon_threadsafe(self._start, handle, peer)
 
-    def _start(self, handle: int, peer: str | None) -> None:
+    def _start(self, handle: int, peer: frozenset[str]) -> None:
         stream = PipeStream(
-            self.api, handle, self._loop, limit=self.limit, server=True, peer_sid=peer
+            self.api, handle, self._loop, limit=self.limit, server=True, peer_sids=peer
         )
         task = self._loop.create_task(self.serve(stream.reader, stream))
         self._tasks.add(task)
@@ -416,8 +467,8 @@ class NamedPipeTransport:
         return stream.reader, stream
 
     def admits(self, writer: Any) -> bool:
-        sid = writer.get_extra_info("peer_sid")
-        return sid is not None and sid in self.allowed_sids
+        """The client's user, or one of its enabled groups, is an account served."""
+        return bool(writer.get_extra_info("peer_sids", frozenset()) & self.allowed_sids)
 
     def remove(self) -> None:
         return None  # a pipe goes with its last handle

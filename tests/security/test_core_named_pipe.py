@@ -21,6 +21,9 @@ from kiosk.core.transport import core_transport, pipe_name
 from kiosk.core.transport_pipe import (
     FILE_FLAG_FIRST_PIPE_INSTANCE,
     PIPE_REJECT_REMOTE_CLIENTS,
+    SE_GROUP_ENABLED,
+    SID_AND_ATTRIBUTES,
+    TOKEN_GROUPS,
     TOKEN_USER,
     NamedPipeTransport,
     Win32Pipes,
@@ -33,6 +36,7 @@ CORE_SID = "S-1-5-80-1111"  # NT SERVICE\pix-kiosk-core
 WINDOW_SID = "S-1-5-21-2222-1001"  # the candidate's desktop account
 OTHER_SID = "S-1-5-21-2222-1002"  # another desktop account on the PC
 SYSTEM_SID = "S-1-5-18"
+USERS_SID = "S-1-5-32-545"  # the Users group: the window of any pupil's session
 PIPE = "\\\\.\\pipe\\pix-kiosk-core"
 
 
@@ -42,6 +46,22 @@ def test_the_pipe_admits_system_the_core_and_the_window_only():
     assert pipe_name("/run/pix-kiosk/pix-kiosk-core") == PIPE and pipe_name(PIPE) == PIPE
     transport = core_transport(PIPE, allowed_sids=frozenset({WINDOW_SID}), platform="win32")
     assert isinstance(transport, NamedPipeTransport) and transport.address == PIPE
+
+
+class Peer:
+    def __init__(self, *sids: str) -> None:
+        self.sids = frozenset(sids)
+
+    def get_extra_info(self, name, default=None):
+        return self.sids if name == "peer_sids" else default
+
+
+def test_the_core_serves_an_account_or_a_member_of_an_allowed_group():
+    by_group = NamedPipeTransport(PIPE, frozenset({USERS_SID}), api=FakeWindowsPipes(CORE_SID))
+    assert by_group.admits(Peer(WINDOW_SID, USERS_SID))
+    assert not by_group.admits(Peer(SYSTEM_SID)) and not by_group.admits(Peer())
+    sddl = pipe_sddl(CORE_SID, frozenset({USERS_SID}))
+    assert sddl.endswith(f"(A;;GRGW;;;{USERS_SID})")
 
 
 @pytest.fixture
@@ -128,14 +148,24 @@ def test_the_ctypes_layer_asks_windows_for_the_right_pipe_and_the_clients_accoun
         out._obj.value = 66
         return 1
 
-    def token_user(token, klass, buffer, _size, _needed):
-        assert klass == 1
-        ctypes.cast(buffer, ctypes.POINTER(TOKEN_USER)).contents.User.Sid = 0xABC
+    def token_information(token, klass, buffer, _size, _needed):
+        if klass == 1:  # TokenUser
+            ctypes.cast(buffer, ctypes.POINTER(TOKEN_USER)).contents.User.Sid = 0xABC
+            return 1
+        assert klass == 2  # TokenGroups: Users (enabled), a group for deny only (not enabled)
+        groups = ctypes.cast(buffer, ctypes.POINTER(TOKEN_GROUPS)).contents
+        groups.GroupCount = 2
+        entries = ctypes.cast(
+            ctypes.addressof(groups.Groups), ctypes.POINTER(SID_AND_ATTRIBUTES * 2)
+        ).contents
+        entries[0].Sid, entries[0].Attributes = 0xDEF, SE_GROUP_ENABLED
+        entries[1].Sid, entries[1].Attributes = 0x123, 0x10
         return 1
 
+    names = {0xABC: WINDOW_SID, 0xDEF: USERS_SID, 0x123: "S-1-5-32-544"}
+
     def sid_text(sid, out):
-        assert sid.value == 0xABC
-        out._obj.value = WINDOW_SID
+        out._obj.value = names[sid.value]
         return 1
 
     def client_pid(_handle, out):
@@ -152,7 +182,7 @@ def test_the_ctypes_layer_asks_windows_for_the_right_pipe_and_the_clients_accoun
     advapi32 = StandInDll(
         ConvertStringSecurityDescriptorToSecurityDescriptorW=descriptor,
         OpenProcessToken=token_of,
-        GetTokenInformation=token_user,
+        GetTokenInformation=token_information,
         ConvertSidToStringSidW=sid_text,
     )
     api = Win32Pipes(kernel32, advapi32, last_error=lambda: 0)
@@ -166,7 +196,7 @@ def test_the_ctypes_layer_asks_windows_for_the_right_pipe_and_the_clients_accoun
     assert attributes._obj.lpSecurityDescriptor == 0x5D
     freed = [call[1] for call in kernel32.calls if call[0] == "LocalFree"]
     assert [pointer.value for pointer in freed] == [0x5D]  # the descriptor, once used
-    assert api.client_sid(42) == WINDOW_SID
+    assert api.client_sids(42) == {WINDOW_SID, USERS_SID}  # never the deny-only group
     assert ("CloseHandle", 55) in kernel32.calls and ("CloseHandle", 66) in [
         (name, getattr(handle, "value", handle)) for name, handle, *_ in kernel32.calls
     ]

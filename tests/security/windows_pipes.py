@@ -27,16 +27,17 @@ class _Instance:
     sddl: str
     server: _End
     connected: threading.Event = field(default_factory=threading.Event)
-    client_sid: str | None = None
+    client_sids: frozenset[str] = frozenset()
 
 
 class FakeWindowsPipes:
     """In place of `kiosk.core.transport_pipe.Win32Pipes`; `caller_sid` is the account of the
     process making the next call (the test changes it to play another account)."""
 
-    def __init__(self, core_sid: str) -> None:
+    def __init__(self, core_sid: str, groups: dict[str, frozenset[str]] | None = None) -> None:
         self.core_sid = core_sid
         self.caller_sid = core_sid
+        self.groups = groups or {}  # an account's groups, as its token lists them
         self.created: list[tuple[str, str, bool]] = []  # (name, sddl, first)
         self._lock = threading.Lock()
         self._listening: dict[str, list[_Instance]] = {}
@@ -75,18 +76,19 @@ class FakeWindowsPipes:
                 raise OSError(2, f"{name}: no such pipe")
             instance = waiting[0]
             rights = {sid: right for right, sid in ACE.findall(instance.sddl)}
-            if not {"GA", "GRGW"} & {rights.get(self.caller_sid)}:
+            caller = {self.caller_sid} | self.groups.get(self.caller_sid, frozenset())
+            if not {"GA", "GRGW"} & {rights.get(sid) for sid in caller}:
                 raise OSError(5, f"{name}: access denied to {self.caller_sid}")
             waiting.pop(0)
             client = _End(peer=instance.server)
             instance.server.peer = client
-            instance.client_sid = self.caller_sid
+            instance.client_sids = frozenset(caller)
             handle = self._handle(client, instance)
         instance.connected.set()
         return handle
 
-    def client_sid(self, handle: int) -> str | None:
-        return self._ends[handle][1].client_sid
+    def client_sids(self, handle: int) -> frozenset[str]:
+        return self._ends[handle][1].client_sids
 
     def read(self, handle: int, size: int = 65536) -> bytes:
         end, _ = self._ends[handle]
