@@ -15,6 +15,7 @@ served (default: this account); on Windows `--socket` names a named pipe
 
 import argparse
 import asyncio
+import contextlib
 import json
 import signal
 import sys
@@ -97,7 +98,8 @@ async def _serve_until_stopped(args: argparse.Namespace, config: LabConfig) -> N
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(signum, stop.set)
+        with contextlib.suppress(NotImplementedError):  # Windows: the pipe or the service stops it
+            loop.add_signal_handler(signum, stop.set)
     if args.config_stdin:
         threading.Thread(target=_stop_when_stdin_closes, args=(loop, stop), daemon=True).start()
     allowed = frozenset(args.allow_uid) if args.allow_uid else default_allowed_uids()

@@ -8,8 +8,8 @@ by a killed window, say) from writing the same journals.
 
 import asyncio
 import contextlib
-import fcntl
 import os
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -47,13 +47,26 @@ def hold_state_lock(data_dir: Path, wait_s: float = LOCK_WAIT_S) -> IO[bytes]:
     give_up = time.monotonic() + wait_s
     while True:
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            _lock(handle)
             return handle
-        except BlockingIOError:
+        except (BlockingIOError, PermissionError):
             if time.monotonic() > give_up:
                 handle.close()
                 raise CoreBusy(data_dir) from None
             time.sleep(0.1)
+
+
+def _lock(handle: IO[bytes]) -> None:
+    """An exclusive lock, not waiting (BlockingIOError / PermissionError when taken): flock, or
+    a byte-range lock on Windows (no fcntl there)."""
+    if sys.platform == "win32":
+        import msvcrt
+
+        msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
+        return
+    import fcntl
+
+    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
 
 
 def build_core(config: LabConfig, data_dir: Path, **options: object) -> ExamCore:
