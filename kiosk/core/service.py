@@ -1,6 +1,8 @@
-"""The core's Unix socket: one line of JSON per message (kiosk.core.protocol), peers checked.
+"""The core's socket (a named pipe on Windows): one line of JSON per message
+(kiosk.core.protocol), peers checked.
 
-Each connection is first checked against the allowed uids (kiosk.core.peer); a refused peer
+Each connection is first checked by the transport (kiosk.core.transport: the allowed uids on a
+Unix socket, the allowed SIDs on a named pipe); a refused peer
 gets one line saying so and is disconnected before it can ask anything. An accepted window gets
 the state at once and after every change, and its requests are carried out in the order they
 came (kiosk.core.requests), each answered on the same connection.
