@@ -121,14 +121,16 @@ def timed_exams(config: LabConfig, session: dict, exams: int) -> dict:
 
         async def timed_request(op: str, **fields):
             if op == "answer":
-                sent[:] = [time.perf_counter()]
+                sent[:] = [time.perf_counter(), fields.get("item_id")]
             return await request(op, **fields)
 
         def timed_state(state: dict) -> None:
             """The core's share of the step: `answer` sent → the state carrying the next item
             read by the window (socket, journal fsync, selection, decryption, encoding)."""
-            if sent and state.get("item"):
-                round_trips.append((time.perf_counter() - sent.pop()) * 1000)
+            shown = state.get("item")
+            if sent and shown and shown["id"] != sent[1]:
+                round_trips.append((time.perf_counter() - sent[0]) * 1000)
+                sent.clear()
             on_state(state)
 
         kiosk.link.request = timed_request
