@@ -3,8 +3,8 @@
 The account protection (kiosk.protection) keeps the candidate's desktop account from reading the
 key files. Sealing adds what an account cannot: the files are useless on any other machine — a
 backup, a copied disk, a stolen drive. Both sealers have the same two calls, `seal(secret)` and
-`unseal(fields)`, and a sealed key file is one JSON object:
-`{"pix_sealed_key": 1, "sealed_by": "tpm"|"dpapi", ...}` in place of the PEM it replaces.
+`unseal(fields)`, and a sealed key file is one JSON object in place of the PEM it replaces
+(kiosk.sealed_key_file).
 
 - `TpmSealer` (tpm2-tools): a fresh 32-byte key encrypts the PEM (AES-GCM); the TPM seals that
   key in a sealed-data object under the owner hierarchy's primary key, `fixedTPM` (never
@@ -34,10 +34,9 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from engine.canonical import BilingualError
 from engine.keys import write_secret
+from kiosk import sealed_key_file
+from kiosk.sealed_key_file import DPAPI, MAGIC, TPM
 
-MAGIC = "pix_sealed_key"
-TPM = "tpm"
-DPAPI = "dpapi"
 DEFAULT_TCTI = "device:/dev/tpmrm0"
 TCTI_VARIABLE = "PIX_KIOSK_TPM_TCTI"  # where the TPM is, when not /dev/tpmrm0 (tests: swtpm)
 TPM_TOOLS = ("tpm2_createprimary", "tpm2_create", "tpm2_load", "tpm2_unseal", "tpm2_flushcontext")
@@ -253,15 +252,10 @@ def sealer_named(name: str, **options: Any) -> KeySealer:
 
 def sealed_fields(data: bytes) -> dict[str, Any] | None:
     """The sealed file's fields, or None when `data` is a plain PEM key."""
-    if not data.lstrip().startswith(b"{"):
-        return None
     try:
-        fields = json.loads(data)
+        return sealed_key_file.sealed_fields(data)
     except ValueError:
         raise _damaged() from None
-    if not isinstance(fields, dict) or fields.get(MAGIC) != 1:
-        raise _damaged()
-    return fields
 
 
 def unsealed(data: bytes, sealers: dict[str, KeySealer] | None = None) -> bytes:
@@ -288,19 +282,6 @@ def seal_file(path: Path, sealer: KeySealer) -> bool:
     write_secret(staging, json.dumps(fields).encode("utf-8") + b"\n")
     os.replace(staging, path)
     return True
-
-
-def sealed_by(paths: list[Path]) -> str | None:
-    """The sealer of every file in `paths` when they share one, else None (plain, mixed, or
-    unreadable from this account)."""
-    names = set()
-    for path in paths:
-        try:
-            fields = sealed_fields(path.read_bytes())
-        except (OSError, SealingError):
-            return None
-        names.add(None if fields is None else fields.get("sealed_by"))
-    return names.pop() if len(names) == 1 else None
 
 
 def _damaged() -> SealingError:

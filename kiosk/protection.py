@@ -21,8 +21,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from kiosk.key_sealing import DPAPI, sealed_by
-from kiosk.key_sealing import TPM as TPM_SEAL
+from kiosk.sealed_key_file import DPAPI, sealed_by
+from kiosk.sealed_key_file import TPM as TPM_SEAL
 
 ACCOUNT = "account"
 TPM = "tpm"
