@@ -12,7 +12,8 @@ starts it), a simulated candidate clicking through it. Figures:
   request over the core's socket + journal fsync + engine selection + item decryption + the item
   handed back without its solution + render (target p95 ≤ 20 ms), compared with the engine-only
   step (selection + record + decryption, no journal, no Qt) so the UI's, the socket's and the
-  disk's share shows;
+  disk's share shows; `answer` sent → the state carrying the next item read by the window is the
+  core's share (with the socket), the rest the window's (Qt);
 - memory: resident set size of the window and of the core after full exams.
 """
 
@@ -95,6 +96,7 @@ def cold_starts(config_path: Path, runs: int) -> list[float]:
 def timed_exams(config: LabConfig, session: dict, exams: int) -> dict:
     """Sit `exams` exams through the window; per answer, click → next question painted."""
     steps: list[float] = []
+    round_trips: list[float] = []
     core_rss: list[float] = []
     candidates = read_candidates_csv(Path(session["candidates_csv"]).read_text(encoding="utf-8"))
 
@@ -114,6 +116,25 @@ def timed_exams(config: LabConfig, session: dict, exams: int) -> dict:
                 steps.append((time.perf_counter() - clicked.pop()) * 1000)
 
         screen.show_item = show_and_paint
+        request, on_state = kiosk.link.request, kiosk.link.on_state
+        sent: list[float] = []
+
+        async def timed_request(op: str, **fields):
+            if op == "answer":
+                sent[:] = [time.perf_counter(), fields.get("item_id")]
+            return await request(op, **fields)
+
+        def timed_state(state: dict) -> None:
+            """The core's share of the step: `answer` sent → the state carrying the next item
+            read by the window (socket, journal fsync, selection, decryption, encoding)."""
+            shown = state.get("item")
+            if sent and shown and shown["id"] != sent[1]:
+                round_trips.append((time.perf_counter() - sent[0]) * 1000)
+                sent.clear()
+            on_state(state)
+
+        kiosk.link.request = timed_request
+        kiosk.link.on_state = timed_state
         console = ConsoleApi(config.server_url)
         await console.sign_in(int(session["session_number"]), session["invigilator_code"])
         invigilator = asyncio.ensure_future(authorise_each_arrival(kiosk.session, console))
@@ -142,6 +163,8 @@ def timed_exams(config: LabConfig, session: dict, exams: int) -> dict:
         "p50_ms": statistics.median(steps),
         "p95_ms": quantile(steps, 0.95),
         "max_ms": max(steps),
+        "core_p50_ms": statistics.median(round_trips) if round_trips else 0.0,
+        "core_p95_ms": quantile(round_trips, 0.95) if round_trips else 0.0,
         "rss_mb": psutil.Process().memory_info().rss / 2**20,
         "core_rss_mb": core_rss[0] if core_rss else 0.0,
     }
@@ -207,6 +230,10 @@ def main() -> int:
             "p95": round(ui["p95_ms"], 2),
             "max": round(ui["max_ms"], 2),
             "target_p95": TARGET_STEP_P95_MS,
+        },
+        "answer_to_next_state_ms": {
+            "p50": round(ui["core_p50_ms"], 2),
+            "p95": round(ui["core_p95_ms"], 2),
         },
         "engine_only_step_ms": {
             "steps": len(engine),

@@ -2,7 +2,8 @@
 receives bank content keys. Both are made here, kept here, and never sent anywhere; only the
 public halves leave, at enrolment.
 
-Files: `<data dir>/identity/device-signing.key` and `device-exchange.key`, PEM PKCS#8, mode 0600,
+Files: `<data dir>/identity/device-signing.key` and `device-exchange.key`, PEM PKCS#8 — or the
+same sealed to this PC's TPM or DPAPI (kiosk.key_sealing, `pix-kiosk seal-keys`) — mode 0600,
 in a 0700 directory. The directory is written whole under a temporary name and then renamed, so a
 crash during creation never leaves half an identity.
 """
@@ -10,9 +11,13 @@ crash during creation never leaves half an identity.
 import os
 import stat
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
+from cryptography.exceptions import UnsupportedAlgorithm
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 
@@ -26,11 +31,13 @@ from engine.keys import (
     public_key_b64,
     write_private_key,
 )
+from kiosk.key_sealing import SealingError, sealed_fields, unsealed
 
 IDENTITY_DIR = "identity"
 SIGNING_KEY_FILE = "device-signing.key"
 EXCHANGE_KEY_FILE = "device-exchange.key"
 PRIVATE_DIR_MODE = 0o700
+K = TypeVar("K", Ed25519PrivateKey, X25519PrivateKey)
 
 
 class IdentityError(BilingualError):
@@ -84,10 +91,14 @@ class DeviceIdentity:
             )
         try:
             return cls(
-                signing_key=load_signing_key(directory / SIGNING_KEY_FILE),
-                exchange_key=load_exchange_key(directory / EXCHANGE_KEY_FILE),
+                signing_key=_private_key(
+                    directory / SIGNING_KEY_FILE, load_signing_key, Ed25519PrivateKey
+                ),
+                exchange_key=_private_key(
+                    directory / EXCHANGE_KEY_FILE, load_exchange_key, X25519PrivateKey
+                ),
             )
-        except KeyFileError as error:
+        except (KeyFileError, SealingError) as error:
             raise IdentityError(error.code, error.fr, error.en) from error
 
     @classmethod
@@ -118,6 +129,29 @@ class DeviceIdentity:
             return cls.load(data_dir)  # another process made it first: theirs wins
         _fsync_directory(data_dir)
         return identity
+
+
+def _private_key(path: Path, load: Callable[[Path], K], kind: type[K]) -> K:
+    """The key in `path`, read by `load`; unsealed first when sealed (kiosk.key_sealing)."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return load(path)  # says what is wrong, in its own words
+    if sealed_fields(data) is None:
+        return load(path)
+    if os.name == "posix" and stat.S_IMODE(path.stat().st_mode) & 0o077:
+        return load(path)  # refused as too open, sealed or not
+    try:
+        key = serialization.load_pem_private_key(unsealed(data), password=None)
+    except (ValueError, TypeError, UnsupportedAlgorithm):
+        key = None
+    if not isinstance(key, kind):
+        raise KeyFileError(
+            "bad_key_file",
+            f"{path} : la clé descellée n'est pas une clé {kind.__name__}.",
+            f"{path}: the unsealed key is not an {kind.__name__} key.",
+        )
+    return key
 
 
 def _unwritable(data_dir: Path, error: Exception) -> IdentityError:

@@ -10,13 +10,14 @@ continued from the last entry after a restart, so it never goes back and leaves 
 (the wall time shows it).
 """
 
+import contextlib
 import json
 import os
 import sqlite3
 import threading
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -58,7 +59,8 @@ class Journal:
     ):
         self._db = connection
         self._signing_key = signing_key
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
+        self._together = False  # inside `together()`: appends wait for its commit
         self.exam_id = exam_id
         self._elapsed_base_ms: int | None = None  # the last entry's, read at first use
         self._opened_at = time.monotonic()
@@ -108,28 +110,42 @@ class Journal:
             )
         return cls(connection, signing_key, stored["exam_id"])
 
-    def append(self, kind: str, payload: Mapping[str, Any]) -> int:
-        """Sign and store the next entry; returns its sequence number once it is durable."""
+    @contextlib.contextmanager
+    def together(self) -> Iterator[None]:
+        """The entries appended inside are made durable together when the block ends: one
+        commit, one fsync, all of them or none (an exception rolls them all back)."""
         with self._lock:
+            if self._together:
+                yield  # already inside: the outer block commits
+                return
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as error:
+                raise _storage_error(None, error) from error
+            self._together = True
+            try:
+                yield
+            except BaseException:
+                self._together = False
+                self._db.execute("ROLLBACK")
+                raise
+            self._together = False
+            try:
+                self._db.execute("COMMIT")
+            except sqlite3.Error as error:
+                self._db.execute("ROLLBACK")
+                raise _storage_error(None, error) from error
+
+    def append(self, kind: str, payload: Mapping[str, Any]) -> int:
+        """Sign and store the next entry; returns its sequence number once it is durable (inside
+        `together()`: once the block ends)."""
+        with self._lock:
+            if self._together:
+                return self._insert(kind, payload).seq
             try:
                 self._db.execute("BEGIN IMMEDIATE")
                 try:
-                    last = self._last_entry()
-                    elapsed = self._elapsed_now_ms()
-                    entry = sign_entry(
-                        exam_id=self.exam_id,
-                        seq=last.seq + 1 if last else 1,
-                        prev=last.hash if last else genesis_hash(self.exam_id),
-                        elapsed_ms=max(elapsed, last.elapsed_ms if last else 0),
-                        wall_time=datetime.now(UTC),
-                        kind=kind,
-                        payload=payload,
-                        signing_key=self._signing_key,
-                    )
-                    self._db.execute(
-                        "INSERT INTO entries (seq, entry) VALUES (?, ?)",
-                        (entry.seq, canonical_json(entry.to_dict()).decode("utf-8")),
-                    )
+                    entry = self._insert(kind, payload)
                     self._db.execute("COMMIT")
                 except BaseException:
                     self._db.execute("ROLLBACK")
@@ -137,6 +153,26 @@ class Journal:
             except sqlite3.Error as error:
                 raise _storage_error(None, error) from error
         return entry.seq
+
+    def _insert(self, kind: str, payload: Mapping[str, Any]) -> JournalEntry:
+        """Sign the next entry and insert it, in the transaction already open."""
+        last = self._last_entry()
+        elapsed = self._elapsed_now_ms()
+        entry = sign_entry(
+            exam_id=self.exam_id,
+            seq=last.seq + 1 if last else 1,
+            prev=last.hash if last else genesis_hash(self.exam_id),
+            elapsed_ms=max(elapsed, last.elapsed_ms if last else 0),
+            wall_time=datetime.now(UTC),
+            kind=kind,
+            payload=payload,
+            signing_key=self._signing_key,
+        )
+        self._db.execute(
+            "INSERT INTO entries (seq, entry) VALUES (?, ?)",
+            (entry.seq, canonical_json(entry.to_dict()).decode("utf-8")),
+        )
+        return entry
 
     def elapsed_ms(self) -> int:
         """The exam's running time now, on the scale of the entries' `elapsed_ms`: what an

@@ -3,10 +3,13 @@
 The exam core keeps the device keys, the journals and the unwrapped content key in its state
 directory. On an installed lab PC that directory belongs to a dedicated system account (`pix-kiosk`
 on Linux, `_pix-kiosk` on macOS, the `pix-kiosk-core` service on Windows) and no other account may
-read it: the desktop account the candidate controls cannot reach a key (`account`). Keys held by a
-TPM 2.0 would be `tpm`; the core keeps its keys in files today, so a TPM that is present is said
-("present, not used") rather than claimed. The demo, rehearsals and tests run the core under the
-desktop account itself: `none`. `pix-kiosk doctor` reports the verdict (docs/deploy.md).
+read it: the desktop account the candidate controls cannot reach a key (`account`). When, on
+top of that, the key files are sealed to the PC's TPM 2.0 (`pix-kiosk seal-keys`,
+kiosk.key_sealing), the verdict is `tpm`: the files open on this TPM only. A TPM that is present
+but holds nothing is said ("present, not used") rather than claimed, and sealing never stands in
+for the account: sealed keys the desktop account can read stay `none`. The demo, rehearsals and
+tests run the core under the desktop account itself: `none`. `pix-kiosk doctor` reports the
+verdict (docs/deploy.md).
 """
 
 import json
@@ -18,6 +21,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from kiosk.sealed_key_file import DPAPI, sealed_by
+from kiosk.sealed_key_file import TPM as TPM_SEAL
+
 ACCOUNT = "account"
 TPM = "tpm"
 NONE = "none"
@@ -28,6 +34,10 @@ WINDOWS_SERVICE = "pix-kiosk-core"
 # Written by packaging/linux/install.sh for the core's unit: the uid the candidate window runs as.
 INSTALL_ENVIRONMENT = Path("/etc/pix-kiosk/core.env")
 WINDOW_UID_VARIABLE = "PIX_KIOSK_WINDOW_UID"
+# Also written there by install.sh once `pix-kiosk seal-keys` succeeded: what sealed the keys
+# (doctor run from an account that cannot read them still knows).
+KEY_SEAL_VARIABLE = "PIX_KIOSK_KEY_SEAL"
+KEY_FILES = ("identity/device-signing.key", "identity/device-exchange.key")
 LINUX_TPM_DEVICES = (Path("/dev/tpmrm0"), Path("/dev/tpm0"))
 # Who may hold a right on the core's state folder on Windows besides the core's service: SYSTEM
 # and Administrators (well-known SIDs, the same in every language of Windows).
@@ -59,17 +69,24 @@ def detect_protection(
     window_uid: int | None = None,
     tpm_present: bool | None = None,
     powershell: Callable[[str], str] | None = None,
+    sealed: str | None = None,
 ) -> Protection:
     """What protects the keys in `state_dir` on this PC.
 
     `account` is the core's system account (default: the platform's, CORE_ACCOUNTS);
     `window_uid` the account the candidate window runs as (default: the one install.sh
     recorded, else the current account when it is neither root nor the core's). `powershell`
-    runs a PowerShell script and returns its output (Windows; tests give their own).
+    runs a PowerShell script and returns its output (Windows; tests give their own). `sealed`:
+    what sealed the key files (`tpm`, `dpapi`; default: read from them, else from install.sh's
+    record).
     """
+    sealed = sealed or sealed_by([state_dir / name for name in KEY_FILES]) or _recorded_seal()
     if platform == "win32":
         verdict, tpm = _windows_protection(state_dir, powershell or _run_powershell)
-        return _with_tpm(verdict, tpm if tpm_present is None else tpm_present)
+        if sealed == DPAPI:
+            verdict = _note(verdict, "Clés scellées par DPAPI (portée machine).", "Keys sealed "
+                            "with DPAPI (machine scope).")  # fmt: skip
+        return _with_tpm(verdict, tpm if tpm_present is None else tpm_present, sealed)
     account = account or CORE_ACCOUNTS["darwin" if platform == "darwin" else "linux"]
     verdict = _posix_protection(state_dir, account, window_uid)
     if platform == "darwin":  # Macs have a Secure Enclave, no TPM: nothing more to say
@@ -77,7 +94,7 @@ def detect_protection(
     present = (
         any(path.exists() for path in LINUX_TPM_DEVICES) if tpm_present is None else tpm_present
     )
-    return _with_tpm(verdict, present)
+    return _with_tpm(verdict, present, sealed)
 
 
 def _posix_protection(state_dir: Path, account: str, window_uid: int | None) -> Protection:
@@ -144,14 +161,23 @@ def _posix_protection(state_dir: Path, account: str, window_uid: int | None) -> 
 
 
 def _recorded_window_uid(environment: Path = INSTALL_ENVIRONMENT) -> int | None:
+    value = _recorded(WINDOW_UID_VARIABLE, environment)
+    return int(value) if value is not None and value.isdigit() else None
+
+
+def _recorded_seal(environment: Path = INSTALL_ENVIRONMENT) -> str | None:
+    return _recorded(KEY_SEAL_VARIABLE, environment)
+
+
+def _recorded(variable: str, environment: Path) -> str | None:
     try:
         lines = environment.read_text(encoding="utf-8").splitlines()
     except OSError:
         return None
     for line in lines:
         name, _, value = line.partition("=")
-        if name.strip() == WINDOW_UID_VARIABLE and value.strip().isdigit():
-            return int(value.strip())
+        if name.strip() == variable and value.strip():
+            return value.strip()
     return None
 
 
@@ -229,15 +255,33 @@ def _run_powershell(script: str) -> str:
     return result.stdout
 
 
-def _with_tpm(verdict: Protection, tpm_present: bool) -> Protection:
-    """The core keeps its keys in files: a TPM is mentioned, never claimed."""
+def _with_tpm(verdict: Protection, tpm_present: bool, sealed: str | None) -> Protection:
+    """`tpm` only for keys sealed to the TPM on a PC already protected by its account: the seal
+    makes the files useless elsewhere, the account keeps the desktop from them here."""
+    if sealed == TPM_SEAL:
+        if verdict.keys_protected:
+            return replace(
+                verdict,
+                protection=TPM,
+                fr=f"{verdict.fr} Clés scellées par le TPM 2.0 : inutilisables sur un autre poste.",
+                en=f"{verdict.en} Keys sealed by the TPM 2.0: useless on any other computer.",
+            )
+        return _note(
+            verdict,
+            "Clés scellées par le TPM 2.0, mais le compte du bureau peut s'en servir ici.",
+            "Keys sealed by the TPM 2.0, but the desktop account can use them here.",
+        )
     if not tpm_present:
         return verdict
-    return replace(
+    return _note(
         verdict,
-        fr=f"{verdict.fr} TPM 2.0 présent, non utilisé (les clés du cœur sont des fichiers).",
-        en=f"{verdict.en} TPM 2.0 present, not used (the core's keys are files).",
+        "TPM 2.0 présent, non utilisé : pix-kiosk seal-keys y scelle les clés.",
+        "TPM 2.0 present, not used: pix-kiosk seal-keys seals the keys to it.",
     )
+
+
+def _note(verdict: Protection, fr: str, en: str) -> Protection:
+    return replace(verdict, fr=f"{verdict.fr} {fr}", en=f"{verdict.en} {en}")
 
 
 def _protected(fr: str, en: str) -> Protection:

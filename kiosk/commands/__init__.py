@@ -15,6 +15,7 @@ SUBCOMMAND_MODULES = (
     "doctor",
     "incidents",
     "core",
+    "seal_keys",
 )
 # The exam core loads only its own command: the other commands' modules load Qt, which the
 # core (a system service holding the keys) has no use for.

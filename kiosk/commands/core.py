@@ -1,18 +1,21 @@
 """`pix-kiosk core`: the exam core of a lab PC, serving the candidate window on a Unix socket.
 
-    pix-kiosk core --data DIR --socket PATH [--allow-uid UID ...] [--config FILE]
+    pix-kiosk core --data DIR --socket PATH [--allow-uid UID ...] [--allow-sid SID ...]
+                   [--config FILE]
 
 The core holds the device keys and the journals (in DIR), verifies tickets, runs the engine,
 checks answers and syncs with the server; the window (`pix-kiosk run`) only shows what it hands
 over. An installed lab PC runs it as a system service under its own account (docs/kiosk.md);
 `pix-kiosk run`, `demo` and `rehearse` start one of their own when the lab configuration names
 no installed core (`[kiosk] core_socket`). Only the processes of the `--allow-uid` accounts are
-served (default: this account). Prints one JSON line, `{"ready": true, ...}`, once it listens;
-stops on SIGTERM or SIGINT (status 0).
+served (default: this account); on Windows `--socket` names a named pipe
+(the last part of PATH) and `--allow-sid` the accounts served. Prints one JSON line,
+`{"ready": true, ...}`, once it listens; stops on SIGTERM or SIGINT (status 0).
 """
 
 import argparse
 import asyncio
+import contextlib
 import json
 import signal
 import sys
@@ -42,6 +45,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default=None,
         metavar="UID",
         help="an account whose windows may connect (repeatable; default: this account)",
+    )
+    parser.add_argument(
+        "--allow-sid",
+        action="append",
+        default=None,
+        metavar="SID",
+        help="Windows: an account (SID) whose windows may connect to the named pipe (repeatable; "
+        "default: this account)",
     )
     parser.add_argument(
         "--config",
@@ -87,7 +98,8 @@ async def _serve_until_stopped(args: argparse.Namespace, config: LabConfig) -> N
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(signum, stop.set)
+        with contextlib.suppress(NotImplementedError):  # Windows: the pipe or the service stops it
+            loop.add_signal_handler(signum, stop.set)
     if args.config_stdin:
         threading.Thread(target=_stop_when_stdin_closes, args=(loop, stop), daemon=True).start()
     allowed = frozenset(args.allow_uid) if args.allow_uid else default_allowed_uids()
@@ -96,7 +108,15 @@ async def _serve_until_stopped(args: argparse.Namespace, config: LabConfig) -> N
         ready_line = {"ready": True, "socket": str(service.socket_path), "allowed": sorted(allowed)}
         print(json.dumps(ready_line), flush=True)
 
-    await serve(config, args.data.resolve(), args.socket, allowed, until=stop, ready=ready)
+    await serve(
+        config,
+        args.data.resolve(),
+        args.socket,
+        allowed,
+        until=stop,
+        ready=ready,
+        allowed_sids=frozenset(args.allow_sid or ()),
+    )
 
 
 def _stop_when_stdin_closes(loop: asyncio.AbstractEventLoop, stop: asyncio.Event) -> None:

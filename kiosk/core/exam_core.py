@@ -503,7 +503,12 @@ class ExamCore:
         )
         if not same_as_before or announce:
             self.append(ITEM_SHOWN, {"item_id": item_id, "position": self.position + 1})
-        if not same_as_before:
+        self._present(item_id, shown_now=not same_as_before)
+
+    def _present(self, item_id: str, *, shown_now: bool = True) -> None:
+        """Decrypt the item whose `item_shown` is journaled and put it on screen."""
+        assert self.unlocked is not None
+        if shown_now:
             self.item_shown_ms = self.elapsed_ms()
         self.item = self.unlocked.item(item_id)
         self.item_view = None
@@ -532,17 +537,27 @@ class ExamCore:
             raise bad_response(str(error)) from None
         self.item = None
         self.item_view = None
-        self.append(
-            ANSWER,
-            {
-                "item_id": item.id,
-                "response": _jsonable(response),
-                "status": str(status),
-                "time_spent_s": round(spent, 1),
-            },
-        )
-        self.exam.record(item.id, str(status))
-        self.show_next_item()
+        assert self.journal is not None
+        # The answer and the next question's `item_shown` become durable together (one fsync,
+        # both or neither); the next item is decrypted only once they are.
+        with self.journal.together():
+            self.append(
+                ANSWER,
+                {
+                    "item_id": item.id,
+                    "response": _jsonable(response),
+                    "status": str(status),
+                    "time_spent_s": round(spent, 1),
+                },
+            )
+            self.exam.record(item.id, str(status))
+            next_id = self.exam.next_item()
+            if next_id is not None:
+                self.append(ITEM_SHOWN, {"item_id": next_id, "position": self.position + 1})
+        if next_id is None:
+            self.finish(None)
+            return
+        self._present(next_id)
 
     def replace_item(self, item_id: str, command_seq: int) -> None:
         """The invigilator neutralised the question on screen: no question until the window

@@ -22,27 +22,27 @@ from kiosk.core.protocol import (
     error_from,
     read_message,
 )
+from kiosk.core.transport import CoreTransport, core_transport
 
 
 class CoreLink:
     """One connection to the core; `connect()` it, then `request()`."""
 
-    def __init__(self, socket_path: Path) -> None:
+    def __init__(self, socket_path: Path, transport: CoreTransport | None = None) -> None:
         self.socket_path = socket_path
+        self.transport = transport or core_transport(socket_path)
         self.state: dict[str, Any] = {}
         self.item: dict[str, Any] | None = None  # the item on screen, as the core last sent it
         self.on_state: Callable[[dict[str, Any]], None] = lambda _state: None
         self.on_lost: Callable[[], None] = lambda: None
         self._ids = itertools.count(1)
         self._waiting: dict[int, asyncio.Future] = {}
-        self._writer: asyncio.StreamWriter | None = None
+        self._writer: Any = None
         self._reading: asyncio.Task | None = None
 
     async def connect(self) -> "CoreLink":
         try:
-            reader, self._writer = await asyncio.open_unix_connection(
-                str(self.socket_path), limit=MESSAGE_LIMIT
-            )
+            reader, self._writer = await self.transport.connect(limit=MESSAGE_LIMIT)
         except OSError as error:
             raise CoreUnavailable(f"{self.socket_path}: {error.strerror or error}") from None
         first = await read_message(reader)

@@ -8,8 +8,8 @@ by a killed window, say) from writing the same journals.
 
 import asyncio
 import contextlib
-import fcntl
 import os
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -22,6 +22,7 @@ from kiosk.client import KioskClient
 from kiosk.config_key import kiosk_config_key, lockdown_policy
 from kiosk.core.exam_core import ExamCore
 from kiosk.core.service import CoreService
+from kiosk.core.transport import core_transport
 from kiosk.identity import DeviceIdentity
 from kiosk.lab_config import LabConfig
 from kiosk.tls import trusted_authorities
@@ -46,13 +47,26 @@ def hold_state_lock(data_dir: Path, wait_s: float = LOCK_WAIT_S) -> IO[bytes]:
     give_up = time.monotonic() + wait_s
     while True:
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            _lock(handle)
             return handle
-        except BlockingIOError:
+        except (BlockingIOError, PermissionError):
             if time.monotonic() > give_up:
                 handle.close()
                 raise CoreBusy(data_dir) from None
             time.sleep(0.1)
+
+
+def _lock(handle: IO[bytes]) -> None:
+    """An exclusive lock, not waiting (BlockingIOError / PermissionError when taken): flock, or
+    a byte-range lock on Windows (no fcntl there)."""
+    if sys.platform == "win32":
+        import msvcrt
+
+        msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
+        return
+    import fcntl
+
+    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
 
 
 def build_core(config: LabConfig, data_dir: Path, **options: object) -> ExamCore:
@@ -78,10 +92,13 @@ async def serve(
     *,
     until: asyncio.Event,
     ready: Callable[[CoreService], None] = lambda _service: None,
+    allowed_sids: frozenset[str] = frozenset(),
 ) -> None:
-    """Serve the core until `until` is set; `ready` is called once the socket listens."""
+    """Serve the core until `until` is set; `ready` is called once the socket listens.
+    `allowed_sids`: on Windows, the accounts served on the named pipe (default: this one)."""
     core = build_core(config, data_dir)
-    service = await CoreService(core, socket_path, allowed_uids).start()
+    transport = core_transport(socket_path, allowed_uids=allowed_uids, allowed_sids=allowed_sids)
+    service = await CoreService(core, socket_path, allowed_uids, transport).start()
     core.start()
     try:
         ready(service)

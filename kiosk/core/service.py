@@ -1,6 +1,8 @@
-"""The core's Unix socket: one line of JSON per message (kiosk.core.protocol), peers checked.
+"""The core's socket (a named pipe on Windows): one line of JSON per message
+(kiosk.core.protocol), peers checked.
 
-Each connection is first checked against the allowed uids (kiosk.core.peer); a refused peer
+Each connection is first checked by the transport (kiosk.core.transport: the allowed uids on a
+Unix socket, the allowed SIDs on a named pipe); a refused peer
 gets one line saying so and is disconnected before it can ask anything. An accepted window gets
 the state at once and after every change, and its requests are carried out in the order they
 came (kiosk.core.requests), each answered on the same connection.
@@ -8,14 +10,12 @@ came (kiosk.core.requests), each answered on the same connection.
 
 import asyncio
 import contextlib
-import os
 import sys
 from pathlib import Path
 from typing import Any
 
 from engine.canonical import BilingualError
 from kiosk.core.exam_core import ExamCore
-from kiosk.core.peer import peer_allowed
 from kiosk.core.protocol import (
     REQUEST_LIMIT,
     STATE_EVENT,
@@ -26,33 +26,33 @@ from kiosk.core.protocol import (
 )
 from kiosk.core.refusals import PEER_REFUSED
 from kiosk.core.requests import handle
-
-# Anyone may connect: the peer check, not the file's mode, decides who is served (the socket's
-# folder is what an installation protects).
-SOCKET_MODE = 0o666
+from kiosk.core.transport import CoreTransport, Listener, core_transport
 
 
 class CoreService:
-    """Serve `core` on `socket_path` to the processes of `allowed_uids`."""
+    """Serve `core` on `socket_path` to the processes of `allowed_uids` (or of `transport`:
+    a named pipe on Windows, kiosk.core.transport)."""
 
-    def __init__(self, core: ExamCore, socket_path: Path, allowed_uids: frozenset[int]) -> None:
+    def __init__(
+        self,
+        core: ExamCore,
+        socket_path: Path,
+        allowed_uids: frozenset[int],
+        transport: CoreTransport | None = None,
+    ) -> None:
         self.core = core
         self.socket_path = socket_path
         self.allowed_uids = allowed_uids
+        self.transport = transport or core_transport(socket_path, allowed_uids=allowed_uids)
         self.refused_peers = 0
-        self._server: asyncio.AbstractServer | None = None
-        self._writers: set[asyncio.StreamWriter] = set()
-        self._items_sent: dict[asyncio.StreamWriter, str | None] = {}
+        self._server: Listener | None = None
+        self._writers: set[Any] = set()
+        self._items_sent: dict[Any, str | None] = {}
         self._push_scheduled = False
         core.listeners.append(self._schedule_push)
 
     async def start(self) -> "CoreService":
-        with contextlib.suppress(FileNotFoundError):
-            self.socket_path.unlink()  # a socket left by a core that was killed
-        self._server = await asyncio.start_unix_server(
-            self._serve, path=str(self.socket_path), limit=REQUEST_LIMIT
-        )
-        os.chmod(self.socket_path, SOCKET_MODE)
+        self._server = await self.transport.listen(self._serve, limit=REQUEST_LIMIT)
         return self
 
     async def close(self) -> None:
@@ -63,14 +63,12 @@ class CoreService:
         if self._server is not None:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(self._server.wait_closed(), 1.0)
-        with contextlib.suppress(FileNotFoundError):
-            self.socket_path.unlink()
+        self.transport.remove()
 
     # --- one window ---------------------------------------------------------------------------
 
-    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        connection = writer.get_extra_info("socket")
-        if connection is None or not peer_allowed(connection, self.allowed_uids):
+    async def _serve(self, reader: asyncio.StreamReader, writer: Any) -> None:
+        if not self.transport.admits(writer):
             self.refused_peers += 1
             writer.write(encode({"event": "refused", "error": error_body(PEER_REFUSED)}))
             with contextlib.suppress(ConnectionError):
@@ -98,7 +96,7 @@ class CoreService:
             if not self._writers and self._server is not None and self._server.is_serving():
                 self.core.window_lost()
 
-    async def _answer(self, writer: asyncio.StreamWriter, request: dict[str, Any]) -> None:
+    async def _answer(self, writer: Any, request: dict[str, Any]) -> None:
         """Carry out one request; anything but a refusal is a bug, said on stderr and to the
         window as a refusal (the core goes on serving)."""
         reply: dict[str, Any] = {"id": request.get("id")}
@@ -135,7 +133,7 @@ class CoreService:
             if not writer.is_closing():
                 writer.write(self._state_line(writer, state))
 
-    def _state_line(self, writer: asyncio.StreamWriter, state: dict[str, Any]) -> bytes:
+    def _state_line(self, writer: Any, state: dict[str, Any]) -> bytes:
         """The state, with the item on screen (solution-free) the first time this window sees
         it: the window paints a new question without asking for it."""
         shown = state.get("item")

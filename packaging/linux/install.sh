@@ -170,10 +170,26 @@ if [ -n "$server" ]; then
   fi
 fi
 
+# With a TPM 2.0 and tpm2-tools, the device keys are sealed to it (useless on any other
+# machine); the account protection above stays what keeps the desktop account out. The core's
+# account joins `tss`, the group that may use /dev/tpmrm0.
+key_seal=""
+if [ -e /dev/tpmrm0 ] && command -v tpm2_unseal >/dev/null 2>&1 && [ -d "$DATA_DIR/identity" ]; then
+  if getent group tss >/dev/null 2>&1; then usermod -a -G tss "$KIOSK_USER"; fi
+  if runuser -u "$KIOSK_USER" -- "$APP_DIR/pix-kiosk" seal-keys --data "$DATA_DIR" --with tpm \
+      >/dev/null; then
+    key_seal="tpm"
+  else
+    say "TPM présent mais scellement impossible : les clés restent des fichiers du compte $KIOSK_USER." \
+        "TPM present but sealing failed: the keys stay files of the $KIOSK_USER account."
+  fi
+fi
+
 # What the window may read: the uid the core lets in, and the lab configuration without the
 # state directory (public keys, policy, language: no secret), pointed at the core's socket.
 install -d -m 0755 "$ETC_DIR"
 printf 'PIX_KIOSK_WINDOW_UID=%s\n' "$(id -u "$WINDOW_USER")" > "$ETC_DIR/core.env"
+if [ -n "$key_seal" ]; then printf 'PIX_KIOSK_KEY_SEAL=%s\n' "$key_seal" >> "$ETC_DIR/core.env"; fi
 chmod 0644 "$ETC_DIR/core.env"
 if [ -f "$DATA_DIR/kiosk.toml" ]; then
   window_config="$ETC_DIR/window.toml"

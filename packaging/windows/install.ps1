@@ -85,7 +85,9 @@ $windowSid = "S-1-5-32-545"  # without -ShellLauncher the window runs in the pup
 if (Get-LocalUser -Name $KioskUser -ErrorAction SilentlyContinue) {
     $windowSid = (Get-LocalUser -Name $KioskUser).SID.Value
 }
-$binPath = "`"$exe`" core --data `"$DataDir`" --socket `"$RunDir\core.sock`" --allow-uid $windowSid"
+# The core listens on the named pipe \\.\pipe\core.sock (the socket path's last part), open to
+# SYSTEM, its own account and $windowSid only, and serves only that account (or group).
+$binPath = "`"$exe`" core --data `"$DataDir`" --socket `"$RunDir\core.sock`" --allow-sid $windowSid"
 if (Get-Service -Name $CoreService -ErrorAction SilentlyContinue) {
     Stop-Service -Name $CoreService -ErrorAction SilentlyContinue
     sc.exe config $CoreService binPath= $binPath | Out-Null
@@ -119,6 +121,12 @@ if ($Server) {
         & $exe enroll --server $Server --token $Token --state $DataDir @authority
         if ($LASTEXITCODE -ne 0) { Fail "l'enrôlement a échoué (voir ci-dessus)." "enrolment failed (see above)." }
     }
+}
+if (Test-Path (Join-Path $DataDir "identity")) {
+    # The device keys sealed with DPAPI, machine scope: the files open on this PC only (the ACL
+    # above keeps the desktop accounts out). Harmless when already sealed.
+    & $exe seal-keys --data $DataDir --with dpapi | Out-Null
+    if ($LASTEXITCODE -ne 0) { Fail "scellement DPAPI des clés impossible (voir ci-dessus)." "cannot seal the keys with DPAPI (see above)." }
 }
 
 if (Test-Path $Config) {

@@ -1,7 +1,8 @@
 """The Windows and macOS installers cannot run here (docs/deploy.md: manual checks); what can be
 checked is that their files say what the manual check expects: the macOS property lists parse
 and run the core as its daemon account and the window as the candidate's, and install.ps1 gives
-the state directory to the core's service alone."""
+the state directory to the core's service alone, the pipe to the window's account, and seals
+the keys with DPAPI."""
 
 import plistlib
 from pathlib import Path
@@ -35,3 +36,8 @@ def test_windows_state_directory_is_the_core_services_alone():
     assert "${CoreAccount}:(OI)(CI)M" in grants and "S-1-5-32-545" not in grants
     assert 'run --config `"$WindowConfig`"' in script
     assert "sc.exe delete $CoreService" in (WINDOWS / "uninstall.ps1").read_text(encoding="utf-8")
+    # the core serves the window's account on its named pipe (a SID, never a uid) and seals
+    # the keys with DPAPI once the PC is enrolled
+    bin_path = next(line for line in script.splitlines() if line.startswith("$binPath = "))
+    assert bin_path.endswith('--allow-sid $windowSid"') and "--allow-uid" not in bin_path
+    assert "seal-keys --data $DataDir --with dpapi" in script
