@@ -23,13 +23,14 @@ on the result.
 
 import json
 from collections.abc import Iterable, Mapping
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import func, select
 
 from engine.exam_events import ANSWER, ITEM_REPLACED, ITEM_SHOWN
 from server_stub.db.database import Database
-from server_stub.timeline import ARRIVAL_GRACE_S, load_timeline
+from server_stub.timeline import ARRIVAL_GRACE_S, clock_start, load_timeline, received_start
 
 LATE_ENTRIES = "late_entries"
 OFFLINE_STRETCH = "offline_stretch"
@@ -59,9 +60,10 @@ def contact_changes(
     """The exam columns to set for a contact from its kiosk at `now` (an entry, a head
     commitment or the record): the last contact and, when the silence since the previous one
     was long, the stretch measured on the server's clock with its pauses left out."""
-    if exam.started_at is None:
+    start = clock_start(exam, now)
+    if start is None:
         return {}
-    since = exam.last_contact_at if exam.last_contact_at is not None else exam.started_at
+    since = exam.last_contact_at if exam.last_contact_at is not None else start
     until = now if exam.ended_at is None else min(now, exam.ended_at)
     changes: dict[str, Any] = {"last_contact_at": now}
     silence = until - since
@@ -88,8 +90,13 @@ def arrival_changes(
     offline_review_s: float,
 ) -> dict[str, Any]:
     """The exam columns to set when `fresh` entries (`seq` and `kind` of each) reach the server
-    at `now`: the contact, and `late_entries` if they came too late (`arrived_late`)."""
-    changes = contact_changes(connection, db, exam, now, offline_review_s=offline_review_s)
+    at `now`: the clock's start if this is the first news of the exam (the server's receipt,
+    timeline.received_start), the contact, and `late_entries` if they came too late
+    (`arrived_late`)."""
+    start = received_start(exam, now)
+    if start:
+        exam = SimpleNamespace(**{**exam._asdict(), **start})
+    changes = start | contact_changes(connection, db, exam, now, offline_review_s=offline_review_s)
     if arrived_late(connection, db, exam, fresh, now):
         add_reason(changes, exam, LATE_ENTRIES)
     return changes
@@ -109,10 +116,11 @@ def arrived_late(
     change the result although they came after the deadline and no head committed before it
     covers them."""
     result_seqs = [entry["seq"] for entry in fresh if entry["kind"] in RESULT_KINDS]
-    if not result_seqs or exam.started_at is None:
+    start = clock_start(exam, now)
+    if not result_seqs or start is None:
         return False
     # Pauses only move the deadline later: most calls stop here, without a query.
-    earliest = exam.started_at + exam.time_allowed_seconds + exam.extra_seconds
+    earliest = start + exam.time_allowed_seconds + exam.extra_seconds
     if now <= earliest + ARRIVAL_GRACE_S:
         return False
     cutoff = load_timeline(connection, db, exam).deadline(now) + ARRIVAL_GRACE_S

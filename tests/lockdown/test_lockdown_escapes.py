@@ -179,6 +179,28 @@ def test_minimising(x_session: XSession, candidate: Sitting) -> None:
     assert_one_incident(candidate)
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 22 item 16, open: Qt's xcb backend reports a focus loss only when no focus-in "
+    "follows within a moment, so an instant's activation of another window goes unseen (an X "
+    "FocusOut native filter was tried and received no events from PySide6; left for later)",
+)
+def test_activating_another_window_for_an_instant(
+    x_session: XSession, decoy: int, candidate: Sitting
+) -> None:
+    """The decoy takes the focus and the kiosk is activated again at once (one xdotool call,
+    as a script would): however brief, the attempt is journaled and the invigilator alerted."""
+    kiosk = str(candidate.kiosk.window)
+    x_session.run("xdotool", "windowactivate", str(decoy), "windowactivate", kiosk)
+    assert_one_incident(candidate)
+
+
+def test_minimising_and_restoring_at_once(x_session: XSession, candidate: Sitting) -> None:
+    kiosk = str(candidate.kiosk.window)
+    x_session.run("xdotool", "windowminimize", kiosk, "windowactivate", kiosk)
+    assert_one_incident(candidate)
+
+
 def test_leaving_fullscreen(x_session: XSession, candidate: Sitting) -> None:
     x_session.run("wmctrl", "-r", ":ACTIVE:", "-b", "remove,fullscreen")
     assert_one_incident(candidate, "left_fullscreen")
