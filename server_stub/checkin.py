@@ -27,6 +27,7 @@ from server_stub import candidate_states as states
 from server_stub.config_keys import REFUSED_EVENT, is_accepted
 from server_stub.context import ServerContext
 from server_stub.errors import ApiError
+from server_stub.exam_evidence import reading_contact, ticket_contact
 from server_stub.names import first_names_match, name_key
 from server_stub.notifier import room_key
 from server_stub.security import (
@@ -313,6 +314,13 @@ def fetch_ticket(ctx: ServerContext, device, candidate_id: str) -> dict[str, Any
         candidate = own_candidate(connection, db, device, candidate_id)
         exam = _exam_of(connection, db, candidate_id)
         if candidate.status == states.IN_PROGRESS and exam is not None and exam.ticket:
+            reading = reading_contact(
+                connection, db, exam, now, offline_review_s=ctx.offline_review_s
+            )
+            if reading:
+                connection.execute(
+                    exams.update().where(exams.c.exam_id == exam.exam_id).values(**reading)
+                )
             return json.loads(exam.ticket)
         if candidate.status not in (states.AUTHORISED, states.RESUME_AUTHORISED):
             raise ApiError("not_authorised_yet")
@@ -321,6 +329,12 @@ def fetch_ticket(ctx: ServerContext, device, candidate_id: str) -> dict[str, Any
         # (exam_evidence.arrival_changes), by `start_by` at the latest (timeline.clock_start).
         started_at = clock_start(exam, now) or now if kind == "resume" else exam.started_at
         start_by = now + START_WINDOW_S if kind == "start" else exam.start_by
+        # The watch on the kiosk's contact begins with a start ticket (exam_evidence.py).
+        contact = (
+            ticket_contact(connection, db, exam, now, offline_review_s=ctx.offline_review_s)
+            if kind == "start"
+            else {}
+        )
         if kind == "resume":
             connection.execute(
                 pauses.update()
@@ -372,6 +386,7 @@ def fetch_ticket(ctx: ServerContext, device, candidate_id: str) -> dict[str, Any
                 started_at=started_at,
                 start_by=start_by,
                 ticket=json.dumps(ticket),
+                **contact,
             )
         )
         connection.execute(

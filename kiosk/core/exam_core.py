@@ -70,6 +70,7 @@ from kiosk.core.invigilator_commands import follow_commands
 from kiosk.core.item_view import ItemView
 from kiosk.core.network_cut import NetworkCut
 from kiosk.core.phase import Phase
+from kiosk.core.reading_contact import keep_in_touch_while_reading
 from kiosk.core.record_delivery import deliver_record
 from kiosk.core.refusals import (
     NOT_NOW,
@@ -479,6 +480,7 @@ class ExamCore:
         self._start_by = time.monotonic() + START_WINDOW_S
         self._remaining_at_ticket = remaining_s
         self._commands_task = self.spawn(follow_commands(self))
+        self.spawn(keep_in_touch_while_reading(self))
         self._set_phase(Phase.INSTRUCTIONS)
 
     def start_clock(self) -> None:

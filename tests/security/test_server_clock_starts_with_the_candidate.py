@@ -3,14 +3,20 @@
 journal's first entry, `exam_started`), and at the latest START_WINDOW_S after the start ticket
 was issued — never from a time the kiosk writes. A candidate who reads the instructions for
 minutes keeps their whole time and no review reason; a kiosk that holds its start back gains
-at most the start window."""
+at most the start window. The server watches the kiosk's contact from the start ticket on: a
+kiosk silent between its ticket and its start is held for review like one silent mid-exam
+(`offline_stretch`), while a reading candidate's kiosk keeps in touch (reading_contact.py)."""
 
 import asyncio
+import json
+
+import pytest
 
 from engine.canonical import parse_utc_text
 from engine.exam_events import EXAM_STARTED
 from engine.ticket import START_WINDOW_S
 from kiosk.core.phase import Phase
+from kiosk.core.reading_contact import reading_contact
 
 MINUTE = 60
 BUDGET_S = 105 * MINUTE  # the plan's candidates have no extra time
@@ -56,8 +62,9 @@ def test_the_clock_waits_on_the_instructions_screen_and_starts_with_the_candidat
 
 
 def test_a_late_start_does_not_make_late_entries(room_factory, tools):
-    """Nine minutes on the instructions, then a whole exam whose last answers come after the
-    authorisation plus the time allowed, but before the start plus the time allowed."""
+    """Nine minutes on the instructions (the kiosk in touch all along), then a whole exam whose
+    last answers come after the authorisation plus the time allowed, but before the start plus
+    the time allowed."""
     room = room_factory(1)
     clock = room.server.clock
 
@@ -66,7 +73,9 @@ def test_a_late_start_does_not_make_late_entries(room_factory, tools):
         await robot.enrol()
         await robot.check_in()
         await robot.wait_for_ticket(start=False)
-        clock.advance(9 * MINUTE)
+        for _ in range(3):  # the contacts the core makes every READING_CONTACT_S meanwhile
+            clock.advance(3 * MINUTE)
+            assert await reading_contact(robot.core)
         await robot.show_next()
         await robot.take_exam(stop_after=8)
         assert await robot.outbox.flush(timeout_s=20)
@@ -111,9 +120,74 @@ def test_a_start_held_back_gains_at_most_the_start_window(room_factory):
         arrived = await line_of(invigilator, robot)
         assert arrived["status"] == "in_progress"
         assert arrived["deadline"] == held["deadline"]  # the late entries moved nothing
+        # ...and the half hour without a word from the kiosk holds its result for review.
+        assert arrived["review_reasons"] == ["offline_stretch"]
         await robot.close()
 
     room.run(body)
+
+
+def offline_reasons(room, robot) -> tuple[list[str], float]:
+    """The exam row's review reasons and longest silence, as the server stored them."""
+    exams = room.server.ctx.db.tables["exams"]
+    with room.server.ctx.db.read() as connection:
+        row = connection.execute(
+            exams.select().where(exams.c.exam_id == robot.ticket.exam_id)
+        ).one()
+    return json.loads(row.review_reasons or "[]"), row.longest_offline_s
+
+
+@pytest.mark.parametrize("cut", ["before_commencer", "at_commencer"])
+def test_a_kiosk_silent_from_its_ticket_to_its_start_is_held_for_review(room_factory, cut):
+    """The attacker's way round a clock that starts with the server's receipt: cut the cable
+    once the ticket is taken (or right at « Commencer »), answer offline for six minutes, then
+    stream everything in one go before the start window ends. The server's clock starts at the
+    receipt, so no silence shows between the clock's start and it: the watch starting with the
+    ticket is what catches it. (The certification walk's robot, cut for 5 s after 4 quick
+    answers, hit the same hole: none of its entries had reached the server before the cut.)"""
+    room = room_factory(1)
+    clock = room.server.clock
+
+    async def body(invigilator):
+        robot = room.robot(0, invigilator)
+        await robot.enrol()
+        await robot.check_in()
+        await robot.wait_for_ticket(start=False)
+        await robot.request("network_cut", seconds=3600)
+        if cut == "before_commencer":
+            clock.advance(2 * MINUTE)
+            assert not await reading_contact(robot.core)  # the cable is out
+        await robot.show_next()
+        await robot.take_exam(stop_after=8)
+        clock.advance((4 if cut == "before_commencer" else 6) * MINUTE)
+        await robot.request("network_cut", seconds=0)
+        assert await robot.outbox.flush(timeout_s=30)
+        line = await line_of(invigilator, robot)
+        assert line["review_reasons"] == ["offline_stretch"]
+        reasons, longest = offline_reasons(room, robot)
+        await robot.close()
+        return reasons, longest
+
+    reasons, longest = room.run(body)
+    assert reasons == ["offline_stretch"] and longest >= 6 * MINUTE - 1
+
+
+def test_a_kiosk_that_starts_at_once_and_keeps_in_touch_has_no_silence(room_factory):
+    room = room_factory(1)
+
+    async def body(invigilator):
+        robot = room.robot(0, invigilator)
+        await robot.enrol()
+        await robot.check_in()
+        await robot.wait_for_ticket()
+        await robot.take_exam(stop_after=8)
+        assert await robot.outbox.flush(timeout_s=30)
+        reasons, longest = offline_reasons(room, robot)
+        await robot.close()
+        return reasons, longest
+
+    reasons, longest = room.run(body)
+    assert reasons == [] and longest < 60
 
 
 def test_the_core_starts_the_clock_by_itself_when_the_window_runs_out(room_factory, monkeypatch):
