@@ -179,12 +179,6 @@ def test_minimising(x_session: XSession, candidate: Sitting) -> None:
     assert_one_incident(candidate)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 22 item 16, open: Qt's xcb backend reports a focus loss only when no focus-in "
-    "follows within a moment, so an instant's activation of another window goes unseen (an X "
-    "FocusOut native filter was tried and received no events from PySide6; left for later)",
-)
 def test_activating_another_window_for_an_instant(
     x_session: XSession, decoy: int, candidate: Sitting
 ) -> None:
