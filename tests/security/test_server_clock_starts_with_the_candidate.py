@@ -211,3 +211,46 @@ def test_the_core_starts_the_clock_by_itself_when_the_window_runs_out(room_facto
         await robot.close()
 
     room.run(body)
+
+
+def test_the_core_keeps_in_touch_by_itself_while_the_instructions_are_read(
+    room_factory, monkeypatch
+):
+    """The core's own contacts on the instructions screen (every READING_CONTACT_S, shortened
+    here) reach the server: its last contact follows the server's clock, and none is made once
+    the clock runs."""
+    monkeypatch.setattr("kiosk.core.reading_contact.READING_CONTACT_S", 0.2)
+    room = room_factory(1)
+    clock = room.server.clock
+
+    async def body(invigilator):
+        robot = room.robot(0, invigilator)
+        await robot.enrol()
+        await robot.check_in()
+        await robot.wait_for_ticket(start=False)
+        exams = room.server.ctx.db.tables["exams"]
+
+        def last_contact() -> float:
+            with room.server.ctx.db.read() as connection:
+                return connection.scalar(
+                    exams.select()
+                    .with_only_columns(exams.c.last_contact_at)
+                    .where(exams.c.exam_id == robot.ticket.exam_id)
+                )
+
+        for _ in range(3):  # nine minutes of reading, on the server's clock
+            clock.advance(3 * MINUTE)
+            moved_to = clock()
+            for _ in range(50):
+                if last_contact() >= moved_to:
+                    break
+                await asyncio.sleep(0.1)
+            assert last_contact() >= moved_to
+        # Past the start window the server's clock runs: a ticket asked again is no contact.
+        before = clock()
+        clock.advance(3 * MINUTE)
+        await asyncio.sleep(1.0)
+        assert last_contact() <= before + 1.0
+        await robot.close()
+
+    room.run(body)
