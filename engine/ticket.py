@@ -39,6 +39,10 @@ WRAP_ALGORITHM = "X25519-HKDF-SHA256-AES-256-GCM"
 WRAP_INFO = b"pix-kiosk content-key wrap v1"
 KINDS = ("start", "resume")
 MAX_SEED = 2**53 - 1
+# The exam clock starts when the candidate presses « Commencer » on the instructions screen,
+# and at the latest this long after a start ticket is issued (docs/protocol.md): the kiosk
+# starts it by itself then, and the server counts from then whatever the kiosk sends later.
+START_WINDOW_S = 10 * 60
 
 
 class TicketError(BilingualError):
@@ -55,6 +59,8 @@ class TicketGrant:
     device_id: str
     exam_id: str
     bank_id: str
+    # A resume ticket: when the exam clock started on the server. A start ticket: when it was
+    # issued (the clock starts with the candidate, by START_WINDOW_S after it at the latest).
     server_start_time: datetime
     time_allowed_s: int  # 105 minutes plus the candidate's extra time
     extra_time_percent: int

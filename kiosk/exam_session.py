@@ -21,6 +21,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
 from engine.canonical import BilingualError
+from engine.ticket import START_WINDOW_S
 from kiosk.core.item_view import ItemView
 from kiosk.core.link import CoreLink
 from kiosk.core.phase import Phase
@@ -233,6 +234,9 @@ class ExamSession(QObject):
                 facts.get("extra_minutes", 0),
                 self.lockdown_factory is not None,
             )
+        self.window.instructions.set_clock(
+            bool(state.get("clock_started")), int(state.get("start_window_s") or START_WINDOW_S)
+        )
         if state.get("auto_start") and self._auto_started != state.get("exam_id"):
             # A resumed exam goes straight back to its question once the lockdown holds.
             self._auto_started = state.get("exam_id")

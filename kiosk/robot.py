@@ -313,9 +313,10 @@ class RobotCandidate:
             wait=False,  # `wait_for_ticket` starts the long-poll, after the authorisation
         )
 
-    async def wait_for_ticket(self, authorise: bool = True) -> None:
+    async def wait_for_ticket(self, authorise: bool = True, start: bool = True) -> None:
         """Ask the robot invigilator to authorise, then wait for the core to take the ticket
-        (it long-polls the server, as for a window)."""
+        (it long-polls the server, as for a window); a robot reads no instructions: unless
+        `start` is false, its exam clock starts at once (`ExamCore.start_clock`)."""
         assert self.core is not None and self.candidate_id is not None
         if authorise:
             await self.invigilator.authorise(self.candidate_id)
@@ -325,6 +326,8 @@ class RobotCandidate:
         if self.core.phase == Phase.CHECK_IN and self.core.notice is not None:
             raise self.core.notice
         self.outcome.exam_id = self.ticket.exam_id if self.ticket is not None else None
+        if start and self.core.phase == Phase.INSTRUCTIONS:
+            self.core.start_clock()
 
     async def append(self, kind: str, payload: Mapping[str, Any]) -> int:
         """Harness: an entry journaled behind the core's back (a forging kiosk)."""

@@ -22,11 +22,12 @@ from typing import Any
 from sqlalchemy import select
 
 from engine.keys import x25519_public_from_b64
-from engine.ticket import MAX_SEED, TicketGrant, issue_ticket
+from engine.ticket import MAX_SEED, START_WINDOW_S, TicketGrant, issue_ticket
 from server_stub import candidate_states as states
 from server_stub.config_keys import REFUSED_EVENT, is_accepted
 from server_stub.context import ServerContext
 from server_stub.errors import ApiError
+from server_stub.exam_evidence import reading_contact, ticket_contact
 from server_stub.names import first_names_match, name_key
 from server_stub.notifier import room_key
 from server_stub.security import (
@@ -37,7 +38,7 @@ from server_stub.security import (
     record_failure,
     session_by_number,
 )
-from server_stub.timeline import load_timeline
+from server_stub.timeline import clock_start, load_timeline
 
 # Accessibility needs travel in the ticket as this flag (engine/ticket.py: a tuple of flags).
 ACCESSIBILITY_NEEDS = "accessibility_needs"
@@ -147,7 +148,7 @@ def check_in(
                 )
                 failure = ApiError("candidate_not_found")
             else:
-                status, failure = _arrive(connection, db, candidate, device.device_id)
+                status, failure = _arrive(connection, db, candidate, device.device_id, now)
                 if failure is not None:
                     log_event(
                         connection,
@@ -212,7 +213,7 @@ def _find_candidate(connection, db, session_id, last_name, first_names, birth_da
     return None
 
 
-def _arrive(connection, db, candidate, device_id: str):
+def _arrive(connection, db, candidate, device_id: str, now: float):
     """The candidate's status once checked in on `device_id`, or the refusal."""
     status = candidate.status
     if status == states.ABSENT:
@@ -231,6 +232,10 @@ def _arrive(connection, db, candidate, device_id: str):
         return status, ApiError("candidate_on_other_device")
     if status == states.ENDED:
         return status, None
+    if clock_start(exam, now) is None:
+        # Authorised, ticket taken, clock not started (the PC restarted on the instructions
+        # screen): nothing to resume, the invigilator authorises the start again.
+        return states.WAITING, None
     return states.WAITING_RESUME, None
 
 
@@ -288,7 +293,8 @@ def candidate_status(ctx: ServerContext, device, candidate_id: str) -> dict[str,
 
 
 def fetch_ticket(ctx: ServerContext, device, candidate_id: str) -> dict[str, Any]:
-    """Issue the signed ticket once authorised; the exam clock starts (or restarts) now.
+    """Issue the signed ticket once authorised. A resume ticket restarts the exam clock now; a
+    start ticket opens the start window: the clock starts with the candidate (timeline.py).
 
     Asking again while the exam runs on the same device returns the same ticket, so a kiosk
     whose connection dropped during the download can retry.
@@ -308,11 +314,27 @@ def fetch_ticket(ctx: ServerContext, device, candidate_id: str) -> dict[str, Any
         candidate = own_candidate(connection, db, device, candidate_id)
         exam = _exam_of(connection, db, candidate_id)
         if candidate.status == states.IN_PROGRESS and exam is not None and exam.ticket:
+            reading = reading_contact(
+                connection, db, exam, now, offline_review_s=ctx.offline_review_s
+            )
+            if reading:
+                connection.execute(
+                    exams.update().where(exams.c.exam_id == exam.exam_id).values(**reading)
+                )
             return json.loads(exam.ticket)
         if candidate.status not in (states.AUTHORISED, states.RESUME_AUTHORISED):
             raise ApiError("not_authorised_yet")
         kind = "start" if candidate.status == states.AUTHORISED else "resume"
-        started_at = exam.started_at if exam.started_at is not None else now
+        # A start ticket starts no clock: the kiosk's start does, when it reaches the server
+        # (exam_evidence.arrival_changes), by `start_by` at the latest (timeline.clock_start).
+        started_at = clock_start(exam, now) or now if kind == "resume" else exam.started_at
+        start_by = now + START_WINDOW_S if kind == "start" else exam.start_by
+        # The watch on the kiosk's contact begins with a start ticket (exam_evidence.py).
+        contact = (
+            ticket_contact(connection, db, exam, now, offline_review_s=ctx.offline_review_s)
+            if kind == "start"
+            else {}
+        )
         if kind == "resume":
             connection.execute(
                 pauses.update()
@@ -332,7 +354,7 @@ def fetch_ticket(ctx: ServerContext, device, candidate_id: str) -> dict[str, Any
             device_id=device.device_id,
             exam_id=exam.exam_id,
             bank_id=exam.bank_id,
-            server_start_time=datetime.fromtimestamp(started_at, UTC),
+            server_start_time=datetime.fromtimestamp(started_at or now, UTC),
             time_allowed_s=exam.time_allowed_seconds + exam.extra_seconds,
             extra_time_percent=candidate.extra_time_percent,
             selection_seed=exam.seed,
@@ -343,7 +365,12 @@ def fetch_ticket(ctx: ServerContext, device, candidate_id: str) -> dict[str, Any
             kiosk_version=candidate.app_version,
             issued_at=datetime.fromtimestamp(now, UTC),
             expires_at=datetime.fromtimestamp(
-                now + exam.time_allowed_seconds + exam.extra_seconds + TICKET_MARGIN_S, UTC
+                now
+                + START_WINDOW_S
+                + exam.time_allowed_seconds
+                + exam.extra_seconds
+                + TICKET_MARGIN_S,
+                UTC,
             ),
         )
         ticket = issue_ticket(
@@ -355,7 +382,12 @@ def fetch_ticket(ctx: ServerContext, device, candidate_id: str) -> dict[str, Any
         connection.execute(
             exams.update()
             .where(exams.c.exam_id == exam.exam_id)
-            .values(started_at=started_at, ticket=json.dumps(ticket))
+            .values(
+                started_at=started_at,
+                start_by=start_by,
+                ticket=json.dumps(ticket),
+                **contact,
+            )
         )
         connection.execute(
             db.tables["tickets"]

@@ -14,22 +14,29 @@ nor silently rejected; docs/security.md):
   plus `ARRIVAL_GRACE_S`;
 - `offline_stretch`: the kiosk was out of contact with the server for longer than the server's
   threshold (5 minutes by default; `pix-server serve --offline-review-minutes`) while the exam
-  ran (pauses on the server's timeline left out);
+  ran or could have run (pauses on the server's timeline left out);
 - `journal_conflict`: the kiosk committed a head that contradicts its own journal.
 
 Offline-first remains a promise: a shorter stretch that ends before the deadline leaves no trace
 on the result.
+
+The watch begins with the start ticket's issue, not with the clock's start: the clock starts
+when the server receives the kiosk's start (timeline.py), so a kiosk silent between its ticket
+and that receipt — pulling the cable at « Commencer », or before — would otherwise show no
+silence at all. While the candidate reads the instructions the kiosk has no journal to send; it
+asks for its ticket again instead (kiosk/core/reading_contact.py), a contact (`reading_contact`).
 """
 
 import json
 from collections.abc import Iterable, Mapping
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import func, select
 
 from engine.exam_events import ANSWER, ITEM_REPLACED, ITEM_SHOWN
 from server_stub.db.database import Database
-from server_stub.timeline import ARRIVAL_GRACE_S, load_timeline
+from server_stub.timeline import ARRIVAL_GRACE_S, clock_start, load_timeline, received_start
 
 LATE_ENTRIES = "late_entries"
 OFFLINE_STRETCH = "offline_stretch"
@@ -57,11 +64,13 @@ def contact_changes(
     connection, db: Database, exam, now: float, *, offline_review_s: float
 ) -> dict[str, Any]:
     """The exam columns to set for a contact from its kiosk at `now` (an entry, a head
-    commitment or the record): the last contact and, when the silence since the previous one
-    was long, the stretch measured on the server's clock with its pauses left out."""
-    if exam.started_at is None:
+    commitment, the record, or its ticket asked for again before the start): the last contact
+    and, when the silence since the previous one was long, the stretch measured on the server's
+    clock with its pauses left out. The first contact is the start ticket's issue
+    (`ticket_contact`); a row from before that rule counts from the clock's start."""
+    since = exam.last_contact_at if exam.last_contact_at is not None else clock_start(exam, now)
+    if since is None:
         return {}
-    since = exam.last_contact_at if exam.last_contact_at is not None else exam.started_at
     until = now if exam.ended_at is None else min(now, exam.ended_at)
     changes: dict[str, Any] = {"last_contact_at": now}
     silence = until - since
@@ -78,6 +87,28 @@ def contact_changes(
     return changes
 
 
+def ticket_contact(
+    connection, db: Database, exam, now: float, *, offline_review_s: float
+) -> dict[str, Any]:
+    """The exam columns to set when its kiosk takes a start ticket at `now`: the watch on its
+    contact begins (the exam may run from this ticket on), or goes on for a ticket issued
+    again (a PC restarted on the instructions screen, authorised afresh)."""
+    if exam.last_contact_at is None:
+        return {"last_contact_at": now}
+    return contact_changes(connection, db, exam, now, offline_review_s=offline_review_s)
+
+
+def reading_contact(
+    connection, db: Database, exam, now: float, *, offline_review_s: float
+) -> dict[str, Any]:
+    """The exam columns to set when its kiosk asks for its ticket again at `now`: a contact
+    while the server's clock has not started (the candidate reading the instructions), nothing
+    once it runs — from then on only the journal's entries and heads say the kiosk is there."""
+    if clock_start(exam, now) is not None:
+        return {}
+    return contact_changes(connection, db, exam, now, offline_review_s=offline_review_s)
+
+
 def arrival_changes(
     connection,
     db: Database,
@@ -88,8 +119,13 @@ def arrival_changes(
     offline_review_s: float,
 ) -> dict[str, Any]:
     """The exam columns to set when `fresh` entries (`seq` and `kind` of each) reach the server
-    at `now`: the contact, and `late_entries` if they came too late (`arrived_late`)."""
-    changes = contact_changes(connection, db, exam, now, offline_review_s=offline_review_s)
+    at `now`: the clock's start if this is the first news of the exam (the server's receipt,
+    timeline.received_start), the contact, and `late_entries` if they came too late
+    (`arrived_late`)."""
+    start = received_start(exam, now)
+    if start:
+        exam = SimpleNamespace(**{**exam._asdict(), **start})
+    changes = start | contact_changes(connection, db, exam, now, offline_review_s=offline_review_s)
     if arrived_late(connection, db, exam, fresh, now):
         add_reason(changes, exam, LATE_ENTRIES)
     return changes
@@ -109,10 +145,11 @@ def arrived_late(
     change the result although they came after the deadline and no head committed before it
     covers them."""
     result_seqs = [entry["seq"] for entry in fresh if entry["kind"] in RESULT_KINDS]
-    if not result_seqs or exam.started_at is None:
+    start = clock_start(exam, now)
+    if not result_seqs or start is None:
         return False
     # Pauses only move the deadline later: most calls stop here, without a query.
-    earliest = exam.started_at + exam.time_allowed_seconds + exam.extra_seconds
+    earliest = start + exam.time_allowed_seconds + exam.extra_seconds
     if now <= earliest + ARRIVAL_GRACE_S:
         return False
     cutoff = load_timeline(connection, db, exam).deadline(now) + ARRIVAL_GRACE_S

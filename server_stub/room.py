@@ -88,7 +88,7 @@ def room_status(ctx: ServerContext, session_id: str) -> dict[str, Any]:
                 "birth_date": candidate.birth_date,
                 "extra_time_percent": candidate.extra_time_percent,
                 "accessibility_needs": candidate.accessibility_needs,
-                "status": _shown_status(candidate.status, exam, timeline, alerts, incidents),
+                "status": _shown_status(candidate.status, exam, timeline, alerts, incidents, now),
                 "waiting_for": {
                     states.WAITING: "start",
                     states.WAITING_RESUME: "resume",
@@ -135,7 +135,7 @@ def room_status(ctx: ServerContext, session_id: str) -> dict[str, Any]:
     }
 
 
-def _shown_status(status: str, exam, timeline, alerts, incidents) -> str:
+def _shown_status(status: str, exam, timeline, alerts, incidents, now: float) -> str:
     if status == states.FINISHED:
         return "record_received"
     if status == states.REJECTED:
@@ -156,6 +156,8 @@ def _shown_status(status: str, exam, timeline, alerts, incidents) -> str:
             return "locked"
         if any(incident.kind != WATCHED_FOCUS_LOST for incident in incidents):
             return "start_refused"
+        if timeline is not None and timeline.start(now) is None:
+            return "authorised"  # the ticket taken, the candidate on the instructions screen
         if timeline is not None and timeline.is_paused():
             return "paused"
         return "in_progress"

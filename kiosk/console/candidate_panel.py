@@ -33,6 +33,7 @@ from kiosk.ui.controls import button, text_label
 from kiosk.ui.theme import set_role
 
 MIN_WIDTH, MAX_WIDTH = 320, 380  # px at normal type; wider only as far as the buttons need
+QWIDGETSIZE_MAX = (1 << 24) - 1  # Qt's "no maximum" for a widget's size
 MARGIN = 20
 REVEAL_MARGIN = 12  # px shown around a focused button, so its focus frame is seen whole
 DANGER_ACTIONS = ("end", "mark_absent")
@@ -61,6 +62,7 @@ class CandidatePanel(QFrame):
         self.setProperty("role", "panel")
         self.setMinimumWidth(MIN_WIDTH)
         self.setMaximumWidth(MAX_WIDTH)
+        self.stacked = False
         self.now = now
         self.line: RoomLine | None = None
         self.snapshot: RoomSnapshot | None = None
@@ -163,7 +165,13 @@ class CandidatePanel(QFrame):
         frame = self.contentsMargins().left() + self.contentsMargins().right() + 2
         needed = widest + 2 * MARGIN + self.scroll.verticalScrollBar().sizeHint().width() + frame
         self.setMinimumWidth(max(MIN_WIDTH, needed))
-        self.setMaximumWidth(max(MAX_WIDTH, needed))
+        # Stacked under the room table (half a screen), it takes the table's width.
+        self.setMaximumWidth(QWIDGETSIZE_MAX if self.stacked else max(MAX_WIDTH, needed))
+
+    def set_stacked(self, stacked: bool) -> None:
+        """Beside the room table (narrow as its buttons allow) or under it (as wide)."""
+        self.stacked = stacked
+        self.fit_width()
 
     def _scroll_range_changed(self, _low: int, high: int) -> None:
         """Focusable (arrows, Page Up/Down) only while some of the details are out of view."""

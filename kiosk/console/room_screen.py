@@ -105,16 +105,24 @@ class RoomScreen(QWidget):
         self.retranslate()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
-        """Narrow (half a screen), the panel keeps only the width its buttons need: the rest
-        goes to the room table."""
+        """Narrow (half a screen), the candidate panel goes under the room table, which keeps
+        the whole width for status, questions, time left and name; the panel scrolls. The
+        window's own size is never touched."""
         super().resizeEvent(event)
-        if event.size().width() < NARROW_PX:
-            QTimer.singleShot(0, self, self._narrow_panel)
+        narrow = event.size().width() < NARROW_PX
+        wanted = Qt.Orientation.Vertical if narrow else Qt.Orientation.Horizontal
+        if self.splitter.orientation() != wanted:
+            self.splitter.setOrientation(wanted)
+            self.panel.set_stacked(narrow)
+            QTimer.singleShot(0, self, self._share_splitter)
 
-    def _narrow_panel(self) -> None:
+    def _share_splitter(self) -> None:
+        """The room table gets most of the space, side by side or stacked."""
         total = sum(self.splitter.sizes())
-        panel = self.panel.minimumWidth()
-        self.splitter.setSizes([max(total - panel, 0), panel])
+        if self.splitter.orientation() == Qt.Orientation.Vertical:
+            self.splitter.setSizes([total * 3 // 5, total - total * 3 // 5])
+        else:
+            self.splitter.setSizes([total * 3 // 4, total - total * 3 // 4])
 
     # --- what the controller tells the screen ------------------------------------------------
 

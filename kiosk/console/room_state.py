@@ -73,6 +73,9 @@ class RoomLine:
     refusals: tuple[Lock, ...] = ()  # refused starts: the kiosk is not locked
     focus_losses: tuple[Lock, ...] = ()  # the window left during a watched question (notices)
     review_reasons: tuple[str, ...] = ()  # why the server will hold the result for review
+    # The server instant the exam must end by; None while the clock has not started (the
+    # candidate reads the instructions: the clock starts when they press « Commencer »).
+    deadline: str | None = None
 
     @property
     def name(self) -> str:
@@ -108,6 +111,7 @@ class RoomLine:
             answered=int(line.get("answered") or 0),
             question_count=int(line.get("question_count") or 32),
             remaining_s=line.get("remaining_s"),
+            deadline=line.get("deadline"),
             device_label=line.get("device_label") or line.get("device_id") or "",
             last_contact=line.get("last_contact"),
             alerts=tuple(
@@ -173,7 +177,8 @@ class RoomSnapshot:
         """Seconds left at monotonic instant `now` (never below zero), None before the start."""
         if line.remaining_s is None:
             return None
-        elapsed = now - self.received_at if line.status in CLOCK_RUNS else 0.0
+        running = line.status in CLOCK_RUNS and line.deadline is not None
+        elapsed = now - self.received_at if running else 0.0
         return max(0.0, line.remaining_s - elapsed)
 
     def contact_age_s(self, line: RoomLine, now: float) -> float | None:

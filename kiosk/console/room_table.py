@@ -139,8 +139,8 @@ class RoomTableModel(QAbstractTableModel):
             started = line.remaining_s is not None or line.answered
             return f"{line.answered} / {line.question_count}" if started else ""
         if column == "time_left":
-            if line.status not in (*CLOCK_RUNS, "paused"):
-                return ""
+            if line.status not in (*CLOCK_RUNS, "paused", "authorised"):
+                return ""  # before the authorisation, and once finished
             return format_clock(self.snapshot.time_left_s(line, self.now()))
         if column == "device":
             return line.device_label

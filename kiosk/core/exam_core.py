@@ -18,6 +18,7 @@ import asyncio
 import contextlib
 import json
 import sys
+import time
 import traceback
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
@@ -53,7 +54,7 @@ from engine.items import Item
 from engine.journal_format import JournalEntry
 from engine.record import build_record
 from engine.sealed_bank import SealedBank, UnlockedBank
-from engine.ticket import Ticket, unwrap_content_key, verify_ticket
+from engine.ticket import START_WINDOW_S, Ticket, unwrap_content_key, verify_ticket
 from kiosk.atomic_file import write_atomically
 from kiosk.client import LONG_POLL_S, KioskClient, ServerError, ServerUnreachable
 from kiosk.core.clock import ExamClock
@@ -69,6 +70,7 @@ from kiosk.core.invigilator_commands import follow_commands
 from kiosk.core.item_view import ItemView
 from kiosk.core.network_cut import NetworkCut
 from kiosk.core.phase import Phase
+from kiosk.core.reading_contact import keep_in_touch_while_reading
 from kiosk.core.record_delivery import deliver_record
 from kiosk.core.refusals import (
     NOT_NOW,
@@ -153,6 +155,11 @@ class ExamCore:
         self.abort_reason: str | None = None
         self.notice: BilingualError | None = None
         self.instructions: dict[str, int] | None = None
+        # Until the clock starts: when it starts anyway (time.monotonic()), and the server's
+        # word on the time left when the ticket came.
+        self._start_by: float | None = None
+        self._remaining_at_ticket: float | None = None
+        self.clock_started = asyncio.Event()
         self.auto_start = False
         self.alert_dismissed: str | None = None
         self._record_delivered = asyncio.Event()
@@ -233,6 +240,8 @@ class ExamCore:
             "total": self.exam.planned_items if self.exam is not None else None,
             "remaining_s": remaining,
             "clock_running": running,
+            "clock_started": self.clock is not None,
+            "start_window_s": START_WINDOW_S,
             "item_left_s": item_left,
             "focus_lost": self.focus_lost,
             "alert_dismissed": self.alert_dismissed,
@@ -298,7 +307,14 @@ class ExamCore:
         while True:
             await asyncio.sleep(TICK_S)
             if (
-                self.phase == Phase.QUESTION
+                self.phase == Phase.INSTRUCTIONS
+                and self.clock is None
+                and self._start_by is not None
+                and time.monotonic() >= self._start_by
+            ):
+                self.start_clock()
+            if (
+                self.phase in (Phase.QUESTION, Phase.INSTRUCTIONS)
                 and self.clock is not None
                 and self.journal is not None
                 and self.clock.remaining_s(self.elapsed_ms()) <= 0
@@ -406,9 +422,10 @@ class ExamCore:
         self.ticket = ticket
         self.unlocked = unlocked
         path = journal_path(self.exams_dir, ticket.exam_id)
-        resuming = path.exists()
-        self.journal = Journal.open(path, self.identity.signing_key, ticket.exam_id)
-        entries = self.journal.entries()
+        entries = []
+        if path.exists():
+            self.journal = Journal.open(path, self.identity.signing_key, ticket.exam_id)
+            entries = self.journal.entries()
         config = ExamConfig.from_dict(ticket.config)
         needs = ACCESSIBILITY_NEEDS in ticket.accessibility
         allowed_minutes = round(ticket.time_allowed_s / 60)
@@ -421,7 +438,7 @@ class ExamCore:
             "extra_minutes": extra,
         }
         self.notice = None
-        if resuming and entries:
+        if entries:
             self.start_ticket = entries[0].payload["ticket"]
             self.exam = replay(
                 unlocked.item_bank(),
@@ -436,6 +453,7 @@ class ExamCore:
             self.append(RESUME_AUTHORISED, payload)
             self._start_background()
             self.clock = ExamClock.from_entries(ticket.time_allowed_s, self.journal.entries())
+            self.clock_started.set()
             self.command_seq = max(
                 (entry.payload.get("command_seq", 0) for entry in entries), default=0
             )
@@ -451,17 +469,45 @@ class ExamCore:
             self.auto_start = True
             self._set_phase(Phase.INSTRUCTIONS)
             return
+        if self.journal is not None:  # opened, nothing journaled: it starts with the clock
+            self.journal.close()
+            self.journal = None
         self.start_ticket = dict(signed)
         self.exam = Exam(
             unlocked.item_bank(), config, ticket.selection_seed, accessibility_needs=needs
         )
-        self.append(EXAM_STARTED, {"ticket": dict(signed)})
-        self._start_background()
-        self.clock = ExamClock(ticket.time_allowed_s)
-        self.clock.start(self.elapsed_ms())
+        # The clock waits for the candidate on the instructions screen (`start_clock`).
+        self._start_by = time.monotonic() + START_WINDOW_S
+        self._remaining_at_ticket = remaining_s
+        self._commands_task = self.spawn(follow_commands(self))
+        self.spawn(keep_in_touch_while_reading(self))
         self._set_phase(Phase.INSTRUCTIONS)
 
+    def start_clock(self) -> None:
+        """The exam clock starts: the candidate pressed « Commencer » (or the start window
+        ran out). Its first entry, the start ticket, streams to the server at once: the server
+        counts the time from its own receipt of it (docs/protocol.md), never from this PC's."""
+        if self.clock is not None:
+            return
+        assert self.ticket is not None and self.start_ticket is not None
+        path = journal_path(self.exams_dir, self.ticket.exam_id)
+        self.journal = Journal.open(path, self.identity.signing_key, self.ticket.exam_id)
+        self.append(EXAM_STARTED, {"ticket": dict(self.start_ticket)})
+        self._start_outbox()
+        self.clock = ExamClock(self.ticket.time_allowed_s)
+        if self._remaining_at_ticket is not None:
+            # A clock the server started already (its start window ran out before a restart).
+            self.clock.set_remaining(min(self.clock.allowed_s, float(self._remaining_at_ticket)))
+        self.clock.start(self.elapsed_ms())
+        self._start_by = None
+        self.clock_started.set()
+        self.changed()
+
     def _start_background(self) -> None:
+        self._start_outbox()
+        self._commands_task = self.spawn(follow_commands(self))
+
+    def _start_outbox(self) -> None:
         assert self.journal is not None
         self.outbox = OutboxSync(
             self.server,
@@ -469,7 +515,6 @@ class ExamCore:
             server_public_key=self.server_public_key,
             device_id=self.identity.device_id,
         ).start()
-        self._commands_task = self.spawn(follow_commands(self))
 
     # --- questions ----------------------------------------------------------------------------
 
@@ -478,6 +523,7 @@ class ExamCore:
         window's lockdown holds."""
         if self.phase != Phase.INSTRUCTIONS or self.exam is None:
             raise NOT_NOW
+        self.start_clock()
         self.notice = None
         self.auto_start = False
         resumed, self._resumed_item = self._resumed_item, None

@@ -1,5 +1,10 @@
 """The invigilator's commands to this PC (pause, resume, unlock, replace the question, extra
-time, dismissed alert, end), long-polled from the server and obeyed exactly once each."""
+time, dismissed alert, end), long-polled from the server and obeyed exactly once each.
+
+They are followed from the ticket on. Before the exam clock starts (the candidate reads the
+instructions) only `end` is obeyed — it starts the clock, then ends the exam; any other waits
+for the start, since it acts on a running clock (the server counts a pause from the start too).
+"""
 
 import asyncio
 import sys
@@ -29,14 +34,20 @@ async def follow_commands(core: "ExamCore") -> None:
             print(f"pix-kiosk: commands: {error.code}: {error.en}", file=sys.stderr)
             await asyncio.sleep(COMMAND_RETRY_S)
             continue
+        waits_for_start = False
         for command in commands:
             ours = core.ticket is not None and (
                 command.get("exam_id", core.ticket.exam_id) == core.ticket.exam_id
             )
+            if ours and core.clock is None and command["kind"] != "end":
+                waits_for_start = True  # this one and those after it: once the clock runs
+                break
             if ours:
                 core.commands_seen.append(dict(command))
                 obey(core, command)
             core.command_seq = max(core.command_seq, int(command["seq"]))
+        if waits_for_start:
+            await core.clock_started.wait()
 
 
 def obey(core: "ExamCore", command: Mapping[str, Any]) -> None:
@@ -70,4 +81,5 @@ def obey(core: "ExamCore", command: Mapping[str, Any]) -> None:
             core.alert_dismissed = item_id
             core.changed()
     elif kind == "end" and core.phase != Phase.FINISHED:
+        core.start_clock()  # ended on the instructions screen: the record says it began
         core.finish(payload.get("abort_reason"))

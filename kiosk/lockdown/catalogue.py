@@ -26,7 +26,7 @@ from kiosk.lockdown.shortcuts import ShortcutGuard
 from kiosk.lockdown.violations import Report
 from kiosk.lockdown.win32 import CaptureExclusionGuard, KeyboardHookGuard, load_win32_api
 from kiosk.lockdown.window import FocusGuard, WindowGuard
-from kiosk.lockdown.x11 import ForeignWindowGuard, KeyboardGrabGuard
+from kiosk.lockdown.x11 import FocusOutGuard, ForeignWindowGuard, KeyboardGrabGuard
 
 Platform = Literal["x11", "xwayland", "wayland", "windows", "macos", "other"]
 
@@ -104,6 +104,8 @@ def build_guards(
     if mac is not None:
         guards += [PresentationOptionsGuard(mac), WindowSharingGuard(mac, window)]
     guards.append(FocusGuard(window, report))
+    if platform == "x11":
+        guards.append(FocusOutGuard(window, report))
     if platform == "x11" and policy.detect_foreign_windows:
         guards.append(ForeignWindowGuard(window, report))
     return guards

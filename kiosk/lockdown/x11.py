@@ -1,20 +1,26 @@
 """X11 guards: the keyboard grab (every key comes to the kiosk, so the window manager never sees
-Alt+Tab or Super) and the watch for other programs' windows stacked above the kiosk."""
+Alt+Tab or Super), the watch for other programs' windows stacked above the kiosk, and the X
+server's own word on every focus loss, however brief."""
 
 import time
 
-from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtCore import QCoreApplication, QSocketNotifier, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk.lockdown.guard import Guard, keyboard_lock_refused
 from kiosk.lockdown.violations import Report, ViolationKind
 from kiosk.lockdown.window import native_window_id
-from kiosk.lockdown.x11_api import X11Api
+from kiosk.lockdown.x11_api import FocusChange, X11Api
 
 GRAB_TIMEOUT_S = 3.0  # the window must be mapped before X lets it grab the keyboard
 REGRAB_EVERY_MS = 250  # Qt drops our grab when one of its popups (a combo box list) closes
 FOREIGN_CHECK_EVERY_MS = 200
+# A focus change a candidate makes: an ordinary one, or one made while our keyboard grab holds
+# (not the grab's own start or end, which Qt does every time a drop-down list closes)...
+REAL_FOCUS_MODES = frozenset({0, 3})  # NotifyNormal, NotifyWhileGrabbed
+# ...that takes the focus out of the kiosk window (not into a child of it).
+FOCUS_LEFT_DETAILS = frozenset({0, 1, 3, 4})  # Ancestor, Virtual, Nonlinear, NonlinearVirtual
 
 
 def wait_until_exposed(window: QWidget, timeout_s: float) -> bool:
@@ -147,3 +153,64 @@ class ForeignWindowGuard(Guard):
         foreign = self.foreign_window_on_top()
         if foreign is not None:
             self.report(ViolationKind.FOREIGN_WINDOW, f"X window {foreign:#x} is above the kiosk")
+
+
+class FocusOutGuard(Guard):
+    """Every time the kiosk window loses the keyboard focus, as the X server says it.
+
+    Qt's xcb backend reports a focus loss only when no focus-in follows within a moment, so a
+    window activated for an instant and the kiosk activated again at once (one `xdotool` call, a
+    script), or a minimise undone at once, never reaches `focusWindowChanged`. The X server
+    sends a FocusOut for each: this guard asks for them on an X connection of its own (Qt's
+    native event filter does not pass them on from PySide6) and reads them as soon as they
+    arrive. The session folds them with what Qt reports of the same attempt.
+    """
+
+    name = "x11_focus_out"
+
+    def __init__(self, window: QWidget, report: Report) -> None:
+        self.window = window
+        self.report = report
+        self._x11: X11Api | None = None
+        self._notifier: QSocketNotifier | None = None
+        self._watched = 0
+
+    def apply(self) -> None:
+        self._x11 = X11Api.open()
+        if self._x11 is None:
+            return
+        self._watch()
+        self._x11.focus_changes()  # what applying the lockdown itself moved is no attempt
+        self._notifier = QSocketNotifier(self._x11.connection_number(), QSocketNotifier.Type.Read)
+        self._notifier.activated.connect(self._read)
+
+    def release(self) -> None:
+        if self._notifier is not None:
+            self._notifier.setEnabled(False)
+            self._notifier = None
+        if self._x11 is not None:
+            self._x11.close()
+            self._x11 = None
+
+    def reassert(self) -> None:
+        self._watch()  # a window Qt created anew (its flags changed) is watched too
+
+    def _watch(self) -> None:
+        window = native_window_id(self.window)
+        if self._x11 is not None and window != self._watched:
+            self._x11.watch_focus(window)
+            self._watched = window
+
+    def _read(self) -> None:
+        if self._x11 is None:
+            return
+        if any(self._left_the_kiosk(change) for change in self._x11.focus_changes()):
+            self.report(ViolationKind.FOCUS_LOST, "another window took the keyboard focus")
+
+    def _left_the_kiosk(self, change: FocusChange) -> bool:
+        return (
+            not change.focus_in
+            and change.window == self._watched
+            and change.mode in REAL_FOCUS_MODES
+            and change.detail in FOCUS_LEFT_DETAILS
+        )

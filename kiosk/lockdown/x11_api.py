@@ -16,6 +16,8 @@ ALREADY_GRABBED = 1
 GRAB_MODE_ASYNC = 1
 CURRENT_TIME = 0
 IS_VIEWABLE = 2
+FOCUS_CHANGE_MASK = 1 << 21
+FOCUS_IN, FOCUS_OUT = 9, 10
 
 
 class _XWindowAttributes(ctypes.Structure):
@@ -44,6 +46,32 @@ class _XWindowAttributes(ctypes.Structure):
         ("override_redirect", ctypes.c_int),
         ("screen", ctypes.c_void_p),
     ]
+
+
+class _XFocusChangeEvent(ctypes.Structure):
+    _fields_ = [
+        ("type", ctypes.c_int),
+        ("serial", ctypes.c_ulong),
+        ("send_event", ctypes.c_int),
+        ("display", ctypes.c_void_p),
+        ("window", ctypes.c_ulong),
+        ("mode", ctypes.c_int),
+        ("detail", ctypes.c_int),
+    ]
+
+
+class _XEvent(ctypes.Union):
+    _fields_ = [("type", ctypes.c_int), ("focus", _XFocusChangeEvent), ("pad", ctypes.c_long * 24)]
+
+
+@dataclass(frozen=True)
+class FocusChange:
+    """An X FocusIn or FocusOut event of a watched window (X protocol's mode and detail)."""
+
+    focus_in: bool
+    window: int
+    mode: int
+    detail: int
 
 
 @dataclass(frozen=True)
@@ -117,6 +145,10 @@ class X11Api:
         int_pointer = ctypes.POINTER(ctypes.c_int)
         library.XGetScreenSaver.argtypes = [ctypes.c_void_p, *[int_pointer] * 4]
         library.XSetScreenSaver.argtypes = [ctypes.c_void_p, *[ctypes.c_int] * 4]
+        library.XSelectInput.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_long]
+        library.XConnectionNumber.argtypes = [ctypes.c_void_p]
+        library.XPending.argtypes = [ctypes.c_void_p]
+        library.XNextEvent.argtypes = [ctypes.c_void_p, ctypes.POINTER(_XEvent)]
         library.XSetErrorHandler(_ignore_errors)
         display = library.XOpenDisplay(name.encode())
         if not display:
@@ -201,3 +233,25 @@ class X11Api:
             settings["allow_exposures"],
         )
         self._x.XSync(self._display, 0)
+
+    def watch_focus(self, window: int) -> None:
+        """Have the X server tell this connection every focus change of `window` (read them
+        with `focus_changes`, when `connection_number()` is readable)."""
+        self._x.XSelectInput(self._display, window, FOCUS_CHANGE_MASK)
+        self._x.XSync(self._display, 0)
+
+    def connection_number(self) -> int:
+        return self._x.XConnectionNumber(self._display)
+
+    def focus_changes(self) -> list[FocusChange]:
+        """The focus events received since the last call, oldest first (none waited for)."""
+        changes = []
+        event = _XEvent()
+        while self._display and self._x.XPending(self._display):
+            self._x.XNextEvent(self._display, ctypes.byref(event))
+            if event.type in (FOCUS_IN, FOCUS_OUT):
+                focus = event.focus
+                changes.append(
+                    FocusChange(event.type == FOCUS_IN, focus.window, focus.mode, focus.detail)
+                )
+        return changes

@@ -194,10 +194,6 @@
         <translation>You will answer {count} questions, one at a time. Once confirmed, an answer cannot be changed.</translation>
     </message>
     <message>
-        <source>Le temps restant reste affiché en haut de l&apos;écran.</source>
-        <translation>The time left is always shown at the top of the screen.</translation>
-    </message>
-    <message>
         <source>Certaines questions ont leur propre compte à rebours : il s&apos;affiche au-dessus de la question.</source>
         <translation>Some questions have their own countdown: it is shown above the question.</translation>
     </message>
@@ -224,6 +220,14 @@
     <message>
         <source>Affiche la première question.</source>
         <translation>Shows the first question.</translation>
+    </message>
+    <message>
+        <source>Le temps a commencé à courir ; le temps restant reste affiché en haut de l&apos;écran.</source>
+        <translation>The clock has started; the time left is always shown at the top of the screen.</translation>
+    </message>
+    <message>
+        <source>Le temps commence à courir quand vous appuyez sur « Commencer l&apos;épreuve » (au plus tard dans {minutes} minutes) ; le temps restant reste ensuite affiché en haut de l&apos;écran.</source>
+        <translation>The clock starts when you press “Start the exam” (within {minutes} minutes at the latest); the time left is then always shown at the top of the screen.</translation>
     </message>
 </context>
 <context>

@@ -84,6 +84,8 @@ class InstructionsScreen(Screen):
         self.minutes = 105
         self.extra_minutes = 0
         self.secure_mode = False
+        self.clock_started = False
+        self.start_window_minutes = 10
         self.title = text_label("title", self)
         self.column.addWidget(self.title)
         frame, rules = card(self, margins=32, spacing=18)
@@ -108,6 +110,14 @@ class InstructionsScreen(Screen):
         self.secure_mode = secure_mode
         self.retranslate()
 
+    def set_clock(self, started: bool, start_window_s: int) -> None:
+        """Whether the exam clock runs yet: it starts when the candidate presses the button,
+        or by itself `start_window_s` after the authorisation."""
+        window_minutes = max(1, round(start_window_s / 60))
+        if (started, window_minutes) != (self.clock_started, self.start_window_minutes):
+            self.clock_started, self.start_window_minutes = started, window_minutes
+            self.retranslate()
+
     def retranslate(self) -> None:
         hours_word = self.tr("h", "hours in a duration such as 1 h 45")
         total = format_duration(self.minutes + self.extra_minutes, hours_word)
@@ -123,7 +133,7 @@ class InstructionsScreen(Screen):
                 "Vous allez répondre à {count} questions, une à la fois. Une réponse validée "
                 "ne peut plus être modifiée."
             ).format(count=self.question_count),
-            time_rule + " " + self.tr("Le temps restant reste affiché en haut de l'écran."),
+            time_rule + " " + self._clock_rule(),
             self.tr(
                 "Certaines questions ont leur propre compte à rebours : il s'affiche au-dessus "
                 "de la question."
@@ -145,6 +155,17 @@ class InstructionsScreen(Screen):
         self.start.setText(self.tr("Commencer l'épreuve"))
         self.start.setAccessibleName(self.start.text())
         self.start.setAccessibleDescription(self.tr("Affiche la première question."))
+
+    def _clock_rule(self) -> str:
+        if self.clock_started:
+            return self.tr(
+                "Le temps a commencé à courir ; le temps restant reste affiché en haut de l'écran."
+            )
+        return self.tr(
+            "Le temps commence à courir quand vous appuyez sur « Commencer l'épreuve » (au plus "
+            "tard dans {minutes} minutes) ; le temps restant reste ensuite affiché en haut de "
+            "l'écran."
+        ).format(minutes=self.start_window_minutes)
 
     def first_focus(self) -> QWidget:
         return self.start

@@ -72,10 +72,11 @@ class QuestionScreen(Screen):
 
     def _build(self) -> None:
         top = QHBoxLayout()
+        # Both wrap (the clock under its words) rather than widen the screen at half a screen
+        # in large type: the window never grows, nothing is cut.
         self.progress_text = text_label("progress", self)
-        self.progress_text.setWordWrap(False)
         self.clock = text_label("clock", self)
-        self.clock.setWordWrap(False)
+        self.clock.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         top.addWidget(self.progress_text)
         top.addStretch(1)
         top.addWidget(self.clock)

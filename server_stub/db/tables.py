@@ -195,6 +195,8 @@ exams = Table(
     Column("review_reasons", Text),
     Column("committed_seq", Integer, nullable=False),
     Column("head_elapsed_ms", BigInteger, nullable=False),
+    # The clock starts by then at the latest (the start ticket's issue + START_WINDOW_S).
+    Column("start_by", Double),
     UniqueConstraint("candidate_id"),
     Index("exams_by_session", "session_id"),
 )

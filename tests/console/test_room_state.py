@@ -24,6 +24,7 @@ def wire(status: str, **line) -> dict:
                 "answered": 12,
                 "question_count": 32,
                 "remaining_s": 600.0,
+                "deadline": "2026-03-12T14:40:00Z",
                 "device_label": "PC-07",
                 "last_contact": "2026-03-12T14:29:55Z",
                 "alerts": [],
@@ -44,6 +45,14 @@ def test_clocks_run_only_while_the_test_does():
     paused = RoomSnapshot.from_wire(wire("paused"), received_at=100.0)
     assert paused.time_left_s(paused.lines[0], now=130.0) == 600.0
     assert line.born == "04/04/2009" and line.name == "DUPONT Marie"
+
+
+@pytest.mark.parametrize("status", ["authorised", "start_refused"])
+def test_a_clock_not_started_yet_does_not_run(status):
+    """On the instructions screen (and while the lockdown refuses the start) the candidate has
+    not pressed « Commencer »: the server sends no deadline and the time left stands still."""
+    snapshot = RoomSnapshot.from_wire(wire(status, deadline=None), received_at=100.0)
+    assert snapshot.time_left_s(snapshot.lines[0], now=400.0) == 600.0
 
 
 @pytest.mark.parametrize(

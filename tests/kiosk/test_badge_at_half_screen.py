@@ -5,6 +5,7 @@ import os
 from pathlib import Path
 
 import pytest
+from kiosk_samples import sample_items
 from PySide6.QtWidgets import QApplication
 
 from kiosk.i18n import LanguageSwitcher
@@ -56,3 +57,29 @@ def test_the_badge_keeps_the_session_number_when_there_is_room(window, qtbot):
     qtbot.wait(20)
     assert window.who.text() == "Jeanne Dupont · session 374081"
     assert window.brand.isVisible()
+
+
+def test_at_half_screen_no_question_makes_the_window_grow(window, qtbot):
+    """Every kind of question (an illustration, an attachment, a timer, long choices), up to
+    question 32 and in every type size: the window keeps the half screen it was given and the
+    question wraps (or, in the largest type, scrolls) inside it (issue 22, item 9: it grew to
+    954 then 1153 px)."""
+    window.resize(HALF_SCREEN, 860)
+    window.set_candidate("Amélie Nguyen-Villemarqué", "374081")
+    screen = window.question
+    window.show_screen(screen)
+    for step in (0, +1, +1, +1, +1):
+        window.step_font_scale(step)
+        for number, item in enumerate(sample_items(), start=28):
+            screen.show_item(item, number, 32)
+            QApplication.processEvents()
+            qtbot.wait(10)
+            assert window.width() == HALF_SCREEN, (
+                f"question {number} ({item.id}) made the window {window.width()} px wide"
+            )
+            # Up to 175 % everything wraps into the width; at 200 % the longest buttons
+            # (QPushButton never wraps) make the question scroll sideways, as allowed.
+            wide = screen.scroll.horizontalScrollBar()
+            if window.font_scale < 2:
+                assert not wide.isVisible(), f"question {number} ({item.id}) is cut"
+    save(window, "question-half-screen-largest")

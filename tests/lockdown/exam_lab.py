@@ -8,7 +8,9 @@ read is what those people can see: the server's room, the exam journals in STATE
 """
 
 import asyncio
+import contextlib
 import json
+import sqlite3
 import subprocess
 import sys
 import time
@@ -22,7 +24,6 @@ import tomli_w
 from x11_kiosk import KioskProcess, wait_until
 
 from engine.exam_events import (
-    EXAM_STARTED,
     FINISHED,
     ITEM_SHOWN,
     LOCKED,
@@ -187,13 +188,25 @@ class Sitting:
         self.candidate_id = line["candidate_id"]
 
     def authorise(self) -> None:
-        """The invigilator authorises the start; the kiosk shows the instructions."""
+        """The invigilator authorises the start (or the resume); the kiosk takes its ticket and
+        shows the instructions (the clock starts with « Commencer »), or, resuming, journals
+        the resume."""
         self.invigilator.authorise(self.candidate_id)
-        started = wait_until(lambda: EXAM_STARTED in self.kinds(), STEP_TIMEOUT_S, every_s=0.1)
-        assert started, f"the kiosk did not take the ticket: {self._line()}"
-        # The exam core journals the start, then the window shows the instructions: a key
-        # typed in between would reach the waiting screen.
+        taken = wait_until(self.ticket_taken, STEP_TIMEOUT_S, every_s=0.1)
+        assert taken, f"the kiosk did not take the ticket: {self._line()}"
+        # The exam core takes the ticket, then the window shows the instructions: a key typed
+        # in between would reach the waiting screen.
         time.sleep(WINDOW_SETTLE_S)
+
+    def ticket_taken(self) -> bool:
+        """The server issued this exam's ticket and the kiosk moved on (its status, as the
+        server's database holds it: the room shows it "authorised" until the clock starts)."""
+        database = self.lab.server.data_dir / "pix-server.sqlite3"
+        with contextlib.closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as db:
+            row = db.execute(
+                "SELECT status FROM candidates WHERE candidate_id = ?", (self.candidate_id,)
+            ).fetchone()
+        return row is not None and row[0] == "in_progress"
 
     def start(self) -> None:
         """Enter on the instructions' start button: the first question, under lockdown."""

@@ -179,6 +179,22 @@ def test_minimising(x_session: XSession, candidate: Sitting) -> None:
     assert_one_incident(candidate)
 
 
+def test_activating_another_window_for_an_instant(
+    x_session: XSession, decoy: int, candidate: Sitting
+) -> None:
+    """The decoy takes the focus and the kiosk is activated again at once (one xdotool call,
+    as a script would): however brief, the attempt is journaled and the invigilator alerted."""
+    kiosk = str(candidate.kiosk.window)
+    x_session.run("xdotool", "windowactivate", str(decoy), "windowactivate", kiosk)
+    assert_one_incident(candidate)
+
+
+def test_minimising_and_restoring_at_once(x_session: XSession, candidate: Sitting) -> None:
+    kiosk = str(candidate.kiosk.window)
+    x_session.run("xdotool", "windowminimize", kiosk, "windowactivate", kiosk)
+    assert_one_incident(candidate)
+
+
 def test_leaving_fullscreen(x_session: XSession, candidate: Sitting) -> None:
     x_session.run("wmctrl", "-r", ":ACTIVE:", "-b", "remove,fullscreen")
     assert_one_incident(candidate, "left_fullscreen")

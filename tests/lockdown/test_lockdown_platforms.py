@@ -255,8 +255,15 @@ def test_the_sequence_per_platform(qtbot: QtBot) -> None:
         "x11_screen_saver",
         "x11_keyboard_grab",
         "focus",
+        "x11_focus_out",
         "x11_foreign_windows",
     ]
     relaxed = LockdownPolicy(disable_server_keys=False, detect_foreign_windows=False)
-    assert names("x11", relaxed) == [*common, "x11_screen_saver", "x11_keyboard_grab", "focus"]
+    assert names("x11", relaxed) == [
+        *common,
+        "x11_screen_saver",
+        "x11_keyboard_grab",
+        "focus",
+        "x11_focus_out",
+    ]
     assert names("wayland") == [*common, "focus"]
