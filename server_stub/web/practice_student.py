@@ -192,7 +192,9 @@ async def practice_password(request: Request) -> Response:
             errors.append(FieldError("password", refused.fr, refused.en))
         else:
             return _signed_in(request, session, student)
-    return _page(request, session, "password.html", status=422, login=pending["login"], errors=errors)
+    return _page(
+        request, session, "password.html", status=422, login=pending["login"], errors=errors
+    )
 
 
 @router.post("/sign-out")
