@@ -162,6 +162,7 @@ async def campaign_create(request: Request, uai: str) -> Response:
         "parcours": str(form.get("parcours", "")).strip(),
         "multiple_sendings": form.get("multiple_sendings") == "on",
         "title": str(form.get("title", "")).strip(),
+        "rehearsal": form.get("rehearsal") == "on",
     }
     errors = []
     if not values["divisions"]:
@@ -183,6 +184,7 @@ async def campaign_create(request: Request, uai: str) -> Response:
             title=values["title"],
             now=ctx.clock(),
             actor=_actor(session),
+            rehearsal=values["rehearsal"],
         )
         return created, _sheet(ctx, created, session)
 

@@ -167,3 +167,18 @@ def test_the_lead_exports_the_french_csv_from_the_web(school: WebSchool, campaig
         csv = client.get(f"/web/schools/{UAI}/campaigns/{campaign['code']}/export.csv")
         assert csv.status_code == 200 and csv.content.startswith(b"\xef\xbb\xbf")
         assert csv.content.decode("utf-8-sig").startswith("Nom du participant;")
+
+
+def test_a_rehearsal_campaign_from_the_form(school: WebSchool, campaign):
+    with httpx.Client(base_url=school.server.url, timeout=30) as client:
+        token = _csrf(client.get("/web/").text)
+        client.post("/web/sign-in", data={"login": school.login, "password": school.password,
+                                          "csrf_token": token})  # fmt: skip
+        page = client.get(f"/web/schools/{UAI}/campaigns")
+        assert 'id="rehearsal"' in page.text
+        form = {"divisions": "Tle 2", "kind": "profiles-collection", "rehearsal": "on",
+                "csrf_token": _csrf(page.text)}  # fmt: skip
+        created = client.post(f"/web/schools/{UAI}/campaigns", data=form)
+        assert created.status_code == 200 and 'table class="sheet"' in created.text
+        listed = client.get(f"/web/schools/{UAI}/campaigns").text
+        assert listed.count("(répétition)") == 1
