@@ -80,7 +80,7 @@ def current_student(
     credentials: HTTPAuthorizationCredentials | None = Depends(student_bearer),
     ctx: ServerContext = Depends(server_context),
 ) -> dict[str, Any]:
-    """The signed-in student, or 401."""
+    """The signed-in student, or 401 (also for a token issued before the student's reset)."""
     claims = None
     if credentials is not None:
         claims = token_claims(
@@ -92,9 +92,12 @@ def current_student(
     if claims is None or claims.get("scope") != "practice":
         raise ApiError("unauthenticated")
     try:
-        return get_student(ctx.db, claims["sub"])
+        student = get_student(ctx.db, claims["sub"])
     except PracticeError:
         raise ApiError("unauthenticated") from None
+    if student["credentials_at"] is not None and claims["iat"] < int(student["credentials_at"]):
+        raise ApiError("unauthenticated")  # issued before the teacher's reset
+    return student
 
 
 def source_address(request: Request) -> str:

@@ -313,7 +313,7 @@ def student(connection: Connection, db: Database, student_id: str) -> dict[str, 
     """A current student with their practice login (the identity the practice pages use)."""
     students, accounts = db.tables["students"], db.tables["practice_accounts"]
     row = connection.execute(
-        select(students, accounts.c.login)
+        select(students, accounts.c.login, accounts.c.code_issued_at)
         .outerjoin(accounts, accounts.c.student_id == students.c.student_id)
         .where(students.c.student_id == student_id, students.c.archived_at.is_(None))
     ).first()
@@ -327,6 +327,9 @@ def student(connection: Connection, db: Database, student_id: str) -> dict[str, 
         "last_name": row.last_name,
         "first_name": row.first_name,
         "login": row.login,
+        # When the latest code was issued: a teacher's reset ends the sessions and tokens
+        # opened before it (a stolen password stops at once).
+        "credentials_at": row.code_issued_at,
     }
 
 

@@ -56,13 +56,16 @@ async def _student_session(request: Request, post: bool = False):
         return _forbidden(request, session, "csrf"), None
     if session.student is None:
         return _redirect(request, session, "/web/practice/"), None
-    try:  # an archived student stops at once
-        session.student = await run_in_threadpool(
+    try:  # an archived student stops at once, a reset student too
+        fresh = await run_in_threadpool(
             get_student, _ctx(request).db, session.student["student_id"]
         )
     except BilingualError:
+        fresh = None
+    if fresh is None or fresh["credentials_at"] != session.student["credentials_at"]:
         _store(request).end(session.session_id)
         return _redirect(request, _session(request), "/web/practice/"), None
+    session.student = fresh
     return session, form
 
 

@@ -120,7 +120,7 @@ def test_the_code_opens_once_then_the_password_and_the_teachers_reset(
         assert refused.status_code == 422, weak
         error = refused.json()["error"]
         assert error["message_fr"].startswith("Mot de passe refusé") and error["message_en"]
-    _signed_in(client, "marie.dupont1203", first)
+    before_reset = _signed_in(client, "marie.dupont1203", first)
     again = client.post(sign, json={"login": "marie.dupont1203", "code": first})
     assert again.status_code == 401  # the code no longer works
     mine = client.post(sign, json={"login": "marie.dupont1203", "password": PASSWORD})
@@ -136,6 +136,8 @@ def test_the_code_opens_once_then_the_password_and_the_teachers_reset(
     assert line["login"] == "marie.dupont1203" and line["first_login_code"] != first
     forgotten = client.post(sign, json={"login": "marie.dupont1203", "password": PASSWORD})
     assert forgotten.status_code == 401
+    # The token opened before the reset stops too (a stolen password stops at once).
+    assert client.get("/api/v1/practice/me", headers=before_reset).status_code == 401
     _signed_in(client, "marie.dupont1203", line["first_login_code"])
 
 

@@ -129,7 +129,8 @@ def test_a_teacher_of_another_school_sees_neither_its_pages_nor_its_campaigns(
 
 
 def test_the_live_follow_and_a_reset_for_the_schools_teacher(school: WebSchool, campaign):
-    _student(school, "marie.dupont1203", campaign["codes"]["marie.dupont1203"]).close()
+    marie_browser = _student(school, "marie.dupont1203", campaign["codes"]["marie.dupont1203"])
+    assert marie_browser.get("/web/practice/home").status_code == 200
     with httpx.Client(base_url=school.server.url, timeout=30) as client:
         token = _csrf(client.get("/web/").text)
         client.post("/web/sign-in", data={"login": school.login, "password": school.password,
@@ -148,7 +149,11 @@ def test_the_live_follow_and_a_reset_for_the_schools_teacher(school: WebSchool, 
         reset = client.post(f"{base}/students/{marie}/reset", data={"csrf_token": _csrf(page.text)})
         assert reset.status_code == 200 and "marie.dupont1203" in reset.text
         new_code = re.search(r'<td class="mono">([A-Z0-9]{4}-[A-Z0-9]{4})</td>', reset.text)
-    # The old password no longer works; the new code leads to a new password.
+    # Her open session ends with the reset; the old password no longer works; the new code
+    # leads to a new password.
+    ended = marie_browser.get("/web/practice/home")
+    assert ended.status_code == 303 and ended.headers["location"] == "/web/practice/"
+    marie_browser.close()
     with httpx.Client(base_url=school.server.url, timeout=30) as student:
         token = _csrf(student.get("/web/practice/").text)
         old = student.post(
