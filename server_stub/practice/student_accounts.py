@@ -18,6 +18,7 @@ a hash.
 import hashlib
 import hmac
 import secrets
+import threading
 import unicodedata
 from typing import Any
 
@@ -39,6 +40,9 @@ from server_stub.schools.passwords import (
 )
 
 CODE_LENGTH = 8
+# Argon2 takes 64 MiB per hash: a class signing in at once (or a thousand robots) waits for a
+# slot rather than holding the request threads' worth of memory at the same moment.
+ARGON2_SLOTS = threading.BoundedSemaphore(4)
 
 
 def code_key(server_key: Ed25519PrivateKey) -> bytes:
@@ -256,21 +260,24 @@ def sign_in(
         sign_in_throttle.check_allowed(connection, db, source, login, now)
         row = connection.execute(select(accounts).where(accounts.c.login == login)).first()
     if row is not None and row.password_hash is not None:
-        right = verify_secret(row.password_hash, secret)
+        with ARGON2_SLOTS:
+            right = verify_secret(row.password_hash, secret)
     else:
         expected = row.code_hash if row is not None else "0" * 64
         right = hmac.compare_digest(_digest(key, secret), expected) and row is not None
         if right and new_password is None:
             raise PracticeError("practice_password_required")
         if not right and row is None:
-            verify_secret(None, secret)  # the time a known account's password check takes
+            with ARGON2_SLOTS:  # the time a known account's password check takes
+                verify_secret(None, secret)
     if not right:
         sign_in_throttle.record_failure(db, source, login, now)
         raise PracticeError("practice_sign_in_refused")
     chosen = None
     if row.password_hash is None:
         _check_password(new_password, login, secret)
-        chosen = hash_secret(new_password)
+        with ARGON2_SLOTS:
+            chosen = hash_secret(new_password)
     with db.write() as connection:
         if chosen is not None:
             # Only if the code is still the one checked and no password was set meanwhile.
