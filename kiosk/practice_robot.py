@@ -1,9 +1,12 @@
 """Headless students training on a practice campaign over HTTP, for load tests and rehearsals.
 
 The counterpart of kiosk/robot.py for the year's practice: each robot is one student of the
-campaign's classes. The robots' tokens come from the server's rehearsal door
-(`POST /api/v1/practice/rehearsal/students`, answered only on the server's own machine); each
-robot then does what a student's browser does, through the same JSON routes: join the campaign,
+campaign's classes and signs in as students do — login and first-login code from the class
+sheet, then a password of its own (random, forgotten after the run). The sheet is the teacher's
+(`--sheet FILE`, what `pix-server campaign sheet --json` prints), or, for a campaign the teacher
+marked as a rehearsal, one the server's rehearsal door draws (`POST
+/api/v1/practice/rehearsal/students`, answered only on the server's own machine). Each robot
+then does what a student's browser does, through the same JSON routes: join the campaign,
 take the item on screen, answer, read the correction, until the parcours ends, then send the
 profile. Answers come from a simulated ability, as the exam robots' do: θ drawn from the seed,
 each answer right with the 2PL probability of the item (read from the practice bank the engine
@@ -13,6 +16,7 @@ ships, which holds the solution), then made into a real response.
 import asyncio
 import math
 import random
+import secrets
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -69,15 +73,57 @@ async def _call(
     return response.json()
 
 
+def sheet_lines(sheet: dict[str, Any], code: str, students: int) -> list[dict[str, Any]]:
+    """The first `students` lines of a class sheet that carry a first-login code (the others
+    already chose their password), or PracticeRobotError."""
+    if "".join(c for c in str(sheet.get("code", "")).upper() if c.isalnum()) != "".join(
+        c for c in code.upper() if c.isalnum()
+    ):
+        raise PracticeRobotError(
+            "sheet_mismatch",
+            f"la fiche est celle de la campagne {sheet.get('code')}, pas de {code}",
+            f"the sheet is campaign {sheet.get('code')}'s, not {code}'s",
+        )
+    usable = [line for line in sheet.get("students", []) if line.get("first_login_code")]
+    if len(usable) < students:
+        raise PracticeRobotError(
+            "not_enough_students",
+            f"{students} robots demandés, la fiche n'a que {len(usable)} élèves avec un code "
+            "de première connexion (imprimez une nouvelle fiche)",
+            f"{students} robots asked for, the sheet has only {len(usable)} students with a "
+            "first-login code (print a new sheet)",
+        )
+    return usable[:students]
+
+
+async def _sign_in(client: httpx.AsyncClient, timings: Timings, line: dict[str, Any]) -> str:
+    """The token of a sheet's student: their code, and a password chosen now (as at a
+    student's first sign-in)."""
+    signed_in = await _call(
+        client,
+        timings,
+        "sign_in",
+        "POST",
+        "/api/v1/practice/sign-in",
+        body={
+            "login": line["login"],
+            "password": line["first_login_code"],
+            "new_password": secrets.token_urlsafe(18),
+        },
+    )
+    return signed_in["access_token"]
+
+
 async def _train(
     client: httpx.AsyncClient,
     timings: Timings,
     bank: PracticeBank,
     code: str,
     outcome: StudentOutcome,
-    token: str,
+    line: dict[str, Any],
     rng: random.Random,
 ) -> None:
+    token = await _sign_in(client, timings, line)
     await _call(client, timings, "join", "POST", f"/api/v1/practice/campaigns/{code}/join", token)
     for _ in range(MAX_ITEMS_PER_ROBOT):
         screen = await _call(
@@ -112,40 +158,42 @@ async def _train(
 
 
 async def run_practice_robots(
-    server_url: str, code: str, *, students: int, seed: int
+    server_url: str,
+    code: str,
+    *,
+    students: int,
+    seed: int,
+    sheet: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Train `students` robots of the campaign at once; the JSON-able summary."""
+    """Train `students` robots of the campaign at once; the JSON-able summary. `sheet`: the
+    class sheet to sign in with (None: ask the rehearsal door of a rehearsal campaign)."""
     bank = load_practice_bank()
     timings = Timings()
     started = time.perf_counter()
     async with httpx.AsyncClient(base_url=server_url, timeout=TIMEOUT_S) as client:
-        tokens = await _call(
-            client,
-            timings,
-            "rehearsal",
-            "POST",
-            "/api/v1/practice/rehearsal/students",
-            body={"code": code, "students": students},
-        )
-        if len(tokens) < students:
-            raise PracticeRobotError(
-                "not_enough_students",
-                f"{students} robots demandés, la campagne n'a que {len(tokens)} élèves",
-                f"{students} robots asked for, the campaign has only {len(tokens)} students",
+        if sheet is None:
+            sheet = await _call(
+                client,
+                timings,
+                "rehearsal",
+                "POST",
+                "/api/v1/practice/rehearsal/students",
+                body={"code": code, "students": students},
             )
+        lines = sheet_lines(sheet, code, students)
 
-        async def one(index: int, token: dict[str, Any]) -> StudentOutcome:
+        async def one(index: int, line: dict[str, Any]) -> StudentOutcome:
             rng = random.Random(f"{seed}:{index}")
-            outcome = StudentOutcome(index, token["student"]["login"] or "", rng.gauss(0.0, 1.5))
+            outcome = StudentOutcome(index, line["login"], rng.gauss(0.0, 1.5))
             try:
-                await _train(client, timings, bank, code, outcome, token["access_token"], rng)
+                await _train(client, timings, bank, code, outcome, line, rng)
             except PracticeRobotError as refused:
                 outcome.reason = f"{refused.code}: {refused.en}"
             except httpx.HTTPError as error:
                 outcome.reason = f"network: {error!r}"
             return outcome
 
-        outcomes = await asyncio.gather(*(one(i, t) for i, t in enumerate(tokens)))
+        outcomes = await asyncio.gather(*(one(i, line) for i, line in enumerate(lines)))
     return {
         "robots": students,
         "code": code,

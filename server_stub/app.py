@@ -55,6 +55,7 @@ def create_app(ctx: ServerContext) -> FastAPI:
     # issue 25: the practice pages of students and teachers, beside the web space's own
     app.include_router(practice_student.router)
     app.include_router(practice_teacher.router)
+    app.include_router(practice_teacher.static)
     app.include_router(public.pages)
     app.include_router(web_review.router)  # the web space's review and publication pages
     app.add_middleware(RequestGuard)

@@ -2,11 +2,16 @@
 profiles, for load tests and rehearsals (the counterpart of `pix-kiosk robot`).
 
     pix-kiosk practice-robot --server URL --code CODE --students N [--seed S] [--json]
+                             [--sheet FILE]
 
-The robots are the first N students of the campaign's classes (by class and name); they sign
-in through the server's rehearsal door, which answers only on the server's own machine (run
-the robots there, against a loopback address). Each one joins the campaign, answers until its
-parcours ends (right with the probability its simulated ability gives), and sends its profile.
+The robots are the first N students of the class sheet that have a first-login code; each
+signs in as a student does (login, code, then a password of its own). The sheet is FILE (what
+`pix-server campaign sheet --code CODE --json` prints: a real class's rehearsal), or, without
+--sheet, one the server draws for a campaign the teacher created as a rehearsal (`campaign
+create --rehearsal`: its students' passwords are reset), only for a caller on the server's own
+machine (run the robots there, against a loopback address). Each one joins the campaign,
+answers until its parcours ends (right with the probability its simulated ability gives), and
+sends its profile.
 Prints a summary: completed, failed with reasons, each student's score, latency per call.
 """
 
@@ -14,6 +19,7 @@ import argparse
 import asyncio
 import json
 import sys
+from pathlib import Path
 
 import httpx
 
@@ -32,6 +38,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--students", type=int, default=1, metavar="N", help="robots (default 1)")
     parser.add_argument("--seed", type=int, default=0, help="abilities and answers (default 0)")
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
+    parser.add_argument(
+        "--sheet", type=Path, metavar="FILE", help="the class sheet (campaign sheet --json)"
+    )
     parser.set_defaults(func=run)
 
 
@@ -43,9 +52,21 @@ def run(args: argparse.Namespace) -> int:
         )
         return 1
     try:
+        sheet = json.loads(args.sheet.read_text(encoding="utf-8")) if args.sheet else None
+    except (OSError, ValueError) as error:
+        print(
+            f"erreur : fiche illisible ({error}).\nerror: unreadable sheet ({error}).",
+            file=sys.stderr,
+        )
+        return 1
+    try:
         summary = asyncio.run(
             run_practice_robots(
-                args.server.rstrip("/"), args.code, students=args.students, seed=args.seed
+                args.server.rstrip("/"),
+                args.code,
+                students=args.students,
+                seed=args.seed,
+                sheet=sheet,
             )
         )
     except PracticeRobotError as refused:

@@ -1,11 +1,12 @@
 """Routes of the students' practice (docs/campaigns.md), authenticated by student token.
 
-A student signs in with their login and first-login code for a bearer token (a JWT of the
-practice audience, `sub` the student, two hours); the student is read again at every request,
-so an archived student stops at once. `pix-kiosk practice-robot` speaks these routes; its
-students get their tokens from the rehearsal door, which answers only a caller on the server's
-own machine (loopback, no proxy header): a pupil who knows a campaign code cannot sign in as a
-classmate through it.
+A student signs in with their login and password for a bearer token (a JWT of the practice
+audience, `sub` the student, two hours); the first time, with the first-login code of the class
+sheet and the password they choose (`new_password`). The student is read again at every
+request, so an archived student stops at once. `pix-kiosk practice-robot` speaks these routes
+and signs in the same way, with a class sheet: the teacher's (`--sheet`), or for a campaign the
+teacher marked as a rehearsal, one drawn by the rehearsal door, which answers only a caller on
+the server's own machine (loopback, no proxy header).
 """
 
 import ipaddress
@@ -14,21 +15,15 @@ from typing import Any, Literal
 from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel, Field
+from pydantic import AliasChoices, BaseModel, Field
 
 from server_stub.api.auth import server_context
 from server_stub.api.errors import ERROR_RESPONSES
 from server_stub.context import ServerContext
 from server_stub.errors import ApiError
-from server_stub.practice.campaigns import get_campaign
 from server_stub.practice.errors import PracticeError
 from server_stub.practice.sendings import send_profile
-from server_stub.practice.student_accounts import (
-    class_student_ids,
-    code_key,
-    get_student,
-    sign_in,
-)
+from server_stub.practice.student_accounts import code_key, get_student, rehearsal_sheet, sign_in
 from server_stub.practice.training import current_item, join, student_profile, submit_answer
 from server_stub.schools.feed_tokens import issue_token, token_claims
 
@@ -47,7 +42,9 @@ student_bearer = HTTPBearer(
 
 class StudentSignIn(BaseModel):
     login: str = Field(max_length=200)
-    code: str = Field(max_length=50)
+    # The password; before the student chose one, the first-login code (also accepted as `code`).
+    password: str = Field(max_length=200, validation_alias=AliasChoices("password", "code"))
+    new_password: str | None = Field(default=None, max_length=200)
 
 
 class StudentToken(BaseModel):
@@ -83,7 +80,7 @@ def current_student(
     credentials: HTTPAuthorizationCredentials | None = Depends(student_bearer),
     ctx: ServerContext = Depends(server_context),
 ) -> dict[str, Any]:
-    """The signed-in student, or 401."""
+    """The signed-in student, or 401 (also for a token issued before the student's reset)."""
     claims = None
     if credentials is not None:
         claims = token_claims(
@@ -95,16 +92,36 @@ def current_student(
     if claims is None or claims.get("scope") != "practice":
         raise ApiError("unauthenticated")
     try:
-        return get_student(ctx.db, claims["sub"])
+        student = get_student(ctx.db, claims["sub"])
     except PracticeError:
         raise ApiError("unauthenticated") from None
+    if student["credentials_at"] is not None and claims["iat"] < int(student["credentials_at"]):
+        raise ApiError("unauthenticated")  # issued before the teacher's reset
+    return student
+
+
+def source_address(request: Request) -> str:
+    """Who is trying, for the sign-in throttle: the caller's address (the client's, behind a
+    proxy that uvicorn trusts)."""
+    return request.client.host if request.client else "unknown"
 
 
 @router.post("/sign-in", response_model=StudentToken)
-def practice_sign_in(body: StudentSignIn, ctx: ServerContext = Depends(server_context)):
-    """A student's login and first-login code for a bearer token. Five wrong codes in a row lock
-    the account for 15 minutes."""
-    student = sign_in(ctx.db, code_key(ctx.server_key), body.login, body.code, now=ctx.now())
+def practice_sign_in(
+    body: StudentSignIn, request: Request, ctx: ServerContext = Depends(server_context)
+):
+    """A student's login and password for a bearer token. The first time: the first-login code
+    as `password` and the chosen `new_password` (without it: 409 practice_password_required).
+    Wrong attempts slow down their source address for that login (429), never the account."""
+    student = sign_in(
+        ctx.db,
+        code_key(ctx.server_key),
+        body.login,
+        body.password,
+        source=source_address(request),
+        now=ctx.now(),
+        new_password=body.new_password,
+    )
     return student_token(ctx, student)
 
 
@@ -118,18 +135,18 @@ def is_local_caller(request: Request) -> bool:
         return False
 
 
-@router.post("/rehearsal/students", response_model=list[StudentToken])
+@router.post("/rehearsal/students")
 def rehearsal_students(
     body: RehearsalRequest, request: Request, ctx: ServerContext = Depends(server_context)
-):
-    """Tokens for the first N students of a campaign's classes, for `pix-kiosk practice-robot`
-    (load tests and rehearsals). Only from the server's own machine: 403 otherwise."""
+) -> dict[str, Any]:
+    """The class sheet of the first N students of a campaign the teacher marked as a
+    rehearsal (logins and new first-login codes), for `pix-kiosk practice-robot`, which then
+    signs them in as students do. Only from the server's own machine: 403 otherwise."""
     if not is_local_caller(request):
         raise PracticeError("rehearsal_local_only")
-    found = get_campaign(ctx.db, body.code)
-    with ctx.db.read() as connection:
-        ids = class_student_ids(connection, ctx.db, found.uai, found.divisions)
-    return [student_token(ctx, get_student(ctx.db, sid)) for sid in ids[: body.students]]
+    return rehearsal_sheet(
+        ctx.db, code_key(ctx.server_key), body.code, students=body.students, now=ctx.now()
+    )
 
 
 @router.get("/me")

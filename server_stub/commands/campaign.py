@@ -2,7 +2,7 @@
 
     pix-server campaign create --data DIR --uai UAI --class DIVISION [--class DIVISION]...
         --type assessment|profiles-collection [--parcours ID] [--multiple-sendings]
-        [--title TEXT] [--json]
+        [--title TEXT] [--rehearsal] [--json]
     pix-server campaign list    --data DIR --uai UAI [--archived] [--json]
     pix-server campaign sheet   --data DIR --code CODE [--json]
     pix-server campaign close   --data DIR --code CODE
@@ -53,6 +53,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     create.add_argument("--parcours", metavar="ID", help="the parcours (pix-server parcours list)")
     create.add_argument("--multiple-sendings", action="store_true")
     create.add_argument("--title", default="", help="the name the teacher and students see")
+    create.add_argument(
+        "--rehearsal",
+        action="store_true",
+        help="lend the classes' accounts to pix-kiosk practice-robot on this machine",
+    )
     create.add_argument("--json", action="store_true", help="print JSON")
     create.set_defaults(func=reporting_failures(run_create))
 
@@ -96,6 +101,7 @@ def run_create(args: argparse.Namespace) -> int:
             title=args.title,
             now=time.time(),
             actor=CLI_ACTOR,
+            rehearsal=args.rehearsal,
         )
     finally:
         db.close()

@@ -409,7 +409,8 @@ tickets = Table(
     Column("ticket", Text, nullable=False),
 )
 
-# Practice before certification day (0023_practice.sql, server_stub/practice/).
+# Practice before certification day (0023_practice.sql, 0025_practice_credentials.sql,
+# server_stub/practice/).
 
 campaigns = Table(
     "campaigns",
@@ -425,6 +426,7 @@ campaigns = Table(
     Column("created_at", Double, nullable=False),
     Column("closed_at", Double),
     Column("archived_at", Double),
+    Column("rehearsal", Boolean, nullable=False),
     Index("campaigns_by_school", "uai"),
 )
 
@@ -443,9 +445,18 @@ practice_accounts = Table(
     Column("code_hash", Text, nullable=False),
     Column("code_issued_at", Double, nullable=False),
     Column("first_sign_in_at", Double),
-    Column("failures", Integer, nullable=False),
-    Column("locked_until", Double),
+    Column("password_hash", Text),
     UniqueConstraint("login"),
+)
+
+practice_sign_in_failures = Table(
+    "practice_sign_in_failures",
+    metadata,
+    Column("source", Text, primary_key=True),
+    Column("login", Text, primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("last_failure_at", Double, nullable=False),
+    Index("practice_sign_in_failures_by_time", "last_failure_at"),
 )
 
 participations = Table(
@@ -457,6 +468,7 @@ participations = Table(
     Column("current_item", Text),
     Column("finished_at", Double),
     Column("last_seen_at", Double, nullable=False),
+    Column("sequence", Integer, nullable=False),
 )
 
 practice_answers = Table(

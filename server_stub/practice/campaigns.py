@@ -5,7 +5,9 @@ and `profiles-collection` (students send their Pix profile; with `multiple_sendi
 as they like, so the teacher follows their progress). A campaign is `open`, then `closed` (no
 more participation or sending), then `archived` (out of the teacher's list); each step only
 goes forward. Its code is what students type: nine characters from the unambiguous alphabet of
-the session codes.
+the session codes. A campaign the teacher marks as a `rehearsal` lends its classes' practice
+accounts to `pix-kiosk practice-robot` run on the server's machine (student_accounts.py,
+`rehearsal_sheet`): for a rehearsal class, never for real students.
 """
 
 import secrets
@@ -46,6 +48,7 @@ class Campaign:
     divisions: tuple[str, ...]
     created_by: str
     created_at: float
+    rehearsal: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         found = asdict(self)
@@ -81,6 +84,7 @@ def create_campaign(
     title: str,
     now: float,
     actor: str,
+    rehearsal: bool = False,
 ) -> Campaign:
     """A new open campaign for the classes (each must have current students)."""
     uai = normalise_uai(uai)
@@ -132,6 +136,7 @@ def create_campaign(
                 status="open",
                 created_by=actor,
                 created_at=now,
+                rehearsal=rehearsal,
             )
         )
         for division in divisions:
@@ -148,6 +153,7 @@ def create_campaign(
             parcours=parcours_id,
             multiple_sendings=multiple_sendings,
             divisions=divisions,
+            rehearsal=rehearsal,
         )
     return Campaign(
         code,
@@ -160,6 +166,7 @@ def create_campaign(
         tuple(divisions),
         actor,
         now,
+        rehearsal,
     )
 
 
@@ -204,6 +211,7 @@ def _campaign(row, divisions: tuple[str, ...]) -> Campaign:
         divisions,
         row.created_by,
         row.created_at,
+        bool(row.rehearsal),
     )
 
 

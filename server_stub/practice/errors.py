@@ -49,15 +49,30 @@ PRACTICE_ERRORS: dict[str, tuple[int, str, str]] = {
     ),
     "practice_sign_in_refused": (
         401,
-        "Identifiant ou code incorrect.",
-        "Wrong login or code.",
+        "Identifiant, code ou mot de passe incorrect.",
+        "Wrong login, code or password.",
     ),
-    "practice_account_locked": (
+    "practice_sign_in_throttled": (
         429,
-        "Compte bloqué après 5 échecs : réessayez dans {minutes} min ou demandez un nouveau code "
-        "à votre professeur.",
-        "Account locked after 5 failures: try again in {minutes} min or ask your teacher for "
-        "a new code.",
+        "Trop d'essais incorrects depuis cet appareil : attendez {seconds} s avant de "
+        "réessayer, ou demandez un nouveau code à votre professeur.",
+        "Too many wrong attempts from this device: wait {seconds} s before trying again, "
+        "or ask your teacher for a new code.",
+    ),
+    "practice_password_required": (
+        409,
+        "Code accepté : choisissez maintenant votre mot de passe (le code ne servira plus).",
+        "Code accepted: now choose your password (the code will no longer work).",
+    ),
+    "practice_password_invalid": (
+        422,
+        "Mot de passe refusé : {detail_fr}",
+        "Password refused: {detail_en}",
+    ),
+    "practice_student_unknown": (
+        404,
+        "Élève inconnu dans cet établissement, ou sans compte d'entraînement.",
+        "Unknown student in this school, or without a practice account.",
     ),
     "practice_item_mismatch": (
         409,
@@ -78,6 +93,14 @@ PRACTICE_ERRORS: dict[str, tuple[int, str, str]] = {
         409,
         "Envoi impossible : {detail_fr}",
         "Cannot send: {detail_en}",
+    ),
+    "rehearsal_not_marked": (
+        409,
+        "La campagne {campaign} n'est pas une répétition : l'enseignant la crée avec « répétition "
+        "» (pix-server campaign create --rehearsal), ou donnez aux robots la fiche de la classe "
+        "(--sheet).",
+        "Campaign {campaign} is not a rehearsal: the teacher creates it as one (pix-server "
+        "campaign create --rehearsal), or give the robots the class sheet (--sheet).",
     ),
     "rehearsal_local_only": (
         403,

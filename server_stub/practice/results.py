@@ -100,23 +100,29 @@ def grade_order(group: str) -> int:
     return GRADES.index(group) if group in GRADES else len(GRADES)
 
 
-def certifiability(db: Database, uai: str) -> dict[str, bool | None]:
-    """student id -> certifiable by their latest profile sent to the school (None: never
-    sent), for the badge beside each candidate in session enrolment."""
-    return {row["student_id"]: row["certifiable"] for row in school_latest_profiles(db, uai)}
-
-
 def enrolled_certifiability(db: Database, uai: str, session_id: str) -> list[dict[str, Any]]:
-    """The candidates of a session, by name, each with `certifiable` (None: no profile sent,
-    or not enrolled from the roster)."""
-    candidates = db.tables["candidates"]
+    """The candidates of a session, by name, each with `certifiable` by their latest profile
+    sent to a campaign of the school (None: no profile sent, not a current student, or not
+    enrolled from the roster) — the badge beside each candidate in session enrolment."""
+    candidates, students = db.tables["candidates"], db.tables["students"]
+    sendings, campaigns = db.tables["profile_sendings"], db.tables["campaigns"]
     with db.read() as connection:
         rows = connection.execute(
             select(candidates.c.last_name, candidates.c.first_names, candidates.c.student_id)
             .where(candidates.c.session_id == session_id)
             .order_by(candidates.c.last_name, candidates.c.first_names)
         ).all()
-    badges = certifiability(db, uai)
+        enrolled = [row.student_id for row in rows if row.student_id]
+        badges: dict[str, bool] = {}
+        for sent in connection.execute(
+            select(sendings.c.student_id, sendings.c.certifiable)
+            .join(campaigns, campaigns.c.code == sendings.c.code)
+            .join(students, students.c.student_id == sendings.c.student_id)
+            .where(campaigns.c.uai == normalise_uai(uai), students.c.archived_at.is_(None))
+            .where(sendings.c.student_id.in_(enrolled))
+            .order_by(sendings.c.sent_at)
+        ):
+            badges[sent.student_id] = bool(sent.certifiable)
     return [
         {
             "last_name": row.last_name,

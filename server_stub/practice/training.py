@@ -6,6 +6,12 @@ on length or precision) from everything the student has answered in practice; th
 the item on screen in `participations.current_item`, so a student who leaves finds the same
 question when they come back (page reloaded, another device). An answer is taken only for the
 item on screen, once.
+
+The choice is computed outside any write transaction (it reads the student's answers and runs
+the engine: too long to hold SQLite's write lock while a class trains), then written only if the
+participation did not move meanwhile: every change of it adds one to `sequence`, and the write
+says `WHERE sequence = the one read` — optimistic, the same on SQLite and PostgreSQL. A write
+that finds another sequence (the same student's other tab chose or answered first) reads again.
 """
 
 import hashlib
@@ -96,16 +102,33 @@ def participation_row(connection: Connection, db: Database, code: str, student_i
     return row
 
 
+MAX_CHOICE_ATTEMPTS = 5  # each retry follows another request's progress: it converges
+
+
+def _moved_on(db: Database, code: str, student_id: str, sequence: int):
+    """An UPDATE of the participation that applies only if its sequence is still `sequence`."""
+    participations = db.tables["participations"]
+    return (
+        update(participations)
+        .where(
+            participations.c.code == code,
+            participations.c.student_id == student_id,
+            participations.c.sequence == sequence,
+        )
+        .values(sequence=sequence + 1)
+    )
+
+
 def current_item(db: Database, student: dict[str, Any], code: str, *, now: float) -> dict[str, Any]:
     """What the student's screen shows: the item on screen (chosen now if none is), or the end
     of the parcours. {"done", "item", "answered", "max_items", "campaign"}."""
-    participations = db.tables["participations"]
     bank = content.practice_bank()
-    with db.write() as connection:
-        found = campaign(connection, db, code)
-        check_student_in(found, student)
-        row = participation_row(connection, db, found.code, student["student_id"])
-        run, history = answered_items(connection, db, student["student_id"], code=found.code)
+    for _ in range(MAX_CHOICE_ATTEMPTS):
+        with db.read() as connection:
+            found = campaign(connection, db, code)
+            check_student_in(found, student)
+            row = participation_row(connection, db, found.code, student["student_id"])
+            run, history = answered_items(connection, db, student["student_id"], code=found.code)
         chosen_parcours = content.parcours(found.training_parcours_id)
         # An item the bank no longer holds (a later edition retired it) is chosen again.
         item_id = row.current_item if row.current_item in bank.items else None
@@ -120,21 +143,20 @@ def current_item(db: Database, student: dict[str, Any], code: str, *, now: float
             values: dict[str, Any] = {"current_item": item_id, "last_seen_at": now}
             if item_id is None:
                 values["finished_at"] = now
-            connection.execute(
-                update(participations)
-                .where(
-                    participations.c.code == found.code,
-                    participations.c.student_id == student["student_id"],
+            with db.write() as connection:
+                written = connection.execute(
+                    _moved_on(db, found.code, student["student_id"], row.sequence).values(**values)
                 )
-                .values(**values)
-            )
-    return {
-        "campaign": found.to_dict(),
-        "done": item_id is None,
-        "item": public_item(bank, item_id) if item_id else None,
-        "answered": len(run),
-        "max_items": chosen_parcours.max_items,
-    }
+            if written.rowcount != 1:
+                continue  # the participation moved meanwhile: read it again
+        return {
+            "campaign": found.to_dict(),
+            "done": item_id is None,
+            "item": public_item(bank, item_id) if item_id else None,
+            "answered": len(run),
+            "max_items": chosen_parcours.max_items,
+        }
+    raise PracticeError("practice_item_mismatch")
 
 
 def submit_answer(
@@ -147,22 +169,31 @@ def submit_answer(
     now: float,
 ) -> dict[str, Any]:
     """Check the answer to the item on screen, store it, and give the correction at once:
-    {"item_id", "correct", "correct_answer", "explanation", "tutorials"}."""
-    participations, answers = db.tables["participations"], db.tables["practice_answers"]
+    {"item_id", "correct", "correct_answer", "explanation", "tutorials"}. The answer is
+    written only if that item is still on screen at the sequence read (taken once)."""
+    answers = db.tables["practice_answers"]
     bank = content.practice_bank()
-    with db.write() as connection:
+    with db.read() as connection:
         found = campaign(connection, db, code)
         check_student_in(found, student)
         require_open(found)
         row = participation_row(connection, db, found.code, student["student_id"])
-        if row.current_item != item_id or item_id not in bank.items:
+    if row.current_item != item_id or item_id not in bank.items:
+        raise PracticeError("practice_item_mismatch")
+    try:
+        correct = bool(check_practice_answer(bank, item_id, response))
+    except (ResponseError, TypeError, ValueError, KeyError) as error:
+        fr = getattr(error, "message_fr", str(error))
+        en = getattr(error, "message_en", str(error))
+        raise PracticeError("practice_response_invalid", detail_fr=fr, detail_en=en) from None
+    with db.write() as connection:
+        written = connection.execute(
+            _moved_on(db, found.code, student["student_id"], row.sequence).values(
+                current_item=None, last_seen_at=now
+            )
+        )
+        if written.rowcount != 1:
             raise PracticeError("practice_item_mismatch")
-        try:
-            correct = bool(check_practice_answer(bank, item_id, response))
-        except (ResponseError, TypeError, ValueError, KeyError) as error:
-            fr = getattr(error, "message_fr", str(error))
-            en = getattr(error, "message_en", str(error))
-            raise PracticeError("practice_response_invalid", detail_fr=fr, detail_en=en) from None
         connection.execute(
             answers.insert().values(
                 answer_id=f"pa_{time.time_ns():020d}_{secrets.token_hex(4)}",
@@ -172,14 +203,6 @@ def submit_answer(
                 correct=correct,
                 answered_at=now,
             )
-        )
-        connection.execute(
-            update(participations)
-            .where(
-                participations.c.code == found.code,
-                participations.c.student_id == student["student_id"],
-            )
-            .values(current_item=None, last_seen_at=now)
         )
     return {"item_id": item_id, "correct": correct, **correction(bank, item_id)}
 

@@ -1,13 +1,15 @@
-"""The students' practice pages under /web/practice: sign in with the login and first-login
-code of the class sheet, enter a campaign code, train one question at a time with the correction
-at once, look at the Pix profile, send it to a campaign.
+"""The students' practice pages under /web/practice: sign in (the first time with the login and
+first-login code of the class sheet, then choosing a password; afterwards with that password),
+enter a campaign code, train one question at a time with the correction at once, look at the
+Pix profile, send it to a campaign.
 
 No lockdown (practice is not an exam) and no script: plain forms, so every page works with the
 keyboard alone. The same functions as the JSON API (server_stub/practice/) do the work; the
 student is held in the web session (`WebSession.student`), never with a member account.
 """
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
@@ -15,6 +17,7 @@ from fastapi.responses import Response
 
 from engine.canonical import BilingualError
 from engine.referential import AREAS, COMPETENCES
+from server_stub.api.practice import source_address
 from server_stub.practice import content
 from server_stub.practice.sendings import french_time, send_profile, student_sendings
 from server_stub.practice.student_accounts import code_key, get_student, sign_in
@@ -40,6 +43,7 @@ from server_stub.web.routes import (
 from server_stub.web.web_sessions import WebSession, csrf_ok
 
 router = APIRouter(prefix="/web/practice", include_in_schema=False)
+Result = TypeVar("Result")
 templates.filters["french_time"] = french_time  # the practice pages' dates, as the CSV's
 
 
@@ -52,18 +56,44 @@ async def _student_session(request: Request, post: bool = False):
         return _forbidden(request, session, "csrf"), None
     if session.student is None:
         return _redirect(request, session, "/web/practice/"), None
-    try:  # an archived student stops at once
-        session.student = await run_in_threadpool(
+    try:  # an archived student stops at once, a reset student too
+        fresh = await run_in_threadpool(
             get_student, _ctx(request).db, session.student["student_id"]
         )
     except BilingualError:
+        fresh = None
+    if fresh is None or fresh["credentials_at"] != session.student["credentials_at"]:
         _store(request).end(session.session_id)
         return _redirect(request, _session(request), "/web/practice/"), None
+    session.student = fresh
     return session, form
 
 
 def _page(request: Request, session: WebSession, name: str, **context: Any) -> Response:
     return _render(request, session, f"practice/{name}", student=session.student, **context)
+
+
+async def _or_refused(
+    request: Request,
+    session: WebSession,
+    work: Callable[[], Result],
+    back_to: str = "/web/practice/home",
+) -> Result | Response:
+    """`work()` in a thread; its BilingualError becomes the practice.flash.refused flash and a
+    redirect to `back_to` (a Response: the caller returns it as it is)."""
+    try:
+        return await run_in_threadpool(work)
+    except BilingualError as refused:
+        session.flash.append(("practice.flash.refused", {"fr": refused.fr, "en": refused.en}))
+        return _redirect(request, session, back_to)
+
+
+def _signed_in(request: Request, session: WebSession, student: dict[str, Any]) -> Response:
+    """A fresh session for the student (no session fixation), and their home page."""
+    _store(request).end(session.session_id)
+    fresh = _store(request).start(_ctx(request).clock(), lang=session.lang)
+    fresh.student = student
+    return _redirect(request, fresh, "/web/practice/home")
 
 
 @router.get("/")
@@ -80,27 +110,93 @@ async def practice_sign_in(request: Request) -> Response:
     form = await request.form()
     if not csrf_ok(session, form.get("csrf_token")):
         return _forbidden(request, session, "csrf")
-    login, code = str(form.get("login", "")).strip(), str(form.get("code", "")).strip()
+    login, secret = str(form.get("login", "")).strip(), str(form.get("code", "")).strip()
     errors = []
     if not login:
         errors.append(FieldError("login", *_both("practice.error.login_missing")))
-    if not code:
+    if not secret:
         errors.append(FieldError("code", *_both("practice.error.code_missing")))
     if not errors:
         ctx = _ctx(request)
         try:
             student = await run_in_threadpool(
-                sign_in, ctx.db, code_key(ctx.server_key), login, code, now=ctx.clock()
+                lambda: sign_in(
+                    ctx.db,
+                    code_key(ctx.server_key),
+                    login,
+                    secret,
+                    source=source_address(request),
+                    now=ctx.clock(),
+                )
             )
         except BilingualError as refused:
-            errors.append(FieldError("login", refused.fr, refused.en))
+            if refused.code != "practice_password_required":
+                errors.append(FieldError("login", refused.fr, refused.en))
+            else:
+                session.choosing_password = {"login": login, "code": secret}
+                return _redirect(request, session, "/web/practice/password")
         else:
-            _store(request).end(session.session_id)
-            fresh = _store(request).start(ctx.clock(), lang=session.lang)
-            fresh.student = student
-            return _redirect(request, fresh, "/web/practice/home")
+            return _signed_in(request, session, student)
     return _render(
         request, session, "practice/sign_in.html", status=422, login=login, errors=errors
+    )
+
+
+@router.get("/password")
+def practice_password_page(request: Request) -> Response:
+    """The first sign-in's second step: the student chooses their password."""
+    session = _session(request)
+    if session.choosing_password is None:
+        return _redirect(request, session, "/web/practice/")
+    return _page(request, session, "password.html", login=session.choosing_password["login"])
+
+
+@router.post("/password")
+async def practice_password(request: Request) -> Response:
+    session = _session(request)
+    form = await request.form()
+    if not csrf_ok(session, form.get("csrf_token")):
+        return _forbidden(request, session, "csrf")
+    pending = session.choosing_password
+    if pending is None:
+        return _redirect(request, session, "/web/practice/")
+    password = str(form.get("password", ""))
+    errors = []
+    if not password:
+        errors.append(FieldError("password", *_both("practice.error.password_missing")))
+    elif password != str(form.get("confirmation", "")):
+        errors.append(FieldError("confirmation", *_both("practice.error.password_mismatch")))
+    if not errors:
+        ctx = _ctx(request)
+        try:
+            student = await run_in_threadpool(
+                lambda: sign_in(
+                    ctx.db,
+                    code_key(ctx.server_key),
+                    pending["login"],
+                    pending["code"],
+                    source=source_address(request),
+                    now=ctx.clock(),
+                    new_password=password,
+                )
+            )
+        except BilingualError as refused:
+            if refused.code != "practice_password_invalid":  # the code no longer stands
+                session.choosing_password = None
+                errors.append(FieldError("login", refused.fr, refused.en))
+                return _render(
+                    request,
+                    session,
+                    "practice/sign_in.html",
+                    status=422,
+                    login=pending["login"],
+                    errors=errors,
+                )
+            errors.append(FieldError("password", refused.fr, refused.en))
+        else:
+            return _signed_in(request, session, student)
+    return _page(
+        request, session, "password.html", status=422, login=pending["login"], errors=errors
     )
 
 
@@ -167,13 +263,11 @@ async def practice_question(request: Request, code: str) -> Response:
     if not isinstance(session, WebSession):
         return session
     ctx = _ctx(request)
-    try:
-        screen = await run_in_threadpool(
-            lambda: current_item(ctx.db, session.student, code, now=ctx.clock())
-        )
-    except BilingualError as refused:
-        session.flash.append(("practice.flash.refused", {"fr": refused.fr, "en": refused.en}))
-        return _redirect(request, session, "/web/practice/home")
+    screen = await _or_refused(
+        request, session, lambda: current_item(ctx.db, session.student, code, now=ctx.clock())
+    )
+    if isinstance(screen, Response):
+        return screen
     return _page(request, session, "question.html", page="practice_home", screen=screen)
 
 
@@ -199,13 +293,11 @@ async def practice_answer(request: Request, code: str) -> Response:
     if not isinstance(session, WebSession):
         return session
     ctx = _ctx(request)
-    try:
-        screen = await run_in_threadpool(
-            lambda: current_item(ctx.db, session.student, code, now=ctx.clock())
-        )
-    except BilingualError as refused:
-        session.flash.append(("practice.flash.refused", {"fr": refused.fr, "en": refused.en}))
-        return _redirect(request, session, "/web/practice/home")
+    screen = await _or_refused(
+        request, session, lambda: current_item(ctx.db, session.student, code, now=ctx.clock())
+    )
+    if isinstance(screen, Response):
+        return screen
     item = screen["item"]
     if item is None or item["id"] != form.get("item_id"):
         return _redirect(request, session, f"/web/practice/campaigns/{screen['campaign']['code']}")
@@ -327,12 +419,13 @@ async def practice_send(request: Request, code: str) -> Response:
     if not isinstance(session, WebSession):
         return session
     ctx = _ctx(request)
-    try:
-        sent = await run_in_threadpool(
-            lambda: send_profile(ctx.db, session.student, code, now=ctx.clock())
-        )
-    except BilingualError as refused:
-        session.flash.append(("practice.flash.refused", {"fr": refused.fr, "en": refused.en}))
-    else:
-        session.flash.append(("practice.flash.sent", {"pix_score": sent["pix_score"]}))
+    sent = await _or_refused(
+        request,
+        session,
+        lambda: send_profile(ctx.db, session.student, code, now=ctx.clock()),
+        back_to="/web/practice/profile",
+    )
+    if isinstance(sent, Response):
+        return sent
+    session.flash.append(("practice.flash.sent", {"pix_score": sent["pix_score"]}))
     return _redirect(request, session, "/web/practice/profile")

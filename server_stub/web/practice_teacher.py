@@ -1,18 +1,21 @@
 """A school's practice campaigns for its teachers (and leads) under /web/schools/{uai}/campaigns:
 create one for classes (and print the class sheet of logins and first-login codes), follow
-participation, close and archive; the results as a class × competence heat map, per student
+participation as it happens (the page updates its table every few seconds through a small
+script; without it, a refresh link), give a student who forgot their password a new code (one
+reprinted sheet line), close and archive; the results as a class × competence heat map, per student
 with certifiability and the evolution between sendings, and per grade across the school.
 
 The same functions as `pix-server campaign` do the work, with the account as the audit log's
 actor; every POST carries the session's CSRF token.
 """
 
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 
 from engine.canonical import BilingualError
 from engine.referential import AREAS, COMPETENCES
@@ -26,10 +29,16 @@ from server_stub.practice.campaigns import (
     school_campaigns,
 )
 from server_stub.practice.results import heat_map, school_latest_profiles
-from server_stub.practice.sendings import campaign_csv, campaign_rows, student_sendings
-from server_stub.practice.student_accounts import class_sheet, code_key
+from server_stub.practice.sendings import (
+    campaign_csv,
+    campaign_rows,
+    french_time,
+    student_sendings,
+)
+from server_stub.practice.student_accounts import class_sheet, code_key, reset_code
 from server_stub.schools.orgs import Organisation, list_organisations
 from server_stub.schools.roster import list_students
+from server_stub.web.i18n import translator
 from server_stub.web.routes import (
     FieldError,
     _both,
@@ -42,7 +51,20 @@ from server_stub.web.routes import (
 )
 from server_stub.web.web_sessions import WebSession, csrf_ok
 
+FOLLOW_SCRIPT = (Path(__file__).parent / "static" / "follow.js").read_bytes()
 router = APIRouter(prefix="/web/schools/{uai}", include_in_schema=False)
+static = APIRouter(prefix="/web/static", include_in_schema=False)
+
+
+@static.get("/follow.js")
+def follow_script() -> Response:
+    """The campaign page's live follow (the only script of the web space; the page works
+    without it)."""
+    return Response(
+        FOLLOW_SCRIPT,
+        media_type="text/javascript",
+        headers={"Cache-Control": "max-age=3600", "X-Content-Type-Options": "nosniff"},
+    )
 
 
 def _teaching_school(request: Request, account, uai: str) -> Organisation | None:
@@ -80,6 +102,16 @@ async def _guarded(request: Request, uai: str, post: bool = False, code: str | N
             page = _render(request, session, "practice/not_found.html", status=404, school=school)
             return page, None, None, None
     return session, school, form, found
+
+
+async def _with_rows(request: Request, uai: str, code: str):
+    """(session, school, campaign, its export rows) for a teacher or lead of the school, or a
+    ready response in the first place (as `_guarded`)."""
+    session, school, _, found = await _guarded(request, uai, code=code)
+    if not isinstance(session, WebSession):
+        return session, None, None, None
+    rows = await run_in_threadpool(campaign_rows, _ctx(request).db, found.code)
+    return session, school, found, rows
 
 
 def _actor(session: WebSession) -> str:
@@ -130,6 +162,7 @@ async def campaign_create(request: Request, uai: str) -> Response:
         "parcours": str(form.get("parcours", "")).strip(),
         "multiple_sendings": form.get("multiple_sendings") == "on",
         "title": str(form.get("title", "")).strip(),
+        "rehearsal": form.get("rehearsal") == "on",
     }
     errors = []
     if not values["divisions"]:
@@ -151,6 +184,7 @@ async def campaign_create(request: Request, uai: str) -> Response:
             title=values["title"],
             now=ctx.clock(),
             actor=_actor(session),
+            rehearsal=values["rehearsal"],
         )
         return created, _sheet(ctx, created, session)
 
@@ -174,7 +208,9 @@ def _sheet(ctx, found: Campaign, session: WebSession) -> list[dict[str, Any]]:
     )
 
 
-def _render_sheet(request, session, school, found, sheet, created_now=False) -> Response:
+def _render_sheet(
+    request, session, school, found, sheet, created_now=False, reset=False
+) -> Response:
     return _render(
         request,
         session,
@@ -184,6 +220,7 @@ def _render_sheet(request, session, school, found, sheet, created_now=False) -> 
         campaign=found,
         sheet=sheet,
         created_now=created_now,
+        reset=reset,
         address=str(request.base_url).rstrip("/") + "/web/practice/",
     )
 
@@ -200,10 +237,9 @@ async def campaign_sheet(request: Request, uai: str, code: str) -> Response:
 
 @router.get("/campaigns/{code}")
 async def campaign_page(request: Request, uai: str, code: str) -> Response:
-    session, school, _, found = await _guarded(request, uai, code=code)
+    session, school, found, rows = await _with_rows(request, uai, code)
     if not isinstance(session, WebSession):
         return session
-    rows = await run_in_threadpool(campaign_rows, _ctx(request).db, found.code)
     return _render(
         request,
         session,
@@ -214,8 +250,62 @@ async def campaign_page(request: Request, uai: str, code: str) -> Response:
         rows=rows,
         started=sum(r["started"] for r in rows),
         sent=sum(r["sent"] for r in rows),
-        updated_at=_ctx(request).clock(),
     )
+
+
+@router.get("/campaigns/{code}/participation.json")
+async def campaign_participation(request: Request, uai: str, code: str) -> Response:
+    """What the campaign page's script writes into its table: the summary sentence and, per
+    student, the participation cells as the page shows them (in the session's language)."""
+    session, _school, _found, rows = await _with_rows(request, uai, code)
+    if not isinstance(session, WebSession):
+        return session
+    t = translator(session.lang)
+    body = {
+        "summary": t(
+            "practice.campaign.counts",
+            students=len(rows),
+            started=sum(r["started"] for r in rows),
+            sent=sum(r["sent"] for r in rows),
+        ),
+        "rows": {
+            r["student_id"]: {
+                "started": t("yes") if r["started"] else t("no"),
+                "answers": str(r["answers"]),
+                "finished": t("yes") if r["finished"] else t("no"),
+                "sendings": str(r["sendings"]),
+                "last_seen": french_time(r["last_seen_at"]) or "—",
+            }
+            for r in rows
+        },
+    }
+    return _with_cookie(request, JSONResponse(body), session)
+
+
+@router.post("/campaigns/{code}/students/{student_id}/reset")
+async def student_reset(request: Request, uai: str, code: str, student_id: str) -> Response:
+    """A new first-login code for one student of the campaign (forgotten password): the sheet,
+    reprinted for that one line."""
+    session, school, _, found = await _guarded(request, uai, post=True, code=code)
+    if not isinstance(session, WebSession):
+        return session
+    ctx = _ctx(request)
+    try:
+        line = await run_in_threadpool(
+            lambda: reset_code(
+                ctx.db,
+                code_key(ctx.server_key),
+                uai=school.uai,
+                student_id=student_id,
+                now=ctx.clock(),
+                actor=_actor(session),
+            )
+        )
+    except BilingualError:
+        return _render(request, session, "practice/not_found.html", status=404, school=school)
+    if line["division"] not in found.divisions:
+        return _render(request, session, "practice/not_found.html", status=404, school=school)
+    return _render_sheet(request, session, school, found, [line], reset=True)
 
 
 @router.post("/campaigns/{code}/{step}")
@@ -242,10 +332,9 @@ async def campaign_step(request: Request, uai: str, code: str, step: str) -> Res
 
 @router.get("/campaigns/{code}/results")
 async def campaign_results(request: Request, uai: str, code: str) -> Response:
-    session, school, _, found = await _guarded(request, uai, code=code)
+    session, school, found, rows = await _with_rows(request, uai, code)
     if not isinstance(session, WebSession):
         return session
-    rows = await run_in_threadpool(campaign_rows, _ctx(request).db, found.code)
     return _render(
         request,
         session,
@@ -262,10 +351,9 @@ async def campaign_results(request: Request, uai: str, code: str) -> Response:
 
 @router.get("/campaigns/{code}/students/{student_id}")
 async def campaign_student(request: Request, uai: str, code: str, student_id: str) -> Response:
-    session, school, _, found = await _guarded(request, uai, code=code)
+    session, school, found, rows = await _with_rows(request, uai, code)
     if not isinstance(session, WebSession):
         return session
-    rows = await run_in_threadpool(campaign_rows, _ctx(request).db, found.code)
     row = next((r for r in rows if r["student_id"] == student_id), None)
     if row is None:
         return _render(request, session, "practice/not_found.html", status=404, school=school)
@@ -285,10 +373,9 @@ async def campaign_student(request: Request, uai: str, code: str, student_id: st
 
 @router.get("/campaigns/{code}/export.csv")
 async def campaign_export(request: Request, uai: str, code: str) -> Response:
-    session, _school, _, found = await _guarded(request, uai, code=code)
+    session, _school, found, rows = await _with_rows(request, uai, code)
     if not isinstance(session, WebSession):
         return session
-    rows = await run_in_threadpool(campaign_rows, _ctx(request).db, found.code)
     filename = f"campagne-{found.code}.csv"
     response = Response(
         campaign_csv(rows),

@@ -27,6 +27,8 @@ class WebSession:
     flash: list[str] = field(default_factory=list)
     # A student signed in to practice (server_stub/web/practice_student.py), never with an account.
     student: dict | None = None
+    # Between a right first-login code and the password the student chooses: {"login", "code"}.
+    choosing_password: dict | None = None
     feedback: dict = field(default_factory=dict)  # campaign code -> the last answer's correction
 
 

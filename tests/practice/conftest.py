@@ -1,15 +1,18 @@
 """A school with two classes on a real data directory, for the practice tests: the commands an
-administrator runs, and a real server on loopback (tests/server's fixtures)."""
+administrator runs, and a real server on loopback (tests/server's fixtures: on SQLite, and on
+PostgreSQL too when PIX_TEST_POSTGRES_URL is set)."""
 
 import json
 from pathlib import Path
 
 import pytest
 
-from tests.server.conftest import (  # noqa: F401  (fixtures, by name)
+from tests.server.conftest import (  # noqa: F401  (fixtures and the hook, by name)
     LiveServer,
     data_dir,
     live_server,
+    postgres_template,
+    pytest_generate_tests,  # each test again on PostgreSQL when PIX_TEST_POSTGRES_URL is set
     template_data_dir,
 )
 from tests.server.school_helpers import LYCEE_UAI, add_school, run_json

@@ -1,15 +1,21 @@
-"""The students' practice API on a real server on loopback: sign-in with the printed code and
-its lockout, the item on screen (resumable, no solution), immediate correction, the profile,
-sendings as the campaign allows, the rehearsal door's refusal to strangers."""
+"""The students' practice API on a real server on loopback: the first sign-in with the printed
+code and the password the student chooses (after which the code no longer works), the teacher's
+reset, wrong attempts slowing down their source and never locking the student out, the item on
+screen (resumable, no solution), immediate correction, the profile, sendings as the campaign
+allows, the rehearsal door's refusals."""
 
 import httpx
 import pytest
 
+from engine.canonical import BilingualError
 from engine.training import correction, load_practice_bank
+from server_stub.practice.sign_in_throttle import FREE_FAILURES
+from server_stub.practice.student_accounts import code_key, reset_code, sign_in
 from tests.practice.conftest import create_campaign, export_json
-from tests.server.school_helpers import run_json
+from tests.server.school_helpers import LYCEE_UAI, run_json
 
 BANK = load_practice_bank()
+PASSWORD = "trois mots bleus"
 
 
 def _sheet(capsys, data, code) -> dict[str, str]:
@@ -18,7 +24,9 @@ def _sheet(capsys, data, code) -> dict[str, str]:
 
 
 def _signed_in(client: httpx.Client, login: str, code: str) -> dict[str, str]:
-    answer = client.post("/api/v1/practice/sign-in", json={"login": login, "code": code})
+    """The first sign-in: the code, and the password chosen with it."""
+    body = {"login": login, "code": code, "new_password": PASSWORD}
+    answer = client.post("/api/v1/practice/sign-in", json=body)
     assert answer.status_code == 200, answer.text
     return {"Authorization": f"Bearer {answer.json()['access_token']}"}
 
@@ -97,16 +105,59 @@ def test_a_student_of_another_class_cannot_join(school, live_server, client, cap
     assert refused.status_code == 403 and refused.json()["error"]["message_en"]
 
 
-def test_wrong_codes_lock_the_account_and_tokens_are_checked(school, live_server, client, capsys):
+def test_the_code_opens_once_then_the_password_and_the_teachers_reset(
+    school, live_server, client, capsys
+):
+    code = create_campaign(capsys, school, "--type", "profiles-collection")
+    first = _sheet(capsys, school, code)["marie.dupont1203"]
+    sign = "/api/v1/practice/sign-in"
+    asked = client.post(sign, json={"login": "marie.dupont1203", "code": first})
+    assert asked.status_code == 409
+    assert asked.json()["error"]["code"] == "practice_password_required"
+    for weak in ("court", "marie.dupont1203", f"{first} ! ! ! !"):
+        refused = client.post(sign, json={"login": "marie.dupont1203", "password": first,
+                                          "new_password": weak})  # fmt: skip
+        assert refused.status_code == 422, weak
+        error = refused.json()["error"]
+        assert error["message_fr"].startswith("Mot de passe refusé") and error["message_en"]
+    before_reset = _signed_in(client, "marie.dupont1203", first)
+    again = client.post(sign, json={"login": "marie.dupont1203", "code": first})
+    assert again.status_code == 401  # the code no longer works
+    mine = client.post(sign, json={"login": "marie.dupont1203", "password": PASSWORD})
+    assert mine.status_code == 200
+    # A new sheet leaves her alone: her password stands.
+    assert _sheet(capsys, school, code)["marie.dupont1203"] is None
+    ctx = live_server.ctx
+    students = run_json(capsys, "students", "list", "--data", str(school), "--uai", LYCEE_UAI,
+                        "--json")  # fmt: skip
+    marie = next(s for s in students if s["last_name"] == "Dupont")
+    line = reset_code(ctx.db, code_key(ctx.server_key), uai=LYCEE_UAI,
+                      student_id=marie["student_id"], now=ctx.now(), actor="test")  # fmt: skip
+    assert line["login"] == "marie.dupont1203" and line["first_login_code"] != first
+    forgotten = client.post(sign, json={"login": "marie.dupont1203", "password": PASSWORD})
+    assert forgotten.status_code == 401
+    # The token opened before the reset stops too (a stolen password stops at once).
+    assert client.get("/api/v1/practice/me", headers=before_reset).status_code == 401
+    _signed_in(client, "marie.dupont1203", line["first_login_code"])
+
+
+def test_wrong_attempts_slow_their_source_never_the_student(school, live_server, client, capsys):
     code = create_campaign(capsys, school, "--type", "profiles-collection")
     codes = _sheet(capsys, school, code)
-    for _ in range(5):
-        refused = client.post("/api/v1/practice/sign-in",
-                              json={"login": "marie.dupont1203", "code": "AAAA-AAAA"})  # fmt: skip
-        assert refused.status_code == 401
-    right = {"login": "marie.dupont1203", "code": codes["marie.dupont1203"]}
-    locked = client.post("/api/v1/practice/sign-in", json=right)
-    assert locked.status_code == 429 and "bloqué" in locked.json()["error"]["message_fr"]
+    _signed_in(client, "marie.dupont1203", codes["marie.dupont1203"])
+    wrong = {"login": "marie.dupont1203", "password": "pas le bon mot de passe"}
+    for _ in range(FREE_FAILURES):
+        assert client.post("/api/v1/practice/sign-in", json=wrong).status_code == 401
+    right = {"login": "marie.dupont1203", "password": PASSWORD}
+    slowed = client.post("/api/v1/practice/sign-in", json=right)
+    assert slowed.status_code == 429 and "attendez" in slowed.json()["error"]["message_fr"]
+    ctx, key = live_server.ctx, code_key(live_server.ctx.server_key)
+    # From her own device, Marie is not slowed by the stranger's attempts.
+    mine = sign_in(ctx.db, key, "marie.dupont1203", PASSWORD, source="192.0.2.44", now=ctx.now())
+    assert mine["last_name"] == "Dupont"
+    # Once the wait is over, the same source can try again.
+    live_server.clock.advance(3)
+    assert client.post("/api/v1/practice/sign-in", json=right).status_code == 200
     unknown = client.post("/api/v1/practice/sign-in", json={"login": "nobody", "code": "x"})
     assert unknown.status_code == 401
     assert client.get("/api/v1/practice/profile").status_code == 401
@@ -114,11 +165,41 @@ def test_wrong_codes_lock_the_account_and_tokens_are_checked(school, live_server
     assert client.get("/api/v1/practice/profile", headers=forged).status_code == 401
 
 
-def test_the_rehearsal_door_refuses_a_relayed_caller(school, live_server, client, capsys):
+def test_a_stranger_guessing_all_day_gets_few_checked_attempts(school, live_server, capsys):
+    """The brute-force bound, measured: one source trying a login every 30 s for a day (an
+    attempt while it must wait is refused unchecked, so trying more often gains nothing)."""
     code = create_campaign(capsys, school, "--type", "profiles-collection")
-    relayed = client.post("/api/v1/practice/rehearsal/students",
-                          json={"code": code, "students": 1},
+    secret = _sheet(capsys, school, code)["lucas.martin1707"]
+    ctx, key = live_server.ctx, code_key(live_server.ctx.server_key)
+    start, checked, tries = ctx.now(), 0, 24 * 60 * 2
+    for step in range(tries):
+        try:
+            sign_in(ctx.db, key, "lucas.martin1707", "AAAA-AAAA", source="203.0.113.9",
+                    now=start + 30 * step)  # fmt: skip
+        except BilingualError as refused:
+            assert refused.code in ("practice_sign_in_refused", "practice_sign_in_throttled")
+            checked += refused.code == "practice_sign_in_refused"
+    assert checked <= 120, checked  # out of 2880 tries, and 30^8 possible codes
+    # Lucas, from elsewhere, is not slowed: his code asks for his password at once.
+    with pytest.raises(BilingualError) as asked:
+        sign_in(ctx.db, key, "lucas.martin1707", secret, source="192.0.2.7", now=start + 86400)
+    assert asked.value.code == "practice_password_required"
+
+
+def test_the_rehearsal_door_serves_only_a_rehearsal_campaign_on_this_machine(
+    school, live_server, client, capsys
+):
+    code = create_campaign(capsys, school, "--type", "profiles-collection", "--rehearsal")
+    door = "/api/v1/practice/rehearsal/students"
+    relayed = client.post(door, json={"code": code, "students": 1},
                           headers={"X-Forwarded-For": "10.0.0.7"})  # fmt: skip
     assert relayed.status_code == 403 and relayed.json()["error"]["code"] == "rehearsal_local_only"
-    local = client.post("/api/v1/practice/rehearsal/students", json={"code": code, "students": 2})
-    assert local.status_code == 200 and len(local.json()) == 2
+    real = create_campaign(capsys, school, "--type", "profiles-collection")
+    refused = client.post(door, json={"code": real, "students": 1})
+    assert refused.status_code == 409 and refused.json()["error"]["code"] == "rehearsal_not_marked"
+    local = client.post(door, json={"code": code, "students": 2})
+    assert local.status_code == 200
+    sheet = local.json()
+    assert sheet["code"] == code and len(sheet["students"]) == 2
+    line = sheet["students"][0]
+    _signed_in(client, line["login"], line["first_login_code"])  # as a student does

@@ -1,20 +1,24 @@
-"""`pix-kiosk practice-robot` against a real server on loopback: the campaign's students train
-with simulated abilities and send their profiles; the export shows them sent."""
+"""`pix-kiosk practice-robot` against a real server on loopback: the campaign's students sign in
+as students do (login, first-login code, a password of their own), train with simulated
+abilities and send their profiles; the export shows them sent. The sheet is the one the server
+draws for a rehearsal campaign, or the teacher's (`--sheet`)."""
 
 import json
 
 from kiosk.commands import main as pix_kiosk
 from tests.practice.conftest import create_campaign, export_json
+from tests.server.school_helpers import run_json
 
 
 def test_robots_train_and_send_their_profiles(school, live_server, capsys):
-    code = create_campaign(capsys, school, "--type", "profiles-collection", "--multiple-sendings")
+    code = create_campaign(capsys, school, "--type", "profiles-collection", "--multiple-sendings",
+                           "--rehearsal")  # fmt: skip
     assert pix_kiosk(["practice-robot", "--server", live_server.url, "--code", code,
                       "--students", "3", "--seed", "7", "--json"]) == 0  # fmt: skip
     summary = json.loads(capsys.readouterr().out)
     assert summary["completed"] == 3 and summary["failed"] == [] and summary["sent"] == 3
     assert all(s["answered"] >= 1 for s in summary["students"])
-    assert {"join", "item", "answer", "send"} <= set(summary["latency"])
+    assert {"sign_in", "join", "item", "answer", "send"} <= set(summary["latency"])
     rows = export_json(capsys, school, code)
     assert sum(r["sent"] for r in rows) == 3
     by_login_score = sorted(s["pix_score"] for s in summary["students"])
@@ -26,3 +30,18 @@ def test_the_robot_says_why_it_cannot_start(school, live_server, capsys):
                       "--students", "1"]) == 1  # fmt: skip
     error = capsys.readouterr().err
     assert "Campagne inconnue" in error and "Unknown campaign" in error
+
+
+def test_robots_sign_in_with_the_teachers_sheet(school, live_server, capsys, tmp_path):
+    code = create_campaign(capsys, school, "--type", "profiles-collection")
+    refused = ["practice-robot", "--server", live_server.url, "--code", code, "--students", "1"]
+    assert pix_kiosk(refused) == 1  # not a rehearsal: no sheet from the server
+    assert "--sheet" in capsys.readouterr().err
+    sheet = run_json(capsys, "campaign", "sheet", "--data", str(school), "--code", code, "--json")
+    path = tmp_path / "sheet.json"
+    path.write_text(json.dumps(sheet), encoding="utf-8")
+    assert pix_kiosk([*refused[:-1], "2", "--sheet", str(path), "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["completed"] == 2 and summary["failed"] == []
+    # Their codes are spent: the same sheet cannot sign them in again.
+    assert pix_kiosk([*refused[:-1], "2", "--sheet", str(path), "--json"]) == 1

@@ -1,7 +1,8 @@
 """The practice pages over plain HTTP against a real server on loopback (they never skip):
 every POST needs the CSRF token, a student is no staff member, a teacher sees only their
-school's campaigns, a wrong code is told in both languages, the item on screen is the one
-answered."""
+school's campaigns, a wrong code is told in both languages, the first sign-in goes through the
+password the student chooses, the item on screen is the one answered, the live follow's JSON
+and the teacher's reset are the school's only."""
 
 import re
 
@@ -16,6 +17,7 @@ ROSTER = (
     "Martin;Lucas;17/07/2008;99887766554;Tle 2;Tle\r\n"
 ).encode("cp1252")
 OTHER_UAI = "0931234J"
+PASSWORD = "mon mot de passe à moi"
 
 
 def _csrf(html: str) -> str:
@@ -45,11 +47,24 @@ def campaign(school: WebSchool, tmp_path, capsys) -> dict:
 
 
 def _student(school: WebSchool, login: str, code: str) -> httpx.Client:
+    """A student's first sign-in: the code, then the password they choose."""
     client = httpx.Client(base_url=school.server.url, timeout=30)
     token = _csrf(client.get("/web/practice/").text)
     signed = client.post("/web/practice/sign-in",
                          data={"login": login, "code": code, "csrf_token": token})  # fmt: skip
-    assert signed.status_code == 303 and signed.headers["location"] == "/web/practice/home"
+    assert signed.status_code == 303 and signed.headers["location"] == "/web/practice/password"
+    page = client.get("/web/practice/password")
+    assert "12 caractères" in page.text and "12 characters" in page.text
+    no_token = client.post("/web/practice/password",
+                           data={"password": PASSWORD, "confirmation": PASSWORD})  # fmt: skip
+    assert no_token.status_code == 403
+    form = {"password": "court", "confirmation": "court", "csrf_token": _csrf(page.text)}
+    short = client.post("/web/practice/password", data=form)
+    assert short.status_code == 422
+    assert "Mot de passe refusé" in short.text and "Password refused" in short.text
+    form.update(password=PASSWORD, confirmation=PASSWORD)
+    chosen = client.post("/web/practice/password", data=form)
+    assert chosen.status_code == 303 and chosen.headers["location"] == "/web/practice/home"
     return client
 
 
@@ -62,7 +77,11 @@ def test_a_student_post_without_the_token_is_refused_and_a_wrong_code_is_bilingu
                             data={"login": "marie.dupont1203", "code": "AAAA-AAAA",
                                   "csrf_token": token})  # fmt: skip
         assert wrong.status_code == 422
-        assert "Identifiant ou code incorrect" in wrong.text and "Wrong login or code" in wrong.text
+        assert "Identifiant, code ou mot de passe incorrect" in wrong.text
+        assert "Wrong login, code or password" in wrong.text
+        # The password page is nobody's before a right code.
+        early = client.get("/web/practice/password")
+        assert early.status_code == 303 and early.headers["location"] == "/web/practice/"
     client = _student(school, "marie.dupont1203", campaign["codes"]["marie.dupont1203"])
     try:
         home = client.get("/web/practice/home")
@@ -101,6 +120,48 @@ def test_a_teacher_of_another_school_sees_neither_its_pages_nor_its_campaigns(
         closing = client.post(f"/web/schools/{OTHER_UAI}/campaigns/{campaign['code']}/close",
                               data={"csrf_token": _csrf(page.text)})  # fmt: skip
         assert closing.status_code == 404
+        live = client.get(f"/web/schools/{UAI}/campaigns/{campaign['code']}/participation.json")
+        assert live.status_code == 403
+        base = f"/web/schools/{OTHER_UAI}/campaigns/{campaign['code']}"
+        assert client.get(f"{base}/participation.json").status_code == 404
+        reset = client.post(f"{base}/students/any/reset", data={"csrf_token": _csrf(page.text)})
+        assert reset.status_code == 404
+
+
+def test_the_live_follow_and_a_reset_for_the_schools_teacher(school: WebSchool, campaign):
+    marie_browser = _student(school, "marie.dupont1203", campaign["codes"]["marie.dupont1203"])
+    assert marie_browser.get("/web/practice/home").status_code == 200
+    with httpx.Client(base_url=school.server.url, timeout=30) as client:
+        token = _csrf(client.get("/web/").text)
+        client.post("/web/sign-in", data={"login": school.login, "password": school.password,
+                                          "csrf_token": token})  # fmt: skip
+        base = f"/web/schools/{UAI}/campaigns/{campaign['code']}"
+        page = client.get(base)
+        assert 'aria-live="polite"' in page.text and "/web/static/follow.js" in page.text
+        script = client.get("/web/static/follow.js")
+        assert script.status_code == 200 and "javascript" in script.headers["content-type"]
+        live = client.get(f"{base}/participation.json").json()
+        assert live["summary"].startswith("2 élève(s)")
+        marie = re.search(r'data-student="([^"]+)"><th scope="row">Dupont', page.text).group(1)
+        assert live["rows"][marie]["started"] == "non"
+        without = client.post(f"{base}/students/{marie}/reset", data={})
+        assert without.status_code == 403
+        reset = client.post(f"{base}/students/{marie}/reset", data={"csrf_token": _csrf(page.text)})
+        assert reset.status_code == 200 and "marie.dupont1203" in reset.text
+        new_code = re.search(r'<td class="mono">([A-Z0-9]{4}-[A-Z0-9]{4})</td>', reset.text)
+    # Her open session ends with the reset; the old password no longer works; the new code
+    # leads to a new password.
+    ended = marie_browser.get("/web/practice/home")
+    assert ended.status_code == 303 and ended.headers["location"] == "/web/practice/"
+    marie_browser.close()
+    with httpx.Client(base_url=school.server.url, timeout=30) as student:
+        token = _csrf(student.get("/web/practice/").text)
+        old = student.post(
+            "/web/practice/sign-in",
+            data={"login": "marie.dupont1203", "code": PASSWORD, "csrf_token": token},
+        )
+        assert old.status_code == 422
+    _student(school, "marie.dupont1203", new_code.group(1)).close()
 
 
 def test_the_lead_exports_the_french_csv_from_the_web(school: WebSchool, campaign):
@@ -111,3 +172,18 @@ def test_the_lead_exports_the_french_csv_from_the_web(school: WebSchool, campaig
         csv = client.get(f"/web/schools/{UAI}/campaigns/{campaign['code']}/export.csv")
         assert csv.status_code == 200 and csv.content.startswith(b"\xef\xbb\xbf")
         assert csv.content.decode("utf-8-sig").startswith("Nom du participant;")
+
+
+def test_a_rehearsal_campaign_from_the_form(school: WebSchool, campaign):
+    with httpx.Client(base_url=school.server.url, timeout=30) as client:
+        token = _csrf(client.get("/web/").text)
+        client.post("/web/sign-in", data={"login": school.login, "password": school.password,
+                                          "csrf_token": token})  # fmt: skip
+        page = client.get(f"/web/schools/{UAI}/campaigns")
+        assert 'id="rehearsal"' in page.text
+        form = {"divisions": "Tle 2", "kind": "profiles-collection", "rehearsal": "on",
+                "csrf_token": _csrf(page.text)}  # fmt: skip
+        created = client.post(f"/web/schools/{UAI}/campaigns", data=form)
+        assert created.status_code == 200 and 'table class="sheet"' in created.text
+        listed = client.get(f"/web/schools/{UAI}/campaigns").text
+        assert listed.count("(répétition)") == 1

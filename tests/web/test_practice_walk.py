@@ -1,10 +1,11 @@
 """Practice before certification day, walked in Debian's Chromium against a real server on
 loopback: a teacher creates a profile-collection campaign for a class and gets its sheet; two
-students sign in with their first-login codes and train — one strong, one weak, answers chosen
-from the correction, one of them with the keyboard only — see their Pix profile and send it;
-the teacher follows participation, reads the heat map and each student's certifiability, and
-sees the badge beside each candidate when enrolling the class in a session. Every page is
-screenshot and checked with axe (no serious or critical violation)."""
+students sign in with their first-login codes, choose their password (the code then stops
+working) and train — one strong, one weak, answers chosen from the correction, one of them
+with the keyboard only — see their Pix profile and send it, while the teacher's campaign page
+follows them live; the teacher reads the heat map and each student's certifiability, gives a
+student a new code, and sees the badge beside each candidate when enrolling the class in a
+session. Every page is screenshot and checked with axe (no serious or critical violation)."""
 
 import re
 
@@ -77,6 +78,22 @@ def _train(browser, school: WebSchool, login: str, code: str, campaign: str, str
     page.fill("#login", login)
     page.fill("#code", code)
     page.click("form.card button[type=submit]")
+    # The first sign-in: the student chooses their password (the rules said in both languages).
+    page.wait_for_url("**/web/practice/password")
+    rules = page.locator("#password-rules").inner_text()
+    assert "12 caractères" in rules and "12 characters" in rules
+    password = f"mon mot de passe {name}"
+    if strong:
+        look(page, shots, "practice-password")
+        page.fill("#password", password)
+        page.fill("#confirmation", password + " typo")
+        page.click("form.card button[type=submit]")
+        errors = page.locator("#error-summary").inner_text()
+        assert "pas les mêmes" in errors and "not the same" in errors
+        look(page, shots, "practice-password-mismatch")
+    page.fill("#password", password)
+    page.fill("#confirmation", password)
+    page.click("form.card button[type=submit]")
     page.wait_for_url("**/web/practice/home")
     page.fill("#campaign-code", campaign.lower())
     page.click("text=Commencer")
@@ -109,6 +126,15 @@ def _train(browser, school: WebSchool, login: str, code: str, campaign: str, str
     if strong:
         page.set_viewport_size(TABLET)
         look(page, shots, "practice-profile-tablet")
+        # Signing in again: the code no longer works, the password does.
+        page.click("text=Se déconnecter")
+        page.fill("#login", login)
+        page.fill("#code", code)
+        page.click("form.card button[type=submit]")
+        assert "incorrect" in page.locator("#error-summary").inner_text()
+        page.fill("#code", password)
+        page.click("form.card button[type=submit]")
+        page.wait_for_url("**/web/practice/home")
     context.close()
     return answered
 
@@ -148,13 +174,34 @@ def test_teacher_campaign_two_students_train_and_the_heat_map(
         sheet[cells[1]] = (cells[3], cells[4])
     look(page, shots, "practice-sheet")
 
+    # The campaign page follows the students live while they train (no reload).
+    page.click("text=Suivre la campagne")
+    summary = page.locator("#follow-summary")
+    assert summary.get_attribute("aria-live") == "polite"
+    assert page.locator("#follow-toggle").is_visible()  # the script runs; it can be paused
+    assert "0 ont commencé" in summary.inner_text()
+    page.locator("#follow-toggle").focus()
+
     strong = _train(browser, teacher, *sheet["Dupont"], code, True, shots)
     weak = _train(browser, teacher, *sheet["N'Diaye"], code, False, shots)
     assert strong >= 5 and weak >= 5
 
-    page.goto(teacher.url(f"/web/schools/{UAI}/campaigns/{code}"))
-    assert "3 élève(s), 2 ont commencé, 2 ont envoyé leur profil" in page.inner_text("main")
+    expected = "3 élève(s), 2 ont commencé, 2 ont envoyé leur profil"
+    page.wait_for_function(
+        "text => document.getElementById('follow-summary').textContent.includes(text)",
+        arg=expected,
+        timeout=25_000,
+    )
+    assert page.evaluate("document.activeElement.id") == "follow-toggle"  # focus kept
+    dupont = page.locator("tr[data-student]", has_text="Dupont")
+    assert dupont.locator("[data-col=sendings]").inner_text() == "1"
     look(page, shots, "practice-follow")
+    # A student who forgot their password: a new code, on one reprinted sheet line.
+    page.click("button[aria-label^='Nouveau code pour Étienne Lefèvre']")
+    assert page.locator("table.sheet tbody tr").count() == 1
+    assert "ancien mot de passe ne marche plus" in page.locator(".notice").inner_text()
+    look(page, shots, "practice-reset")
+    page.goto(teacher.url(f"/web/schools/{UAI}/campaigns/{code}"))
     page.click("text=Résultats (carte de chaleur, élèves)")
     heat = page.locator("table.heat tbody tr")
     assert heat.count() == 1 and "2/3" in heat.inner_text()
