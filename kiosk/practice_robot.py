@@ -3,9 +3,10 @@
 The counterpart of kiosk/robot.py for the year's practice: each robot is one student of the
 campaign's classes and signs in as students do — login and first-login code from the class
 sheet, then a password of its own (random, forgotten after the run). The sheet is the teacher's
-(`--sheet FILE`, what `pix-server campaign sheet --json` prints), or, for a campaign the teacher
-marked as a rehearsal, one the server's rehearsal door draws (`POST
-/api/v1/practice/rehearsal/students`, answered only on the server's own machine). Each robot
+(`--sheet FILE`, what `pix-server campaign sheet --json` prints), or one the server's rehearsal
+door draws (`POST /api/v1/practice/rehearsal/students`, answered only on the server's own
+machine: a rehearsal campaign's first students, or any other campaign's students who never chose
+a password). Each robot
 then does what a student's browser does, through the same JSON routes: join the campaign,
 take the item on screen, answer, read the correction, until the parcours ends, then send the
 profile. Answers come from a simulated ability, as the exam robots' do: θ drawn from the seed,
@@ -166,7 +167,7 @@ async def run_practice_robots(
     sheet: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Train `students` robots of the campaign at once; the JSON-able summary. `sheet`: the
-    class sheet to sign in with (None: ask the rehearsal door of a rehearsal campaign)."""
+    class sheet to sign in with (None: ask the server's rehearsal door)."""
     bank = load_practice_bank()
     timings = Timings()
     started = time.perf_counter()

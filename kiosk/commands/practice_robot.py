@@ -7,11 +7,12 @@ profiles, for load tests and rehearsals (the counterpart of `pix-kiosk robot`).
 The robots are the first N students of the class sheet that have a first-login code; each
 signs in as a student does (login, code, then a password of its own). The sheet is FILE (what
 `pix-server campaign sheet --code CODE --json` prints: a real class's rehearsal), or, without
---sheet, one the server draws for a campaign the teacher created as a rehearsal (`campaign
-create --rehearsal`: its students' passwords are reset), only for a caller on the server's own
-machine (run the robots there, against a loopback address). Each one joins the campaign,
-answers until its parcours ends (right with the probability its simulated ability gives), and
-sends its profile.
+--sheet, one the server draws, only for a caller on the server's own machine (run the robots
+there, against a loopback address): for a campaign the teacher created as a rehearsal
+(`campaign create --rehearsal`) its first students, their passwords reset; for any other, only
+students who never chose a password (a student's account in use is never taken over). Each one
+joins the campaign, answers until its parcours ends (right with the probability its simulated
+ability gives), and sends its profile.
 Prints a summary: completed, failed with reasons, each student's score, latency per call.
 """
 

@@ -139,9 +139,9 @@ def is_local_caller(request: Request) -> bool:
 def rehearsal_students(
     body: RehearsalRequest, request: Request, ctx: ServerContext = Depends(server_context)
 ) -> dict[str, Any]:
-    """The class sheet of the first N students of a campaign the teacher marked as a
-    rehearsal (logins and new first-login codes), for `pix-kiosk practice-robot`, which then
-    signs them in as students do. Only from the server's own machine: 403 otherwise."""
+    """A class sheet of N students of the campaign (logins and new first-login codes:
+    `rehearsal_sheet` says which students), for `pix-kiosk practice-robot`, which then signs
+    them in as students do. Only from the server's own machine: 403 otherwise."""
     if not is_local_caller(request):
         raise PracticeError("rehearsal_local_only")
     return rehearsal_sheet(

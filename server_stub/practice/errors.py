@@ -94,14 +94,6 @@ PRACTICE_ERRORS: dict[str, tuple[int, str, str]] = {
         "Envoi impossible : {detail_fr}",
         "Cannot send: {detail_en}",
     ),
-    "rehearsal_not_marked": (
-        409,
-        "La campagne {campaign} n'est pas une répétition : l'enseignant la crée avec « répétition "
-        "» (pix-server campaign create --rehearsal), ou donnez aux robots la fiche de la classe "
-        "(--sheet).",
-        "Campaign {campaign} is not a rehearsal: the teacher creates it as one (pix-server "
-        "campaign create --rehearsal), or give the robots the class sheet (--sheet).",
-    ),
     "rehearsal_local_only": (
         403,
         "Les élèves-robots ne se connectent que depuis le serveur lui-même (adresse locale).",

@@ -24,7 +24,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, select, true, update
 
 from server_stub.codes import VERIFICATION_ALPHABET
 from server_stub.db.database import Database
@@ -102,12 +102,13 @@ def class_sheet(
     actor: str,
     first: int | None = None,
     renew_all: bool = False,
+    untouched_only: bool = False,
 ) -> list[dict[str, Any]]:
     """The printable sheet of the classes: every current student with their login, and a new
     first-login code for each one who never signed in (None for the others: their password
     stands). Accounts are made here for students who have none. `first`: only the first
     students in the sheet's order; `renew_all`: a new code for each, passwords cleared (a
-    rehearsal's robots)."""
+    rehearsal's robots); `untouched_only`: only the students who never chose a password."""
     students, accounts = db.tables["students"], db.tables["practice_accounts"]
     sheet = []
     with db.write() as connection:
@@ -116,6 +117,7 @@ def class_sheet(
             .outerjoin(accounts, accounts.c.student_id == students.c.student_id)
             .where(students.c.uai == uai, students.c.division.in_(divisions))
             .where(students.c.archived_at.is_(None))
+            .where(accounts.c.password_hash.is_(None) if untouched_only else true())
             .order_by(students.c.division, students.c.last_name, students.c.first_name)
             .limit(first)
         ).all()
@@ -164,12 +166,12 @@ def class_sheet(
 def rehearsal_sheet(
     db: Database, key: bytes, code: str, *, students: int, now: float
 ) -> dict[str, Any]:
-    """The sheet of the first `students` of a campaign the teacher marked as a rehearsal, each
-    with a new first-login code (their passwords cleared): what `pix-kiosk practice-robot`
-    signs in with, as students do. Shaped as `pix-server campaign sheet --json`."""
+    """The sheet `pix-kiosk practice-robot` signs in with, as students do, shaped as `pix-server
+    campaign sheet --json`. A campaign the teacher marked as a rehearsal lends its first
+    `students`, each with a new first-login code (their passwords cleared: a rehearsal class).
+    Any other campaign lends only students who never chose a password, with the new code a
+    reprinted sheet would give them: an account a student already uses is never taken over."""
     found = get_campaign(db, code)
-    if not found.rehearsal:
-        raise PracticeError("rehearsal_not_marked", campaign=found.code)
     sheet = class_sheet(
         db,
         key,
@@ -178,7 +180,8 @@ def rehearsal_sheet(
         now=now,
         actor="rehearsal",
         first=students,
-        renew_all=True,
+        renew_all=found.rehearsal,
+        untouched_only=not found.rehearsal,
     )
     return {"code": found.code, "students": sheet}
 

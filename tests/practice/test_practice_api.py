@@ -186,7 +186,7 @@ def test_a_stranger_guessing_all_day_gets_few_checked_attempts(school, live_serv
     assert asked.value.code == "practice_password_required"
 
 
-def test_the_rehearsal_door_serves_only_a_rehearsal_campaign_on_this_machine(
+def test_the_rehearsal_door_serves_only_this_machine_and_never_an_account_in_use(
     school, live_server, client, capsys
 ):
     code = create_campaign(capsys, school, "--type", "profiles-collection", "--rehearsal")
@@ -194,9 +194,12 @@ def test_the_rehearsal_door_serves_only_a_rehearsal_campaign_on_this_machine(
     relayed = client.post(door, json={"code": code, "students": 1},
                           headers={"X-Forwarded-For": "10.0.0.7"})  # fmt: skip
     assert relayed.status_code == 403 and relayed.json()["error"]["code"] == "rehearsal_local_only"
+    # A campaign that is not a rehearsal lends only students who never chose a password.
     real = create_campaign(capsys, school, "--type", "profiles-collection")
-    refused = client.post(door, json={"code": real, "students": 1})
-    assert refused.status_code == 409 and refused.json()["error"]["code"] == "rehearsal_not_marked"
+    lent = client.post(door, json={"code": real, "students": 1}).json()["students"][0]
+    _signed_in(client, lent["login"], lent["first_login_code"])
+    again = client.post(door, json={"code": real, "students": 50}).json()["students"]
+    assert lent["login"] not in {line["login"] for line in again}
     local = client.post(door, json={"code": code, "students": 2})
     assert local.status_code == 200
     sheet = local.json()

@@ -32,16 +32,23 @@ def test_the_robot_says_why_it_cannot_start(school, live_server, capsys):
     assert "Campagne inconnue" in error and "Unknown campaign" in error
 
 
+def test_robots_on_a_campaign_that_is_not_a_rehearsal(school, live_server, capsys):
+    """The contract's options alone: the server lends students who never chose a password."""
+    code = create_campaign(capsys, school, "--type", "profiles-collection")
+    assert pix_kiosk(["practice-robot", "--server", live_server.url, "--code", code,
+                      "--students", "2", "--seed", "3", "--json"]) == 0  # fmt: skip
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["completed"] == 2 and summary["failed"] == [] and summary["sent"] == 2
+
+
 def test_robots_sign_in_with_the_teachers_sheet(school, live_server, capsys, tmp_path):
     code = create_campaign(capsys, school, "--type", "profiles-collection")
-    refused = ["practice-robot", "--server", live_server.url, "--code", code, "--students", "1"]
-    assert pix_kiosk(refused) == 1  # not a rehearsal: no sheet from the server
-    assert "--sheet" in capsys.readouterr().err
+    robots = ["practice-robot", "--server", live_server.url, "--code", code, "--students", "1"]
     sheet = run_json(capsys, "campaign", "sheet", "--data", str(school), "--code", code, "--json")
     path = tmp_path / "sheet.json"
     path.write_text(json.dumps(sheet), encoding="utf-8")
-    assert pix_kiosk([*refused[:-1], "2", "--sheet", str(path), "--json"]) == 0
+    assert pix_kiosk([*robots[:-1], "2", "--sheet", str(path), "--json"]) == 0
     summary = json.loads(capsys.readouterr().out)
     assert summary["completed"] == 2 and summary["failed"] == []
     # Their codes are spent: the same sheet cannot sign them in again.
-    assert pix_kiosk([*refused[:-1], "2", "--sheet", str(path), "--json"]) == 1
+    assert pix_kiosk([*robots[:-1], "2", "--sheet", str(path), "--json"]) == 1
