@@ -20,8 +20,6 @@ from server_stub.command_support import (
     opened_database,
     reporting_failures,
 )
-from server_stub.documents import render_certificate
-from server_stub.documents.loading import load_certificate
 from server_stub.documents.wording import LANGUAGES
 
 DEFAULT_PUBLIC_URL = "http://localhost:8000"
@@ -45,6 +43,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Here, not with the module: every `pix-server` command registers this one's options.
+    from server_stub.documents import render_certificate
+    from server_stub.documents.loading import load_certificate
+
     directory = data_dir(args)
     public_url = args.public_url or directory.public_url() or DEFAULT_PUBLIC_URL
     with opened_database(directory) as db:

@@ -18,7 +18,6 @@ from server_stub.command_support import (
     reporting_failures,
 )
 from server_stub.commands.certificate import DEFAULT_PUBLIC_URL
-from server_stub.documents.class_attestations import class_attestations_pdf
 from server_stub.documents.wording import LANGUAGES
 from server_stub.schools.class_results import class_results, class_results_csv
 
@@ -55,6 +54,9 @@ def run(args: argparse.Namespace) -> int:
 
 def _document(db, args: argparse.Namespace) -> bytes:
     if args.format == "pdf":
+        # Here, not with the module: every `pix-server` command registers this one's options.
+        from server_stub.documents.class_attestations import class_attestations_pdf
+
         lookup = lookup_address(args.public_url)
         return class_attestations_pdf(db, args.uai, args.division, lookup, args.lang)
     rows = class_results(db, args.uai, args.division)

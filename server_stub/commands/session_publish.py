@@ -6,7 +6,6 @@ import sys
 
 from server_stub.command_support import add_data_argument, fail, opened_database, print_json_or_text
 from server_stub.errors import ApiError
-from server_stub.review.publication import publish_session
 from server_stub.schools.audit import CLI_ACTOR
 
 
@@ -19,6 +18,9 @@ def register_action(actions: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Here, not with the module: every `pix-server` command registers this one's options.
+    from server_stub.review.publication import publish_session
+
     with opened_database(args) as db:
         try:
             state = publish_session(db, args.session, actor=CLI_ACTOR)

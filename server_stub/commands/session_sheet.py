@@ -10,8 +10,6 @@ import argparse
 from pathlib import Path
 
 from server_stub.command_support import add_data_argument, opened_database, reporting_failures
-from server_stub.documents import render_session_sheet
-from server_stub.documents.loading import load_session_sheet
 from server_stub.documents.wording import LANGUAGES
 
 
@@ -25,6 +23,10 @@ def register_action(actions: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Here, not with the module: every `pix-server` command registers this one's options.
+    from server_stub.documents import render_session_sheet
+    from server_stub.documents.loading import load_session_sheet
+
     with opened_database(args) as db:
         data = load_session_sheet(db, args.session)
     pages = render_session_sheet(data, args.out, args.lang)
