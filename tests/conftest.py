@@ -48,6 +48,17 @@ def pytest_collection_finish(session) -> None:
     gc.freeze()
 
 
+@pytest.fixture(scope="session")
+def template_data_dir(tmp_path_factory) -> Path:
+    """A server data directory made by `pix-server init --no-calibrate` once per test process,
+    for tests to copy (its database path is relative: a copy serves its own database)."""
+    from server_stub.commands import main as pix_server
+
+    root = tmp_path_factory.mktemp("template") / "data"
+    assert pix_server(["init", "--data", str(root), "--no-calibrate"]) == 0
+    return root
+
+
 @pytest.fixture(autouse=True)
 def garbage_collected_in_the_main_thread():
     yield
