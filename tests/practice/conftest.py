@@ -10,7 +10,6 @@ from tests.server.conftest import (  # noqa: F401  (fixtures, by name)
     LiveServer,
     data_dir,
     live_server,
-    template_data_dir,
 )
 from tests.server.school_helpers import LYCEE_UAI, add_school, run_json
 
