@@ -21,7 +21,6 @@ ability and, for each competence, θ_c = θ + δ_c), from every answer given so 
 Answers to items the bank does not hold (an item retired from a later edition) are left out.
 """
 
-import base64
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -39,11 +38,12 @@ from engine.competence_levels import hierarchical_posteriors
 from engine.config import ExamConfig
 from engine.estimation import DEFAULT_GRID, DEFAULT_PRIOR_SD, probability_correct
 from engine.itembank import ItemBank
-from engine.items import Item, ItemType, Media
+from engine.items import Item, ItemType
 from engine.parcours import Parcours, parcours_positions
 from engine.referential import COMPETENCE_CODES
 from engine.scoring import ScoringConfig
 from engine.selection import seed_entropy
+from engine.shown_item import shown_item
 
 __all__ = [
     "CERTIFIABLE_COMPETENCES",
@@ -122,21 +122,10 @@ def check_practice_answer(bank: PracticeBank, item_id: str, response: Any) -> bo
 def public_item(bank: PracticeBank, item_id: str) -> dict[str, Any]:
     """What a page shows of an item, JSON-ready, without its solution or correction.
 
-    Built key by key from what a student sees, so that nothing added to Item later leaks."""
+    What the kiosk's window shows (engine.shown_item, built key by key so that nothing added
+    to Item later leaks), and the competence the question trains."""
     item = bank.item(item_id)
-    return {
-        "id": item.id,
-        "type": str(item.type),
-        "competence": item.competence,
-        "stem": item.stem,
-        "choices": list(item.choices),
-        "fields": [
-            {"name": f.name, "label": f.label, "kind": str(f.kind), "placeholder": f.placeholder}
-            for f in item.fields
-        ],
-        "illustration": _media(item.illustration) if item.illustration else None,
-        "attachments": [_media(media) for media in item.attachments],
-    }
+    return {**shown_item(item), "competence": item.competence}
 
 
 def correction(bank: PracticeBank, item_id: str) -> dict[str, Any]:
@@ -149,15 +138,6 @@ def correction(bank: PracticeBank, item_id: str) -> dict[str, Any]:
         "answer_text": _answer_text(item),
         "explanation": item.explanation.to_dict(),
         "tutorials": [tutorial.to_dict() for tutorial in item.tutorials],
-    }
-
-
-def _media(media: Media) -> dict[str, str]:
-    return {
-        "name": media.name,
-        "media_type": media.media_type,
-        "alt": media.alt,
-        "data": base64.b64encode(media.data).decode("ascii"),
     }
 
 

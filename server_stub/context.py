@@ -14,12 +14,12 @@ from engine.keys import public_key_b64
 from server_stub.banks import BankStore
 from server_stub.datadir import DataDir
 from server_stub.db.database import Database
+from server_stub.db.readiness import Readiness
 from server_stub.device_credentials import DeviceCredentials
 from server_stub.exam_evidence import DEFAULT_OFFLINE_REVIEW_S
 from server_stub.live_exams import LiveExams
 from server_stub.lookup_throttle import LookupThrottle
 from server_stub.notifier import Notifier, notifier_for
-from server_stub.readiness import Readiness
 
 
 @dataclass
@@ -43,7 +43,7 @@ class ServerContext:
     device_credentials: DeviceCredentials = field(init=False)
     # Exams replayed as their journals stream in (their records are then only compared).
     live_exams: LiveExams = field(init=False)
-    # What /health says: can this server write now (readiness.py).
+    # What /health says: can this server write now (db/readiness.py).
     readiness: Readiness = field(init=False)
 
     def __post_init__(self) -> None:

@@ -6,6 +6,10 @@ happens to trigger Python's collector — in a later test, a server's writer thr
 timers stay registered in the main thread, whose next event loop turn then crashes the process
 (a segmentation fault in QTimerInfoList::activateTimers).
 
+What is alive once the tests are collected (the modules every test imports: classes, functions,
+tables) lives until the process ends: it is moved out of the collector's sight (`gc.freeze`),
+so that each of those collections looks only at what tests made, not at the whole heap again.
+
 The server's tests run on SQLite, and on PostgreSQL too when PIX_TEST_POSTGRES_URL names a
 server (`make test` starts a throwaway one when PostgreSQL is installed): `database_backend`
 says which, parametrized by tests/server/conftest.py.
@@ -37,6 +41,22 @@ def pytest_report_header(config) -> str:
 def database_backend(request) -> str:
     """ "sqlite" or "postgresql": where this test's server keeps its data."""
     return getattr(request, "param", "sqlite")
+
+
+def pytest_collection_finish(session) -> None:
+    gc.collect()
+    gc.freeze()
+
+
+@pytest.fixture(scope="session")
+def template_data_dir(tmp_path_factory) -> Path:
+    """A server data directory made by `pix-server init --no-calibrate` once per test process,
+    for tests to copy (its database path is relative: a copy serves its own database)."""
+    from server_stub.commands import main as pix_server
+
+    root = tmp_path_factory.mktemp("template") / "data"
+    assert pix_server(["init", "--data", str(root), "--no-calibrate"]) == 0
+    return root
 
 
 @pytest.fixture(autouse=True)

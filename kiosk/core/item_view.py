@@ -2,19 +2,18 @@
 
 The core decrypts the item the engine picked and keeps the whole `engine.items.Item` (it checks
 the answer); the window gets an `ItemView`, built field by field from what a candidate sees —
-stem, choices, input fields, media, timer, whether it is watched. Nothing is copied by default,
-so a field added to `Item` later (a solution, a parameter) never reaches the window by accident.
+what the practice pages show too (engine.shown_item), the timer and whether it is watched.
+Nothing is copied by default, so a field added to `Item` later (a solution, a parameter) never
+reaches the window by accident.
 """
 
-import base64
 from dataclasses import dataclass
 from typing import Any
 
-from engine.items import Field, FieldKind, Item, ItemType, Media
+from engine.items import Field, Item, ItemType, Media
+from engine.shown_item import SHOWN_KEYS, field_from_wire, media_from_wire, shown_item
 
-VIEW_KEYS = frozenset(
-    {"id", "type", "stem", "choices", "fields", "illustration", "attachments", "timer", "focused"}
-)
+VIEW_KEYS = SHOWN_KEYS | {"timer", "focused"}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -46,25 +45,7 @@ class ItemView:
         )
 
     def to_wire(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "type": str(self.type),
-            "stem": self.stem,
-            "choices": list(self.choices),
-            "fields": [
-                {
-                    "name": f.name,
-                    "label": f.label,
-                    "kind": str(f.kind),
-                    "placeholder": f.placeholder,
-                }
-                for f in self.fields
-            ],
-            "illustration": _media_to_wire(self.illustration) if self.illustration else None,
-            "attachments": [_media_to_wire(media) for media in self.attachments],
-            "timer": self.timer,
-            "focused": self.focused,
-        }
+        return {**shown_item(self), "timer": self.timer, "focused": self.focused}
 
     @classmethod
     def from_wire(cls, wire: dict[str, Any]) -> "ItemView":
@@ -74,25 +55,9 @@ class ItemView:
             type=ItemType(wire["type"]),
             stem=str(wire["stem"]),
             choices=tuple(str(choice) for choice in wire.get("choices", ())),
-            fields=tuple(
-                Field(f["name"], f["label"], FieldKind(f["kind"]), f.get("placeholder", ""))
-                for f in wire.get("fields", ())
-            ),
-            illustration=_media_from_wire(illustration) if illustration else None,
-            attachments=tuple(_media_from_wire(media) for media in wire.get("attachments", ())),
+            fields=tuple(field_from_wire(f) for f in wire.get("fields", ())),
+            illustration=media_from_wire(illustration) if illustration else None,
+            attachments=tuple(media_from_wire(media) for media in wire.get("attachments", ())),
             timer=wire.get("timer"),
             focused=bool(wire.get("focused", False)),
         )
-
-
-def _media_to_wire(media: Media) -> dict[str, str]:
-    return {
-        "name": media.name,
-        "media_type": media.media_type,
-        "data": base64.b64encode(media.data).decode("ascii"),
-        "alt": media.alt,
-    }
-
-
-def _media_from_wire(wire: dict[str, str]) -> Media:
-    return Media(wire["name"], wire["media_type"], base64.b64decode(wire["data"]), wire["alt"])

@@ -9,12 +9,16 @@ school). Without `--password` one is generated and printed once; only its Argon2
 """
 
 import argparse
-import json
 import time
 
 from engine.canonical import BilingualError
-from server_stub.command_support import add_data_argument, data_dir, reporting_failures
-from server_stub.schools.accounts import ROLES, create_account, list_accounts
+from server_stub.command_support import (
+    add_data_argument,
+    opened_database,
+    print_json_or_text,
+    reporting_failures,
+)
+from server_stub.schools.accounts import ROLES, Account, create_account, list_accounts
 from server_stub.schools.audit import CLI_ACTOR
 from server_stub.schools.passwords import new_password
 
@@ -46,8 +50,7 @@ def run_create(args: argparse.Namespace) -> int:
             "each --role goes with a --uai (the school where it applies).",
         )
     password = args.password or new_password()
-    db = data_dir(args).open_database()
-    try:
+    with opened_database(args) as db:
         account = create_account(
             db,
             login=args.login,
@@ -58,29 +61,22 @@ def run_create(args: argparse.Namespace) -> int:
             now=time.time(),
             actor=CLI_ACTOR,
         )
-    finally:
-        db.close()
     shown = {} if args.password else {"password": password}
-    if args.json:
-        print(json.dumps({**account.to_dict(), **shown}, ensure_ascii=False))
-        return 0
-    print(f"Compte créé / account created: {account.login}")
+    lines = [f"Compte créé / account created: {account.login}"]
     if shown:
-        print(f"  mot de passe (affiché une seule fois) / password (shown once): {password}")
-    return 0
+        lines.append(f"  mot de passe (affiché une seule fois) / password (shown once): {password}")
+    return print_json_or_text(args.json, {**account.to_dict(), **shown}, lines)
 
 
 def run_list(args: argparse.Namespace) -> int:
-    db = data_dir(args).open_database()
-    try:
+    with opened_database(args) as db:
         found = list_accounts(db)
-    finally:
-        db.close()
-    if args.json:
-        print(json.dumps([account.to_dict() for account in found], ensure_ascii=False))
-        return 0
-    for account in found:
-        roles = ", ".join(f"{grant['role']}@{grant['uai']}" for grant in account.roles)
-        admin = " admin" if account.is_admin else ""
-        print(f"{account.login:<24}{admin} {roles}")
-    return 0
+    return print_json_or_text(
+        args.json, [account.to_dict() for account in found], (_line(account) for account in found)
+    )
+
+
+def _line(account: Account) -> str:
+    roles = ", ".join(f"{grant['role']}@{grant['uai']}" for grant in account.roles)
+    admin = " admin" if account.is_admin else ""
+    return f"{account.login:<24}{admin} {roles}"

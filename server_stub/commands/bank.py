@@ -12,7 +12,6 @@ refused. Kiosks fetch the new edition with `pix-kiosk enroll` (docs/bank-format.
 """
 
 import argparse
-import json
 import time
 from pathlib import Path
 
@@ -20,7 +19,13 @@ from engine.config import ExamConfig
 from engine.keys import load_content_key
 from engine.sealed_bank import SealedBank, SealedBankFile
 from server_stub.banks import bank_editions, list_banks, publish_bank
-from server_stub.command_support import add_data_argument, data_dir, reporting_failures
+from server_stub.command_support import (
+    add_data_argument,
+    data_dir,
+    opened_database,
+    print_json_or_text,
+    reporting_failures,
+)
 from server_stub.planning import MODES
 
 CONFIGS = {"pix": ExamConfig.pix, "default": ExamConfig.default}
@@ -57,8 +62,7 @@ def run_publish(args: argparse.Namespace) -> int:
     content_key = load_content_key(args.content_key)
     unlocked = opened.unlock(content_key)
     modes = args.mode or list(MODES)
-    db = directory.open_database()
-    try:
+    with opened_database(directory) as db:
         publish_bank(
             directory,
             db,
@@ -67,8 +71,6 @@ def run_publish(args: argparse.Namespace) -> int:
             configs={mode: CONFIGS[mode]() for mode in modes},
             now=time.time(),
         )
-    finally:
-        db.close()
     print(f"Édition publiée / edition published: {opened.edition} ({opened.bank_id})")
     print(f"  modes: {', '.join(modes)}; items: {len(unlocked.item_ids)}")
     return 0
@@ -76,19 +78,15 @@ def run_publish(args: argparse.Namespace) -> int:
 
 def run_list(args: argparse.Namespace) -> int:
     directory = data_dir(args)
-    db = directory.open_database()
-    try:
+    with opened_database(directory) as db:
         editions = bank_editions(directory, db)
         banks = [{**bank, "edition": editions[bank["bank_id"]]} for bank in list_banks(db)]
-    finally:
-        db.close()
-    if args.json:
-        print(json.dumps(banks))
-        return 0
-    for bank in banks:
-        published = time.strftime("%Y-%m-%d %H:%M", time.gmtime(bank["published_at"]))
-        print(
-            f"{bank['edition']}  {bank['bank_id']}  {bank['item_count']} items  "
-            f"{'/'.join(bank['modes'])}  {published} UTC"
-        )
-    return 0
+    return print_json_or_text(args.json, banks, (_line(bank) for bank in banks), ascii_only=True)
+
+
+def _line(bank: dict) -> str:
+    published = time.strftime("%Y-%m-%d %H:%M", time.gmtime(bank["published_at"]))
+    return (
+        f"{bank['edition']}  {bank['bank_id']}  {bank['item_count']} items  "
+        f"{'/'.join(bank['modes'])}  {published} UTC"
+    )

@@ -20,11 +20,19 @@ import argparse
 import json
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
-from server_stub.command_support import add_data_argument, data_dir, reporting_failures
+from server_stub.command_support import (
+    add_data_argument,
+    data_dir,
+    opened_database,
+    print_json_or_text,
+    reporting_failures,
+)
 from server_stub.practice.campaigns import (
     KINDS,
+    Campaign,
     change_status,
     create_campaign,
     get_campaign,
@@ -89,8 +97,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_create(args: argparse.Namespace) -> int:
-    db = data_dir(args).open_database()
-    try:
+    with opened_database(args) as db:
         created = create_campaign(
             db,
             uai=args.uai,
@@ -103,33 +110,27 @@ def run_create(args: argparse.Namespace) -> int:
             actor=CLI_ACTOR,
             rehearsal=args.rehearsal,
         )
-    finally:
-        db.close()
-    if args.json:
-        print(json.dumps(created.to_dict(), ensure_ascii=False))
-    else:
-        print(f"Campagne / campaign: {created.code}  ({created.title})")
-    return 0
+    return print_json_or_text(
+        args.json, created.to_dict(), [f"Campagne / campaign: {created.code}  ({created.title})"]
+    )
 
 
 def run_list(args: argparse.Namespace) -> int:
-    db = data_dir(args).open_database()
-    try:
+    with opened_database(args) as db:
         found = school_campaigns(db, args.uai, archived=args.archived)
-    finally:
-        db.close()
-    if args.json:
-        print(json.dumps([c.to_dict() for c in found], ensure_ascii=False))
-        return 0
-    for c in found:
-        print(f"{c.code}  {c.status:<8} {c.kind:<20} {','.join(c.divisions):<12} {c.title}")
-    return 0
+    return print_json_or_text(
+        args.json,
+        [c.to_dict() for c in found],
+        (
+            f"{c.code}  {c.status:<8} {c.kind:<20} {','.join(c.divisions):<12} {c.title}"
+            for c in found
+        ),
+    )
 
 
 def run_sheet(args: argparse.Namespace) -> int:
     directory = data_dir(args)
-    db = directory.open_database()
-    try:
+    with opened_database(directory) as db:
         found = get_campaign(db, args.code)
         sheet = class_sheet(
             db,
@@ -139,35 +140,29 @@ def run_sheet(args: argparse.Namespace) -> int:
             now=time.time(),
             actor=CLI_ACTOR,
         )
-    finally:
-        db.close()
-    if args.json:
-        print(json.dumps({"code": found.code, "students": sheet}, ensure_ascii=False))
-        return 0
-    print(f"Campagne / campaign {found.code} — {found.title}")
+    return print_json_or_text(
+        args.json, {"code": found.code, "students": sheet}, _sheet_lines(found, sheet)
+    )
+
+
+def _sheet_lines(found: Campaign, sheet: list[dict]) -> Iterator[str]:
+    yield f"Campagne / campaign {found.code} — {found.title}"
     for row in sheet:
         code = row["first_login_code"] or "(déjà connecté·e / already signed in)"
         name = f"{row['last_name']} {row['first_name']}"
-        print(f"{row['division']:<8} {name:<32} {row['login']:<28} {code}")
-    return 0
+        yield f"{row['division']:<8} {name:<32} {row['login']:<28} {code}"
 
 
 def run_status(args: argparse.Namespace) -> int:
-    db = data_dir(args).open_database()
-    try:
+    with opened_database(args) as db:
         changed = change_status(db, args.code, args.target, now=time.time(), actor=CLI_ACTOR)
-    finally:
-        db.close()
     print(f"{changed.code}: {changed.status}")
     return 0
 
 
 def run_export(args: argparse.Namespace) -> int:
-    db = data_dir(args).open_database()
-    try:
+    with opened_database(args) as db:
         rows = campaign_rows(db, args.code)
-    finally:
-        db.close()
     if args.format == "csv":
         data = campaign_csv(rows)
     else:

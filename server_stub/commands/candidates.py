@@ -26,7 +26,7 @@ import sys
 from pathlib import Path
 
 from server_stub.candidate_import import candidates_template, import_warnings
-from server_stub.command_support import add_data_argument, data_dir, fail, reporting_failures
+from server_stub.command_support import add_data_argument, fail, opened_database, reporting_failures
 from server_stub.planning import import_candidates
 
 
@@ -68,11 +68,8 @@ def run_import(args: argparse.Namespace) -> int:
             f"lecture impossible de {args.file} ({error.strerror}).",
             f"cannot read {args.file} ({error.strerror}).",
         )
-    db = data_dir(args).open_database()
-    try:
+    with opened_database(args) as db:
         imported = import_candidates(db, args.session, data)
-    finally:
-        db.close()
     for fr, en in import_warnings(data):
         print(f"attention : {fr}\nwarning: {en}", file=sys.stderr)
     print(f"{len(imported)} candidat(s) importé(s) / candidate(s) imported.")

@@ -14,9 +14,12 @@ import sys
 from pathlib import Path
 
 from server_stub.certificate_page import lookup_address
-from server_stub.command_support import add_data_argument, data_dir, reporting_failures
-from server_stub.documents import render_certificate
-from server_stub.documents.loading import load_certificate
+from server_stub.command_support import (
+    add_data_argument,
+    data_dir,
+    opened_database,
+    reporting_failures,
+)
 from server_stub.documents.wording import LANGUAGES
 
 DEFAULT_PUBLIC_URL = "http://localhost:8000"
@@ -40,13 +43,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Here, not with the module: every `pix-server` command registers this one's options.
+    from server_stub.documents import render_certificate
+    from server_stub.documents.loading import load_certificate
+
     directory = data_dir(args)
     public_url = args.public_url or directory.public_url() or DEFAULT_PUBLIC_URL
-    db = directory.open_database()
-    try:
+    with opened_database(directory) as db:
         data = load_certificate(db, args.code, lookup_address(public_url))
-    finally:
-        db.close()
     pages = render_certificate(data, args.out, args.lang)
     if public_url == DEFAULT_PUBLIC_URL:
         print(

@@ -9,10 +9,14 @@ kept. The client trades them for a bearer token at POST /api/v1/oauth/token.
 """
 
 import argparse
-import json
 import time
 
-from server_stub.command_support import add_data_argument, data_dir, reporting_failures
+from server_stub.command_support import (
+    add_data_argument,
+    opened_database,
+    print_json_or_text,
+    reporting_failures,
+)
 from server_stub.schools.audit import CLI_ACTOR
 from server_stub.schools.clients import SCOPES, create_client, list_clients, revoke_client
 
@@ -37,41 +41,33 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_create(args: argparse.Namespace) -> int:
-    db = data_dir(args).open_database()
-    try:
+    with opened_database(args) as db:
         client = create_client(
             db, scope=args.scope, label=args.label, now=time.time(), actor=CLI_ACTOR
         )
-    finally:
-        db.close()
-    if args.json:
-        print(json.dumps(client.to_dict(), ensure_ascii=False))
-        return 0
-    print(f"client_id: {client.client_id}")
-    print(f"client_secret (affiché une seule fois / shown once): {client.client_secret}")
-    return 0
+    return print_json_or_text(
+        args.json,
+        client.to_dict(),
+        [
+            f"client_id: {client.client_id}",
+            f"client_secret (affiché une seule fois / shown once): {client.client_secret}",
+        ],
+    )
 
 
 def run_list(args: argparse.Namespace) -> int:
-    db = data_dir(args).open_database()
-    try:
+    with opened_database(args) as db:
         found = list_clients(db)
-    finally:
-        db.close()
-    if args.json:
-        print(json.dumps(found, ensure_ascii=False))
-        return 0
-    for client in found:
-        revoked = "  (révoqué / revoked)" if client["revoked"] else ""
-        print(f"{client['client_id']:<32} {client['scope']:<16} {client['label']}{revoked}")
-    return 0
+    return print_json_or_text(args.json, found, (_line(client) for client in found))
+
+
+def _line(client: dict) -> str:
+    revoked = "  (révoqué / revoked)" if client["revoked"] else ""
+    return f"{client['client_id']:<32} {client['scope']:<16} {client['label']}{revoked}"
 
 
 def run_revoke(args: argparse.Namespace) -> int:
-    db = data_dir(args).open_database()
-    try:
+    with opened_database(args) as db:
         revoke_client(db, args.client, now=time.time(), actor=CLI_ACTOR)
-    finally:
-        db.close()
     print(f"Client {args.client} révoqué / revoked.")
     return 0

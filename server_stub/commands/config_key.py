@@ -12,12 +12,16 @@ Changes apply at once, also to a running server.
 """
 
 import argparse
-import json
 import time
+from collections.abc import Iterator
 
 from server_stub import config_keys
-from server_stub.command_support import add_data_argument, data_dir, reporting_failures
-from server_stub.db.database import Database
+from server_stub.command_support import (
+    add_data_argument,
+    opened_database,
+    print_json_or_text,
+    reporting_failures,
+)
 from server_stub.timeline import instant_text
 
 OPEN_FR = "Liste vide : toute configuration de poste est acceptée (et enregistrée)."
@@ -47,16 +51,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     revoke.set_defaults(func=reporting_failures(run_revoke))
 
 
-def _database(args: argparse.Namespace) -> Database:
-    return data_dir(args).open_database()
-
-
 def run_allow(args: argparse.Namespace) -> int:
-    db = _database(args)
-    try:
+    with opened_database(args) as db:
         added = config_keys.allow(db, args.key, args.label.strip(), time.time())
-    finally:
-        db.close()
     key = config_keys.normalised(args.key)
     if added:
         print(f"Clé autorisée / key allowed: {key}")
@@ -66,11 +63,8 @@ def run_allow(args: argparse.Namespace) -> int:
 
 
 def run_revoke(args: argparse.Namespace) -> int:
-    db = _database(args)
-    try:
+    with opened_database(args) as db:
         left = config_keys.revoke(db, args.key)
-    finally:
-        db.close()
     print(f"Clé retirée / key revoked: {config_keys.normalised(args.key)}")
     if left == 0:
         print(f"{OPEN_FR}\n{OPEN_EN}")
@@ -78,39 +72,36 @@ def run_revoke(args: argparse.Namespace) -> int:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    db = _database(args)
-    try:
+    with opened_database(args) as db:
         allowed, seen = config_keys.listing(db)
-    finally:
-        db.close()
-    if args.json:
-        document = {
-            "enforced": bool(allowed),
-            "allowed": [{**row, "allowed_at": instant_text(row["allowed_at"])} for row in allowed],
-            "seen_not_allowed": [
-                {
-                    "config_key": key.config_key,
-                    "app_version": key.app_version,
-                    "check_ins": key.check_ins,
-                    "refusals": key.refusals,
-                    "last_seen": instant_text(key.last_seen),
-                }
-                for key in seen
-            ],
-        }
-        print(json.dumps(document, indent=2, ensure_ascii=False))
-        return 0
+    document = {
+        "enforced": bool(allowed),
+        "allowed": [{**row, "allowed_at": instant_text(row["allowed_at"])} for row in allowed],
+        "seen_not_allowed": [
+            {
+                "config_key": key.config_key,
+                "app_version": key.app_version,
+                "check_ins": key.check_ins,
+                "refusals": key.refusals,
+                "last_seen": instant_text(key.last_seen),
+            }
+            for key in seen
+        ],
+    }
+    return print_json_or_text(args.json, document, _listing_lines(allowed, seen), indent=2)
+
+
+def _listing_lines(allowed: list[dict], seen: list[config_keys.SeenKey]) -> Iterator[str]:
     if not allowed:
-        print(f"{OPEN_FR}\n{OPEN_EN}")
+        yield f"{OPEN_FR}\n{OPEN_EN}"
     else:
-        print("Clés autorisées / allowed keys:")
+        yield "Clés autorisées / allowed keys:"
         for row in allowed:
-            print(f"  {row['config_key']}  {instant_text(row['allowed_at'])}  {row['label']}")
+            yield f"  {row['config_key']}  {instant_text(row['allowed_at'])}  {row['label']}"
     if seen:
-        print("Vues à l'accueil, hors liste / seen at check-in, not on the list:")
+        yield "Vues à l'accueil, hors liste / seen at check-in, not on the list:"
         for key in seen:
-            print(
+            yield (
                 f"  {key.config_key}  v{key.app_version}  {key.check_ins} accueil(s) / "
                 f"check-in(s), {key.refusals} refus / refusal(s), {instant_text(key.last_seen)}"
             )
-    return 0

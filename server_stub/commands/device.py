@@ -12,7 +12,7 @@ keys cannot enrol again. The device id is the one `pix-kiosk doctor` shows.
 import argparse
 import time
 
-from server_stub.command_support import add_data_argument, data_dir, fail, reporting_failures
+from server_stub.command_support import add_data_argument, fail, opened_database, reporting_failures
 from server_stub.enrolment import create_enrolment_token, revoke_device
 
 
@@ -36,23 +36,17 @@ def run_token(args: argparse.Namespace) -> int:
             "--devices va de 1 à 1000 et --valid-hours de 0 à 720.",
             "--devices ranges from 1 to 1000 and --valid-hours from 0 to 720.",
         )
-    db = data_dir(args).open_database()
-    try:
+    with opened_database(args) as db:
         token = create_enrolment_token(
             db, max_devices=args.devices, valid_hours=args.valid_hours, now=time.time()
         )
-    finally:
-        db.close()
     print(token)
     return 0
 
 
 def run_revoke(args: argparse.Namespace) -> int:
-    db = data_dir(args).open_database()
-    try:
+    with opened_database(args) as db:
         found = revoke_device(db, args.device.strip(), now=time.time())
-    finally:
-        db.close()
     if not found:
         return fail(
             f"aucun poste enrôlé « {args.device} ».", f"no enrolled device '{args.device}'."

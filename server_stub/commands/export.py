@@ -18,7 +18,12 @@ from pathlib import Path
 
 from engine.canonical import BilingualError
 from server_stub.banks import BankStore
-from server_stub.command_support import add_data_argument, data_dir, reporting_failures
+from server_stub.command_support import (
+    add_data_argument,
+    data_dir,
+    opened_database,
+    reporting_failures,
+)
 from server_stub.commands.feed_export import FEED_FORMATS, feed_export_text
 from server_stub.exports import export_csv, export_json, session_results
 from server_stub.response_matrix import (
@@ -63,11 +68,8 @@ def session_export_text(args: argparse.Namespace) -> str:
             f"--format {args.format} demande --session.",
             f"--format {args.format} needs --session.",
         )
-    db = data_dir(args).open_database()
-    try:
+    with opened_database(args) as db:
         rows = session_results(db, args.session)
-    finally:
-        db.close()
     return export_csv(rows) if args.format == "csv" else export_json(rows)
 
 
@@ -80,10 +82,7 @@ def write_export(args: argparse.Namespace, text: str) -> None:
 
 def _response_matrix(args: argparse.Namespace) -> str:
     directory = data_dir(args)
-    db = directory.open_database()
-    try:
+    with opened_database(directory) as db:
         banks = BankStore(directory, directory.publisher_public_key())
         rows = response_rows(db, banks, exam_key_secret(directory), args.session)
-    finally:
-        db.close()
     return responses_csv(rows) if args.format == "responses" else responses_json(rows)

@@ -10,7 +10,7 @@ import json
 import time
 
 from engine.canonical import BilingualError
-from server_stub.command_support import data_dir
+from server_stub.command_support import opened_database
 from server_stub.schools import audit
 from server_stub.schools.feeds import livret_scolaire, parcoursup_school
 from server_stub.schools.uai import normalise_uai
@@ -26,8 +26,7 @@ def feed_export_text(args: argparse.Namespace) -> str:
             f"--format {args.format} needs --uai (the school).",
         )
     uai = normalise_uai(args.uai)
-    db = data_dir(args).open_database()
-    try:
+    with opened_database(args) as db:
         found = livret_scolaire(db, uai) if args.format == "lsu" else parcoursup_school(db, uai)
         with db.write() as connection:
             audit.record(
@@ -38,6 +37,4 @@ def feed_export_text(args: argparse.Namespace) -> str:
                 action=f"export.{args.format}",
                 uai=uai,
             )
-    finally:
-        db.close()
     return json.dumps(found, ensure_ascii=False, indent=2) + "\n"

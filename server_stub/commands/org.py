@@ -10,13 +10,18 @@ to it. Every creation is in the audit log.
 """
 
 import argparse
-import json
 import time
 
-from server_stub.command_support import add_data_argument, data_dir, reporting_failures
+from server_stub.command_support import (
+    add_data_argument,
+    opened_database,
+    print_json_or_text,
+    reporting_failures,
+)
 from server_stub.schools.audit import CLI_ACTOR
 from server_stub.schools.orgs import (
     KIND_LABELS,
+    Organisation,
     create_organisation,
     edit_organisation,
     list_organisations,
@@ -49,8 +54,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_create(args: argparse.Namespace) -> int:
-    db = data_dir(args).open_database()
-    try:
+    with opened_database(args) as db:
         created = create_organisation(
             db,
             uai=args.uai,
@@ -60,18 +64,15 @@ def run_create(args: argparse.Namespace) -> int:
             now=time.time(),
             actor=CLI_ACTOR,
         )
-    finally:
-        db.close()
-    if args.json:
-        print(json.dumps(created.to_dict(), ensure_ascii=False))
-    else:
-        print(f"Établissement créé / school created: {created.uai} {created.name}")
-    return 0
+    return print_json_or_text(
+        args.json,
+        created.to_dict(),
+        [f"Établissement créé / school created: {created.uai} {created.name}"],
+    )
 
 
 def run_edit(args: argparse.Namespace) -> int:
-    db = data_dir(args).open_database()
-    try:
+    with opened_database(args) as db:
         edited = edit_organisation(
             db,
             uai=args.uai,
@@ -81,25 +82,21 @@ def run_edit(args: argparse.Namespace) -> int:
             now=time.time(),
             actor=CLI_ACTOR,
         )
-    finally:
-        db.close()
-    if args.json:
-        print(json.dumps(edited.to_dict(), ensure_ascii=False))
-    else:
-        print(f"Établissement modifié / school updated: {edited.uai} {edited.name}")
-    return 0
+    return print_json_or_text(
+        args.json,
+        edited.to_dict(),
+        [f"Établissement modifié / school updated: {edited.uai} {edited.name}"],
+    )
 
 
 def run_list(args: argparse.Namespace) -> int:
-    db = data_dir(args).open_database()
-    try:
+    with opened_database(args) as db:
         found = list_organisations(db)
-    finally:
-        db.close()
-    if args.json:
-        print(json.dumps([org.to_dict() for org in found], ensure_ascii=False))
-        return 0
-    for org in found:
-        default = "  (par défaut / default)" if org.is_default else ""
-        print(f"{org.uai}  {KIND_LABELS[org.kind]:<10} {org.name}{default}")
-    return 0
+    return print_json_or_text(
+        args.json, [org.to_dict() for org in found], (_org_line(org) for org in found)
+    )
+
+
+def _org_line(org: Organisation) -> str:
+    default = "  (par défaut / default)" if org.is_default else ""
+    return f"{org.uai}  {KIND_LABELS[org.kind]:<10} {org.name}{default}"

@@ -2,9 +2,13 @@
 (back-to-school diagnostics per grade, short thematic training), shipped with the engine."""
 
 import argparse
-import json
 
-from server_stub.command_support import add_data_argument, data_dir, reporting_failures
+from server_stub.command_support import (
+    add_data_argument,
+    data_dir,
+    print_json_or_text,
+    reporting_failures,
+)
 from server_stub.practice.content import catalogue, parcours_dict
 
 
@@ -20,12 +24,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run_list(args: argparse.Namespace) -> int:
     data_dir(args).require_initialised()
     found = [parcours_dict(p) for p in catalogue()]
-    if args.json:
-        print(json.dumps(found, ensure_ascii=False))
-        return 0
-    for p in found:
-        print(
+    return print_json_or_text(
+        args.json,
+        found,
+        (
             f"{p['id']:<28} {p['purpose']:<10} {p['grade'] or '-':<5} "
             f"{len(p['competences']):>2} comp. {p['title'].get('fr', '')}"
-        )
-    return 0
+            for p in found
+        ),
+    )

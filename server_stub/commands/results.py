@@ -10,9 +10,14 @@ import sys
 from pathlib import Path
 
 from server_stub.certificate_page import lookup_address
-from server_stub.command_support import add_data_argument, data_dir, fail, reporting_failures
+from server_stub.command_support import (
+    add_data_argument,
+    data_dir,
+    fail,
+    opened_database,
+    reporting_failures,
+)
 from server_stub.commands.certificate import DEFAULT_PUBLIC_URL
-from server_stub.documents.class_attestations import class_attestations_pdf
 from server_stub.documents.wording import LANGUAGES
 from server_stub.schools.class_results import class_results, class_results_csv
 
@@ -38,11 +43,8 @@ def run(args: argparse.Namespace) -> int:
         return fail("--format pdf demande --out FICHIER.pdf.", "--format pdf needs --out FILE.pdf.")
     directory = data_dir(args)
     args.public_url = args.public_url or directory.public_url() or DEFAULT_PUBLIC_URL
-    db = directory.open_database()
-    try:
+    with opened_database(directory) as db:
         data = _document(db, args)
-    finally:
-        db.close()
     if args.out is not None:
         args.out.write_bytes(data)
     else:
@@ -52,6 +54,9 @@ def run(args: argparse.Namespace) -> int:
 
 def _document(db, args: argparse.Namespace) -> bytes:
     if args.format == "pdf":
+        # Here, not with the module: every `pix-server` command registers this one's options.
+        from server_stub.documents.class_attestations import class_attestations_pdf
+
         lookup = lookup_address(args.public_url)
         return class_attestations_pdf(db, args.uai, args.division, lookup, args.lang)
     rows = class_results(db, args.uai, args.division)

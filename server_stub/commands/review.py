@@ -12,10 +12,17 @@ the audit log with its reason. `--certification` is another name for `--candidat
 """
 
 import argparse
-import json
+import itertools
+from collections.abc import Iterator
 
 from server_stub.banks import BankStore
-from server_stub.command_support import add_data_argument, data_dir, reporting_failures
+from server_stub.command_support import (
+    add_data_argument,
+    data_dir,
+    opened_database,
+    print_json_or_text,
+    reporting_failures,
+)
 from server_stub.review.decisions import DECISIONS, decide
 from server_stub.review.queue import certification_evidence, pending_certifications
 
@@ -54,41 +61,33 @@ def _candidate_option(parser: argparse.ArgumentParser) -> None:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    db = data_dir(args).open_database()
-    try:
+    with opened_database(args) as db:
         pending = pending_certifications(db, session_id=args.session, uai=args.uai)
-    finally:
-        db.close()
-    if args.json:
-        print(json.dumps(pending, ensure_ascii=False, indent=2))
-        return 0
+    return print_json_or_text(args.json, pending, _pending_lines(pending), indent=2)
+
+
+def _pending_lines(pending: list[dict]) -> Iterator[str]:
     if not pending:
-        print("Aucune certification en attente / No pending certification.")
+        yield "Aucune certification en attente / No pending certification."
     for item in pending:
-        print(
+        yield (
             f"{item['candidate_id']}  session {item['session_number']}  "
             f"{item['last_name']} {item['first_names']}  {', '.join(item['reasons'])}"
         )
-    return 0
 
 
 def run_show(args: argparse.Namespace) -> int:
     directory = data_dir(args)
-    db = directory.open_database()
-    try:
+    with opened_database(directory) as db:
         evidence = certification_evidence(
             db, args.candidate, BankStore(directory, directory.publisher_public_key())
         )
-    finally:
-        db.close()
-    _print(evidence, args.json)
-    return 0
+    return print_json_or_text(args.json, evidence, _evidence_lines(evidence), indent=2)
 
 
 def run_decide(args: argparse.Namespace) -> int:
     directory = data_dir(args)
-    db = directory.open_database()
-    try:
+    with opened_database(directory) as db:
         evidence = decide(
             db,
             BankStore(directory, directory.publisher_public_key()),
@@ -98,28 +97,22 @@ def run_decide(args: argparse.Namespace) -> int:
             reviewer=args.reviewer,
             item_id=args.item,
         )
-    finally:
-        db.close()
-    if not args.json:
-        print(f"Décision enregistrée / Decision recorded: {args.decision} ({args.candidate})")
-    _print(evidence, args.json)
-    return 0
-
-
-def _print(evidence: dict, as_json: bool) -> None:
-    if as_json:
-        print(json.dumps(evidence, ensure_ascii=False, indent=2))
-        return
-    print(
-        f"{evidence['last_name']} {evidence['first_names']} — session {evidence['session_number']}"
+    recorded = f"Décision enregistrée / Decision recorded: {args.decision} ({args.candidate})"
+    return print_json_or_text(
+        args.json, evidence, itertools.chain([recorded], _evidence_lines(evidence)), indent=2
     )
-    print(f"  résultat / result: {evidence['result_status']} score {evidence['score']}")
-    print(f"  en attente pour / pending for: {', '.join(evidence['reasons']) or '—'}")
-    print(f"  décision / decision: {evidence['final_decision'] or '—'}")
-    print(f"  rejeu / replay: {evidence['replay']}")
+
+
+def _evidence_lines(evidence: dict) -> Iterator[str]:
+    name = f"{evidence['last_name']} {evidence['first_names']}"
+    yield f"{name} — session {evidence['session_number']}"
+    yield f"  résultat / result: {evidence['result_status']} score {evidence['score']}"
+    yield f"  en attente pour / pending for: {', '.join(evidence['reasons']) or '—'}"
+    yield f"  décision / decision: {evidence['final_decision'] or '—'}"
+    yield f"  rejeu / replay: {evidence['replay']}"
     for incident in evidence["incidents"]:
-        print(f"  incident: {incident['kind']} {incident['detail']}")
+        yield f"  incident: {incident['kind']} {incident['detail']}"
     for report in evidence["issue_reports"]:
-        print(f"  signalement / report: {report['category']} {report['subcategory'] or ''}")
+        yield f"  signalement / report: {report['category']} {report['subcategory'] or ''}"
     for decision in evidence["decisions"]:
-        print(f"  {decision['reviewer']}: {decision['decision']} — {decision['reason']}")
+        yield f"  {decision['reviewer']}: {decision['decision']} — {decision['reason']}"

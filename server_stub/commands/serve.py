@@ -19,17 +19,18 @@ import socket
 import sys
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import uvicorn
 
-from server_stub.app import create_app
 from server_stub.command_support import add_data_argument, data_dir, fail, reporting_failures
-from server_stub.context import ServerContext
 from server_stub.datadir import DataDir
 from server_stub.db.integrity import check_database
 from server_stub.exam_evidence import DEFAULT_OFFLINE_REVIEW_S
 from server_stub.serve_lock import hold_serve_lock
+
+if TYPE_CHECKING:
+    from server_stub.context import ServerContext
 
 LISTENING = "pix-server listening on"
 # An idle connection is kept this long: a kiosk streams an answer every minute or two, and a new
@@ -123,7 +124,13 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _serve(settings: dict[str, Any], sock: socket.socket, on_ready) -> None:
-    """One server process: its context on the data directory, then uvicorn on `sock`."""
+    """One server process: its context on the data directory, then uvicorn on `sock`.
+
+    The web application is imported here, not with the module: every other `pix-server`
+    command registers `serve`'s options too, and would otherwise load the whole API to start."""
+    from server_stub.app import create_app
+    from server_stub.context import ServerContext
+
     ctx = ServerContext.open(DataDir(Path(settings["data"])))
     ctx.offline_review_s = settings["offline_review_s"]
     config = uvicorn.Config(
@@ -206,7 +213,7 @@ class StoppingServer(uvicorn.Server):
     long-polls as soon as it is told to stop (otherwise they outlive the grace period and end in
     a 500)."""
 
-    def __init__(self, config: uvicorn.Config, ctx: ServerContext, on_ready) -> None:
+    def __init__(self, config: uvicorn.Config, ctx: "ServerContext", on_ready) -> None:
         super().__init__(config)
         self.ctx = ctx
         self.on_ready = on_ready

@@ -16,11 +16,16 @@ defaults to the school's name.
 """
 
 import argparse
-import json
 import time
 
 from server_stub.banks import bank_editions
-from server_stub.command_support import add_data_argument, data_dir, reporting_failures
+from server_stub.command_support import (
+    add_data_argument,
+    data_dir,
+    opened_database,
+    print_json_or_text,
+    reporting_failures,
+)
 from server_stub.commands import session_publish
 from server_stub.commands.session_roster import (
     add_create_options,
@@ -67,8 +72,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run_create(args: argparse.Namespace) -> int:
     directory = data_dir(args)
-    db = directory.open_database()
-    try:
+    with opened_database(directory) as db:
         editions = bank_editions(directory, db)
         chosen = None
         if args.edition is not None:
@@ -91,22 +95,21 @@ def run_create(args: argparse.Namespace) -> int:
         )
         bank_id = session_bank(db, created.session_id)
         enrolled = enrol_pick(db, created.session_id, pick)
-    finally:
-        db.close()
     roster = {} if pick is None else {"uai": pick.school.uai, "enrolled": len(enrolled)}
-    if args.json:
-        print(json.dumps({**created.__dict__, **roster}))
-        return 0
     kind = " — répétition / rehearsal" if args.rehearsal else ""
-    print(
-        f"Session {created.session_number} ({centre}, {args.room}, {args.date} {args.time}){kind}"
-    )
-    print(f"  édition de la banque / bank edition: {editions[bank_id]} ({bank_id})")
+    lines = [
+        f"Session {created.session_number} ({centre}, {args.room}, {args.date} {args.time}){kind}",
+        f"  édition de la banque / bank edition: {editions[bank_id]} ({bank_id})",
+    ]
     if roster:
-        print(f"  {len(enrolled)} candidat(s) inscrit(s) / candidate(s) enrolled ({roster['uai']})")
-    print(f"  code d'accès candidats / candidates' access code: {created.access_code}")
-    print(f"  code surveillant / invigilator code: {created.invigilator_code}")
-    return 0
+        lines.append(
+            f"  {len(enrolled)} candidat(s) inscrit(s) / candidate(s) enrolled ({roster['uai']})"
+        )
+    lines += [
+        f"  code d'accès candidats / candidates' access code: {created.access_code}",
+        f"  code surveillant / invigilator code: {created.invigilator_code}",
+    ]
+    return print_json_or_text(args.json, {**created.__dict__, **roster}, lines, ascii_only=True)
 
 
 def session_bank(db, session_id: str) -> str:

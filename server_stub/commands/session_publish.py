@@ -2,12 +2,10 @@
 terminal, refused with the list of what is still pending (review/publication.py)."""
 
 import argparse
-import json
 import sys
 
-from server_stub.command_support import add_data_argument, data_dir, fail
+from server_stub.command_support import add_data_argument, fail, opened_database, print_json_or_text
 from server_stub.errors import ApiError
-from server_stub.review.publication import publish_session
 from server_stub.schools.audit import CLI_ACTOR
 
 
@@ -20,18 +18,20 @@ def register_action(actions: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    db = data_dir(args).open_database()
-    try:
-        state = publish_session(db, args.session, actor=CLI_ACTOR)
-    except ApiError as error:
-        status = fail(error.fr, error.en)
-        for item in error.details or []:
-            print(
-                f"  - {item['candidate_id']} {item['name']}: {', '.join(item['reasons'])}",
-                file=sys.stderr,
-            )
-        return status
-    finally:
-        db.close()
-    print(json.dumps(state) if args.json else f"Session {args.session} publiée / published.")
-    return 0
+    # Here, not with the module: every `pix-server` command registers this one's options.
+    from server_stub.review.publication import publish_session
+
+    with opened_database(args) as db:
+        try:
+            state = publish_session(db, args.session, actor=CLI_ACTOR)
+        except ApiError as error:
+            status = fail(error.fr, error.en)
+            for item in error.details or []:
+                print(
+                    f"  - {item['candidate_id']} {item['name']}: {', '.join(item['reasons'])}",
+                    file=sys.stderr,
+                )
+            return status
+    return print_json_or_text(
+        args.json, state, [f"Session {args.session} publiée / published."], ascii_only=True
+    )

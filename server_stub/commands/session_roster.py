@@ -14,10 +14,14 @@ command: `session.py` calls `register_actions(actions)` and `add_create_options(
 """
 
 import argparse
-import json
 import time
 
-from server_stub.command_support import add_data_argument, data_dir, reporting_failures
+from server_stub.command_support import (
+    add_data_argument,
+    opened_database,
+    print_json_or_text,
+    reporting_failures,
+)
 from server_stub.db.database import Database
 from server_stub.schools.audit import CLI_ACTOR
 from server_stub.schools.sessions import (
@@ -103,20 +107,17 @@ def enrol_pick(db: Database, session_id: str, pick: RosterPick | None) -> list[s
 
 
 def run_list(args: argparse.Namespace) -> int:
-    db = data_dir(args).open_database()
-    try:
+    with opened_database(args) as db:
         found = list_sessions(db, args.uai)
-    finally:
-        db.close()
-    if args.json:
-        print(json.dumps(found, ensure_ascii=False))
-        return 0
-    for s in found:
-        print(
+    return print_json_or_text(
+        args.json,
+        found,
+        (
             f"{s['session_id']:>8}  {s['date']} {s['time']}  {s['uai']}  {s['centre']}, "
             f"{s['room']}  {s['state']}  {s['candidate_count']} candidat(s)"
-        )
-    return 0
+            for s in found
+        ),
+    )
 
 
 def run_edit(args: argparse.Namespace) -> int:
@@ -127,35 +128,27 @@ def run_edit(args: argparse.Namespace) -> int:
         "start_time": args.time,
         "invigilator": args.invigilator,
     }
-    db = data_dir(args).open_database()
-    try:
+    with opened_database(args) as db:
         edit_session(db, args.session, changes, now=time.time(), actor=CLI_ACTOR)
-    finally:
-        db.close()
     print(f"Session {args.session} modifiée / updated.")
     return 0
 
 
 def run_delete(args: argparse.Namespace) -> int:
-    db = data_dir(args).open_database()
-    try:
+    with opened_database(args) as db:
         count = delete_session(db, args.session, now=time.time(), actor=CLI_ACTOR)
-    finally:
-        db.close()
     print(f"Session {args.session} supprimée / deleted ({count} candidat(s) / candidate(s)).")
     return 0
 
 
 def run_enrol(args: argparse.Namespace) -> int:
-    db = data_dir(args).open_database()
-    try:
+    with opened_database(args) as db:
         uai = args.uai or session_uai(db, args.session)
         pick = pick_students(db, uai, args.division, args.student)
         ids = enrol(db, args.session, pick, now=time.time(), actor=CLI_ACTOR)
-    finally:
-        db.close()
-    if args.json:
-        print(json.dumps({"enrolled": len(ids), "candidate_ids": ids}))
-    else:
-        print(f"{len(ids)} candidat(s) inscrit(s) / candidate(s) enrolled.")
-    return 0
+    return print_json_or_text(
+        args.json,
+        {"enrolled": len(ids), "candidate_ids": ids},
+        [f"{len(ids)} candidat(s) inscrit(s) / candidate(s) enrolled."],
+        ascii_only=True,
+    )

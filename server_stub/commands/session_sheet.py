@@ -9,9 +9,7 @@ sub-parsers (this module is not a top-level subcommand).
 import argparse
 from pathlib import Path
 
-from server_stub.command_support import add_data_argument, data_dir, reporting_failures
-from server_stub.documents import render_session_sheet
-from server_stub.documents.loading import load_session_sheet
+from server_stub.command_support import add_data_argument, opened_database, reporting_failures
 from server_stub.documents.wording import LANGUAGES
 
 
@@ -25,11 +23,12 @@ def register_action(actions: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    db = data_dir(args).open_database()
-    try:
+    # Here, not with the module: every `pix-server` command registers this one's options.
+    from server_stub.documents import render_session_sheet
+    from server_stub.documents.loading import load_session_sheet
+
+    with opened_database(args) as db:
         data = load_session_sheet(db, args.session)
-    finally:
-        db.close()
     pages = render_session_sheet(data, args.out, args.lang)
     print(f"PDF : {args.out} ({pages} pages, {len(data.candidates)} candidats / candidates)")
     return 0

@@ -11,11 +11,16 @@ imported: every problem is listed with its line and column.
 """
 
 import argparse
-import json
 import time
 from pathlib import Path
 
-from server_stub.command_support import add_data_argument, data_dir, fail, reporting_failures
+from server_stub.command_support import (
+    add_data_argument,
+    fail,
+    opened_database,
+    print_json_or_text,
+    reporting_failures,
+)
 from server_stub.schools.audit import CLI_ACTOR
 from server_stub.schools.roster import import_roster, list_students
 
@@ -47,40 +52,34 @@ def run_import(args: argparse.Namespace) -> int:
             f"lecture impossible de {args.file} ({error.strerror}).",
             f"cannot read {args.file} ({error.strerror}).",
         )
-    db = data_dir(args).open_database()
-    try:
+    with opened_database(args) as db:
         summary = import_roster(
             db, uai=args.uai, data=data, full=not args.partial, now=time.time(), actor=CLI_ACTOR
         )
-    finally:
-        db.close()
-    if args.json:
-        print(json.dumps(summary.to_dict()))
-        return 0
-    print(
-        f"Élèves / students ({summary.uai}, {summary.file_format}): "
-        f"{summary.created} créé(s) / created, {summary.updated} mis à jour / updated, "
-        f"{summary.unchanged} inchangé(s) / unchanged, {summary.restored} réintégré(s) / "
-        f"restored, {summary.archived} archivé(s) / archived."
+    return print_json_or_text(
+        args.json,
+        summary.to_dict(),
+        [
+            f"Élèves / students ({summary.uai}, {summary.file_format}): "
+            f"{summary.created} créé(s) / created, {summary.updated} mis à jour / updated, "
+            f"{summary.unchanged} inchangé(s) / unchanged, {summary.restored} réintégré(s) / "
+            f"restored, {summary.archived} archivé(s) / archived."
+        ],
+        ascii_only=True,
     )
-    return 0
 
 
 def run_list(args: argparse.Namespace) -> int:
-    db = data_dir(args).open_database()
-    try:
+    with opened_database(args) as db:
         students = list_students(
             db, args.uai.strip().upper(), division=args.division, archived=args.archived
         )
-    finally:
-        db.close()
-    if args.json:
-        print(json.dumps(students, ensure_ascii=False))
-        return 0
-    for student in students:
-        archived = "  (archivé / archived)" if student["archived"] else ""
-        print(
-            f"{student['division']:<8} {student['grade'] or '?':<9} {student['ine'] or '-':<12}"
-            f" {student['last_name']} {student['first_name']} {student['birth_date']}{archived}"
-        )
-    return 0
+    return print_json_or_text(args.json, students, (_line(student) for student in students))
+
+
+def _line(student: dict) -> str:
+    archived = "  (archivé / archived)" if student["archived"] else ""
+    return (
+        f"{student['division']:<8} {student['grade'] or '?':<9} {student['ine'] or '-':<12}"
+        f" {student['last_name']} {student['first_name']} {student['birth_date']}{archived}"
+    )

@@ -1,25 +1,29 @@
 """Printable PDF documents drawn with fpdf2, in memory and in any thread: the session sheet, the
-attendance and incident report, and the candidate's certificate."""
+attendance and incident report, and the candidate's certificate.
 
-from server_stub.documents.attendance_report import (
-    build_attendance_report,
-    render_attendance_report,
-)
-from server_stub.documents.certificate import (
-    CertificateDataError,
-    build_certificate,
-    render_certificate,
-)
-from server_stub.documents.data import (
-    AttendanceReportData,
-    AttendanceRow,
-    Candidate,
-    CertificateData,
-    Incident,
-    SessionFacts,
-    SessionSheetData,
-)
-from server_stub.documents.session_sheet import build_session_sheet, render_session_sheet
+The names below are loaded from their modules when first used (PEP 562), not with the package:
+the `pix-server` commands read `documents.wording` for their options, and every command process
+would otherwise load fpdf2 and its fonts to start."""
+
+import importlib
+from typing import Any
+
+_MODULES = {
+    "build_attendance_report": "attendance_report",
+    "render_attendance_report": "attendance_report",
+    "CertificateDataError": "certificate",
+    "build_certificate": "certificate",
+    "render_certificate": "certificate",
+    "AttendanceReportData": "data",
+    "AttendanceRow": "data",
+    "Candidate": "data",
+    "CertificateData": "data",
+    "Incident": "data",
+    "SessionFacts": "data",
+    "SessionSheetData": "data",
+    "build_session_sheet": "session_sheet",
+    "render_session_sheet": "session_sheet",
+}
 
 __all__ = [
     "AttendanceReportData",
@@ -37,3 +41,11 @@ __all__ = [
     "render_certificate",
     "render_session_sheet",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _MODULES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{_MODULES[name]}"), name)
+    globals()[name] = value
+    return value

@@ -33,7 +33,7 @@ from kiosk.doctor.server import clock_offset_check, probe_server, server_tls_che
 from kiosk.enrolment import EnrolmentError, enrol_lab_pc
 from kiosk.lab_config import LabConfigError, load_lab_config
 from kiosk.tls import AuthorityFileError
-from server_stub.readiness import PROBE_EVERY_S
+from server_stub.db.readiness import PROBE_EVERY_S
 from tests.deploy.live_server import LiveServer
 
 KIOSK_CLI = (

@@ -3,6 +3,7 @@ provisioned for it (as `pix-kiosk enroll` does), secure mode off."""
 
 import asyncio
 import json
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,8 +48,8 @@ class Lab:
 
 
 @pytest.fixture
-def lab(qapp, tmp_path):
-    (tmp_path / "server").mkdir()
+def lab(qapp, tmp_path, template_data_dir):
+    shutil.copytree(template_data_dir, tmp_path / "server")  # initialised: `start` serves it
     with EmbeddedServer(tmp_path / "server") as server:
         server.start()
         codes = server.create_session()

@@ -13,7 +13,6 @@ from tests.server.conftest import (  # noqa: F401  (fixtures and the hook, by na
     live_server,
     postgres_template,
     pytest_generate_tests,  # each test again on PostgreSQL when PIX_TEST_POSTGRES_URL is set
-    template_data_dir,
 )
 from tests.server.school_helpers import LYCEE_UAI, add_school, run_json
 

@@ -18,7 +18,6 @@ from tests.server.conftest import (  # noqa: F401  (fixtures, by name)
     data_dir,
     live_server,
     room_factory,
-    template_data_dir,
 )
 
 

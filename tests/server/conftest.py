@@ -113,13 +113,6 @@ def pytest_generate_tests(metafunc) -> None:
 
 
 @pytest.fixture(scope="session")
-def template_data_dir(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("template") / "data"
-    assert pix_server(["init", "--data", str(root), "--no-calibrate"]) == 0
-    return root
-
-
-@pytest.fixture(scope="session")
 def postgres_template(tmp_path_factory):
     """(data directory, database, the tests' databases) made by `pix-server init` on
     PostgreSQL, once per process; the tests' copies are dropped at the end, all together

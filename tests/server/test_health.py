@@ -8,7 +8,7 @@ import time
 import httpx
 import pytest
 
-from server_stub.readiness import PROBE_EVERY_S
+from server_stub.db.readiness import PROBE_EVERY_S
 from tests.deploy.live_server import LiveServer
 
 

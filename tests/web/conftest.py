@@ -14,7 +14,6 @@ from tests.server.conftest import (  # noqa: F401  (fixtures, by name)
     LiveServer,
     data_dir,
     live_server,
-    template_data_dir,
 )
 
 UAI = "0750655E"
