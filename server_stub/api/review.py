@@ -4,7 +4,7 @@ session (lead)."""
 
 from typing import Any, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 from sqlalchemy import select
@@ -12,6 +12,7 @@ from sqlalchemy import select
 from server_stub.api.auth import server_context
 from server_stub.api.errors import ERROR_RESPONSES
 from server_stub.api.models import Textual
+from server_stub.api.practice import source_address
 from server_stub.api.review_auth import current_account, require_role
 from server_stub.context import ServerContext
 from server_stub.errors import ApiError
@@ -44,12 +45,17 @@ class DecisionRequest(Textual):
 
 
 @router.post("/accounts/sign-in", response_model=AccountToken)
-def account_sign_in(body: AccountSignIn, ctx: ServerContext = Depends(server_context)):
-    """A member account's login and password for a bearer token (15 minutes). Five failures in
-    a row lock the account for 15 minutes; every attempt is in the audit log."""
+def account_sign_in(
+    body: AccountSignIn, request: Request, ctx: ServerContext = Depends(server_context)
+):
+    """A member account's login and password for a bearer token (15 minutes). Wrong attempts
+    slow down the address that makes them (sign_in_throttle.py), never lock the account;
+    every attempt is in the audit log."""
     now = ctx.now()
     try:
-        account = authenticate(ctx.db, body.login, body.password, now=now)
+        account = authenticate(
+            ctx.db, body.login, body.password, source=source_address(request), now=now
+        )
     except AccountError as error:
         raise ApiError("account_sign_in_refused", detail_fr=error.fr, detail_en=error.en) from None
     token = issue_token(

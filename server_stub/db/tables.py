@@ -31,8 +31,6 @@ accounts = Table(
     Column("display_name", Text, nullable=False),
     Column("password_hash", Text, nullable=False),
     Column("is_admin", Boolean, nullable=False),
-    Column("failures", Integer, nullable=False),
-    Column("locked_until", Double),
     Column("created_at", Double, nullable=False),
     Column("disabled_at", Double),
     UniqueConstraint("login"),
@@ -376,6 +374,17 @@ sessions = Table(
     UniqueConstraint("session_number"),
 )
 
+sign_in_failures = Table(
+    "sign_in_failures",
+    metadata,
+    Column("realm", Text, primary_key=True),
+    Column("source", Text, primary_key=True),
+    Column("login", Text, primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("last_failure_at", Double, nullable=False),
+    Index("sign_in_failures_by_time", "last_failure_at"),
+)
+
 students = Table(
     "students",
     metadata,
@@ -447,16 +456,6 @@ practice_accounts = Table(
     Column("first_sign_in_at", Double),
     Column("password_hash", Text),
     UniqueConstraint("login"),
-)
-
-practice_sign_in_failures = Table(
-    "practice_sign_in_failures",
-    metadata,
-    Column("source", Text, primary_key=True),
-    Column("login", Text, primary_key=True),
-    Column("failures", Integer, nullable=False),
-    Column("last_failure_at", Double, nullable=False),
-    Index("practice_sign_in_failures_by_time", "last_failure_at"),
 )
 
 participations = Table(

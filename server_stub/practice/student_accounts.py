@@ -26,9 +26,9 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import Connection, select, true, update
 
+from server_stub import sign_in_throttle
 from server_stub.codes import VERIFICATION_ALPHABET
 from server_stub.db.database import Database
-from server_stub.practice import sign_in_throttle
 from server_stub.practice.campaigns import get_campaign
 from server_stub.practice.errors import PracticeError
 from server_stub.schools import audit
@@ -220,7 +220,7 @@ def reset_code(
             raise PracticeError("practice_student_unknown")
         code = new_code()
         _store_code(connection, db, key, row.student_id, code, now)
-        sign_in_throttle.clear(connection, db, login=row.login)
+        sign_in_throttle.clear(connection, db, sign_in_throttle.PRACTICE, login=row.login)
         audit.record(
             connection,
             db,
@@ -260,7 +260,11 @@ def sign_in(
     accounts = db.tables["practice_accounts"]
     login = login.strip().casefold()
     with db.read() as connection:
-        sign_in_throttle.check_allowed(connection, db, source, login, now)
+        wait = sign_in_throttle.seconds_to_wait(
+            connection, db, sign_in_throttle.PRACTICE, source, login, now
+        )
+        if wait:
+            raise PracticeError("practice_sign_in_throttled", seconds=wait)
         row = connection.execute(select(accounts).where(accounts.c.login == login)).first()
     if row is not None and row.password_hash is not None:
         with ARGON2_SLOTS:
@@ -274,7 +278,10 @@ def sign_in(
             with ARGON2_SLOTS:  # the time a known account's password check takes
                 verify_secret(None, secret)
     if not right:
-        sign_in_throttle.record_failure(db, source, login, now)
+        with db.write() as connection:
+            sign_in_throttle.record_failure(
+                connection, db, sign_in_throttle.PRACTICE, source, login, now
+            )
         raise PracticeError("practice_sign_in_refused")
     chosen = None
     if row.password_hash is None:
@@ -298,7 +305,9 @@ def sign_in(
             audit.record(
                 connection, db, at=now, actor=f"student:{login}", action="practice.password_set"
             )
-        sign_in_throttle.clear(connection, db, login=login, source=source)
+        sign_in_throttle.clear(
+            connection, db, sign_in_throttle.PRACTICE, login=login, source=source
+        )
         return student(connection, db, row.student_id)
 
 

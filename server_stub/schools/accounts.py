@@ -1,4 +1,4 @@
-"""Member accounts of the schools and their roles, and signing in with per-account lockout.
+"""Member accounts of the schools and their roles, and signing in (slowed, never locked).
 
 Roles (per school): `lead` plans sessions, imports students, publishes after review and exports;
 `reviewer` (national or regional: uai `*`, or one school) decides on pending certifications; `it`
@@ -9,10 +9,10 @@ name to ROLES. An administrator (`is_admin`) manages schools, accounts and API c
 
 from dataclasses import asdict, dataclass, field
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, select
 
 from engine.canonical import BilingualError
-from server_stub import codes
+from server_stub import codes, sign_in_throttle
 from server_stub.db.database import Database
 from server_stub.schools import audit
 from server_stub.schools.orgs import organisation
@@ -20,8 +20,6 @@ from server_stub.schools.passwords import check_strength, hash_secret, verify_se
 
 ROLES = ("lead", "reviewer", "it", "teacher")
 ALL_SCHOOLS = "*"
-MAX_FAILURES = 5
-LOCKOUT_S = 15 * 60
 
 
 class AccountError(BilingualError):
@@ -80,7 +78,6 @@ def create_account(
                 display_name=display_name.strip() or login,
                 password_hash=hash_secret(password),
                 is_admin=is_admin,
-                failures=0,
                 created_at=now,
             )
         )
@@ -129,49 +126,42 @@ def list_accounts(db: Database) -> list[Account]:
         return [_account(connection, db, row) for row in rows]
 
 
-def authenticate(db: Database, login: str, password: str, *, now: float) -> Account:
+def authenticate(db: Database, login: str, password: str, *, source: str, now: float) -> Account:
     """The account if the password is right; AccountError otherwise, every attempt logged.
 
-    Five failures in a row lock the account for 15 minutes (the right password included), so
-    that guessing is slow; the lock is per account, and each failure is in the audit log.
+    Wrong attempts slow down the source address that makes them on this login
+    (sign_in_throttle.py): while it must wait, its attempts are refused unchecked
+    (`account_locked`, with the seconds left). The account itself is never locked, so a
+    stranger cannot keep a lead or an invigilator out from another address.
     """
     login = login.strip().casefold()
     accounts = db.tables["accounts"]
     actor = f"account:{login}"
     # Refusals are raised after the transaction commits: the failure count must stay counted.
     with db.write() as connection:
+        wait = sign_in_throttle.seconds_to_wait(
+            connection, db, sign_in_throttle.STAFF, source, login, now
+        )
         row = connection.execute(select(accounts).where(accounts.c.login == login)).first()
-        if row is not None and row.locked_until is not None and row.locked_until > now:
+        if wait:
             audit.record(connection, db, at=now, actor=actor, action="sign_in.locked")
-            refusal = _locked(row.locked_until - now)
+            refusal = _throttled(wait)
         elif verify_secret(row.password_hash if _usable(row) else None, password):
-            connection.execute(
-                update(accounts)
-                .where(accounts.c.account_id == row.account_id)
-                .values(failures=0, locked_until=None)
+            sign_in_throttle.clear(
+                connection, db, sign_in_throttle.STAFF, login=login, source=source
             )
             audit.record(connection, db, at=now, actor=actor, action="sign_in.ok")
             return _account(connection, db, row)
         else:
             audit.record(connection, db, at=now, actor=actor, action="sign_in.failed")
+            sign_in_throttle.record_failure(
+                connection, db, sign_in_throttle.STAFF, source, login, now
+            )
             refusal = AccountError(
                 "sign_in_failed",
                 "identifiant ou mot de passe incorrect.",
                 "wrong login or password.",
             )
-            if row is not None:
-                failures = row.failures + 1
-                locked = failures >= MAX_FAILURES
-                connection.execute(
-                    update(accounts)
-                    .where(accounts.c.account_id == row.account_id)
-                    .values(
-                        failures=0 if locked else failures,
-                        locked_until=now + LOCKOUT_S if locked else None,
-                    )
-                )
-                if locked:
-                    audit.record(connection, db, at=now, actor=actor, action="account.locked")
     raise refusal
 
 
@@ -179,12 +169,11 @@ def _usable(row) -> bool:
     return row is not None and row.disabled_at is None
 
 
-def _locked(remaining_s: float) -> AccountError:
-    minutes = max(1, round(remaining_s / 60))
+def _throttled(seconds: int) -> AccountError:
     return AccountError(
         "account_locked",
-        f"compte bloqué après {MAX_FAILURES} échecs : réessayez dans {minutes} min.",
-        f"account locked after {MAX_FAILURES} failures: try again in {minutes} min.",
+        f"trop d'essais incorrects depuis cette adresse : attendez {seconds} s avant de réessayer.",
+        f"too many wrong attempts from this address: wait {seconds} s before trying again.",
     )
 
 

@@ -19,6 +19,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from engine.canonical import BilingualError
 from engine.referential import COMPETENCES
+from server_stub.api.practice import source_address
 from server_stub.certificate_page import lookup_address
 from server_stub.context import ServerContext
 from server_stub.documents.class_attestations import NoAttestationError, class_attestations_pdf
@@ -181,7 +182,7 @@ async def sign_in(request: Request) -> Response:
     if not csrf_ok(session, form.get("csrf_token")):
         return _forbidden(request, session, "csrf")
     login, password = str(form.get("login", "")).strip(), str(form.get("password", ""))
-    errors = []
+    errors, status = [], 422
     if not login:
         errors.append(FieldError("login", *_both("error.login_missing")))
     if not password:
@@ -190,15 +191,22 @@ async def sign_in(request: Request) -> Response:
         ctx = _ctx(request)
         try:
             account = await run_in_threadpool(
-                authenticate, ctx.db, login, password, now=ctx.clock()
+                authenticate,
+                ctx.db,
+                login,
+                password,
+                source=source_address(request),
+                now=ctx.clock(),
             )
         except BilingualError as refused:
             errors.append(FieldError("login", refused.fr, refused.en))
+            if refused.code == "account_locked":
+                status = 429  # the wait is in the message, in both languages
         else:
             _store(request).end(session.session_id)
             fresh = _store(request).start(ctx.clock(), lang=session.lang, account=account)
             return _redirect(request, fresh, "/web/home")
-    return _render(request, session, "sign_in.html", status=422, login=login, errors=errors)
+    return _render(request, session, "sign_in.html", status=status, login=login, errors=errors)
 
 
 @router.post("/sign-out")

@@ -9,8 +9,8 @@ import pytest
 
 from engine.canonical import BilingualError
 from engine.training import correction, load_practice_bank
-from server_stub.practice.sign_in_throttle import FREE_FAILURES
 from server_stub.practice.student_accounts import code_key, reset_code, sign_in
+from server_stub.sign_in_throttle import FREE_FAILURES
 from tests.practice.conftest import create_campaign, export_json
 from tests.server.school_helpers import LYCEE_UAI, run_json
 

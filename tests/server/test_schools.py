@@ -26,7 +26,7 @@ def test_init_creates_the_first_administrator_and_keeps_its_output(tmp_path, cap
     password = out.split("password (shown once): ")[1].split()[0]
     database = DataDir(root).open_database()
     try:
-        account = authenticate(database, "admin", password, now=1000.0)
+        account = authenticate(database, "admin", password, source="127.0.0.1", now=1000.0)
         assert account.is_admin and account.login == "admin"
         stored = database.tables["accounts"]
         with database.read() as connection:
@@ -56,7 +56,9 @@ def test_init_takes_the_administrators_password_and_refuses_a_weak_one(tmp_path,
     assert "shown once" not in capsys.readouterr().out
     database = DataDir(root).open_database()
     try:
-        assert authenticate(database, "chef", "un mot de passe long", now=1.0).is_admin
+        assert authenticate(
+            database, "chef", "un mot de passe long", source="127.0.0.1", now=1.0
+        ).is_admin
     finally:
         database.close()
     error = run_refused(
@@ -172,7 +174,7 @@ def test_accounts_hold_roles_per_school_and_a_generated_password(data_dir, capsy
         (LYCEE_UAI, "lead"),
         (LYCEE_UAI, "it"),
     }
-    account = authenticate(db, "cpe@lycee.fr", created["password"], now=10.0)
+    account = authenticate(db, "cpe@lycee.fr", created["password"], source="127.0.0.1", now=10.0)
     assert account.has_role("lead", LYCEE_UAI) and not account.has_role("reviewer", LYCEE_UAI)
     assert not account.has_role("lead", "0000000A")
     reviewer = run_json(
@@ -192,7 +194,7 @@ def test_accounts_hold_roles_per_school_and_a_generated_password(data_dir, capsy
         "--json",
     )
     assert "password" not in reviewer
-    assert authenticate(db, "jury", "relecture nationale", now=11.0).has_role(
+    assert authenticate(db, "jury", "relecture nationale", source="127.0.0.1", now=11.0).has_role(
         "reviewer", "0931234J"
     )
     listed = run_json(capsys, "account", "list", "--data", str(data_dir), "--json")
@@ -218,7 +220,7 @@ def test_a_bad_account_is_refused_and_nothing_stored(data_dir, capsys, extra, wo
     assert [a["login"] for a in listed] == ["admin"]
 
 
-def test_five_failures_lock_the_account_and_every_attempt_is_audited(data_dir, capsys, db):
+def _lead_account(data_dir, capsys) -> None:
     run_json(
         capsys,
         "account",
@@ -231,17 +233,54 @@ def test_five_failures_lock_the_account_and_every_attempt_is_audited(data_dir, c
         "le bon mot de passe",
         "--json",
     )
+
+
+def test_a_stranger_is_slowed_never_the_owner_and_every_attempt_is_audited(data_dir, capsys, db):
+    _lead_account(data_dir, capsys)
+    stranger, owner = "203.0.113.9", "192.0.2.7"
     for attempt in range(5):
         with pytest.raises(AccountError) as refused:
-            authenticate(db, "lead", f"mauvais {attempt}", now=100.0 + attempt)
+            authenticate(db, "lead", f"mauvais {attempt}", source=stranger, now=100.0 + attempt)
         assert refused.value.code == "sign_in_failed"
+    # The stranger now waits (the right password unchecked), told how long in both languages.
     with pytest.raises(AccountError) as refused:
-        authenticate(db, "lead", "le bon mot de passe", now=200.0)
-    assert refused.value.code == "account_locked" and "13 min" in refused.value.en
-    assert authenticate(db, "lead", "le bon mot de passe", now=105.0 + 15 * 60).login == "lead"
+        authenticate(db, "lead", "le bon mot de passe", source=stranger, now=105.0)
+    assert refused.value.code == "account_locked"
+    assert "wait 1 s" in refused.value.en and "attendez 1 s" in refused.value.fr
+    # The lead, from their own address, is not locked out by the stranger's guesses.
+    assert authenticate(db, "lead", "le bon mot de passe", source=owner, now=105.5).login == "lead"
+    # After the wait the stranger's attempt is checked again: a wrong one doubles the wait.
+    with pytest.raises(AccountError) as refused:
+        authenticate(db, "lead", "mauvais 5", source=stranger, now=106.5)
+    assert refused.value.code == "sign_in_failed"
+    with pytest.raises(AccountError) as refused:
+        authenticate(db, "lead", "mauvais 6", source=stranger, now=109.0)
+    assert refused.value.code == "account_locked" and "wait 2 s" in refused.value.en
     with pytest.raises(AccountError):
-        authenticate(db, "nobody", "le bon mot de passe", now=2000.0)
+        authenticate(db, "nobody", "le bon mot de passe", source=stranger, now=2000.0)
     actions = [e["action"] for e in entries(db) if e["actor"] == "account:lead"]
-    assert actions == ["sign_in.failed"] * 5 + ["account.locked", "sign_in.locked", "sign_in.ok"]
+    assert actions == ["sign_in.failed"] * 5 + [
+        "sign_in.locked",
+        "sign_in.ok",
+        "sign_in.failed",
+        "sign_in.locked",
+    ]
     created = entries(db, action_prefix="account.create")
     assert [e["target"] for e in created] == ["admin", "lead"] and created[1]["actor"] == "cli"
+
+
+def test_a_stranger_guessing_a_staff_password_all_day_gets_few_checked_attempts(
+    data_dir, capsys, db
+):
+    """The brute-force bound, measured: one source trying a lead's login every 30 s for a day
+    (an attempt while it must wait is refused unchecked, so trying more often gains nothing)."""
+    _lead_account(data_dir, capsys)
+    checked, tries = 0, 24 * 60 * 2
+    for step in range(tries):
+        try:
+            authenticate(db, "lead", "devine", source="203.0.113.9", now=1000.0 + 30 * step)
+        except AccountError as refused:
+            assert refused.code in ("sign_in_failed", "account_locked")
+            checked += refused.code == "sign_in_failed"
+    assert checked <= 120, checked  # out of 2880 tries
+    assert authenticate(db, "lead", "le bon mot de passe", source="192.0.2.7", now=90000.0)
