@@ -148,7 +148,7 @@ def run_sheet(args: argparse.Namespace) -> int:
 def _sheet_lines(found: Campaign, sheet: list[dict]) -> Iterator[str]:
     yield f"Campagne / campaign {found.code} — {found.title}"
     for row in sheet:
-        code = row["first_login_code"] or "(déjà connecté·e / already signed in)"
+        code = row["first_login_code"] or "(mot de passe déjà choisi / password already chosen)"
         name = f"{row['last_name']} {row['first_name']}"
         yield f"{row['division']:<8} {name:<32} {row['login']:<28} {code}"
 

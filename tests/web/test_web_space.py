@@ -220,6 +220,23 @@ def test_a_wrong_password_is_told_in_both_languages_and_another_school_is_refuse
         assert away.headers["location"] == "/web/"
 
 
+def test_repeated_wrong_passwords_make_this_address_wait_told_in_both_languages(
+    school: WebSchool,
+):
+    with httpx.Client(base_url=school.server.url) as client:
+        token = _csrf(client.get("/web/").text)
+        wrong = {"login": school.login, "password": "wrong password!", "csrf_token": token}
+        for _ in range(5):
+            assert client.post("/web/sign-in", data=wrong).status_code == 422
+        # Even the right password now waits, unchecked; the page says how long.
+        right = dict(wrong, password=school.password)
+        waiting = client.post("/web/sign-in", data=right)
+        assert waiting.status_code == 429
+        assert re.search(r"attendez \d+ s avant de réessayer", waiting.text)
+        assert re.search(r"wait \d+ s before trying again", waiting.text)
+        assert 'value="' + school.login + '"' in waiting.text  # the login stays typed
+
+
 def test_a_roster_upload_may_be_bigger_than_other_forms():
     from server_stub.api.request_guard import DEFAULT_CAP, MIB, body_cap
 
