@@ -9,6 +9,7 @@ import pytest
 
 from engine.canonical import BilingualError
 from engine.training import correction, load_practice_bank
+from server_stub.commands import main as pix_server
 from server_stub.practice.student_accounts import code_key, reset_code, sign_in
 from server_stub.sign_in_throttle import FREE_FAILURES
 from tests.practice.conftest import create_campaign, export_json
@@ -206,3 +207,13 @@ def test_the_rehearsal_door_serves_only_this_machine_and_never_an_account_in_use
     assert sheet["code"] == code and len(sheet["students"]) == 2
     line = sheet["students"][0]
     _signed_in(client, line["login"], line["first_login_code"])  # as a student does
+
+
+def test_the_text_sheet_says_who_already_chose_a_password(school, client, capsys):
+    code = create_campaign(capsys, school, "--type", "profiles-collection")
+    _signed_in(client, "lucas.martin1707", _sheet(capsys, school, code)["lucas.martin1707"])
+    assert pix_server(["campaign", "sheet", "--data", str(school), "--code", code]) == 0
+    lucas = next(
+        line for line in capsys.readouterr().out.splitlines() if "lucas.martin1707" in line
+    )
+    assert lucas.endswith("(mot de passe déjà choisi / password already chosen)")
