@@ -311,6 +311,9 @@ class ExamSession(QObject):
             self._show(Phase.PAUSED)
 
     def _on_locked(self, _state: dict[str, Any]) -> None:
+        if self._prompt_open():  # the invigilator is quitting: the core's news does not close it
+            self.phase = Phase.LOCKED  # cancelling the prompt shows the lock screen
+            return
         if self.phase != Phase.LOCKED or self.window.current_screen() is not self.window.locked:
             if self.window.current_screen() is not self.window.locked:
                 self.window.locked.reset()

@@ -110,3 +110,29 @@ def test_an_unreachable_server_leaves_the_kiosk_open_and_says_so(secure_lab):
     assert run_kiosk(config, scenario) == 0
     assert "injoignable" in said["fr"] and "reste donc ouvert" in said["fr"]
     assert "cannot be reached" in said["en"] and "stays open" in said["en"]
+
+
+def test_the_cores_news_while_locked_leave_the_open_prompt_alone(secure_lab):
+    """The invigilator opened the prompt on the lock screen: a state the core pushes meanwhile
+    (its network status, an acknowledgement) keeps the prompt on screen; cancelling it shows the
+    lock screen again."""
+    _, _, config = secure_lab
+
+    async def scenario(kiosk: Kiosk) -> int:
+        window, prompt, session = kiosk.window, kiosk.window.quit_prompt, kiosk.session
+        window.showFullScreen()
+        window.activateWindow()
+        await until(window.isActiveWindow)
+        QTest.keyClick(window.checkin.session.edit, Qt.Key.Key_Q, QUIT_KEYS)
+        assert window.current_screen() is prompt
+        session._on_state({**session.state, "phase": "locked"})  # as the core pushes it
+        assert window.current_screen() is prompt
+        QTest.keyClicks(prompt.session, "12")
+        session._on_state({**session.state, "phase": "locked"})
+        assert window.current_screen() is prompt and prompt.session.text() == "12"
+        QTest.keyClick(prompt.code, Qt.Key.Key_Escape)
+        assert window.current_screen() is window.locked
+        window.close_for_good()
+        return 0
+
+    assert run_kiosk(config, scenario) == 0
