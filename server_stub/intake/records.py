@@ -69,13 +69,16 @@ async def receive_record(
 
 def _stored_since(ctx: ServerContext, device, exam_id: str, held_seq: int) -> CatchUp | None:
     """The stored entries the live replay lacks; None when the exam is not this device's (the
-    record's own check refuses it)."""
+    record's own check refuses it) or its record is stored (a retry: answered as before, no
+    replay rebuilt for it)."""
     with ctx.db.read() as connection:
         try:
             exam = store.exam_row(connection, exam_id)
         except ApiError:
             return None
         if exam.device_id != device.device_id:
+            return None
+        if store.stored_record(connection, device.device_id, exam_id) is not None:
             return None
         return stored_since(connection, ctx.banks, exam, held_seq)
 
