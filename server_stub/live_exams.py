@@ -16,12 +16,16 @@ report and no validated alert (the usual case): the record, when it comes, reuse
 if nothing has changed meanwhile (record_checks.py). A room's records then find their
 scoring done, spread over the minutes in which candidates finished.
 
-In memory only, and only as a shortcut: after a restart, for an exam whose first entries this
-process did not see, or on any surprise (an entry out of order, an incomplete payload, entries
-after the end), the exam is left out and its record is verified in full as before — the same
-verdict, computed later.
+Several server processes share the work of one exam: each sees only some of its uploads. The
+entries a process did not see were checked and stored by another, so it reads them from the
+database and replays on (intake/catch_up.py); a process that never saw the exam (a restart, an
+exam dropped for room) rebuilds its replay from the stored journal when an entry or the record
+comes. In memory only, and only as a shortcut: on any surprise (an incomplete payload, entries
+after the end, another device), the exam is left out and its record is verified in full — the
+same verdict, computed later.
 """
 
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -51,6 +55,9 @@ from server_stub.results import score
 # more than one server takes (docs/server.md, "Capacity"), hold 130 MB. Beyond, the exam that
 # streamed least recently is dropped (its record is verified in full).
 MAX_LIVE_EXAMS = 1_000
+# An exam that streamed nothing for this long (a candidate gone, a kiosk that will not come
+# back) is dropped; if it streams again, its replay is rebuilt from the stored journal.
+MAX_IDLE_S = 30 * 60.0
 
 
 @dataclass(frozen=True)
@@ -104,10 +111,16 @@ class _LiveExam:
         self.item = start.item
         self.status_disagrees: JournalEntry | None = None
         self.scored: Scored | None = None
+        self.touched = 0.0  # time.monotonic() of its last upload
 
     def extend(self, entries: Sequence[JournalEntry], texts: Sequence[str]) -> bool:
-        """Follow the entries just stored; False when they cannot be followed."""
+        """Follow the entries just stored (those it holds already are passed over, once each);
+        False when they cannot be followed."""
         for entry, text in zip(entries, texts, strict=True):
+            if entry.seq <= len(self.entries):  # read from the database by a concurrent upload
+                if self.entries[entry.seq - 1].hash != entry.hash:
+                    return False
+                continue
             expected = len(self.entries) + 1
             finished = self.entries and self.entries[-1].kind == FINISHED
             required = REQUIRED_PAYLOAD_KEYS.get(entry.kind)
@@ -167,12 +180,24 @@ def _scored(exam: Exam, abort_reason: str | None) -> Scored | None:
 
 
 class LiveExams:
-    """The exams being streamed to this process. Used from the event loop only."""
+    """The exams being streamed to this process. Used from the event loop only.
 
-    def __init__(self, server_key: Ed25519PublicKey, capacity: int = MAX_LIVE_EXAMS) -> None:
+    Bounded: beyond `capacity` exams, or `idle_s` without an entry, the exam that streamed
+    least recently is dropped (rebuilt from the stored journal if it streams again). An exam
+    whose journal the replay could not follow is remembered (as many again) so that it is not
+    read and replayed again at each of its uploads."""
+
+    def __init__(
+        self,
+        server_key: Ed25519PublicKey,
+        capacity: int = MAX_LIVE_EXAMS,
+        idle_s: float = MAX_IDLE_S,
+    ) -> None:
         self._server_key = server_key
         self._capacity = capacity
+        self._idle_s = idle_s
         self._exams: OrderedDict[str, _LiveExam] = OrderedDict()
+        self._given_up: OrderedDict[str, None] = OrderedDict()
 
     def extend(
         self,
@@ -182,22 +207,49 @@ class LiveExams:
         texts: Sequence[str],
         start: ExamStart | None,
     ) -> None:
-        """Follow entries just stored for `exam_id`; `start` when they begin its journal."""
+        """Follow entries just stored for `exam_id` (those it holds already are passed over);
+        `start` when the replay begins with them."""
+        if exam_id in self._given_up:
+            return
+        now = time.monotonic()
         live = self._exams.get(exam_id)
         if live is None:
             if start is None or not entries or entries[0].seq != 1:
-                return  # joined mid-exam: its record will be verified in full
+                return  # dropped meanwhile: rebuilt from the stored journal when needed
             live = self._exams[exam_id] = _LiveExam(device_id, start, self._server_key)
-            while len(self._exams) > self._capacity:
-                self._exams.popitem(last=False)
         else:
             self._exams.move_to_end(exam_id)
+        live.touched = now
+        self._drop_least_recent(now)
         try:
             followed = live.device_id == device_id and live.extend(entries, texts)
         except Exception:  # a shortcut must never fail the upload it follows (say, an item id
             followed = False  # of the wrong type): the record will be checked in full
         if not followed:
             del self._exams[exam_id]
+            self._given_up[exam_id] = None
+            while len(self._given_up) > self._capacity:
+                self._given_up.popitem(last=False)
+
+    def _drop_least_recent(self, now: float) -> None:
+        while len(self._exams) > self._capacity:
+            self._exams.popitem(last=False)
+        while self._exams:
+            oldest = next(iter(self._exams.values()))
+            if now - oldest.touched <= self._idle_s:
+                break
+            self._exams.popitem(last=False)
+
+    def held_seq(self, exam_id: str, device_id: str) -> int | None:
+        """The last entry of `device_id`'s journal the replay of `exam_id` holds (0: none), the
+        stored entries past it to be read to replay on (intake/catch_up.py); None when the
+        replay gave that exam up (its record is verified in full)."""
+        if exam_id in self._given_up:
+            return None
+        live = self._exams.get(exam_id)
+        if live is None or live.device_id != device_id:
+            return 0
+        return len(live.entries)
 
     def finished(self, exam_id: str, device_id: str) -> StreamedExam | None:
         """The exam as streamed by `device_id`, once its last entry is the end of the exam."""
@@ -208,6 +260,7 @@ class LiveExams:
 
     def forget(self, exam_id: str) -> None:
         self._exams.pop(exam_id, None)
+        self._given_up.pop(exam_id, None)
 
     def __len__(self) -> int:
         return len(self._exams)

@@ -31,6 +31,7 @@ from server_stub.context import ServerContext
 from server_stub.errors import ApiError
 from server_stub.exam_evidence import arrival_changes
 from server_stub.intake import store
+from server_stub.intake.catch_up import CatchUp, stored_since
 from server_stub.intake.replay_inputs import accessibility_needs
 from server_stub.intake.server_checks import ServerView
 from server_stub.intake.streaming import append_entries, receipt
@@ -50,13 +51,36 @@ async def receive_record(
 ) -> dict[str, Any]:
     """Verify, replay and score a final record (or quarantine it); idempotent per device+exam.
 
-    An exam whose whole journal this server saw streaming in, and replayed meanwhile
-    (live_exams.py, kept by the event loop), is compared with it rather than verified in full;
-    the work itself runs in a worker thread."""
-    streamed = ctx.live_exams.finished(exam_id, device.device_id)
+    An exam replayed as its journal streamed in (live_exams.py, kept by the event loop), is
+    compared with its replay rather than verified in full; the replay first reads the entries
+    other server processes stored (catch_up.py). The work itself runs in a worker thread."""
+    live = ctx.live_exams
+    held_seq = live.held_seq(exam_id, device.device_id)
+    streamed = live.finished(exam_id, device.device_id)
+    if streamed is None and held_seq is not None:
+        missed = await run_in_threadpool(_stored_since, ctx, device, exam_id, held_seq)
+        if missed is not None and missed.entries:
+            live.extend(exam_id, device.device_id, missed.entries, missed.texts, missed.start)
+            streamed = live.finished(exam_id, device.device_id)
     answer = await run_in_threadpool(_receive, ctx, device, exam_id, record, streamed)
     ctx.live_exams.forget(exam_id)
     return answer
+
+
+def _stored_since(ctx: ServerContext, device, exam_id: str, held_seq: int) -> CatchUp | None:
+    """The stored entries the live replay lacks; None when the exam is not this device's (the
+    record's own check refuses it) or its record is stored (a retry: answered as before, no
+    replay rebuilt for it)."""
+    with ctx.db.read() as connection:
+        try:
+            exam = store.exam_row(connection, exam_id)
+        except ApiError:
+            return None
+        if exam.device_id != device.device_id:
+            return None
+        if store.stored_record(connection, device.device_id, exam_id) is not None:
+            return None
+        return stored_since(connection, ctx.banks, exam, held_seq)
 
 
 def _receive(

@@ -47,6 +47,7 @@ _STORED_ENTRIES = (
     .where(
         journal_entries.c.exam_id == bindparam("exam_id"),
         journal_entries.c.device_id == bindparam("device_id"),
+        journal_entries.c.seq > bindparam("after"),
     )
     .order_by(journal_entries.c.seq)
 )
@@ -123,9 +124,11 @@ def insert_entries(
     )
 
 
-def stored_entries(connection: Connection, device_id: str, exam_id: str) -> list[Row]:
-    """(seq, entry_hash, signature, entry) of the stored journal, in order."""
-    parameters = {"device_id": device_id, "exam_id": exam_id}
+def stored_entries(
+    connection: Connection, device_id: str, exam_id: str, *, after: int = 0
+) -> list[Row]:
+    """(seq, entry_hash, signature, entry) of the stored journal past `after`, in order."""
+    parameters = {"device_id": device_id, "exam_id": exam_id, "after": after}
     return connection.execute(_STORED_ENTRIES, parameters).all()
 
 

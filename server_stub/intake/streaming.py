@@ -38,10 +38,9 @@ from engine.keys import ed25519_public_from_b64
 from server_stub.errors import ApiError
 from server_stub.exam_evidence import arrival_changes
 from server_stub.intake import store
+from server_stub.intake.catch_up import CatchUp, stored_since
 from server_stub.intake.door import door_refusal
 from server_stub.intake.preverified_key import PreverifiedKey
-from server_stub.intake.replay_inputs import exam_start
-from server_stub.live_exams import ExamStart
 from server_stub.notifier import room_key
 from server_stub.security import log_event
 
@@ -90,11 +89,12 @@ class _Upload:
     entries: list[JournalEntry]
     key: Ed25519PublicKey  # the device's
     signed: set[tuple[bytes, bytes]]
+    held_seq: int | None  # the last entry this process's live replay holds (LiveExams)
     refusal: ApiError | None = None  # logged in the transaction, answered once it commits
     session_id: str | None = None  # set once fresh entries are written: that room changed
     fresh: list[JournalEntry] = field(default_factory=list)  # the entries written
     texts: list[str] = field(default_factory=list)  # and their wire forms as stored
-    start: ExamStart | None = None  # when they begin the journal: to replay it live
+    missed: CatchUp | None = None  # stored entries before them the live replay has not seen
 
 
 async def stream_entries(ctx, device, exam_id: str, entries: list[JournalEntry]) -> dict[str, Any]:
@@ -106,11 +106,17 @@ async def stream_entries(ctx, device, exam_id: str, entries: list[JournalEntry])
         signed = await run_in_threadpool(presigned, entries, key)
     else:
         signed = presigned(entries, key)
-    upload = _Upload(device, exam_id, entries, key, signed)
+    held_seq = ctx.live_exams.held_seq(exam_id, device.device_id)
+    upload = _Upload(device, exam_id, entries, key, signed, held_seq)
     head = await run_in_threadpool(_store, ctx, upload)
-    if upload.fresh:
+    missed = upload.missed
+    if upload.fresh and missed is not None:
         ctx.live_exams.extend(
-            exam_id, upload.device.device_id, upload.fresh, upload.texts, upload.start
+            exam_id,
+            device.device_id,
+            [*missed.entries, *upload.fresh],
+            [*missed.texts, *upload.texts],
+            missed.start,
         )
     if upload.session_id is not None:
         ctx.notifier.notify(room_key(upload.session_id))
@@ -165,9 +171,10 @@ def _extend(ctx, upload: _Upload, connection, now: float) -> ChainHead | None:
         )
         upload.refusal = ApiError("entry_rejected", detail_fr=error.fr, detail=error.en)
         return None
+    # Read before `fresh` is stored: those the other server processes stored since.
+    if upload.held_seq is not None:
+        upload.missed = stored_since(connection, ctx.banks, exam, upload.held_seq)
     upload.texts = append_entries(connection, ctx, exam, fresh, now)
-    if fresh[0].seq == 1:
-        upload.start = exam_start(connection, ctx.banks, exam)
     upload.session_id, upload.fresh = exam.session_id, fresh
     return head
 
