@@ -24,7 +24,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import Connection, select, true, update
+from sqlalchemy import Connection, delete, select, true, update
 
 from server_stub import sign_in_throttle
 from server_stub.codes import VERIFICATION_ALPHABET
@@ -221,6 +221,9 @@ def reset_code(
         code = new_code()
         _store_code(connection, db, key, row.student_id, code, now)
         sign_in_throttle.clear(connection, db, sign_in_throttle.PRACTICE, login=row.login)
+        # Their web sessions end, on every process (server_stub/web/web_sessions.py).
+        sessions = db.tables["web_sessions"]
+        connection.execute(delete(sessions).where(sessions.c.student_id == row.student_id))
         audit.record(
             connection,
             db,

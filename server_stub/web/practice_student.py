@@ -36,8 +36,8 @@ from server_stub.web.routes import (
     _forbidden,
     _redirect,
     _render,
+    _restart,
     _session,
-    _store,
     templates,
 )
 from server_stub.web.web_sessions import WebSession, csrf_ok
@@ -63,8 +63,7 @@ async def _student_session(request: Request, post: bool = False):
     except BilingualError:
         fresh = None
     if fresh is None or fresh["credentials_at"] != session.student["credentials_at"]:
-        _store(request).end(session.session_id)
-        return _redirect(request, _session(request), "/web/practice/"), None
+        return _redirect(request, _restart(request), "/web/practice/"), None
     session.student = fresh
     return session, form
 
@@ -90,8 +89,7 @@ async def _or_refused(
 
 def _signed_in(request: Request, session: WebSession, student: dict[str, Any]) -> Response:
     """A fresh session for the student (no session fixation), and their home page."""
-    _store(request).end(session.session_id)
-    fresh = _store(request).start(_ctx(request).clock(), lang=session.lang)
+    fresh = _restart(request)
     fresh.student = student
     return _redirect(request, fresh, "/web/practice/home")
 
@@ -132,9 +130,10 @@ async def practice_sign_in(request: Request) -> Response:
         except BilingualError as refused:
             if refused.code != "practice_password_required":
                 errors.append(FieldError("login", refused.fr, refused.en))
-            else:
-                session.choosing_password = {"login": login, "code": secret}
-                return _redirect(request, session, "/web/practice/password")
+            else:  # a new id for the step (no session fixation), the code sealed under it
+                fresh = _restart(request)
+                fresh.choosing_password = {"login": login, "code": secret}
+                return _redirect(request, fresh, "/web/practice/password")
         else:
             return _signed_in(request, session, student)
     return _render(
@@ -205,8 +204,7 @@ async def practice_sign_out(request: Request) -> Response:
     session, _ = await _student_session(request, post=True)
     if not isinstance(session, WebSession):
         return session
-    _store(request).end(session.session_id)
-    fresh = _store(request).start(_ctx(request).clock(), lang=session.lang)
+    fresh = _restart(request)
     fresh.flash.append(("flash.signed_out", {}))
     return _redirect(request, fresh, "/web/practice/")
 

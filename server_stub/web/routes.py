@@ -38,7 +38,7 @@ from server_stub.schools.sessions import (
     session_sheet,
 )
 from server_stub.web.i18n import LANGUAGES, translator
-from server_stub.web.web_sessions import COOKIE, IDLE_S, WebSession, WebSessions, csrf_ok
+from server_stub.web.web_sessions import COOKIE, IDLE_S, RequestSessions, WebSession, csrf_ok
 
 HERE = Path(__file__).parent
 STYLESHEET = (HERE / "static" / "web.css").read_bytes()
@@ -68,23 +68,20 @@ def _ctx(request: Request) -> ServerContext:
     return request.app.state.ctx
 
 
-def _store(request: Request) -> WebSessions:
-    state = request.app.state
-    if not hasattr(state, "web_sessions"):
-        state.web_sessions = WebSessions()
-    return state.web_sessions
-
-
 def _session(request: Request) -> WebSession:
-    """The visitor's session, a new anonymous one if the cookie names none."""
-    now = _ctx(request).clock()
-    found = _store(request).get(request.cookies.get(COOKIE), now)
-    return found or _store(request).start(now, lang=_preferred_language(request))
+    """The visitor's session (opened by web_sessions.WebSessionDoor), an anonymous one if the
+    cookie names none that stands."""
+    return _sessions_of(request).current
 
 
-def _preferred_language(request: Request) -> str:
-    accepted = request.headers.get("accept-language", "").lower()
-    return "en" if accepted.startswith("en") else "fr"
+def _restart(request: Request) -> WebSession:
+    """A new session for the visitor, in the same language (signing in or out: no session
+    fixation); the old one ends."""
+    return _sessions_of(request).restart()
+
+
+def _sessions_of(request: Request) -> RequestSessions:
+    return request.state.web_sessions
 
 
 def _with_cookie(request: Request, response: Response, session: WebSession) -> Response:
@@ -203,8 +200,8 @@ async def sign_in(request: Request) -> Response:
             if refused.code == "account_locked":
                 status = 429  # the wait is in the message, in both languages
         else:
-            _store(request).end(session.session_id)
-            fresh = _store(request).start(ctx.clock(), lang=session.lang, account=account)
+            fresh = _restart(request)
+            fresh.account = account
             return _redirect(request, fresh, "/web/home")
     return _render(request, session, "sign_in.html", status=status, login=login, errors=errors)
 
@@ -215,8 +212,7 @@ async def sign_out(request: Request) -> Response:
     form = await request.form()
     if not csrf_ok(session, form.get("csrf_token")):
         return _forbidden(request, session, "csrf")
-    _store(request).end(session.session_id)
-    fresh = _store(request).start(_ctx(request).clock(), lang=session.lang)
+    fresh = _restart(request)
     fresh.flash.append(("flash.signed_out", {}))
     return _redirect(request, fresh, "/web/")
 
