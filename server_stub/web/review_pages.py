@@ -17,6 +17,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from server_stub.context import ServerContext
+from server_stub.documents.wording import code_label
 from server_stub.errors import ApiError
 from server_stub.results import NEUTRALISABLE_STATUSES
 from server_stub.review.decisions import DECISIONS, MAX_REASON, decide
@@ -66,6 +67,9 @@ def reviews_somewhere(account: Account | None) -> bool:
 templates.filters["when"] = _when
 templates.filters["duration"] = _duration
 templates.globals["reviews_somewhere"] = reviews_somewhere
+# Issue-report categories, incident kinds and abort reasons by their labels, as the printed
+# attendance report words them.
+templates.globals["code_label"] = code_label
 
 
 async def _signed_in(request: Request, post: bool = False):
