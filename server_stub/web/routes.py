@@ -8,8 +8,9 @@ the session's CSRF synchronizer token and answers with a redirect once it change
 `pix-server` commands, with the account as the audit log's actor.
 """
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request
@@ -52,6 +53,7 @@ SECURITY_HEADERS = {
 SESSION_FIELDS = {"date": "exam-date", "time": "start-time", "room": "room", "centre": "room"}
 
 router = APIRouter(prefix="/web", include_in_schema=False)
+Result = TypeVar("Result")
 templates = Environment(
     loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True)
 )
@@ -466,6 +468,22 @@ async def class_attestations(request: Request, uai: str) -> Response:
         headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"},
     )
     return _with_cookie(request, response, session)
+
+
+async def _or_refused(
+    request: Request,
+    session: WebSession,
+    work: Callable[[], Result],
+    back_to: str,
+) -> Result | Response:
+    """`work()` in a thread; its BilingualError becomes the practice.flash.refused flash (its
+    reason in both languages) and a redirect to `back_to` (a Response: the caller returns it
+    as it is)."""
+    try:
+        return await run_in_threadpool(work)
+    except BilingualError as refused:
+        session.flash.append(("practice.flash.refused", {"fr": refused.fr, "en": refused.en}))
+        return _redirect(request, session, back_to)
 
 
 def _not_found(request: Request, session: WebSession) -> Response:
