@@ -204,10 +204,18 @@ def _store_code(
 
 
 def reset_code(
-    db: Database, key: bytes, *, uai: str, student_id: str, now: float, actor: str
+    db: Database,
+    key: bytes,
+    *,
+    uai: str,
+    student_id: str,
+    now: float,
+    actor: str,
+    divisions: tuple[str, ...] | None = None,
 ) -> dict[str, Any]:
     """A new first-login code for one student of the school (forgotten password): their
-    password is cleared, the code printed on a new sheet line works once to choose another."""
+    password is cleared, the code printed on a new sheet line works once to choose another.
+    `divisions`: only a student of these classes (a campaign's), else nothing changes."""
     students, accounts = db.tables["students"], db.tables["practice_accounts"]
     with db.write() as connection:
         row = connection.execute(
@@ -215,6 +223,7 @@ def reset_code(
             .join(accounts, accounts.c.student_id == students.c.student_id)
             .where(students.c.student_id == student_id, students.c.uai == uai)
             .where(students.c.archived_at.is_(None))
+            .where(students.c.division.in_(divisions) if divisions is not None else true())
         ).first()
         if row is None:
             raise PracticeError("practice_student_unknown")
