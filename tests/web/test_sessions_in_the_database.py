@@ -13,7 +13,10 @@ import pytest
 from sqlalchemy import select
 
 from server_stub.web.web_sessions import ABSOLUTE_S, COOKIE, IDLE_S
-from tests.server.conftest import postgres_template  # noqa: F401  (the fixture, by name)
+from tests.server.conftest import (  # noqa: F401  (the fixture and the hook, by name)
+    postgres_template,
+    pytest_generate_tests,  # each test again on PostgreSQL when PIX_TEST_POSTGRES_URL is set
+)
 from tests.server.test_scale_out import (  # noqa: F401  (fixtures, by name)
     ServerProcess,
     needs_postgres,
