@@ -152,7 +152,7 @@ class WebSessions:
         if row is None:
             return self._anonymous(session_id, lang, now)
         if now - row.last_seen >= IDLE_S or now - row.created_at >= ABSOLUTE_S:
-            return self.fresh(lang)
+            return self.fresh(row.lang)  # a new id: the old row is purged later
         session = self._anonymous(session_id, row.lang, row.created_at)
         session.last_seen = row.last_seen
         session.flash = [tuple(entry) for entry in json.loads(row.flash)]
