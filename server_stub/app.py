@@ -17,6 +17,7 @@ from server_stub.intake import routes as intake_routes
 from server_stub.web import practice_student, practice_teacher
 from server_stub.web import review_pages as web_review
 from server_stub.web import routes as web
+from server_stub.web.web_sessions import WebSessionDoor
 
 DESCRIPTION = """Exam server of the pix-kiosk certification (sessions, candidates, invigilation,
 key release, record intake, results). Errors are `{"error": {"code", "message_fr",
@@ -58,5 +59,6 @@ def create_app(ctx: ServerContext) -> FastAPI:
     app.include_router(practice_teacher.static)
     app.include_router(public.pages)
     app.include_router(web_review.router)  # the web space's review and publication pages
+    app.add_middleware(WebSessionDoor)  # the web space's sessions, in the database
     app.add_middleware(RequestGuard)
     return app

@@ -6,9 +6,11 @@ typing wrong secrets. Here the count is per source address *and* login, within o
 (`practice` for students, `staff` for member accounts: their logins are separate): after
 FREE_FAILURES wrong attempts in a row, that source must wait before its next attempt on that
 login, twice as long each time (BACKOFF_BASE_S, 2×, ... up to MAX_BACKOFF_S). An attempt made
-while waiting is refused without being checked (no Argon2 cost for the server either) and does
-not lengthen the wait. The owner, from their own address, is never slowed by someone else's
-mistakes; a right answer clears the count. Rows of a source that stopped trying are dropped
+while waiting is refused without being checked (no Argon2 cost for the server either), does
+not lengthen the wait and is written nowhere: a caller logs the checked attempts and the start
+of each wait (`record_failure` says when one starts), so a stranger cannot fill the audit log.
+The owner, from their own address, is never slowed by someone else's mistakes; a right answer
+clears the count. Rows of a source that stopped trying are dropped
 after a day. Callers raise their own refusal, with the seconds this module reports.
 """
 
@@ -49,8 +51,10 @@ def seconds_to_wait(
 
 def record_failure(
     connection: Connection, db: Database, realm: str, source: str, login: str, now: float
-) -> None:
-    """One more wrong attempt of this source on this login (and forget long-silent sources)."""
+) -> float:
+    """One more wrong attempt of this source on this login (and forget long-silent sources);
+    the seconds it must now wait (0: still free to try), so that a caller logs the start of a
+    wait once rather than every attempt refused during it."""
     failures = db.tables["sign_in_failures"]
     connection.execute(delete(failures).where(failures.c.last_failure_at < now - FORGET_AFTER_S))
     connection.execute(
@@ -58,11 +62,13 @@ def record_failure(
             realm=realm, source=source, login=login, failures=0, last_failure_at=now
         )
     )
-    connection.execute(
+    count = connection.execute(
         update(failures)
         .where(failures.c.realm == realm, failures.c.source == source, failures.c.login == login)
         .values(failures=failures.c.failures + 1, last_failure_at=now)
-    )
+        .returning(failures.c.failures)
+    ).scalar_one()
+    return wait_after(count)
 
 
 def clear(

@@ -55,10 +55,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--verify-workers",
         type=int,
-        default=0,
         metavar="N",
-        help="accepted for existing scripts and ignored: records are verified in the server "
-        "process (docs/server.md, capacity)",
+        help="deprecated, accepted for existing scripts and ignored (a notice on stderr says "
+        "so): records are verified in the server process (docs/server.md, capacity)",
     )
     parser.add_argument(
         "--offline-review-minutes",
@@ -72,7 +71,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=reporting_failures(run))
 
 
+VERIFY_WORKERS_NOTICE = (
+    "attention : --verify-workers est obsolète et sans effet, les enregistrements sont vérifiés "
+    "dans le processus du serveur / warning: --verify-workers is deprecated and has no effect, "
+    "records are verified in the server process"
+)
+
+
 def run(args: argparse.Namespace) -> int:
+    if args.verify_workers is not None:
+        print(VERIFY_WORKERS_NOTICE, file=sys.stderr, flush=True)
     if (args.tls_cert is None) != (args.tls_key is None):
         return fail(
             "--tls-cert et --tls-key vont ensemble.", "--tls-cert and --tls-key go together."

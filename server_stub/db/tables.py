@@ -418,6 +418,25 @@ tickets = Table(
     Column("ticket", Text, nullable=False),
 )
 
+# The web space's sessions (0027_web_sessions.sql, server_stub/web/web_sessions.py).
+web_sessions = Table(
+    "web_sessions",
+    metadata,
+    Column("id_hash", Text, primary_key=True),
+    Column("created_at", Double, nullable=False),
+    Column("last_seen", Double, nullable=False),
+    Column("lang", Text, nullable=False),
+    Column("account_login", Text),
+    Column("student_id", Text),
+    Column("student", Text),
+    Column("pending", Text),
+    Column("flash", Text, nullable=False),
+    Column("feedback", Text, nullable=False),
+    Index("web_sessions_by_last_seen", "last_seen"),
+    Index("web_sessions_by_created_at", "created_at"),
+    Index("web_sessions_by_student", "student_id"),
+)
+
 # Practice before certification day (0023_practice.sql, 0025_practice_credentials.sql,
 # server_stub/practice/).
 

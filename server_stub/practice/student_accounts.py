@@ -24,7 +24,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import Connection, select, true, update
+from sqlalchemy import Connection, delete, select, true, update
 
 from server_stub import sign_in_throttle
 from server_stub.codes import VERIFICATION_ALPHABET
@@ -204,10 +204,18 @@ def _store_code(
 
 
 def reset_code(
-    db: Database, key: bytes, *, uai: str, student_id: str, now: float, actor: str
+    db: Database,
+    key: bytes,
+    *,
+    uai: str,
+    student_id: str,
+    now: float,
+    actor: str,
+    divisions: tuple[str, ...] | None = None,
 ) -> dict[str, Any]:
     """A new first-login code for one student of the school (forgotten password): their
-    password is cleared, the code printed on a new sheet line works once to choose another."""
+    password is cleared, the code printed on a new sheet line works once to choose another.
+    `divisions`: only a student of these classes (a campaign's), else nothing changes."""
     students, accounts = db.tables["students"], db.tables["practice_accounts"]
     with db.write() as connection:
         row = connection.execute(
@@ -215,12 +223,16 @@ def reset_code(
             .join(accounts, accounts.c.student_id == students.c.student_id)
             .where(students.c.student_id == student_id, students.c.uai == uai)
             .where(students.c.archived_at.is_(None))
+            .where(students.c.division.in_(divisions) if divisions is not None else true())
         ).first()
         if row is None:
             raise PracticeError("practice_student_unknown")
         code = new_code()
         _store_code(connection, db, key, row.student_id, code, now)
         sign_in_throttle.clear(connection, db, sign_in_throttle.PRACTICE, login=row.login)
+        # Their web sessions end, on every process (server_stub/web/web_sessions.py).
+        sessions = db.tables["web_sessions"]
+        connection.execute(delete(sessions).where(sessions.c.student_id == row.student_id))
         audit.record(
             connection,
             db,

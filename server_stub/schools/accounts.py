@@ -127,42 +127,46 @@ def list_accounts(db: Database) -> list[Account]:
 
 
 def authenticate(db: Database, login: str, password: str, *, source: str, now: float) -> Account:
-    """The account if the password is right; AccountError otherwise, every attempt logged.
+    """The account if the password is right; AccountError otherwise.
 
     Wrong attempts slow down the source address that makes them on this login
     (sign_in_throttle.py): while it must wait, its attempts are refused unchecked
-    (`account_locked`, with the seconds left). The account itself is never locked, so a
-    stranger cannot keep a lead or an invigilator out from another address.
+    (`account_locked`, with the seconds left), and neither written nor logged. The account
+    itself is never locked, so a stranger cannot keep a lead or an invigilator out from
+    another address. The audit log has every checked attempt on an existing account and the
+    start of each wait, so the throttle bounds what a stranger can make it write; the password
+    is checked (Argon2) outside the write transaction.
     """
     login = login.strip().casefold()
     accounts = db.tables["accounts"]
     actor = f"account:{login}"
-    # Refusals are raised after the transaction commits: the failure count must stay counted.
-    with db.write() as connection:
+    with db.read() as connection:
         wait = sign_in_throttle.seconds_to_wait(
             connection, db, sign_in_throttle.STAFF, source, login, now
         )
         row = connection.execute(select(accounts).where(accounts.c.login == login)).first()
-        if wait:
-            audit.record(connection, db, at=now, actor=actor, action="sign_in.locked")
-            refusal = _throttled(wait)
-        elif verify_secret(row.password_hash if _usable(row) else None, password):
+    if wait:
+        raise _throttled(wait)
+    right = verify_secret(row.password_hash if _usable(row) else None, password)
+    with db.write() as connection:
+        if right:
             sign_in_throttle.clear(
                 connection, db, sign_in_throttle.STAFF, login=login, source=source
             )
             audit.record(connection, db, at=now, actor=actor, action="sign_in.ok")
             return _account(connection, db, row)
-        else:
+        if row is not None:
             audit.record(connection, db, at=now, actor=actor, action="sign_in.failed")
-            sign_in_throttle.record_failure(
-                connection, db, sign_in_throttle.STAFF, source, login, now
-            )
-            refusal = AccountError(
-                "sign_in_failed",
-                "identifiant ou mot de passe incorrect.",
-                "wrong login or password.",
-            )
-    raise refusal
+        started = sign_in_throttle.record_failure(
+            connection, db, sign_in_throttle.STAFF, source, login, now
+        )
+        if started and row is not None:
+            audit.record(connection, db, at=now, actor=actor, action="sign_in.locked")
+    raise AccountError(
+        "sign_in_failed",
+        "identifiant ou mot de passe incorrect.",
+        "wrong login or password.",
+    )
 
 
 def _usable(row) -> bool:

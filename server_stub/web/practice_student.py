@@ -8,8 +8,7 @@ keyboard alone. The same functions as the JSON API (server_stub/practice/) do th
 student is held in the web session (`WebSession.student`), never with a member account.
 """
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
@@ -34,16 +33,17 @@ from server_stub.web.routes import (
     _both,
     _ctx,
     _forbidden,
+    _or_refused,
     _redirect,
     _render,
+    _restart,
     _session,
-    _store,
     templates,
 )
 from server_stub.web.web_sessions import WebSession, csrf_ok
 
 router = APIRouter(prefix="/web/practice", include_in_schema=False)
-Result = TypeVar("Result")
+HOME = "/web/practice/home"
 templates.filters["french_time"] = french_time  # the practice pages' dates, as the CSV's
 
 
@@ -63,8 +63,7 @@ async def _student_session(request: Request, post: bool = False):
     except BilingualError:
         fresh = None
     if fresh is None or fresh["credentials_at"] != session.student["credentials_at"]:
-        _store(request).end(session.session_id)
-        return _redirect(request, _session(request), "/web/practice/"), None
+        return _redirect(request, _restart(request), "/web/practice/"), None
     session.student = fresh
     return session, form
 
@@ -73,25 +72,28 @@ def _page(request: Request, session: WebSession, name: str, **context: Any) -> R
     return _render(request, session, f"practice/{name}", student=session.student, **context)
 
 
-async def _or_refused(
-    request: Request,
-    session: WebSession,
-    work: Callable[[], Result],
-    back_to: str = "/web/practice/home",
-) -> Result | Response:
-    """`work()` in a thread; its BilingualError becomes the practice.flash.refused flash and a
-    redirect to `back_to` (a Response: the caller returns it as it is)."""
-    try:
-        return await run_in_threadpool(work)
-    except BilingualError as refused:
-        session.flash.append(("practice.flash.refused", {"fr": refused.fr, "en": refused.en}))
-        return _redirect(request, session, back_to)
+async def _sign_in(
+    request: Request, login: str, secret: str, new_password: str | None = None
+) -> dict[str, Any]:
+    """student_accounts.sign_in in a thread, for the caller's address (its BilingualError
+    passes through: each form says it its own way)."""
+    ctx = _ctx(request)
+    return await run_in_threadpool(
+        lambda: sign_in(
+            ctx.db,
+            code_key(ctx.server_key),
+            login,
+            secret,
+            source=source_address(request),
+            now=ctx.clock(),
+            new_password=new_password,
+        )
+    )
 
 
 def _signed_in(request: Request, session: WebSession, student: dict[str, Any]) -> Response:
     """A fresh session for the student (no session fixation), and their home page."""
-    _store(request).end(session.session_id)
-    fresh = _store(request).start(_ctx(request).clock(), lang=session.lang)
+    fresh = _restart(request)
     fresh.student = student
     return _redirect(request, fresh, "/web/practice/home")
 
@@ -117,24 +119,15 @@ async def practice_sign_in(request: Request) -> Response:
     if not secret:
         errors.append(FieldError("code", *_both("practice.error.code_missing")))
     if not errors:
-        ctx = _ctx(request)
         try:
-            student = await run_in_threadpool(
-                lambda: sign_in(
-                    ctx.db,
-                    code_key(ctx.server_key),
-                    login,
-                    secret,
-                    source=source_address(request),
-                    now=ctx.clock(),
-                )
-            )
+            student = await _sign_in(request, login, secret)
         except BilingualError as refused:
             if refused.code != "practice_password_required":
                 errors.append(FieldError("login", refused.fr, refused.en))
-            else:
-                session.choosing_password = {"login": login, "code": secret}
-                return _redirect(request, session, "/web/practice/password")
+            else:  # a new id for the step (no session fixation), the code sealed under it
+                fresh = _restart(request)
+                fresh.choosing_password = {"login": login, "code": secret}
+                return _redirect(request, fresh, "/web/practice/password")
         else:
             return _signed_in(request, session, student)
     return _render(
@@ -167,19 +160,8 @@ async def practice_password(request: Request) -> Response:
     elif password != str(form.get("confirmation", "")):
         errors.append(FieldError("confirmation", *_both("practice.error.password_mismatch")))
     if not errors:
-        ctx = _ctx(request)
         try:
-            student = await run_in_threadpool(
-                lambda: sign_in(
-                    ctx.db,
-                    code_key(ctx.server_key),
-                    pending["login"],
-                    pending["code"],
-                    source=source_address(request),
-                    now=ctx.clock(),
-                    new_password=password,
-                )
-            )
+            student = await _sign_in(request, pending["login"], pending["code"], password)
         except BilingualError as refused:
             if refused.code != "practice_password_invalid":  # the code no longer stands
                 session.choosing_password = None
@@ -205,8 +187,7 @@ async def practice_sign_out(request: Request) -> Response:
     session, _ = await _student_session(request, post=True)
     if not isinstance(session, WebSession):
         return session
-    _store(request).end(session.session_id)
-    fresh = _store(request).start(_ctx(request).clock(), lang=session.lang)
+    fresh = _restart(request)
     fresh.flash.append(("flash.signed_out", {}))
     return _redirect(request, fresh, "/web/practice/")
 
@@ -264,7 +245,10 @@ async def practice_question(request: Request, code: str) -> Response:
         return session
     ctx = _ctx(request)
     screen = await _or_refused(
-        request, session, lambda: current_item(ctx.db, session.student, code, now=ctx.clock())
+        request,
+        session,
+        lambda: current_item(ctx.db, session.student, code, now=ctx.clock()),
+        back_to=HOME,
     )
     if isinstance(screen, Response):
         return screen
@@ -294,7 +278,10 @@ async def practice_answer(request: Request, code: str) -> Response:
         return session
     ctx = _ctx(request)
     screen = await _or_refused(
-        request, session, lambda: current_item(ctx.db, session.student, code, now=ctx.clock())
+        request,
+        session,
+        lambda: current_item(ctx.db, session.student, code, now=ctx.clock()),
+        back_to=HOME,
     )
     if isinstance(screen, Response):
         return screen

@@ -44,6 +44,7 @@ from server_stub.web.routes import (
     _both,
     _ctx,
     _forbidden,
+    _or_refused,
     _redirect,
     _render,
     _session,
@@ -290,21 +291,22 @@ async def student_reset(request: Request, uai: str, code: str, student_id: str) 
     if not isinstance(session, WebSession):
         return session
     ctx = _ctx(request)
-    try:
-        line = await run_in_threadpool(
-            lambda: reset_code(
-                ctx.db,
-                code_key(ctx.server_key),
-                uai=school.uai,
-                student_id=student_id,
-                now=ctx.clock(),
-                actor=_actor(session),
-            )
-        )
-    except BilingualError:
-        return _render(request, session, "practice/not_found.html", status=404, school=school)
-    if line["division"] not in found.divisions:
-        return _render(request, session, "practice/not_found.html", status=404, school=school)
+    line = await _or_refused(
+        request,
+        session,
+        lambda: reset_code(
+            ctx.db,
+            code_key(ctx.server_key),
+            uai=school.uai,
+            student_id=student_id,
+            now=ctx.clock(),
+            actor=_actor(session),
+            divisions=found.divisions,
+        ),
+        back_to=f"/web/schools/{school.uai}/campaigns/{found.code}",
+    )
+    if isinstance(line, Response):
+        return line
     return _render_sheet(request, session, school, found, [line], reset=True)
 
 

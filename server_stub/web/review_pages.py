@@ -5,8 +5,8 @@ The same service functions as `pix-server review` and `pix-server session publis
 (server_stub/review/): the queue and evidence (queue.py), `decide` (decisions.py, which also
 checks the reviewer's role and records the decision with its author in the audit log) and
 `publish_session` (publication.py, refused while anything is pending). The account is read
-again at every request, so a withdrawn role stops at once; every POST is CSRF-checked and
-answers with a redirect (Post/Redirect/Get).
+again at every request (web_sessions.py), so a withdrawn role stops at once; every POST is
+CSRF-checked and answers with a redirect (Post/Redirect/Get).
 """
 
 from datetime import datetime
@@ -17,12 +17,13 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from server_stub.context import ServerContext
+from server_stub.documents.wording import code_label
 from server_stub.errors import ApiError
 from server_stub.results import NEUTRALISABLE_STATUSES
 from server_stub.review.decisions import DECISIONS, MAX_REASON, decide
 from server_stub.review.publication import publish_session
 from server_stub.review.queue import certification_evidence, pending_certifications
-from server_stub.schools.accounts import Account, AccountError, account_by_login
+from server_stub.schools.accounts import Account
 from server_stub.schools.orgs import list_organisations
 from server_stub.schools.sessions import session_sheet
 from server_stub.web.routes import (
@@ -66,20 +67,18 @@ def reviews_somewhere(account: Account | None) -> bool:
 templates.filters["when"] = _when
 templates.filters["duration"] = _duration
 templates.globals["reviews_somewhere"] = reviews_somewhere
+# Issue-report categories, incident kinds and abort reasons by their labels, as the printed
+# attendance report words them.
+templates.globals["code_label"] = code_label
 
 
 async def _signed_in(request: Request, post: bool = False):
-    """(session, fresh account, form), or a ready response (sign-in page, CSRF refusal)."""
+    """(session, account, form), or a ready response (sign-in page, CSRF refusal). The
+    session reads the account again at every request (web_sessions.py)."""
     session, _, form = await _guarded(request, post=post)
     if not isinstance(session, WebSession):
         return session, None, None
-    try:
-        account = await run_in_threadpool(account_by_login, _ctx(request).db, session.account.login)
-    except AccountError:
-        session.account = None
-        return _redirect(request, session, "/web/"), None, None
-    session.account = account
-    return session, account, form
+    return session, session.account, form
 
 
 @router.get("/review")

@@ -8,8 +8,9 @@ the session's CSRF synchronizer token and answers with a redirect once it change
 `pix-server` commands, with the account as the audit log's actor.
 """
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request
@@ -38,7 +39,7 @@ from server_stub.schools.sessions import (
     session_sheet,
 )
 from server_stub.web.i18n import LANGUAGES, translator
-from server_stub.web.web_sessions import COOKIE, IDLE_S, WebSession, WebSessions, csrf_ok
+from server_stub.web.web_sessions import COOKIE, IDLE_S, RequestSessions, WebSession, csrf_ok
 
 HERE = Path(__file__).parent
 STYLESHEET = (HERE / "static" / "web.css").read_bytes()
@@ -52,6 +53,7 @@ SECURITY_HEADERS = {
 SESSION_FIELDS = {"date": "exam-date", "time": "start-time", "room": "room", "centre": "room"}
 
 router = APIRouter(prefix="/web", include_in_schema=False)
+Result = TypeVar("Result")
 templates = Environment(
     loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True)
 )
@@ -68,23 +70,20 @@ def _ctx(request: Request) -> ServerContext:
     return request.app.state.ctx
 
 
-def _store(request: Request) -> WebSessions:
-    state = request.app.state
-    if not hasattr(state, "web_sessions"):
-        state.web_sessions = WebSessions()
-    return state.web_sessions
-
-
 def _session(request: Request) -> WebSession:
-    """The visitor's session, a new anonymous one if the cookie names none."""
-    now = _ctx(request).clock()
-    found = _store(request).get(request.cookies.get(COOKIE), now)
-    return found or _store(request).start(now, lang=_preferred_language(request))
+    """The visitor's session (opened by web_sessions.WebSessionDoor), an anonymous one if the
+    cookie names none that stands."""
+    return _sessions_of(request).current
 
 
-def _preferred_language(request: Request) -> str:
-    accepted = request.headers.get("accept-language", "").lower()
-    return "en" if accepted.startswith("en") else "fr"
+def _restart(request: Request) -> WebSession:
+    """A new session for the visitor, in the same language (signing in or out: no session
+    fixation); the old one ends."""
+    return _sessions_of(request).restart()
+
+
+def _sessions_of(request: Request) -> RequestSessions:
+    return request.state.web_sessions
 
 
 def _with_cookie(request: Request, response: Response, session: WebSession) -> Response:
@@ -203,8 +202,8 @@ async def sign_in(request: Request) -> Response:
             if refused.code == "account_locked":
                 status = 429  # the wait is in the message, in both languages
         else:
-            _store(request).end(session.session_id)
-            fresh = _store(request).start(ctx.clock(), lang=session.lang, account=account)
+            fresh = _restart(request)
+            fresh.account = account
             return _redirect(request, fresh, "/web/home")
     return _render(request, session, "sign_in.html", status=status, login=login, errors=errors)
 
@@ -215,8 +214,7 @@ async def sign_out(request: Request) -> Response:
     form = await request.form()
     if not csrf_ok(session, form.get("csrf_token")):
         return _forbidden(request, session, "csrf")
-    _store(request).end(session.session_id)
-    fresh = _store(request).start(_ctx(request).clock(), lang=session.lang)
+    fresh = _restart(request)
     fresh.flash.append(("flash.signed_out", {}))
     return _redirect(request, fresh, "/web/")
 
@@ -470,6 +468,22 @@ async def class_attestations(request: Request, uai: str) -> Response:
         headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"},
     )
     return _with_cookie(request, response, session)
+
+
+async def _or_refused(
+    request: Request,
+    session: WebSession,
+    work: Callable[[], Result],
+    back_to: str,
+) -> Result | Response:
+    """`work()` in a thread; its BilingualError becomes the practice.flash.refused flash (its
+    reason in both languages) and a redirect to `back_to` (a Response: the caller returns it
+    as it is)."""
+    try:
+        return await run_in_threadpool(work)
+    except BilingualError as refused:
+        session.flash.append(("practice.flash.refused", {"fr": refused.fr, "en": refused.en}))
+        return _redirect(request, session, back_to)
 
 
 def _not_found(request: Request, session: WebSession) -> Response:

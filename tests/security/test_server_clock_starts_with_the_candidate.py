@@ -22,20 +22,32 @@ MINUTE = 60
 BUDGET_S = 105 * MINUTE  # the plan's candidates have no extra time
 
 
+@pytest.fixture
+def room(room_factory):
+    """A room with one candidate (and the robot invigilator each test's body gets)."""
+    return room_factory(1)
+
+
+async def ticketed(room, invigilator, *, start: bool = False):
+    """The candidate's robot enrolled, checked in and holding its start ticket: on the
+    instructions screen, or past « Commencer » with `start`."""
+    robot = room.robot(0, invigilator)
+    await robot.enrol()
+    await robot.check_in()
+    await robot.wait_for_ticket(start=start)
+    return robot
+
+
 async def line_of(invigilator, robot) -> dict:
     room = await invigilator.room()
     return next(line for line in room["candidates"] if line["candidate_id"] == robot.candidate_id)
 
 
-def test_the_clock_waits_on_the_instructions_screen_and_starts_with_the_candidate(room_factory):
-    room = room_factory(1)
+def test_the_clock_waits_on_the_instructions_screen_and_starts_with_the_candidate(room):
     clock = room.server.clock
 
     async def body(invigilator):
-        robot = room.robot(0, invigilator)
-        await robot.enrol()
-        await robot.check_in()
-        await robot.wait_for_ticket(start=False)
+        robot = await ticketed(room, invigilator)
         core = robot.core
         # The ticket is taken, the bank unlocked, the instructions on screen: no clock yet.
         assert core.phase == Phase.INSTRUCTIONS and core.journal is None
@@ -61,18 +73,14 @@ def test_the_clock_waits_on_the_instructions_screen_and_starts_with_the_candidat
     room.run(body)
 
 
-def test_a_late_start_does_not_make_late_entries(room_factory, tools):
+def test_a_late_start_does_not_make_late_entries(room, tools):
     """Nine minutes on the instructions (the kiosk in touch all along), then a whole exam whose
     last answers come after the authorisation plus the time allowed, but before the start plus
     the time allowed."""
-    room = room_factory(1)
     clock = room.server.clock
 
     async def body(invigilator):
-        robot = room.robot(0, invigilator)
-        await robot.enrol()
-        await robot.check_in()
-        await robot.wait_for_ticket(start=False)
+        robot = await ticketed(room, invigilator)
         for _ in range(3):  # the contacts the core makes every READING_CONTACT_S meanwhile
             clock.advance(3 * MINUTE)
             assert await reading_contact(robot.core)
@@ -93,11 +101,10 @@ def test_a_late_start_does_not_make_late_entries(room_factory, tools):
     assert (row["status"], row["review_reasons"]) == ("validated", [])
 
 
-def test_a_start_held_back_gains_at_most_the_start_window(room_factory):
+def test_a_start_held_back_gains_at_most_the_start_window(room):
     """The kiosk starts with its network cut for half an hour (what a pupil pulling the cable
     at « Commencer » would do): its entries reach the server 30 minutes late, but the server's
     clock started at the end of the start window, whatever the journal's own times say."""
-    room = room_factory(1)
     clock = room.server.clock
 
     async def body(invigilator):
@@ -138,21 +145,17 @@ def offline_reasons(room, robot) -> tuple[list[str], float]:
 
 
 @pytest.mark.parametrize("cut", ["before_commencer", "at_commencer"])
-def test_a_kiosk_silent_from_its_ticket_to_its_start_is_held_for_review(room_factory, cut):
+def test_a_kiosk_silent_from_its_ticket_to_its_start_is_held_for_review(room, cut):
     """The attacker's way round a clock that starts with the server's receipt: cut the cable
     once the ticket is taken (or right at « Commencer »), answer offline for six minutes, then
     stream everything in one go before the start window ends. The server's clock starts at the
     receipt, so no silence shows between the clock's start and it: the watch starting with the
     ticket is what catches it. (The certification walk's robot, cut for 5 s after 4 quick
     answers, hit the same hole: none of its entries had reached the server before the cut.)"""
-    room = room_factory(1)
     clock = room.server.clock
 
     async def body(invigilator):
-        robot = room.robot(0, invigilator)
-        await robot.enrol()
-        await robot.check_in()
-        await robot.wait_for_ticket(start=False)
+        robot = await ticketed(room, invigilator)
         await robot.request("network_cut", seconds=3600)
         if cut == "before_commencer":
             clock.advance(2 * MINUTE)
@@ -172,14 +175,10 @@ def test_a_kiosk_silent_from_its_ticket_to_its_start_is_held_for_review(room_fac
     assert reasons == ["offline_stretch"] and longest >= 6 * MINUTE - 1
 
 
-def test_a_kiosk_that_starts_at_once_and_keeps_in_touch_has_no_silence(room_factory):
-    room = room_factory(1)
+def test_a_kiosk_that_starts_at_once_and_keeps_in_touch_has_no_silence(room):
 
     async def body(invigilator):
-        robot = room.robot(0, invigilator)
-        await robot.enrol()
-        await robot.check_in()
-        await robot.wait_for_ticket()
+        robot = await ticketed(room, invigilator, start=True)
         await robot.take_exam(stop_after=8)
         assert await robot.outbox.flush(timeout_s=30)
         reasons, longest = offline_reasons(room, robot)
@@ -190,15 +189,11 @@ def test_a_kiosk_that_starts_at_once_and_keeps_in_touch_has_no_silence(room_fact
     assert reasons == [] and longest < 60
 
 
-def test_the_core_starts_the_clock_by_itself_when_the_window_runs_out(room_factory, monkeypatch):
+def test_the_core_starts_the_clock_by_itself_when_the_window_runs_out(room, monkeypatch):
     monkeypatch.setattr("kiosk.core.exam_core.START_WINDOW_S", 0.5)
-    room = room_factory(1)
 
     async def body(invigilator):
-        robot = room.robot(0, invigilator)
-        await robot.enrol()
-        await robot.check_in()
-        await robot.wait_for_ticket(start=False)
+        robot = await ticketed(room, invigilator)
         core = robot.core
         core.start()  # its ticker, as the service runs it
         for _ in range(40):
@@ -213,21 +208,15 @@ def test_the_core_starts_the_clock_by_itself_when_the_window_runs_out(room_facto
     room.run(body)
 
 
-def test_the_core_keeps_in_touch_by_itself_while_the_instructions_are_read(
-    room_factory, monkeypatch
-):
+def test_the_core_keeps_in_touch_by_itself_while_the_instructions_are_read(room, monkeypatch):
     """The core's own contacts on the instructions screen (every READING_CONTACT_S, shortened
     here) reach the server: its last contact follows the server's clock, and none is made once
     the clock runs."""
     monkeypatch.setattr("kiosk.core.reading_contact.READING_CONTACT_S", 0.2)
-    room = room_factory(1)
     clock = room.server.clock
 
     async def body(invigilator):
-        robot = room.robot(0, invigilator)
-        await robot.enrol()
-        await robot.check_in()
-        await robot.wait_for_ticket(start=False)
+        robot = await ticketed(room, invigilator)
         exams = room.server.ctx.db.tables["exams"]
 
         def last_contact() -> float:

@@ -24,7 +24,7 @@ def test_a_copied_data_directory_serves_its_own_database(template_data_dir, tmp_
     before = (original / "pix-server.sqlite3").read_bytes()
     copy = tmp_path / "elsewhere" / "copy"
     shutil.copytree(original, copy)
-    server = LiveServer.start(copy, "--verify-workers", "0")
+    server = LiveServer.start(copy)
     try:
         server.plan_session(write_candidates(tmp_path))
         assert server.enrolment_token()

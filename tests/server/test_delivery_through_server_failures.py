@@ -46,7 +46,7 @@ class Served:
         """Its tracebacks (one per failed write) to a file: a pipe nobody reads would fill
         up and block the server on its next line."""
         command = [str(BIN / "pix-server"), "serve", "--data", str(self.data_dir)]
-        command += ["--port", str(self.port), "--verify-workers", "0"]
+        command += ["--port", str(self.port)]
         with (self.data_dir.parent / "server.log").open("a") as log:
             process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=log, text=True)
         line = process.stdout.readline()

@@ -22,7 +22,7 @@ def health(url: str) -> httpx.Response:
 
 @pytest.mark.sqlite_only  # the database file's size limit: SQLite's file
 def test_a_server_that_cannot_write_is_not_ready_and_says_why(data_dir):
-    server = LiveServer.start(data_dir, "--verify-workers", "0")
+    server = LiveServer.start(data_dir)
     try:
         assert health(server.url).json()["status"] == "ok"
         set_file_size_limit(server.process.pid, 0)

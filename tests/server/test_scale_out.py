@@ -39,7 +39,7 @@ class ServerProcess:
 
     def __init__(self, data: Path, port: int = 0, *extra: str) -> None:
         self.process = subprocess.Popen(
-            serve(data, "--port", str(port), "--verify-workers", "0", *extra),
+            serve(data, "--port", str(port), *extra),
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,

@@ -1,5 +1,5 @@
 """Schools, accounts and the audit log, through the `pix-server` commands on a real data
-directory: `init`'s first administrator, `org`, `account`, Argon2 hashes, per-account lockout."""
+directory: `init`'s first administrator, `org`, `account`, Argon2 hashes, the sign-in throttle."""
 
 import pytest
 from sqlalchemy import select
@@ -284,3 +284,23 @@ def test_a_stranger_guessing_a_staff_password_all_day_gets_few_checked_attempts(
             checked += refused.code == "sign_in_failed"
     assert checked <= 120, checked  # out of 2880 tries
     assert authenticate(db, "lead", "le bon mot de passe", source="192.0.2.7", now=90000.0)
+
+
+def test_a_stranger_cannot_fill_the_audit_log(data_dir, capsys, db):
+    """Attempts refused unchecked during a wait write nothing; failures on logins that do not
+    exist are not logged either: what a stranger makes the log hold is bounded by the throttle."""
+    _lead_account(data_dir, capsys)
+    checked, tries = 0, 3600
+    for step in range(tries):  # one try a second for an hour
+        try:
+            authenticate(db, "lead", "devine", source="203.0.113.9", now=1000.0 + step)
+        except AccountError as refused:
+            checked += refused.code == "sign_in_failed"
+    for login in range(10):
+        for _attempt in range(3):
+            with pytest.raises(AccountError):
+                authenticate(db, f"nobody{login}", "devine", source="203.0.113.9", now=5000.0)
+    logged = [e["action"] for e in entries(db) if e["action"].startswith("sign_in.")]
+    assert logged.count("sign_in.failed") == checked
+    assert logged.count("sign_in.locked") == checked - 4  # each wait's start, once
+    assert len(logged) <= 40, len(logged)  # out of 3630 tries

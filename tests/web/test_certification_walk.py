@@ -198,7 +198,8 @@ def test_sign_in_roster_session_robots_review_publication_results(
     shot(desk, "05-review-queue")
     desk.click(f"table.queue >> text={reported.last_name}")
     evidence = desk.locator("main").inner_text()
-    assert "NON_BLOCKING_TECHNICAL_ISSUE" in evidence and "Écran figé deux minutes" in evidence
+    assert "Incident technique non bloquant" in evidence and "Écran figé deux minutes" in evidence
+    assert "NON_BLOCKING_TECHNICAL_ISSUE" not in evidence  # the label, not the code
     assert "Vérifié" in evidence and "Réponses rejouées (32)" in evidence
     shot(desk, "06-evidence")
 

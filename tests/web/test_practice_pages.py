@@ -146,6 +146,13 @@ def test_the_live_follow_and_a_reset_for_the_schools_teacher(school: WebSchool, 
         assert live["rows"][marie]["started"] == "non"
         without = client.post(f"{base}/students/{marie}/reset", data={})
         assert without.status_code == 403
+        # A student not of the campaign's classes: nothing reset, told in both languages.
+        unknown = client.post(
+            f"{base}/students/nobody/reset", data={"csrf_token": _csrf(page.text)}
+        )
+        assert unknown.status_code == 303 and unknown.headers["location"] == base
+        told = client.get(base).text
+        assert "Élève inconnu dans cet établissement" in told and "Unknown student" in told
         reset = client.post(f"{base}/students/{marie}/reset", data={"csrf_token": _csrf(page.text)})
         assert reset.status_code == 200 and "marie.dupont1203" in reset.text
         new_code = re.search(r'<td class="mono">([A-Z0-9]{4}-[A-Z0-9]{4})</td>', reset.text)

@@ -159,6 +159,12 @@ def test_review_and_publication_pages_keep_each_to_their_role(school: WebSchool,
     queue = reviewer.get("/web/review")
     assert queue.status_code == 200 and reported.last_name in queue.text
     assert "Revue" in queue.text  # the navigation shows the queue to a reviewer
+    # The invigilator's report by its label, as the printed report words it, not its code.
+    shown = reviewer.get(evidence).text
+    assert "Incident non bloquant (candidat)" in shown and "NON_BLOCKING" not in shown
+    assert reviewer.get(f"/web/lang/en?next={evidence}").status_code == 303
+    assert "Non-blocking issue (candidate)" in reviewer.get(evidence).text
+    reviewer.get(f"/web/lang/fr?next={evidence}")
     # A reviewer is no lead: no publication.
     assert reviewer.get(publication).status_code == 403
     assert reviewer.post(publication).status_code == 403
