@@ -91,6 +91,10 @@ def answer_table(mode: str, bank: Any) -> np.ndarray:
     return tables[key]
 
 
+# The largest element of a 1-D array, as `ndarray.max` gives it without its Python wrapper.
+_maximum = np.maximum.reduce
+
+
 def _from_log(log_values: np.ndarray) -> np.ndarray:
     """Rows of exp(log_values), normalised (sequential sums), whatever their scale."""
     values = np.exp(log_values - log_values.max(axis=-1, keepdims=True))
@@ -239,18 +243,35 @@ class NormalPriorEstimator:
     (`log_posterior`, up to a constant per row)."""
 
     def __init__(self, size: int, mean: float | np.ndarray, sd: float) -> None:
-        self._moments = np.empty((3, DEFAULT_GRID.size))  # update_one's scratch space
-        if np.ndim(mean) == 0:  # every row starts from the same prior: computed once
+        self._moments = np.empty((2, DEFAULT_GRID.size))  # update_one's scratch space
+        # Rows whose error one exam's update left to compute from their log posterior: an
+        # exam's next step needs only the capacity, so the error is computed when read.
+        self._pending: set[int] = set()
+        if isinstance(mean, float | int) or np.ndim(mean) == 0:  # the same prior for every row
             logs, capacity, error = _normal_prior(float(mean), float(sd))
             self.log_posterior = np.tile(logs, (size, 1))
             self.capacity = np.full(size, capacity)
-            self.error = np.full(size, error)
+            self._error = np.full(size, error)
             return
         means = np.broadcast_to(np.asarray(mean, dtype=float), (size,))
         self.log_posterior = -0.5 * ((DEFAULT_GRID - means[:, None]) / sd) ** 2
         self.capacity = np.empty(size)
-        self.error = np.empty(size)
+        self._error = np.empty(size)
         self._summarise(np.arange(size), self.log_posterior)
+
+    @property
+    def error(self) -> np.ndarray:
+        """Each row's error: the posterior standard deviation."""
+        while self._pending:
+            row = self._pending.pop()
+            moments = np.empty((3, DEFAULT_GRID.size))
+            np.exp(self.log_posterior[row], out=moments[0])
+            np.multiply(moments[0], DEFAULT_GRID, out=moments[1])
+            np.multiply(moments[1], DEFAULT_GRID, out=moments[2])
+            total, _, second = moments.cumsum(axis=1)[:, -1].tolist()
+            capacity = float(self.capacity[row])
+            self._error[row] = math.sqrt(max(second / total - capacity * capacity, 0.0))
+        return self._error
 
     def update(
         self,
@@ -268,21 +289,22 @@ class NormalPriorEstimator:
         logs -= logs.max(axis=1, keepdims=True)
         self.log_posterior[rows] = logs
         self._summarise(rows, logs)
+        for row in rows.tolist() if self._pending else ():
+            self._pending.discard(row)
 
     def update_one(self, row: int, answered: np.ndarray, a: float, b: float, correct: bool) -> None:
         """`update` for one row, given its `answer_table` row (`a`, `b`, `correct` are not needed
-        then): the same arithmetic in place, the moments' sums read as Python floats."""
+        then): the same arithmetic in place, the moments' sums read as Python floats; the error
+        is computed when read (see `error`), from the log posterior this answer leaves."""
         logs = self.log_posterior[row]
         logs += answered
-        logs -= logs.max()
+        logs -= _maximum(logs)
         moments = self._moments
         np.exp(logs, out=moments[0])
         np.multiply(moments[0], DEFAULT_GRID, out=moments[1])
-        np.multiply(moments[1], DEFAULT_GRID, out=moments[2])
-        total, first, second = moments.cumsum(axis=1)[:, -1].tolist()
-        capacity = first / total
-        self.capacity[row] = capacity
-        self.error[row] = math.sqrt(max(second / total - capacity * capacity, 0.0))
+        total, first = moments.cumsum(axis=1)[:, -1].tolist()
+        self.capacity[row] = first / total
+        self._pending.add(row)
 
     def _summarise(self, rows: np.ndarray, logs: np.ndarray) -> None:
         """Posterior mean and standard deviation from the moments of exp(logs), in one pass of
@@ -294,7 +316,7 @@ class NormalPriorEstimator:
         total, first, second = _sequential_sum(moments)
         capacity = first / total
         self.capacity[rows] = capacity
-        self.error[rows] = np.sqrt(np.maximum(second / total - capacity * capacity, 0.0))
+        self._error[rows] = np.sqrt(np.maximum(second / total - capacity * capacity, 0.0))
 
 
 @functools.lru_cache(maxsize=16)

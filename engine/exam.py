@@ -22,13 +22,14 @@ from engine.referential import COMPETENCE_CODES
 from engine.scoring import ScoringConfig, certification_status, scored_levels
 from engine.selection import (
     ExamDraws,
+    OneExamRanking,
     SelectionState,
     allowed_items,
     allowed_one,
     binary_tree_picks,
     every_rule_one,
+    one_exam_ranking,
     ranked_candidates,
-    ranked_one,
 )
 
 STATUSES = ("ok", "ko", "aband", "timedout", "focusedOut")
@@ -86,6 +87,7 @@ class Cohort:
                 self.tickets[row] = draws.tickets(len(bank))
         self.prices = bank.exposure.prices if controlled else None
         self._answer_table: np.ndarray | None = None  # answer_one's, fetched at its first call
+        self._ranking: OneExamRanking | None = None  # select_one's, made at its first call
 
     @property
     def capacity(self) -> np.ndarray:
@@ -136,11 +138,13 @@ class Cohort:
             return -1
         capacity = float(self.estimator.capacity[row])
         bank, config = self.bank, self.config
+        if self._ranking is None:
+            self._ranking = one_exam_ranking(bank, config, self.prices)
         every = every_rule_one(bank, self.state, row, capacity, self.tickets)
-        ranked = ranked_one(bank, config, every, capacity, self.prices)
+        ranked = self._ranking.ranked(every, capacity)
         if not ranked:  # every rule at once leaves nothing: the rules one by one
             allowed = allowed_one(bank, config, self.state, row, capacity, self.tickets)
-            ranked = ranked_one(bank, config, allowed, capacity, self.prices)
+            ranked = self._ranking.ranked(allowed, capacity)
         kept = min(self.config.candidates_kept, len(self.bank))
         rank = 0
         if kept > 1:

@@ -30,7 +30,8 @@ the same on every platform and version), indexed by position so a replay redraws
 import bisect
 import hashlib
 import math
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -387,63 +388,138 @@ def ranked_one(
     prices: np.ndarray | None = None,
 ) -> list[int]:
     """`ranked_candidates` for one row (a 1-D mask), best first, fewer than `candidates_kept`
-    when fewer are allowed. Only the few contenders (see `_contenders`) get a key: numpy's exp
-    on them, then the very operations of the batch, in the same order, on Python floats (IEEE
-    doubles both, a zero price subtracting exactly nothing), so the same keys and items."""
-    scale = 10.0**config.information_decimals
-    n_items = len(bank)
-    if bank.max_information_scale * scale * n_items >= 2.0**53:
-        raise ValueError("information_decimals too high for this bank: keys would lose exactness")
-    contenders = _contenders(bank, allowed, capacity, prices, config.candidates_kept, scale)
-    items = contenders.tolist()
-    if len(items) <= 1:  # a single contender is the best: no key to compute
-        return items
-    columns = _ranking_columns(bank, prices)
-    rows = [columns[item] for item in items]
-    exps = np.exp([a * (b - capacity) for a, b, _, _, _ in rows]).tolist()
-    keyed = []
-    for e, (_, _, weight, cost, tie), item in zip(exps, rows, items, strict=True):
-        p = 1 / (1 + e)
-        keyed.append((round((p * (1 - p) * weight - cost) * scale) * n_items + tie, item))
-    if config.candidates_kept == 1:
-        return [max(keyed)[1]] if keyed else []
-    return [item for _, item in sorted(keyed, reverse=True)[: config.candidates_kept]]
+    when fewer are allowed. Only the few contenders (see `OneExamRanking.contenders`) get a
+    key: numpy's exp on them, then the very operations of the batch, in the same order, on
+    Python floats (IEEE doubles both, a zero price subtracting exactly nothing), so the same
+    keys and items."""
+    return one_exam_ranking(bank, config, prices).ranked(allowed, capacity)
 
 
-def _contenders(
-    bank: ItemBank,
-    allowed: np.ndarray,
-    capacity: float,
-    prices: np.ndarray | None,
-    kept: int,
-    scale: float,
+def one_exam_ranking(
+    bank: ItemBank, config: ExamConfig, prices: np.ndarray | None
+) -> "OneExamRanking":
+    """The ranking of `ranked_one` for this bank, configuration and prices: kept per bank for
+    the bank's own prices (or none), made afresh for others."""
+    own = prices is None or (bank.exposure is not None and prices is bank.exposure.prices)
+    if not own:
+        return OneExamRanking(bank, config, prices)
+    key = ("one exam ranking", prices is None, config.information_decimals, config.candidates_kept)
+    ranking = bank.derived.get(key)
+    if ranking is None:
+        ranking = OneExamRanking(bank, config, prices)
+        bank.derived[key] = ranking
+    return ranking
+
+
+class OneExamRanking:
+    """What one exam's ranking reads (the keys' scale, the value grid, each item's columns),
+    computed once per bank, prices and configuration, and the exact order of every item at
+    the capacities many exams reach (the start, Pix's first capped steps)."""
+
+    def __init__(self, bank: ItemBank, config: ExamConfig, prices: np.ndarray | None) -> None:
+        self.scale = 10.0**config.information_decimals
+        self.n_items = len(bank)
+        if bank.max_information_scale * self.scale * self.n_items >= 2.0**53:
+            raise ValueError(
+                "information_decimals too high for this bank: keys would lose exactness"
+            )
+        self.kept = config.candidates_kept
+        self.grid = _value_grid(bank, prices)
+        # How far below the kept-th best tabled value a contender may lie (see `contenders`).
+        self.margin = 0.0 if self.grid is None else 2 * self.grid.reach + 4 / self.scale
+        self.columns = _ranking_columns(bank, prices)
+        # Every item in exact key order, at capacities met twice with many contenders.
+        self._orders: dict[float, list[int]] = {}
+        self._crowded: set[float] = set()
+
+    def ranked(self, allowed: np.ndarray, capacity: float) -> list[int]:
+        """The `kept` best allowed items at `capacity`, best first (see `ranked_one`)."""
+        order = self._orders.get(capacity)
+        if order is not None:
+            return _first_allowed(order, allowed.tobytes(), self.kept)
+        items = self.contenders(allowed, capacity)
+        if len(items) <= 1:  # a single contender is the best: no key to compute
+            return items
+        if len(items) > _CROWDED:
+            if capacity in self._crowded and len(self._orders) < _ORDERS_KEPT:
+                with np.errstate(over="ignore"):  # far from steep items: exp → inf, p = 0
+                    order = self._keyed(range(self.n_items), capacity)
+                self._orders[capacity] = order
+                return _first_allowed(order, allowed.tobytes(), self.kept)
+            if len(self._crowded) < _CROWDED_KEPT:
+                self._crowded.add(capacity)
+        return self._keyed(items, capacity)[: self.kept]
+
+    def _keyed(self, items: Iterable[int], capacity: float) -> list[int]:
+        """`items` by decreasing key at `capacity`: numpy's exp, then the batch's arithmetic."""
+        scale, n_items, columns = self.scale, self.n_items, self.columns
+        items = list(items)
+        rows = [columns[item] for item in items]
+        exps = np.exp([a * (b - capacity) for a, b, _, _, _ in rows]).tolist()
+        keyed = []
+        for e, (_, _, weight, cost, tie), item in zip(exps, rows, items, strict=True):
+            p = 1 / (1 + e)
+            keyed.append((round((p * (1 - p) * weight - cost) * scale) * n_items + tie, item))
+        keyed.sort(reverse=True)  # keys are distinct: the tie break is the reversed position
+        return [item for _, item in keyed]
+
+    def contenders(self, allowed: np.ndarray, capacity: float) -> list[int]:
+        """The allowed items that may be among the `kept` best at `capacity`: a superset of
+        them, read from the value table at the nearest point of its grid.
+
+        An item's exact value lies within `reach` of its tabled one (its slope is bounded over
+        half a grid step; the float32 error is added), so an item tabled more than twice that
+        (plus two rounding units of the key) below the kept-th best tabled value cannot rank
+        among the kept: its exact, rounded key is below theirs. Only the survivors get their
+        exact key computed. The grid keeps each point's best items in decreasing tabled order:
+        walking them finds the kept-th best allowed item and the survivors, with no sort per
+        step; past the walked head, its 256 best then the whole row are read with numpy."""
+        grid = self.grid
+        point = round((capacity - VALUE_GRID_LOW) / VALUE_GRID_STEP)
+        if grid is None or not 0 <= point < grid.table.shape[0]:
+            return np.flatnonzero(allowed).tolist()
+        flags = allowed.tobytes()
+        found = []
+        walk = zip(*grid.head(point), strict=True)  # (item, tabled value), best first
+        for item, value in walk:
+            if flags[item]:
+                found.append(item)
+                if len(found) == self.kept:
+                    # Tabled values are float32, exact as Python floats: a float64 bound.
+                    bound = value - self.margin
+                    for item, value in walk:
+                        if value < bound:  # and so is every item further down
+                            return found
+                        if flags[item]:
+                            found.append(item)
+                    break
+        return _contenders_past_head(grid, allowed, point, self.kept, self.margin).tolist()
+
+
+def _first_allowed(order: list[int], flags: bytes, kept: int) -> list[int]:
+    """The first `kept` items of `order` whose flag is set (fewer if fewer are)."""
+    chosen = []
+    for item in order:
+        if flags[item]:
+            chosen.append(item)
+            if len(chosen) == kept:
+                break
+    return chosen
+
+
+def _contenders_past_head(
+    grid: "_ValueGrid", allowed: np.ndarray, point: int, kept: int, margin: float
 ) -> np.ndarray:
-    """The allowed items that may be among the `kept` best at `capacity`: a superset of them,
-    read from the value table at the nearest point of its grid.
-
-    An item's exact value lies within `reach` of its tabled one (its slope is bounded over half
-    a grid step; the float32 error is added), so an item tabled more than twice that (plus two
-    rounding units of the key) below the kept-th best tabled value cannot rank among the kept:
-    its exact, rounded key is below theirs. Only the survivors get their exact key computed.
-    The table keeps each point's best items in decreasing tabled order: the kept-th best
-    allowed item and the survivors are nearly always among them, found with no sort per step;
-    otherwise the whole row is read."""
-    grid = _value_grid(bank, prices)
-    point = round((capacity - VALUE_GRID_LOW) / VALUE_GRID_STEP)
-    if grid is None or not 0 <= point < grid.table.shape[0]:
-        return np.flatnonzero(allowed)
+    """`OneExamRanking.contenders` when walking the head of the point's order did not settle
+    them: its 256 best, else the whole row."""
     values, order = grid.table[point], grid.best[point]
-    margin = 2 * grid.reach + 4 / scale
-    for width in _CONTENDERS_WIDTHS:
-        head = order[:width]
-        best_first = head[allowed[head]]  # the head's allowed items, best tabled first
-        if best_first.size >= kept:
-            # A float64 bound (a bare Python float would be rounded to the table's float32).
-            bound = np.float64(values[best_first[kept - 1]]) - margin
-            survive = values[best_first] >= bound
-            if not survive[-1] or head.size == values.size:  # none further down survives
-                return best_first[survive]
-            break
+    best_first = order[allowed[order]]  # the allowed best items, best tabled first
+    if best_first.size >= kept:
+        # A float64 bound (a bare Python float would be rounded to the table's float32).
+        bound = np.float64(values[best_first[kept - 1]]) - margin
+        survive = values[best_first] >= bound
+        if not survive[-1] or order.size == values.size:  # none further down survives
+            return best_first[survive]
     tabled = np.where(allowed, values, -np.inf)
     last = max(tabled.size - kept, 0)
     best = float(np.partition(tabled, last)[last])  # the kept-th largest
@@ -452,9 +528,15 @@ def _contenders(
     return (tabled >= np.float64(best - margin)).nonzero()[0]
 
 
-# How far down each point's order the kept-th best allowed item and the survivors are looked
-# for, widening, before the whole row is read.
-_CONTENDERS_WIDTHS = (32, 256)
+# Each point's best items kept in order (`_ValueGrid.best`), and how many of them one exam's
+# walk reads as Python values before numpy reads the rest.
+BEST_KEPT = 256
+HEAD_WALKED = 128
+# Contenders beyond which a capacity is remembered, and met again, gets every item's exact
+# order; how many such capacities are remembered and ordered per ranking.
+_CROWDED = 12
+_CROWDED_KEPT = 4096
+_ORDERS_KEPT = 64
 
 
 @dataclass(frozen=True)
@@ -467,6 +549,18 @@ class _ValueGrid:
     table: np.ndarray
     best: np.ndarray
     reach: float
+    # Each point's first HEAD_WALKED items and tabled values as Python lists, made at the
+    # point's first visit.
+    heads: dict[int, tuple[list[int], list[float]]] = field(default_factory=dict)
+
+    def head(self, point: int) -> tuple[list[int], list[float]]:
+        """The point's first best items and their tabled values, as one exam's walk reads them."""
+        head = self.heads.get(point)
+        if head is None:
+            items = self.best[point, :HEAD_WALKED]
+            head = (items.tolist(), self.table[point, items].tolist())
+            self.heads[point] = head
+        return head
 
 
 def _value_grid(bank: ItemBank, prices: np.ndarray | None) -> _ValueGrid | None:
@@ -487,7 +581,7 @@ def _value_grid(bank: ItemBank, prices: np.ndarray | None) -> _ValueGrid | None:
         # plus what storing the table in float32 lost.
         slope = 0.0963 * float(np.max(bank.information_scale * bank.discrimination))
         lost = float(np.max(np.abs(tabled - table)))
-        best = np.argsort(-tabled, axis=1, kind="stable")[:, : _CONTENDERS_WIDTHS[-1]]
+        best = np.argsort(-tabled, axis=1, kind="stable")[:, :BEST_KEPT]
         # One entry for all three: a concurrent reader never sees the table without the rest.
         grid = _ValueGrid(tabled, np.ascontiguousarray(best), slope * VALUE_GRID_STEP / 2 + lost)
         bank.derived[key] = grid
