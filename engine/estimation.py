@@ -249,9 +249,12 @@ class NormalPriorEstimator:
         self._pending: set[int] = set()
         if isinstance(mean, float | int) or np.ndim(mean) == 0:  # the same prior for every row
             logs, capacity, error = _normal_prior(float(mean), float(sd))
-            self.log_posterior = np.tile(logs, (size, 1))
-            self.capacity = np.full(size, capacity)
-            self._error = np.full(size, error)
+            self.log_posterior = np.empty((size, logs.size))
+            self.log_posterior[:] = logs
+            self.capacity = np.empty(size)
+            self.capacity.fill(capacity)
+            self._error = np.empty(size)
+            self._error.fill(error)
             return
         means = np.broadcast_to(np.asarray(mean, dtype=float), (size,))
         self.log_posterior = -0.5 * ((DEFAULT_GRID - means[:, None]) / sd) ** 2

@@ -116,7 +116,7 @@ class SelectionState:
         size = needs.size
         self.by_tube = config.limit_to_one_question_per_tube
         self.open, self.fresh, self.planned, self.ready = np.ones((4, size, len(bank)), dtype=bool)
-        if needs.any():
+        if _any(needs):
             self.open[needs] &= bank.accessible
             self.ready[needs] &= bank.accessible
         self.quota = _quota(config)
@@ -138,7 +138,7 @@ class SelectionState:
 
     def close(self, items: np.ndarray) -> None:
         """Items (a boolean column mask) no row may get: pretest items, for instance."""
-        if not items.any():
+        if not _any(items):
             return
         self.open[:, items] = False
         self.ready[:, items] = False
@@ -164,21 +164,26 @@ class SelectionState:
 
     def answered_one(self, bank: ItemBank, row: int, item: int) -> None:
         """`answered` for one row: the item's group by its members, not by a bank-wide test."""
+        members, competence, others = _group_of(bank, self.by_tube)[item]
         self.open[row, item] = False
-        members, competence = _group_of(bank, self.by_tube)[item]
-        self.fresh[row, members] = False
-        ready = self.ready[row]
-        ready[members] = False  # the item itself is among its group's members
-        count = self.competence_count[row, competence] + 1
-        self.competence_count[row, competence] = count
+        fresh, ready = self.fresh[row], self.ready[row]
+        if type(members) is int:  # a group of one item (the item itself)
+            fresh[members] = False
+            ready[members] = False
+        else:
+            fresh[members] = False
+            ready[members] = False  # the item itself is among its group's members
+        counts = self.competence_count[row]
+        count = counts.item(competence) + 1
+        counts[competence] = count
         if count == self.quota:
             planned = self.planned[row]
-            planned &= _not_of(bank, frozenset((competence,)))
-            if planned.any():
+            planned &= others
+            if _any(planned):
                 ready &= planned
             else:  # every competence has its quota: the rule no longer narrows anything
                 planned[:] = True
-                np.logical_and(self.open[row], self.fresh[row], out=ready)
+                np.logical_and(self.open[row], fresh, out=ready)
         if self.recent.shape[1]:
             self.recent[row, :-1] = self.recent[row, 1:]
             self.recent[row, -1] = competence
@@ -190,20 +195,30 @@ class SelectionState:
         self.ready[row, members] = False
 
 
-def _group_of(bank: ItemBank, by_tube: bool) -> list[tuple[np.ndarray, int]]:
-    """(members of its tube, or skill, and competence) of each item: what one answer closes."""
+def _group_of(bank: ItemBank, by_tube: bool) -> list[tuple[np.ndarray | int, int, np.ndarray]]:
+    """What one answer closes, per item: the members of its tube (or skill; a group of one
+    item as that item's position), its competence and the items of every other competence."""
     key = "group of item:tube" if by_tube else "group of item:skill"
     groups = bank.derived.get(key)
     if groups is None:
         members, codes = (
             (bank.tube_members, bank.tube) if by_tube else (bank.skill_members, bank.skill)
         )
+        others = [_not_of(bank, frozenset((code,))) for code in range(len(COMPETENCE_CODES))]
         groups = [
-            (members[code], competence)
+            (
+                int(members[code][0]) if members[code].size == 1 else members[code],
+                competence,
+                others[competence],
+            )
             for code, competence in zip(codes.tolist(), bank.competence.tolist(), strict=True)
         ]
         bank.derived[key] = groups
     return groups
+
+
+# Whether a 1-D boolean array has a true element, as `ndarray.any` says without its wrapper.
+_any = np.logical_or.reduce
 
 
 def _quota(config: ExamConfig) -> int | None:
