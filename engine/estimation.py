@@ -176,18 +176,18 @@ class PixEstimator:
     def update_one(self, row: int, answered: np.ndarray, a: float, b: float, correct: bool) -> None:
         """`update` for one row, given its `answer_table` row: the same arithmetic, element by
         element and sum by sum, on the row's own arrays and Python floats (no batch gathers)."""
-        previous = float(self.capacity[row])
+        previous = self.capacity.item(row)
         prior = _pix_prior(previous)
         likelihood = self.likelihood[row]
         likelihood *= answered
         self._answers[row].append((a, b, correct))
-        unnormalised = likelihood * prior
-        total = float(unnormalised.cumsum()[-1])
+        posterior = likelihood * prior
+        total = posterior.cumsum().item(-1)
         if total > _SAFE_TOTAL:
-            posterior = unnormalised / total
+            posterior /= total
         else:  # Pix's product underflowed: the same posterior, from logs
             posterior = self._log_space_posterior(row, prior)
-        capacity = float((PIX_GRID * posterior).cumsum()[-1])
+        capacity = (PIX_GRID * posterior).cumsum().item(-1)
         if self.variation_percent:
             capacity = _limit_one(previous, capacity, self.variation_percent)
         self.capacity[row] = capacity
@@ -205,9 +205,13 @@ def _pix_prior(previous: float) -> np.ndarray:
     values every exam passes through (the start, then the first capped steps)."""
     prior = _PIX_PRIORS.get(previous)
     if prior is None:
-        distance = PIX_GRID - previous
-        gaussian = np.exp(distance * distance / (-2 * PIX_PRIOR_VARIANCE)) / _PIX_GAUSSIAN_SCALE
-        prior = gaussian / gaussian.cumsum()[-1]
+        # `update`'s operations in place, in its order: (d·d / (−2V)), exp, / scale, / sum.
+        prior = PIX_GRID - previous
+        prior *= prior
+        prior /= -2 * PIX_PRIOR_VARIANCE
+        np.exp(prior, out=prior)
+        prior /= _PIX_GAUSSIAN_SCALE
+        prior /= prior.cumsum()[-1]
         prior.flags.writeable = False
         if len(_PIX_PRIORS) < _PIX_PRIORS_KEPT:
             _PIX_PRIORS[previous] = prior
@@ -243,7 +247,6 @@ class NormalPriorEstimator:
     (`log_posterior`, up to a constant per row)."""
 
     def __init__(self, size: int, mean: float | np.ndarray, sd: float) -> None:
-        self._moments = np.empty((2, DEFAULT_GRID.size))  # update_one's scratch space
         # Rows whose error one exam's update left to compute from their log posterior: an
         # exam's next step needs only the capacity, so the error is computed when read.
         self._pending: set[int] = set()
@@ -302,11 +305,10 @@ class NormalPriorEstimator:
         logs = self.log_posterior[row]
         logs += answered
         logs -= _maximum(logs)
-        moments = self._moments
-        np.exp(logs, out=moments[0])
-        np.multiply(moments[0], DEFAULT_GRID, out=moments[1])
-        total, first = moments.cumsum(axis=1)[:, -1].tolist()
-        self.capacity[row] = first / total
+        weights = np.exp(logs)
+        total = weights.cumsum().item(-1)
+        weights *= DEFAULT_GRID
+        self.capacity[row] = weights.cumsum().item(-1) / total
         self._pending.add(row)
 
     def _summarise(self, rows: np.ndarray, logs: np.ndarray) -> None:

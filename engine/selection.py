@@ -309,16 +309,20 @@ def every_rule_one(
     minus its recent competences (one mask per set of them). It leaves something at nearly
     every step; where it leaves nothing, `allowed_one` applies the rules one by one."""
     every = state.scratch
+    ready = state.ready[row]
     if tickets is not None and bank.exposure is not None:
         stratum = bisect.bisect_right(bank.exposure.edges, capacity)
         lottery = state.lottery_one(row, stratum, tickets, bank.exposure.k_by_stratum)
-        np.logical_and(state.ready[row], lottery, out=every)
-    else:
-        np.copyto(every, state.ready[row])
+        np.logical_and(ready, lottery, out=every)
+        ready = every
     if state.recent.shape[1]:
-        recent = frozenset(state.recent[row].tolist()) - {-1}
+        recent = frozenset(state.recent[row].tolist())
+        recent = recent - {-1} if -1 in recent else recent
         if recent:
-            every &= _not_of(bank, recent)
+            np.logical_and(ready, _not_of(bank, recent), out=every)
+            return every
+    if ready is not every:
+        np.copyto(every, ready)
     return every
 
 
