@@ -444,8 +444,10 @@ class OneExamRanking:
             )
         self.kept = config.candidates_kept
         self.grid = _value_grid(bank, prices)
-        # How far below the kept-th best tabled value a contender may lie (see `contenders`).
-        self.margin = 0.0 if self.grid is None else 2 * self.grid.reach + 4 / self.scale
+        # Two rounding units of the key, then how far below the kept-th best tabled value a
+        # contender may lie (see `contenders`).
+        self.slack = 4 / self.scale
+        self.margin = 0.0 if self.grid is None else 2 * self.grid.reach + self.slack
         self.columns = _ranking_columns(bank, prices)
         # Every item in exact key order, at capacities met twice with many contenders.
         self._orders: dict[float, list[int]] = {}
@@ -486,30 +488,36 @@ class OneExamRanking:
         """The allowed items that may be among the `kept` best at `capacity`: a superset of
         them, read from the value table at the nearest point of its grid.
 
-        An item's exact value lies within `reach` of its tabled one (its slope is bounded over
-        half a grid step; the float32 error is added), so an item tabled more than twice that
-        (plus two rounding units of the key) below the kept-th best tabled value cannot rank
-        among the kept: its exact, rounded key is below theirs. Only the survivors get their
+        An item's exact value lies within its reach of its tabled one (its slope, a³/(6√3) at
+        most, over half a grid step, plus the float32 error). Let T be the `kept` best allowed
+        items by tabled value: an item outside T ranks among the kept only if it beats one of
+        T, so only if its tabled value plus its reach is at least the lowest tabled value minus
+        reach in T (less two rounding units of the key). Only T and these survivors get their
         exact key computed. The grid keeps each point's best items in decreasing tabled order:
-        walking them finds the kept-th best allowed item and the survivors, with no sort per
-        step; past the walked head, its 256 best then the whole row are read with numpy."""
+        walking them finds T and the survivors with no sort per step (past the last survivor,
+        even the steepest item's reach cannot reach the bound); past the walked head, its 256
+        best then the whole row are read with numpy, with the steepest item's reach for all."""
         grid = self.grid
         point = round((capacity - VALUE_GRID_LOW) / VALUE_GRID_STEP)
         if grid is None or not 0 <= point < grid.table.shape[0]:
             return np.flatnonzero(allowed).tolist()
         flags = allowed.tobytes()
+        reaches = grid.reaches
         found = []
+        lowest = math.inf  # the lowest tabled value minus reach in T
         walk = zip(*grid.head(point), strict=True)  # (item, tabled value), best first
         for item, value in walk:
             if flags[item]:
                 found.append(item)
+                lowest = min(lowest, value - reaches[item])
                 if len(found) == self.kept:
-                    # Tabled values are float32, exact as Python floats: a float64 bound.
-                    bound = value - self.margin
+                    # Tabled values are float32, exact as Python floats: float64 bounds.
+                    bound = lowest - self.slack
+                    beyond = bound - grid.reach  # no item tabled below it can survive
                     for item, value in walk:
-                        if value < bound:  # and so is every item further down
+                        if value < beyond:  # and so is every item further down
                             return found
-                        if flags[item]:
+                        if flags[item] and value + reaches[item] >= bound:
                             found.append(item)
                     break
         return _contenders_past_head(grid, allowed, point, self.kept, self.margin).tolist()
@@ -568,6 +576,7 @@ class _ValueGrid:
     table: np.ndarray
     best: np.ndarray
     reach: float
+    reaches: list[float]  # each item's own reach (`reach` is the largest)
     # Each point's first HEAD_WALKED items and tabled values as Python lists, made at the
     # point's first visit.
     heads: dict[int, tuple[list[int], list[float]]] = field(default_factory=dict)
@@ -598,11 +607,14 @@ def _value_grid(bank: ItemBank, prices: np.ndarray | None) -> _ValueGrid | None:
         tabled = table.astype(np.float32)
         # |d/dθ a²p(1−p)| = a³·p(1−p)|1−2p| ≤ a³/(6√3) < 0.0963·a³ (the price is constant);
         # plus what storing the table in float32 lost.
-        slope = 0.0963 * float(np.max(bank.information_scale * bank.discrimination))
+        slopes = 0.0963 * bank.information_scale * bank.discrimination
         lost = float(np.max(np.abs(tabled - table)))
+        reaches = slopes * (VALUE_GRID_STEP / 2) + lost
         best = np.argsort(-tabled, axis=1, kind="stable")[:, :BEST_KEPT]
-        # One entry for all three: a concurrent reader never sees the table without the rest.
-        grid = _ValueGrid(tabled, np.ascontiguousarray(best), slope * VALUE_GRID_STEP / 2 + lost)
+        # One entry for all: a concurrent reader never sees the table without the rest.
+        grid = _ValueGrid(
+            tabled, np.ascontiguousarray(best), float(reaches.max()), reaches.tolist()
+        )
         bank.derived[key] = grid
     return grid
 
