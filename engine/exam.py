@@ -159,7 +159,7 @@ class Cohort:
                 if math.floor(uniform * 100) < config.pick_probability:
                     rank = level
                     break
-        self.selections[row] += 1
+            self.selections[row] += 1  # read only by draws among several items
         return ranked[rank] if ranked else -1
 
     def _pick_uniforms(self, width: int) -> np.ndarray:

@@ -348,7 +348,9 @@ def _rule_by_rule(
 
 def _not_of(bank: ItemBank, competences: frozenset[int]) -> np.ndarray:
     """The items of none of `competences` (computed once per bank and set of competences)."""
-    masks = bank.derived.setdefault("not of competences", {})
+    masks = bank.derived.get("not of competences")
+    if masks is None:
+        masks = bank.derived.setdefault("not of competences", {})
     mask = masks.get(competences)
     if mask is None:
         mask = ~bank.competence_mask[sorted(competences)].any(axis=0)
