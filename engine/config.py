@@ -8,6 +8,7 @@ Sympson–Hetter exposure control when the bank carries calibrated parameters. T
 `to_dict()` in tickets and records, so a replay uses the very configuration of the exam.
 """
 
+import functools
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields
 from typing import Any
@@ -155,6 +156,7 @@ class ExamConfig:
             )
 
     @classmethod
+    @functools.cache  # a frozen value, validated once
     def pix(cls) -> "ExamConfig":
         """Pix's certification seed configuration."""
         return cls(
@@ -170,6 +172,7 @@ class ExamConfig:
         )
 
     @classmethod
+    @functools.cache  # a frozen value, validated once
     def default(cls) -> "ExamConfig":
         """Our configuration: fixed-prior EAP, 2 questions per competence, exposure control."""
         return cls(

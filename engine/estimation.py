@@ -91,6 +91,10 @@ def answer_table(mode: str, bank: Any) -> np.ndarray:
     return tables[key]
 
 
+# The largest element of a 1-D array, as `ndarray.max` gives it without its Python wrapper.
+_maximum = np.maximum.reduce
+
+
 def _from_log(log_values: np.ndarray) -> np.ndarray:
     """Rows of exp(log_values), normalised (sequential sums), whatever their scale."""
     values = np.exp(log_values - log_values.max(axis=-1, keepdims=True))
@@ -172,18 +176,18 @@ class PixEstimator:
     def update_one(self, row: int, answered: np.ndarray, a: float, b: float, correct: bool) -> None:
         """`update` for one row, given its `answer_table` row: the same arithmetic, element by
         element and sum by sum, on the row's own arrays and Python floats (no batch gathers)."""
-        previous = float(self.capacity[row])
+        previous = self.capacity.item(row)
         prior = _pix_prior(previous)
         likelihood = self.likelihood[row]
         likelihood *= answered
         self._answers[row].append((a, b, correct))
-        unnormalised = likelihood * prior
-        total = float(unnormalised.cumsum()[-1])
+        posterior = likelihood * prior
+        total = posterior.cumsum().item(-1)
         if total > _SAFE_TOTAL:
-            posterior = unnormalised / total
+            posterior /= total
         else:  # Pix's product underflowed: the same posterior, from logs
             posterior = self._log_space_posterior(row, prior)
-        capacity = float((PIX_GRID * posterior).cumsum()[-1])
+        capacity = (PIX_GRID * posterior).cumsum().item(-1)
         if self.variation_percent:
             capacity = _limit_one(previous, capacity, self.variation_percent)
         self.capacity[row] = capacity
@@ -201,9 +205,13 @@ def _pix_prior(previous: float) -> np.ndarray:
     values every exam passes through (the start, then the first capped steps)."""
     prior = _PIX_PRIORS.get(previous)
     if prior is None:
-        distance = PIX_GRID - previous
-        gaussian = np.exp(distance * distance / (-2 * PIX_PRIOR_VARIANCE)) / _PIX_GAUSSIAN_SCALE
-        prior = gaussian / gaussian.cumsum()[-1]
+        # `update`'s operations in place, in its order: (d·d / (−2V)), exp, / scale, / sum.
+        prior = PIX_GRID - previous
+        prior *= prior
+        prior /= -2 * PIX_PRIOR_VARIANCE
+        np.exp(prior, out=prior)
+        prior /= _PIX_GAUSSIAN_SCALE
+        prior /= prior.cumsum()[-1]
         prior.flags.writeable = False
         if len(_PIX_PRIORS) < _PIX_PRIORS_KEPT:
             _PIX_PRIORS[previous] = prior
@@ -239,18 +247,37 @@ class NormalPriorEstimator:
     (`log_posterior`, up to a constant per row)."""
 
     def __init__(self, size: int, mean: float | np.ndarray, sd: float) -> None:
-        self._moments = np.empty((3, DEFAULT_GRID.size))  # update_one's scratch space
-        if np.ndim(mean) == 0:  # every row starts from the same prior: computed once
+        # Rows whose error one exam's update left to compute from their log posterior: an
+        # exam's next step needs only the capacity, so the error is computed when read.
+        self._pending: set[int] = set()
+        if isinstance(mean, float | int) or np.ndim(mean) == 0:  # the same prior for every row
             logs, capacity, error = _normal_prior(float(mean), float(sd))
-            self.log_posterior = np.tile(logs, (size, 1))
-            self.capacity = np.full(size, capacity)
-            self.error = np.full(size, error)
+            self.log_posterior = np.empty((size, logs.size))
+            self.log_posterior[:] = logs
+            self.capacity = np.empty(size)
+            self.capacity.fill(capacity)
+            self._error = np.empty(size)
+            self._error.fill(error)
             return
         means = np.broadcast_to(np.asarray(mean, dtype=float), (size,))
         self.log_posterior = -0.5 * ((DEFAULT_GRID - means[:, None]) / sd) ** 2
         self.capacity = np.empty(size)
-        self.error = np.empty(size)
+        self._error = np.empty(size)
         self._summarise(np.arange(size), self.log_posterior)
+
+    @property
+    def error(self) -> np.ndarray:
+        """Each row's error: the posterior standard deviation."""
+        while self._pending:
+            row = self._pending.pop()
+            moments = np.empty((3, DEFAULT_GRID.size))
+            np.exp(self.log_posterior[row], out=moments[0])
+            np.multiply(moments[0], DEFAULT_GRID, out=moments[1])
+            np.multiply(moments[1], DEFAULT_GRID, out=moments[2])
+            total, _, second = moments.cumsum(axis=1)[:, -1].tolist()
+            capacity = float(self.capacity[row])
+            self._error[row] = math.sqrt(max(second / total - capacity * capacity, 0.0))
+        return self._error
 
     def update(
         self,
@@ -268,21 +295,21 @@ class NormalPriorEstimator:
         logs -= logs.max(axis=1, keepdims=True)
         self.log_posterior[rows] = logs
         self._summarise(rows, logs)
+        for row in rows.tolist() if self._pending else ():
+            self._pending.discard(row)
 
     def update_one(self, row: int, answered: np.ndarray, a: float, b: float, correct: bool) -> None:
         """`update` for one row, given its `answer_table` row (`a`, `b`, `correct` are not needed
-        then): the same arithmetic in place, the moments' sums read as Python floats."""
+        then): the same arithmetic in place, the moments' sums read as Python floats; the error
+        is computed when read (see `error`), from the log posterior this answer leaves."""
         logs = self.log_posterior[row]
         logs += answered
-        logs -= logs.max()
-        moments = self._moments
-        np.exp(logs, out=moments[0])
-        np.multiply(moments[0], DEFAULT_GRID, out=moments[1])
-        np.multiply(moments[1], DEFAULT_GRID, out=moments[2])
-        total, first, second = moments.cumsum(axis=1)[:, -1].tolist()
-        capacity = first / total
-        self.capacity[row] = capacity
-        self.error[row] = math.sqrt(max(second / total - capacity * capacity, 0.0))
+        logs -= _maximum(logs)
+        weights = np.exp(logs)
+        total = weights.cumsum().item(-1)
+        weights *= DEFAULT_GRID
+        self.capacity[row] = weights.cumsum().item(-1) / total
+        self._pending.add(row)
 
     def _summarise(self, rows: np.ndarray, logs: np.ndarray) -> None:
         """Posterior mean and standard deviation from the moments of exp(logs), in one pass of
@@ -294,7 +321,7 @@ class NormalPriorEstimator:
         total, first, second = _sequential_sum(moments)
         capacity = first / total
         self.capacity[rows] = capacity
-        self.error[rows] = np.sqrt(np.maximum(second / total - capacity * capacity, 0.0))
+        self._error[rows] = np.sqrt(np.maximum(second / total - capacity * capacity, 0.0))
 
 
 @functools.lru_cache(maxsize=16)

@@ -22,13 +22,14 @@ from engine.referential import COMPETENCE_CODES
 from engine.scoring import ScoringConfig, certification_status, scored_levels
 from engine.selection import (
     ExamDraws,
+    OneExamRanking,
     SelectionState,
     allowed_items,
     allowed_one,
     binary_tree_picks,
     every_rule_one,
+    one_exam_ranking,
     ranked_candidates,
-    ranked_one,
 )
 
 STATUSES = ("ok", "ko", "aband", "timedout", "focusedOut")
@@ -68,7 +69,7 @@ class Cohort:
         self.config = config
         size = len(seeds)
         if isinstance(accessibility_needs, bool):  # one flag for all (an Exam's): no broadcast
-            needs = np.full(size, accessibility_needs)
+            needs = (np.ones if accessibility_needs else np.zeros)(size, dtype=bool)
         else:
             needs = np.broadcast_to(np.asarray(accessibility_needs, dtype=bool), (size,))
         self.draws = [ExamDraws(seed) for seed in seeds]
@@ -86,6 +87,8 @@ class Cohort:
                 self.tickets[row] = draws.tickets(len(bank))
         self.prices = bank.exposure.prices if controlled else None
         self._answer_table: np.ndarray | None = None  # answer_one's, fetched at its first call
+        self._ranking: OneExamRanking | None = None  # select_one's, made at its first call
+        self._kept = min(config.candidates_kept, len(bank))  # the best items a pick draws among
 
     @property
     def capacity(self) -> np.ndarray:
@@ -132,29 +135,31 @@ class Cohort:
     def select_one(self, row: int) -> int:
         """`select` for one row (an exam at a kiosk, a replay): the same rules and draws, on the
         row's own arrays."""
-        if self.answered[row] >= self.config.length:
+        config = self.config
+        if self.answered.item(row) >= config.length:
             return -1
-        capacity = float(self.estimator.capacity[row])
-        bank, config = self.bank, self.config
-        every = every_rule_one(bank, self.state, row, capacity, self.tickets)
-        ranked = ranked_one(bank, config, every, capacity, self.prices)
+        capacity = self.estimator.capacity.item(row)
+        ranking = self._ranking
+        if ranking is None:
+            ranking = self._ranking = one_exam_ranking(self.bank, config, self.prices)
+        every = every_rule_one(self.bank, self.state, row, capacity, self.tickets)
+        ranked = ranking.ranked(every, capacity)
         if not ranked:  # every rule at once leaves nothing: the rules one by one
-            allowed = allowed_one(bank, config, self.state, row, capacity, self.tickets)
-            ranked = ranked_one(bank, config, allowed, capacity, self.prices)
-        kept = min(self.config.candidates_kept, len(self.bank))
+            allowed = allowed_one(self.bank, config, self.state, row, capacity, self.tickets)
+            ranked = ranking.ranked(allowed, capacity)
         rank = 0
-        if kept > 1:
-            stride = kept - 1
-            first = int(self.selections[row]) * stride
+        if self._kept > 1:
+            stride = self._kept - 1
+            first = self.selections.item(row) * stride
             if self._picks.shape[1] < first + stride:
                 self._pick_uniforms(first + stride)
             uniforms = self._picks[row, first : first + len(ranked) - 1].tolist()
             rank = len(ranked) - 1 if ranked else 0
             for level, uniform in enumerate(uniforms):
-                if math.floor(uniform * 100) < self.config.pick_probability:
+                if math.floor(uniform * 100) < config.pick_probability:
                     rank = level
                     break
-        self.selections[row] += 1
+            self.selections[row] += 1  # read only by draws among several items
         return ranked[rank] if ranked else -1
 
     def _pick_uniforms(self, width: int) -> np.ndarray:
@@ -329,8 +334,10 @@ class Exam:
                 f"unknown answer status {status!r} (expected one of {', '.join(STATUSES)})",
                 f"statut de réponse inconnu {status!r} (attendu : {', '.join(STATUSES)})",
             )
-        item = self._check_current(item_id, "record an answer to", "enregistrer une réponse à")
-        if self._pretest_shown(item):
+        item = self._current
+        if item is None or item_id != self.bank.ids[item]:
+            self._check_current(item_id, "record an answer to", "enregistrer une réponse à")
+        if self._pretest is not None and self._pretest_shown(item):
             self._pretest.used()
         else:
             self._cohort.answer_one(0, item, status == "ok")

@@ -30,7 +30,8 @@ the same on every platform and version), indexed by position so a replay redraws
 import bisect
 import hashlib
 import math
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -115,7 +116,7 @@ class SelectionState:
         size = needs.size
         self.by_tube = config.limit_to_one_question_per_tube
         self.open, self.fresh, self.planned, self.ready = np.ones((4, size, len(bank)), dtype=bool)
-        if needs.any():
+        if _any(needs):
             self.open[needs] &= bank.accessible
             self.ready[needs] &= bank.accessible
         self.quota = _quota(config)
@@ -137,7 +138,7 @@ class SelectionState:
 
     def close(self, items: np.ndarray) -> None:
         """Items (a boolean column mask) no row may get: pretest items, for instance."""
-        if not items.any():
+        if not _any(items):
             return
         self.open[:, items] = False
         self.ready[:, items] = False
@@ -163,21 +164,26 @@ class SelectionState:
 
     def answered_one(self, bank: ItemBank, row: int, item: int) -> None:
         """`answered` for one row: the item's group by its members, not by a bank-wide test."""
+        members, competence, others = _group_of(bank, self.by_tube)[item]
         self.open[row, item] = False
-        members, competence = _group_of(bank, self.by_tube)[item]
-        self.fresh[row, members] = False
-        ready = self.ready[row]
-        ready[members] = False  # the item itself is among its group's members
-        count = self.competence_count[row, competence] + 1
-        self.competence_count[row, competence] = count
+        fresh, ready = self.fresh[row], self.ready[row]
+        if type(members) is int:  # a group of one item (the item itself)
+            fresh[members] = False
+            ready[members] = False
+        else:
+            fresh[members] = False
+            ready[members] = False  # the item itself is among its group's members
+        counts = self.competence_count[row]
+        count = counts.item(competence) + 1
+        counts[competence] = count
         if count == self.quota:
             planned = self.planned[row]
-            planned &= _not_of(bank, frozenset((competence,)))
-            if planned.any():
+            planned &= others
+            if _any(planned):
                 ready &= planned
             else:  # every competence has its quota: the rule no longer narrows anything
                 planned[:] = True
-                np.logical_and(self.open[row], self.fresh[row], out=ready)
+                np.logical_and(self.open[row], fresh, out=ready)
         if self.recent.shape[1]:
             self.recent[row, :-1] = self.recent[row, 1:]
             self.recent[row, -1] = competence
@@ -189,20 +195,30 @@ class SelectionState:
         self.ready[row, members] = False
 
 
-def _group_of(bank: ItemBank, by_tube: bool) -> list[tuple[np.ndarray, int]]:
-    """(members of its tube, or skill, and competence) of each item: what one answer closes."""
+def _group_of(bank: ItemBank, by_tube: bool) -> list[tuple[np.ndarray | int, int, np.ndarray]]:
+    """What one answer closes, per item: the members of its tube (or skill; a group of one
+    item as that item's position), its competence and the items of every other competence."""
     key = "group of item:tube" if by_tube else "group of item:skill"
     groups = bank.derived.get(key)
     if groups is None:
         members, codes = (
             (bank.tube_members, bank.tube) if by_tube else (bank.skill_members, bank.skill)
         )
+        others = [_not_of(bank, frozenset((code,))) for code in range(len(COMPETENCE_CODES))]
         groups = [
-            (members[code], competence)
+            (
+                int(members[code][0]) if members[code].size == 1 else members[code],
+                competence,
+                others[competence],
+            )
             for code, competence in zip(codes.tolist(), bank.competence.tolist(), strict=True)
         ]
         bank.derived[key] = groups
     return groups
+
+
+# Whether a 1-D boolean array has a true element, as `ndarray.any` says without its wrapper.
+_any = np.logical_or.reduce
 
 
 def _quota(config: ExamConfig) -> int | None:
@@ -293,16 +309,20 @@ def every_rule_one(
     minus its recent competences (one mask per set of them). It leaves something at nearly
     every step; where it leaves nothing, `allowed_one` applies the rules one by one."""
     every = state.scratch
+    ready = state.ready[row]
     if tickets is not None and bank.exposure is not None:
         stratum = bisect.bisect_right(bank.exposure.edges, capacity)
         lottery = state.lottery_one(row, stratum, tickets, bank.exposure.k_by_stratum)
-        np.logical_and(state.ready[row], lottery, out=every)
-    else:
-        np.copyto(every, state.ready[row])
+        np.logical_and(ready, lottery, out=every)
+        ready = every
     if state.recent.shape[1]:
-        recent = frozenset(state.recent[row].tolist()) - {-1}
+        recent = frozenset(state.recent[row].tolist())
+        recent = recent - {-1} if -1 in recent else recent
         if recent:
-            every &= _not_of(bank, recent)
+            np.logical_and(ready, _not_of(bank, recent), out=every)
+            return every
+    if ready is not every:
+        np.copyto(every, ready)
     return every
 
 
@@ -328,7 +348,9 @@ def _rule_by_rule(
 
 def _not_of(bank: ItemBank, competences: frozenset[int]) -> np.ndarray:
     """The items of none of `competences` (computed once per bank and set of competences)."""
-    masks = bank.derived.setdefault("not of competences", {})
+    masks = bank.derived.get("not of competences")
+    if masks is None:
+        masks = bank.derived.setdefault("not of competences", {})
     mask = masks.get(competences)
     if mask is None:
         mask = ~bank.competence_mask[sorted(competences)].any(axis=0)
@@ -387,63 +409,146 @@ def ranked_one(
     prices: np.ndarray | None = None,
 ) -> list[int]:
     """`ranked_candidates` for one row (a 1-D mask), best first, fewer than `candidates_kept`
-    when fewer are allowed. Only the few contenders (see `_contenders`) get a key: numpy's exp
-    on them, then the very operations of the batch, in the same order, on Python floats (IEEE
-    doubles both, a zero price subtracting exactly nothing), so the same keys and items."""
-    scale = 10.0**config.information_decimals
-    n_items = len(bank)
-    if bank.max_information_scale * scale * n_items >= 2.0**53:
-        raise ValueError("information_decimals too high for this bank: keys would lose exactness")
-    contenders = _contenders(bank, allowed, capacity, prices, config.candidates_kept, scale)
-    items = contenders.tolist()
-    if len(items) <= 1:  # a single contender is the best: no key to compute
-        return items
-    columns = _ranking_columns(bank, prices)
-    rows = [columns[item] for item in items]
-    exps = np.exp([a * (b - capacity) for a, b, _, _, _ in rows]).tolist()
-    keyed = []
-    for e, (_, _, weight, cost, tie), item in zip(exps, rows, items, strict=True):
-        p = 1 / (1 + e)
-        keyed.append((round((p * (1 - p) * weight - cost) * scale) * n_items + tie, item))
-    if config.candidates_kept == 1:
-        return [max(keyed)[1]] if keyed else []
-    return [item for _, item in sorted(keyed, reverse=True)[: config.candidates_kept]]
+    when fewer are allowed. Only the few contenders (see `OneExamRanking.contenders`) get a
+    key: numpy's exp on them, then the very operations of the batch, in the same order, on
+    Python floats (IEEE doubles both, a zero price subtracting exactly nothing), so the same
+    keys and items."""
+    return one_exam_ranking(bank, config, prices).ranked(allowed, capacity)
 
 
-def _contenders(
-    bank: ItemBank,
-    allowed: np.ndarray,
-    capacity: float,
-    prices: np.ndarray | None,
-    kept: int,
-    scale: float,
+def one_exam_ranking(
+    bank: ItemBank, config: ExamConfig, prices: np.ndarray | None
+) -> "OneExamRanking":
+    """The ranking of `ranked_one` for this bank, configuration and prices: kept per bank for
+    the bank's own prices (or none), made afresh for others."""
+    own = prices is None or (bank.exposure is not None and prices is bank.exposure.prices)
+    if not own:
+        return OneExamRanking(bank, config, prices)
+    key = ("one exam ranking", prices is None, config.information_decimals, config.candidates_kept)
+    ranking = bank.derived.get(key)
+    if ranking is None:
+        ranking = OneExamRanking(bank, config, prices)
+        bank.derived[key] = ranking
+    return ranking
+
+
+class OneExamRanking:
+    """What one exam's ranking reads (the keys' scale, the value grid, each item's columns),
+    computed once per bank, prices and configuration, and the exact order of every item at
+    the capacities many exams reach (the start, Pix's first capped steps)."""
+
+    def __init__(self, bank: ItemBank, config: ExamConfig, prices: np.ndarray | None) -> None:
+        self.scale = 10.0**config.information_decimals
+        self.n_items = len(bank)
+        if bank.max_information_scale * self.scale * self.n_items >= 2.0**53:
+            raise ValueError(
+                "information_decimals too high for this bank: keys would lose exactness"
+            )
+        self.kept = config.candidates_kept
+        self.grid = _value_grid(bank, prices)
+        # Two rounding units of the key, then how far below the kept-th best tabled value a
+        # contender may lie (see `contenders`).
+        self.slack = 4 / self.scale
+        self.margin = 0.0 if self.grid is None else 2 * self.grid.reach + self.slack
+        self.columns = _ranking_columns(bank, prices)
+        # Every item in exact key order, at capacities met twice with many contenders.
+        self._orders: dict[float, list[int]] = {}
+        self._crowded: set[float] = set()
+
+    def ranked(self, allowed: np.ndarray, capacity: float) -> list[int]:
+        """The `kept` best allowed items at `capacity`, best first (see `ranked_one`)."""
+        order = self._orders.get(capacity)
+        if order is not None:
+            return _first_allowed(order, allowed.tobytes(), self.kept)
+        items = self.contenders(allowed, capacity)
+        if len(items) <= 1:  # a single contender is the best: no key to compute
+            return items
+        if len(items) > _CROWDED:
+            if capacity in self._crowded and len(self._orders) < _ORDERS_KEPT:
+                with np.errstate(over="ignore"):  # far from steep items: exp → inf, p = 0
+                    order = self._keyed(range(self.n_items), capacity)
+                self._orders[capacity] = order
+                return _first_allowed(order, allowed.tobytes(), self.kept)
+            if len(self._crowded) < _CROWDED_KEPT:
+                self._crowded.add(capacity)
+        return self._keyed(items, capacity)[: self.kept]
+
+    def _keyed(self, items: Iterable[int], capacity: float) -> list[int]:
+        """`items` by decreasing key at `capacity`: numpy's exp, then the batch's arithmetic."""
+        scale, n_items, columns = self.scale, self.n_items, self.columns
+        items = list(items)
+        rows = [columns[item] for item in items]
+        exps = np.exp([a * (b - capacity) for a, b, _, _, _ in rows]).tolist()
+        keyed = []
+        for e, (_, _, weight, cost, tie), item in zip(exps, rows, items, strict=True):
+            p = 1 / (1 + e)
+            keyed.append((round((p * (1 - p) * weight - cost) * scale) * n_items + tie, item))
+        keyed.sort(reverse=True)  # keys are distinct: the tie break is the reversed position
+        return [item for _, item in keyed]
+
+    def contenders(self, allowed: np.ndarray, capacity: float) -> list[int]:
+        """The allowed items that may be among the `kept` best at `capacity`: a superset of
+        them, read from the value table at the nearest point of its grid.
+
+        An item's exact value lies within its reach of its tabled one (its slope, a³/(6√3) at
+        most, over half a grid step, plus the float32 error). Let T be the `kept` best allowed
+        items by tabled value: an item outside T ranks among the kept only if it beats one of
+        T, so only if its tabled value plus its reach is at least the lowest tabled value minus
+        reach in T (less two rounding units of the key). Only T and these survivors get their
+        exact key computed. The grid keeps each point's best items in decreasing tabled order:
+        walking them finds T and the survivors with no sort per step (past the last survivor,
+        even the steepest item's reach cannot reach the bound); past the walked head, its 256
+        best then the whole row are read with numpy, with the steepest item's reach for all."""
+        grid = self.grid
+        point = round((capacity - VALUE_GRID_LOW) / VALUE_GRID_STEP)
+        if grid is None or not 0 <= point < grid.table.shape[0]:
+            return np.flatnonzero(allowed).tolist()
+        flags = allowed.tobytes()
+        reaches = grid.reaches
+        found = []
+        lowest = math.inf  # the lowest tabled value minus reach in T
+        walk = zip(*grid.head(point), strict=True)  # (item, tabled value), best first
+        for item, value in walk:
+            if flags[item]:
+                found.append(item)
+                lowest = min(lowest, value - reaches[item])
+                if len(found) == self.kept:
+                    # Tabled values are float32, exact as Python floats: float64 bounds.
+                    bound = lowest - self.slack
+                    beyond = bound - grid.reach  # no item tabled below it can survive
+                    for item, value in walk:
+                        if value < beyond:  # and so is every item further down
+                            return found
+                        if flags[item] and value + reaches[item] >= bound:
+                            found.append(item)
+                    break
+        return _contenders_past_head(grid, allowed, point, self.kept, self.margin).tolist()
+
+
+def _first_allowed(order: list[int], flags: bytes, kept: int) -> list[int]:
+    """The first `kept` items of `order` whose flag is set (fewer if fewer are)."""
+    chosen = []
+    for item in order:
+        if flags[item]:
+            chosen.append(item)
+            if len(chosen) == kept:
+                break
+    return chosen
+
+
+def _contenders_past_head(
+    grid: "_ValueGrid", allowed: np.ndarray, point: int, kept: int, margin: float
 ) -> np.ndarray:
-    """The allowed items that may be among the `kept` best at `capacity`: a superset of them,
-    read from the value table at the nearest point of its grid.
-
-    An item's exact value lies within `reach` of its tabled one (its slope is bounded over half
-    a grid step; the float32 error is added), so an item tabled more than twice that (plus two
-    rounding units of the key) below the kept-th best tabled value cannot rank among the kept:
-    its exact, rounded key is below theirs. Only the survivors get their exact key computed.
-    The table keeps each point's best items in decreasing tabled order: the kept-th best
-    allowed item and the survivors are nearly always among them, found with no sort per step;
-    otherwise the whole row is read."""
-    grid = _value_grid(bank, prices)
-    point = round((capacity - VALUE_GRID_LOW) / VALUE_GRID_STEP)
-    if grid is None or not 0 <= point < grid.table.shape[0]:
-        return np.flatnonzero(allowed)
+    """`OneExamRanking.contenders` when walking the head of the point's order did not settle
+    them: its 256 best, else the whole row."""
     values, order = grid.table[point], grid.best[point]
-    margin = 2 * grid.reach + 4 / scale
-    for width in _CONTENDERS_WIDTHS:
-        head = order[:width]
-        best_first = head[allowed[head]]  # the head's allowed items, best tabled first
-        if best_first.size >= kept:
-            # A float64 bound (a bare Python float would be rounded to the table's float32).
-            bound = np.float64(values[best_first[kept - 1]]) - margin
-            survive = values[best_first] >= bound
-            if not survive[-1] or head.size == values.size:  # none further down survives
-                return best_first[survive]
-            break
+    best_first = order[allowed[order]]  # the allowed best items, best tabled first
+    if best_first.size >= kept:
+        # A float64 bound (a bare Python float would be rounded to the table's float32).
+        bound = np.float64(values[best_first[kept - 1]]) - margin
+        survive = values[best_first] >= bound
+        if not survive[-1] or order.size == values.size:  # none further down survives
+            return best_first[survive]
     tabled = np.where(allowed, values, -np.inf)
     last = max(tabled.size - kept, 0)
     best = float(np.partition(tabled, last)[last])  # the kept-th largest
@@ -452,9 +557,15 @@ def _contenders(
     return (tabled >= np.float64(best - margin)).nonzero()[0]
 
 
-# How far down each point's order the kept-th best allowed item and the survivors are looked
-# for, widening, before the whole row is read.
-_CONTENDERS_WIDTHS = (32, 256)
+# Each point's best items kept in order (`_ValueGrid.best`), and how many of them one exam's
+# walk reads as Python values before numpy reads the rest.
+BEST_KEPT = 256
+HEAD_WALKED = 128
+# Contenders beyond which a capacity is remembered, and met again, gets every item's exact
+# order; how many such capacities are remembered and ordered per ranking.
+_CROWDED = 12
+_CROWDED_KEPT = 4096
+_ORDERS_KEPT = 64
 
 
 @dataclass(frozen=True)
@@ -467,6 +578,19 @@ class _ValueGrid:
     table: np.ndarray
     best: np.ndarray
     reach: float
+    reaches: list[float]  # each item's own reach (`reach` is the largest)
+    # Each point's first HEAD_WALKED items and tabled values as Python lists, made at the
+    # point's first visit.
+    heads: dict[int, tuple[list[int], list[float]]] = field(default_factory=dict)
+
+    def head(self, point: int) -> tuple[list[int], list[float]]:
+        """The point's first best items and their tabled values, as one exam's walk reads them."""
+        head = self.heads.get(point)
+        if head is None:
+            items = self.best[point, :HEAD_WALKED]
+            head = (items.tolist(), self.table[point, items].tolist())
+            self.heads[point] = head
+        return head
 
 
 def _value_grid(bank: ItemBank, prices: np.ndarray | None) -> _ValueGrid | None:
@@ -485,11 +609,14 @@ def _value_grid(bank: ItemBank, prices: np.ndarray | None) -> _ValueGrid | None:
         tabled = table.astype(np.float32)
         # |d/dθ a²p(1−p)| = a³·p(1−p)|1−2p| ≤ a³/(6√3) < 0.0963·a³ (the price is constant);
         # plus what storing the table in float32 lost.
-        slope = 0.0963 * float(np.max(bank.information_scale * bank.discrimination))
+        slopes = 0.0963 * bank.information_scale * bank.discrimination
         lost = float(np.max(np.abs(tabled - table)))
-        best = np.argsort(-tabled, axis=1, kind="stable")[:, : _CONTENDERS_WIDTHS[-1]]
-        # One entry for all three: a concurrent reader never sees the table without the rest.
-        grid = _ValueGrid(tabled, np.ascontiguousarray(best), slope * VALUE_GRID_STEP / 2 + lost)
+        reaches = slopes * (VALUE_GRID_STEP / 2) + lost
+        best = np.argsort(-tabled, axis=1, kind="stable")[:, :BEST_KEPT]
+        # One entry for all: a concurrent reader never sees the table without the rest.
+        grid = _ValueGrid(
+            tabled, np.ascontiguousarray(best), float(reaches.max()), reaches.tolist()
+        )
         bank.derived[key] = grid
     return grid
 

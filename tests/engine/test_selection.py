@@ -210,9 +210,10 @@ def test_default_mode_plan_yields_when_a_competence_runs_out():
 
 @pytest.mark.parametrize("kept", [1, 5])
 def test_one_exam_ranks_exactly_as_the_batch_does_with_its_value_table(kept):
-    """One exam ranks only the contenders its value table leaves (see selection._contenders):
-    the same items in the same order as the batch, which keys every allowed item, on banks
-    with steep and flat items, prices, ties, and capacities between and beyond the grid."""
+    """One exam ranks only the contenders its value table leaves (see
+    selection.OneExamRanking), or reads every item's order at a crowded capacity met again: the
+    same items in the same order as the batch, which keys every allowed item, on banks with
+    steep and flat items, prices, ties, and capacities between and beyond the grid."""
     rng = np.random.default_rng(23)
     config = ExamConfig(mode="pix", candidates_kept=kept)
     for trial in range(30):
@@ -231,7 +232,9 @@ def test_one_exam_ranks_exactly_as_the_batch_does_with_its_value_table(kept):
             k = np.ones((size, 2))
             bank = bank.with_exposure(ExposureParameters((0.0,), k, prices, 0.2))
             prices = bank.exposure.prices
-        for capacity in [*rng.uniform(-10, 10, 20).tolist(), 0.0, 0.01, -9.0, 9.0]:
+        capacities = [*rng.uniform(-10, 10, 20).tolist(), 0.0, 0.01, -9.0, 9.0]
+        # Each capacity three times: a crowded one met again is ranked from every item's order.
+        for capacity in capacities * 3:
             allowed = rng.random(size) < rng.uniform(0.05, 1)
             batch = ranked_candidates(
                 bank, config, np.stack([allowed, allowed]), np.array([capacity, capacity]), prices
