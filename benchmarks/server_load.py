@@ -420,6 +420,7 @@ def measure(args, database: str | None, workers: int, code: Path) -> bool:
         f"  CPU per streamed call: server {per_call[0]:.2f} ms"
         + (f", database {per_call[1]:.2f} ms" if database else "")
         + f"; load generator {1000 * run.client_cpu_s / calls:.2f} ms"
+        + busy(run.stream_cpu_s, run.client_cpu_s, run.stream_s)
     )
     print(
         f"records verified and stored: {records_per_s:.0f}/s ({verified}/{records} "
@@ -430,6 +431,7 @@ def measure(args, database: str | None, workers: int, code: Path) -> bool:
         f"  CPU per record: server {per_record[0]:.2f} ms"
         + (f", database {per_record[1]:.2f} ms" if database else "")
         + f"; load generator {1000 * run.upload_client_cpu_s / records:.2f} ms"
+        + busy(run.upload_cpu_s, run.upload_client_cpu_s, run.upload_s)
     )
     print(
         f"journals: {len(run.written) - lost}/{len(run.written)} stored exactly (lost or altered: "
@@ -438,6 +440,16 @@ def measure(args, database: str | None, workers: int, code: Path) -> bool:
         flush=True,
     )
     return verified == records and lost == 0 and duplicated == 0
+
+
+def busy(server_cpu_s: tuple[float, float], client_cpu_s: float, wall_s: float) -> str:
+    """How many cores the server, the database and the load generator kept busy meanwhile: a
+    rate is the server's only while the server is the one short of CPU (docs/server.md)."""
+    server, database = (cpu / wall_s for cpu in server_cpu_s)
+    return (
+        f" — cores busy: server {server:.2f}, database {database:.2f}, "
+        f"load generator {client_cpu_s / wall_s:.2f} (of {os.cpu_count()})"
+    )
 
 
 if __name__ == "__main__":
