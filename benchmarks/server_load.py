@@ -27,7 +27,11 @@ runs, and the output says so.
 
 CPU is counted for the server's processes (with their verification workers) and, on a local
 PostgreSQL, for the database's processes apart; the load generator's own CPU is printed beside
-it. Robots, server and database share the machine (2 cores here), so the figures are a floor.
+it, with the cores each kept busy. A rate measures the server only while the server is short of
+CPU: when its cores busy stay well under the machine's (other jobs take the rest, or the robots
+wait on latency), records/s measures the share the machine gave it, and the CPU per record
+(records per server CPU-second) is the figure to compare. Robots, server and database share
+the machine (2 cores here), so the figures are a floor.
 `--peer DIR` makes each run on the server of another checkout too (its own `server_stub`, the
 same robots), right after this one's: a comparison made in the same hour on the same machine.
 """
@@ -420,6 +424,7 @@ def measure(args, database: str | None, workers: int, code: Path) -> bool:
         f"  CPU per streamed call: server {per_call[0]:.2f} ms"
         + (f", database {per_call[1]:.2f} ms" if database else "")
         + f"; load generator {1000 * run.client_cpu_s / calls:.2f} ms"
+        + busy(run.stream_cpu_s, run.client_cpu_s, run.stream_s)
     )
     print(
         f"records verified and stored: {records_per_s:.0f}/s ({verified}/{records} "
@@ -427,9 +432,11 @@ def measure(args, database: str | None, workers: int, code: Path) -> bool:
         f"{RECORDS_PER_S_TARGET:.0f}/s (ratio {records_per_s / RECORDS_PER_S_TARGET:.2f})"
     )
     print(
-        f"  CPU per record: server {per_record[0]:.2f} ms"
+        f"  CPU per record: server {per_record[0]:.2f} ms ({1000 / per_record[0]:.0f} records "
+        "per server CPU-second)"
         + (f", database {per_record[1]:.2f} ms" if database else "")
         + f"; load generator {1000 * run.upload_client_cpu_s / records:.2f} ms"
+        + busy(run.upload_cpu_s, run.upload_client_cpu_s, run.upload_s)
     )
     print(
         f"journals: {len(run.written) - lost}/{len(run.written)} stored exactly (lost or altered: "
@@ -438,6 +445,16 @@ def measure(args, database: str | None, workers: int, code: Path) -> bool:
         flush=True,
     )
     return verified == records and lost == 0 and duplicated == 0
+
+
+def busy(server_cpu_s: tuple[float, float], client_cpu_s: float, wall_s: float) -> str:
+    """How many cores the server, the database and the load generator kept busy meanwhile: a
+    rate is the server's only while the server is the one short of CPU (docs/server.md)."""
+    server, database = (cpu / wall_s for cpu in server_cpu_s)
+    return (
+        f" — cores busy: server {server:.2f}, database {database:.2f}, "
+        f"load generator {client_cpu_s / wall_s:.2f} (of {os.cpu_count()})"
+    )
 
 
 if __name__ == "__main__":

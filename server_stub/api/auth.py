@@ -38,15 +38,18 @@ async def server_context(request: Request) -> ServerContext:
 
 
 async def current_device(
+    request: Request,
     credentials: HTTPAuthorizationCredentials | None = Depends(device_bearer),
-    ctx: ServerContext = Depends(server_context),
 ):
     """The calling kiosk's device row; notes the contact for the console.
 
-    Asynchronous so that the usual case (a device already seen) costs no worker thread.
+    Asynchronous so that the usual case (a device already seen) costs no worker thread; the
+    context is read from the request, not through `server_context`: every kiosk request solves
+    this dependency, and each dependency solved costs FastAPI a little (docs/server.md).
     """
     if credentials is None:
         raise ApiError("unauthenticated")
+    ctx: ServerContext = request.app.state.ctx
     device = await ctx.device_credentials.device(credentials.credentials)
     ctx.last_contact[device.device_id] = ctx.now()
     return device

@@ -15,10 +15,10 @@ from typing import Any
 from fastapi.concurrency import run_in_threadpool
 
 from engine.head_commitment import HeadCommitment, HeadCommitmentError, verify_head
-from engine.keys import ed25519_public_from_b64
 from server_stub.errors import ApiError
 from server_stub.exam_evidence import JOURNAL_CONFLICT, add_reason, contact_changes
 from server_stub.intake import store
+from server_stub.intake.preverified_key import device_key
 from server_stub.security import log_event
 from server_stub.timeline import instant_text
 
@@ -28,7 +28,7 @@ async def receive_head(ctx, device, exam_id: str, signed: dict[str, Any]) -> dic
     try:
         commitment = verify_head(
             signed,
-            ed25519_public_from_b64(device.signing_key),
+            device_key(device.signing_key),
             device_id=device.device_id,
             exam_id=exam_id,
         )

@@ -6,12 +6,24 @@ carries the server's; the final record repeats them. `PreverifiedKey` stands for
 verified with this very key passes at once, anything else is verified for real. The entry's hash
 is still recomputed from its content (engine.journal_format.verify_chain), so a changed entry
 cannot ride on an old signature.
+
+`device_key` builds a device's public key object once: every upload of a kiosk is checked with
+it, and the key text of a device never changes.
 """
 
 from collections.abc import Set
+from functools import lru_cache
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from engine.keys import ed25519_public_from_b64
+
+
+@lru_cache(maxsize=4096)
+def device_key(signing_key: str) -> Ed25519PublicKey:
+    """The public key of a device's `signing_key` (base64), as the enrolment stored it."""
+    return ed25519_public_from_b64(signing_key)
 
 
 class PreverifiedKey:

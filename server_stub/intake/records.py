@@ -230,6 +230,7 @@ def _settle(
             for raw in record.get("entries") or ()
             if raw["seq"] > exam.head_seq
         ]
+    changes = {}  # of the exam row, set at once below
     if brought:
         append_entries(connection, ctx, exam, brought, now)
         exam = store.exam_row(connection, exam.exam_id)
@@ -237,8 +238,6 @@ def _settle(
         changes = arrival_changes(
             connection, db, exam, [], now, offline_review_s=ctx.offline_review_s
         )
-        if changes:
-            store.update_exam(connection, exam.exam_id, changes)
     if verdict.reason is not None:
         log_event(
             connection,
@@ -264,15 +263,11 @@ def _settle(
             abort_reason=verdict.abort_reason,
             now=now,
         )
-        store.update_exam(
-            connection,
-            exam.exam_id,
-            {
-                "abort_reason": verdict.abort_reason,
-                "ended_at": exam.ended_at if exam.ended_at is not None else now,
-            },
-        )
+        changes["abort_reason"] = verdict.abort_reason
+        changes["ended_at"] = exam.ended_at if exam.ended_at is not None else now
         status = states.FINISHED
+    if changes:
+        store.update_exam(connection, exam.exam_id, changes)
     store.set_candidate_status(connection, exam.candidate_id, status)
 
 

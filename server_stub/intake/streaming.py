@@ -34,13 +34,12 @@ from engine.journal_format import (
     sign_receipt,
     verify_chain,
 )
-from engine.keys import ed25519_public_from_b64
 from server_stub.errors import ApiError
 from server_stub.exam_evidence import arrival_changes
 from server_stub.intake import store
 from server_stub.intake.catch_up import CatchUp, stored_since
 from server_stub.intake.door import door_refusal
-from server_stub.intake.preverified_key import PreverifiedKey
+from server_stub.intake.preverified_key import PreverifiedKey, device_key
 from server_stub.notifier import room_key
 from server_stub.security import log_event
 
@@ -101,7 +100,7 @@ async def stream_entries(ctx, device, exam_id: str, entries: list[JournalEntry])
     """Check and store `entries` of `device`'s journal for `exam_id`; the signed receipt of the
     head the server then holds (raises `ApiError`). The live replay (live_exams.py) is kept
     by the event loop; the signatures and the transaction run in a worker thread."""
-    key = ed25519_public_from_b64(device.signing_key)
+    key = device_key(device.signing_key)
     if len(entries) > SIGNATURES_CHECKED_INLINE:  # a kiosk back online: not on the event loop
         signed = await run_in_threadpool(presigned, entries, key)
     else:
