@@ -50,7 +50,7 @@ def account_sign_in(
 ):
     """A member account's login and password for a bearer token (15 minutes). Wrong attempts
     slow down the address that makes them (sign_in_throttle.py), never lock the account;
-    every attempt is in the audit log."""
+    every checked attempt is in the audit log (attempts refused during a wait are not)."""
     now = ctx.now()
     try:
         account = authenticate(
