@@ -12,8 +12,11 @@ starts it), a simulated candidate clicking through it. Figures:
   request over the core's socket + journal fsync + engine selection + item decryption + the item
   handed back without its solution + render (target p95 ≤ 20 ms), compared with the engine-only
   step (selection + record + decryption, no journal, no Qt) so the UI's, the socket's and the
-  disk's share shows; `answer` sent → the state carrying the next item read by the window is the
-  core's share (with the socket), the rest the window's (Qt);
+  disk's share shows. "Painted" is the whole question on screen: what Qt still had queued for it
+  once the controller returned (new widgets shown, layouts, polish) is done first, as the event
+  loop would before its paint. Two shares: `answer` sent → the state carrying the next item
+  read by the window is the core's (with the socket); that state → the question painted is the
+  window's (Qt);
 - memory: resident set size of the window and of the core after full exams.
 """
 
@@ -29,6 +32,7 @@ import time
 from pathlib import Path
 
 import psutil
+from PySide6.QtWidgets import QApplication
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # This file is called kiosk.py: its own folder must not hide the kiosk package.
@@ -94,9 +98,11 @@ def cold_starts(config_path: Path, runs: int) -> list[float]:
 
 
 def timed_exams(config: LabConfig, session: dict, exams: int) -> dict:
-    """Sit `exams` exams through the window; per answer, click → next question painted."""
+    """Sit `exams` exams through the window; per answer, click → next question painted, split
+    into the window's and the core's shares."""
     steps: list[float] = []
     round_trips: list[float] = []
+    window_shares: list[float] = []
     core_rss: list[float] = []
     candidates = read_candidates_csv(Path(session["candidates_csv"]).read_text(encoding="utf-8"))
 
@@ -104,18 +110,26 @@ def timed_exams(config: LabConfig, session: dict, exams: int) -> dict:
         kiosk.window.show()
         screen = kiosk.window.question
         clicked: list[float] = []
+        received: list[float] = []
         screen.answered.connect(lambda _: clicked.append(time.perf_counter()))
         screen.skipped.connect(lambda: clicked.append(time.perf_counter()))
-        kiosk.session.finished.connect(lambda _: clicked.clear())
-        original = screen.show_item
+        kiosk.session.finished.connect(lambda _: (clicked.clear(), received.clear()))
+        paint = kiosk.session._paint
 
-        def show_and_paint(*args):
-            original(*args)
+        def paint_and_show(*args):
+            """The next question as the candidate sees it: what the controller does with the
+            state, then what Qt still has queued before it is on screen (widgets shown later,
+            layouts, polish), then the paint."""
+            paint(*args)
+            QApplication.sendPostedEvents()
             screen.repaint()
+            painted = time.perf_counter()
             if clicked:
-                steps.append((time.perf_counter() - clicked.pop()) * 1000)
+                steps.append((painted - clicked.pop()) * 1000)
+            if received:
+                window_shares.append((painted - received.pop()) * 1000)
 
-        screen.show_item = show_and_paint
+        kiosk.session._paint = paint_and_show
         request, on_state = kiosk.link.request, kiosk.link.on_state
         sent: list[float] = []
 
@@ -129,7 +143,9 @@ def timed_exams(config: LabConfig, session: dict, exams: int) -> dict:
             read by the window (socket, journal fsync, selection, decryption, encoding)."""
             shown = state.get("item")
             if sent and shown and shown["id"] != sent[1]:
-                round_trips.append((time.perf_counter() - sent[0]) * 1000)
+                now = time.perf_counter()
+                round_trips.append((now - sent[0]) * 1000)
+                received[:] = [now]
                 sent.clear()
             on_state(state)
 
@@ -165,6 +181,8 @@ def timed_exams(config: LabConfig, session: dict, exams: int) -> dict:
         "max_ms": max(steps),
         "core_p50_ms": statistics.median(round_trips) if round_trips else 0.0,
         "core_p95_ms": quantile(round_trips, 0.95) if round_trips else 0.0,
+        "window_p50_ms": statistics.median(window_shares) if window_shares else 0.0,
+        "window_p95_ms": quantile(window_shares, 0.95) if window_shares else 0.0,
         "rss_mb": psutil.Process().memory_info().rss / 2**20,
         "core_rss_mb": core_rss[0] if core_rss else 0.0,
     }
@@ -234,6 +252,10 @@ def main() -> int:
         "answer_to_next_state_ms": {
             "p50": round(ui["core_p50_ms"], 2),
             "p95": round(ui["core_p95_ms"], 2),
+        },
+        "next_state_to_painted_ms": {
+            "p50": round(ui["window_p50_ms"], 2),
+            "p95": round(ui["window_p95_ms"], 2),
         },
         "engine_only_step_ms": {
             "steps": len(engine),
