@@ -12,11 +12,11 @@ starts it), a simulated candidate clicking through it. Figures:
   request over the core's socket + journal fsync + engine selection + item decryption + the item
   handed back without its solution + render (target p95 ≤ 20 ms), compared with the engine-only
   step (selection + record + decryption, no journal, no Qt) so the UI's, the socket's and the
-  disk's share shows. "Painted" is the whole question on screen: what Qt still had queued for it
-  once the controller returned (new widgets shown, layouts, polish) is done first, as the event
-  loop would before its paint. Two shares: `answer` sent → the state carrying the next item
-  read by the window is the core's (with the socket); that state → the question painted is the
-  window's (Qt);
+  disk's share shows. "Painted" is the whole question on screen: once the controller returns,
+  what Qt queued for it (new widgets shown, layouts, and the paint itself, an update request) is
+  done there and then, as the event loop's next turn would. Two shares: `answer` sent → the
+  state carrying the next item read by the window is the core's (with the socket); that state →
+  the question painted is the window's (Qt);
 - memory: resident set size of the window and of the core after full exams.
 """
 
@@ -118,11 +118,10 @@ def timed_exams(config: LabConfig, session: dict, exams: int) -> dict:
 
         def paint_and_show(*args):
             """The next question as the candidate sees it: what the controller does with the
-            state, then what Qt still has queued before it is on screen (widgets shown later,
-            layouts, polish), then the paint."""
+            state, then what Qt queued for the event loop's next turn (widgets shown later,
+            layouts, then the window's paint and flush, a posted update request too)."""
             paint(*args)
             QApplication.sendPostedEvents()
-            screen.repaint()
             painted = time.perf_counter()
             if clicked:
                 steps.append((painted - clicked.pop()) * 1000)
