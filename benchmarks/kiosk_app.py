@@ -14,9 +14,11 @@ starts it), a simulated candidate clicking through it. Figures:
   step (selection + record + decryption, no journal, no Qt) so the UI's, the socket's and the
   disk's share shows. "Painted" is the whole question on screen: once the controller returns,
   what Qt queued for it (new widgets shown, layouts, and the paint itself, an update request) is
-  done there and then, as the event loop's next turn would. Two shares: `answer` sent → the
-  state carrying the next item read by the window is the core's (with the socket); that state →
-  the question painted is the window's (Qt);
+  done there and then, as the event loop's next turn would. Three shares: the click → the
+  `answer` request written to the socket, and the state carrying the next item read → the
+  question painted, are the window's; `answer` sent → that state read is the core's (with the
+  socket). The window's share is also given in its thread's CPU time, which a loaded machine
+  stretches less than the clock;
 - memory: resident set size of the window and of the core after full exams.
 """
 
@@ -103,6 +105,8 @@ def timed_exams(config: LabConfig, session: dict, exams: int) -> dict:
     steps: list[float] = []
     round_trips: list[float] = []
     window_shares: list[float] = []
+    before_sending: list[float] = []
+    window_cpu: list[float] = []
     core_rss: list[float] = []
     candidates = read_candidates_csv(Path(session["candidates_csv"]).read_text(encoding="utf-8"))
 
@@ -111,9 +115,12 @@ def timed_exams(config: LabConfig, session: dict, exams: int) -> dict:
         screen = kiosk.window.question
         clicked: list[float] = []
         received: list[float] = []
+        received_cpu: list[float] = []  # the window's thread's CPU time: what load cannot stretch
         screen.answered.connect(lambda _: clicked.append(time.perf_counter()))
         screen.skipped.connect(lambda: clicked.append(time.perf_counter()))
-        kiosk.session.finished.connect(lambda _: (clicked.clear(), received.clear()))
+        kiosk.session.finished.connect(
+            lambda _: (clicked.clear(), received.clear(), received_cpu.clear())
+        )
         paint = kiosk.session._paint
 
         def paint_and_show(*args):
@@ -122,11 +129,12 @@ def timed_exams(config: LabConfig, session: dict, exams: int) -> dict:
             layouts, then the window's paint and flush, a posted update request too)."""
             paint(*args)
             QApplication.sendPostedEvents()
-            painted = time.perf_counter()
+            painted, painted_cpu = time.perf_counter(), time.thread_time()
             if clicked:
                 steps.append((painted - clicked.pop()) * 1000)
             if received:
                 window_shares.append((painted - received.pop()) * 1000)
+                window_cpu.append((painted_cpu - received_cpu.pop()) * 1000)
 
         kiosk.session._paint = paint_and_show
         request, on_state = kiosk.link.request, kiosk.link.on_state
@@ -135,6 +143,8 @@ def timed_exams(config: LabConfig, session: dict, exams: int) -> dict:
         async def timed_request(op: str, **fields):
             if op == "answer":
                 sent[:] = [time.perf_counter(), fields.get("item_id")]
+                if clicked:
+                    before_sending.append((sent[0] - clicked[-1]) * 1000)
             return await request(op, **fields)
 
         def timed_state(state: dict) -> None:
@@ -145,6 +155,7 @@ def timed_exams(config: LabConfig, session: dict, exams: int) -> dict:
                 now = time.perf_counter()
                 round_trips.append((now - sent[0]) * 1000)
                 received[:] = [now]
+                received_cpu[:] = [time.thread_time()]
                 sent.clear()
             on_state(state)
 
@@ -182,6 +193,10 @@ def timed_exams(config: LabConfig, session: dict, exams: int) -> dict:
         "core_p95_ms": quantile(round_trips, 0.95) if round_trips else 0.0,
         "window_p50_ms": statistics.median(window_shares) if window_shares else 0.0,
         "window_p95_ms": quantile(window_shares, 0.95) if window_shares else 0.0,
+        "window_cpu_p50_ms": statistics.median(window_cpu) if window_cpu else 0.0,
+        "window_cpu_p95_ms": quantile(window_cpu, 0.95) if window_cpu else 0.0,
+        "sending_p50_ms": statistics.median(before_sending) if before_sending else 0.0,
+        "sending_p95_ms": quantile(before_sending, 0.95) if before_sending else 0.0,
         "rss_mb": psutil.Process().memory_info().rss / 2**20,
         "core_rss_mb": core_rss[0] if core_rss else 0.0,
     }
@@ -247,6 +262,14 @@ def main() -> int:
             "p95": round(ui["p95_ms"], 2),
             "max": round(ui["max_ms"], 2),
             "target_p95": TARGET_STEP_P95_MS,
+        },
+        "next_state_to_painted_cpu_ms": {
+            "p50": round(ui["window_cpu_p50_ms"], 2),
+            "p95": round(ui["window_cpu_p95_ms"], 2),
+        },
+        "click_to_answer_sent_ms": {
+            "p50": round(ui["sending_p50_ms"], 2),
+            "p95": round(ui["sending_p95_ms"], 2),
         },
         "answer_to_next_state_ms": {
             "p50": round(ui["core_p50_ms"], 2),
