@@ -137,15 +137,15 @@ def timed_exams(config: LabConfig, session: dict, exams: int) -> dict:
                 window_cpu.append((painted_cpu - received_cpu.pop()) * 1000)
 
         kiosk.session._paint = paint_and_show
-        request, on_state = kiosk.link.request, kiosk.link.on_state
+        send, on_state = kiosk.link.send, kiosk.link.on_state
         sent: list[float] = []
 
-        async def timed_request(op: str, **fields):
+        def timed_send(op: str, **fields):
             if op == "answer":
                 sent[:] = [time.perf_counter(), fields.get("item_id")]
                 if clicked:
                     before_sending.append((sent[0] - clicked[-1]) * 1000)
-            return await request(op, **fields)
+            return send(op, **fields)
 
         def timed_state(state: dict) -> None:
             """The core's share of the step: `answer` sent → the state carrying the next item
@@ -159,7 +159,7 @@ def timed_exams(config: LabConfig, session: dict, exams: int) -> dict:
                 sent.clear()
             on_state(state)
 
-        kiosk.link.request = timed_request
+        kiosk.link.send = timed_send
         kiosk.link.on_state = timed_state
         console = ConsoleApi(config.server_url)
         await console.sign_in(int(session["session_number"]), session["invigilator_code"])
