@@ -56,7 +56,7 @@ class ChoiceRow(QFrame):
     def set_text(self, text: str) -> None:
         self.indicator.setAccessibleName(text)
         self.label.setText(text)
-        self.updateGeometry()
+        self.updateGeometry()  # re-measured in its answer's column (see QuestionScreen.show_item)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         if event.button() == Qt.MouseButton.LeftButton:

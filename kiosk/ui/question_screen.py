@@ -171,6 +171,8 @@ class QuestionScreen(Screen):
             self.answer = answer
         answer.show()
         answer.show_item(item)
+        # New texts in the same widgets change only their height for a width, which Qt's nested
+        # layouts do not pass up to the scroll area by themselves (a new widget did).
         answer.updateGeometry()
         set_error(self.problem, "")
         self.problem_sent = False
