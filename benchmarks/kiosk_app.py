@@ -12,8 +12,13 @@ starts it), a simulated candidate clicking through it. Figures:
   request over the core's socket + journal fsync + engine selection + item decryption + the item
   handed back without its solution + render (target p95 ≤ 20 ms), compared with the engine-only
   step (selection + record + decryption, no journal, no Qt) so the UI's, the socket's and the
-  disk's share shows; `answer` sent → the state carrying the next item read by the window is the
-  core's share (with the socket), the rest the window's (Qt);
+  disk's share shows. "Painted" is the whole question on screen: once the controller returns,
+  what Qt queued for it (new widgets shown, layouts, and the paint itself, an update request) is
+  done there and then, as the event loop's next turn would. Three shares: the click → the
+  `answer` request written to the socket, and the state carrying the next item read → the
+  question painted, are the window's; `answer` sent → that state read is the core's (with the
+  socket). The window's share is also given in its thread's CPU time, which a loaded machine
+  stretches less than the clock;
 - memory: resident set size of the window and of the core after full exams.
 """
 
@@ -29,6 +34,7 @@ import time
 from pathlib import Path
 
 import psutil
+from PySide6.QtWidgets import QApplication
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # This file is called kiosk.py: its own folder must not hide the kiosk package.
@@ -94,9 +100,13 @@ def cold_starts(config_path: Path, runs: int) -> list[float]:
 
 
 def timed_exams(config: LabConfig, session: dict, exams: int) -> dict:
-    """Sit `exams` exams through the window; per answer, click → next question painted."""
+    """Sit `exams` exams through the window; per answer, click → next question painted, split
+    into the window's and the core's shares."""
     steps: list[float] = []
     round_trips: list[float] = []
+    window_shares: list[float] = []
+    before_sending: list[float] = []
+    window_cpu: list[float] = []
     core_rss: list[float] = []
     candidates = read_candidates_csv(Path(session["candidates_csv"]).read_text(encoding="utf-8"))
 
@@ -104,36 +114,52 @@ def timed_exams(config: LabConfig, session: dict, exams: int) -> dict:
         kiosk.window.show()
         screen = kiosk.window.question
         clicked: list[float] = []
+        received: list[float] = []
+        received_cpu: list[float] = []  # the window's thread's CPU time: what load cannot stretch
         screen.answered.connect(lambda _: clicked.append(time.perf_counter()))
         screen.skipped.connect(lambda: clicked.append(time.perf_counter()))
-        kiosk.session.finished.connect(lambda _: clicked.clear())
-        original = screen.show_item
+        kiosk.session.finished.connect(
+            lambda _: (clicked.clear(), received.clear(), received_cpu.clear())
+        )
+        paint = kiosk.session._paint
 
-        def show_and_paint(*args):
-            original(*args)
-            screen.repaint()
+        def paint_and_show(*args):
+            """The next question as the candidate sees it: what the controller does with the
+            state, then what Qt queued for the event loop's next turn (widgets shown later,
+            layouts, then the window's paint and flush, a posted update request too)."""
+            paint(*args)
+            QApplication.sendPostedEvents()
+            painted, painted_cpu = time.perf_counter(), time.thread_time()
             if clicked:
-                steps.append((time.perf_counter() - clicked.pop()) * 1000)
+                steps.append((painted - clicked.pop()) * 1000)
+            if received:
+                window_shares.append((painted - received.pop()) * 1000)
+                window_cpu.append((painted_cpu - received_cpu.pop()) * 1000)
 
-        screen.show_item = show_and_paint
-        request, on_state = kiosk.link.request, kiosk.link.on_state
+        kiosk.session._paint = paint_and_show
+        send, on_state = kiosk.link.send, kiosk.link.on_state
         sent: list[float] = []
 
-        async def timed_request(op: str, **fields):
+        def timed_send(op: str, **fields):
             if op == "answer":
                 sent[:] = [time.perf_counter(), fields.get("item_id")]
-            return await request(op, **fields)
+                if clicked:
+                    before_sending.append((sent[0] - clicked[-1]) * 1000)
+            return send(op, **fields)
 
         def timed_state(state: dict) -> None:
             """The core's share of the step: `answer` sent → the state carrying the next item
             read by the window (socket, journal fsync, selection, decryption, encoding)."""
             shown = state.get("item")
             if sent and shown and shown["id"] != sent[1]:
-                round_trips.append((time.perf_counter() - sent[0]) * 1000)
+                now = time.perf_counter()
+                round_trips.append((now - sent[0]) * 1000)
+                received[:] = [now]
+                received_cpu[:] = [time.thread_time()]
                 sent.clear()
             on_state(state)
 
-        kiosk.link.request = timed_request
+        kiosk.link.send = timed_send
         kiosk.link.on_state = timed_state
         console = ConsoleApi(config.server_url)
         await console.sign_in(int(session["session_number"]), session["invigilator_code"])
@@ -165,6 +191,12 @@ def timed_exams(config: LabConfig, session: dict, exams: int) -> dict:
         "max_ms": max(steps),
         "core_p50_ms": statistics.median(round_trips) if round_trips else 0.0,
         "core_p95_ms": quantile(round_trips, 0.95) if round_trips else 0.0,
+        "window_p50_ms": statistics.median(window_shares) if window_shares else 0.0,
+        "window_p95_ms": quantile(window_shares, 0.95) if window_shares else 0.0,
+        "window_cpu_p50_ms": statistics.median(window_cpu) if window_cpu else 0.0,
+        "window_cpu_p95_ms": quantile(window_cpu, 0.95) if window_cpu else 0.0,
+        "sending_p50_ms": statistics.median(before_sending) if before_sending else 0.0,
+        "sending_p95_ms": quantile(before_sending, 0.95) if before_sending else 0.0,
         "rss_mb": psutil.Process().memory_info().rss / 2**20,
         "core_rss_mb": core_rss[0] if core_rss else 0.0,
     }
@@ -231,9 +263,21 @@ def main() -> int:
             "max": round(ui["max_ms"], 2),
             "target_p95": TARGET_STEP_P95_MS,
         },
+        "next_state_to_painted_cpu_ms": {
+            "p50": round(ui["window_cpu_p50_ms"], 2),
+            "p95": round(ui["window_cpu_p95_ms"], 2),
+        },
+        "click_to_answer_sent_ms": {
+            "p50": round(ui["sending_p50_ms"], 2),
+            "p95": round(ui["sending_p95_ms"], 2),
+        },
         "answer_to_next_state_ms": {
             "p50": round(ui["core_p50_ms"], 2),
             "p95": round(ui["core_p95_ms"], 2),
+        },
+        "next_state_to_painted_ms": {
+            "p50": round(ui["window_p50_ms"], 2),
+            "p95": round(ui["window_p95_ms"], 2),
         },
         "engine_only_step_ms": {
             "steps": len(engine),

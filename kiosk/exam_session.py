@@ -104,8 +104,8 @@ class ExamSession(QObject):
         w.checkin.submitted.connect(lambda details: self._spawn(self._check_in(details)))
         w.waiting.cancelled.connect(lambda: self._spawn(self._ask("cancel_waiting")))
         w.instructions.started.connect(lambda: self._spawn(self._begin_questions()))
-        w.question.answered.connect(lambda response: self._spawn(self._answer(response)))
-        w.question.skipped.connect(lambda: self._spawn(self._answer(None, skipped=True)))
+        w.question.answered.connect(self._answer)
+        w.question.skipped.connect(lambda: self._answer(None, skipped=True))
         w.question.problem_reported.connect(lambda: self._spawn(self._report_problem()))
         w.locked.unlock_requested.connect(lambda code: self._spawn(self._unlock_with_code(code)))
         w.time_over.acknowledged.connect(lambda: self._spawn(self._ask("acknowledge_time_over")))
@@ -135,7 +135,7 @@ class ExamSession(QObject):
         try:
             return await self.core.request(op, **fields)
         except BilingualError as error:
-            print(f"pix-kiosk: {op}: {error.code}: {error.en}", file=sys.stderr)
+            _say_refused(op, error)
             return None
 
     def _message(self, error: BilingualError) -> str:
@@ -358,7 +358,7 @@ class ExamSession(QObject):
         self.window.viewer.set_item_time_left(item_left)
         if item_left == 0 and self._answering is None:
             response = self.window.question.current_response()
-            self._spawn(self._answer(response, timed_out=True))
+            self._answer(response, timed_out=True)
 
     # --- what the candidate does ---------------------------------------------------------------
 
@@ -390,17 +390,30 @@ class ExamSession(QObject):
         elif self.phase != Phase.INSTRUCTIONS:
             self._show(Phase.INSTRUCTIONS)
 
-    async def _answer(self, response: Any, skipped: bool = False, timed_out: bool = False) -> None:
+    def _answer(self, response: Any, skipped: bool = False, timed_out: bool = False) -> None:
+        """Send the answer there and then: it is on its way to the core before the event loop
+        paints the busy screen, and the next question comes that much sooner."""
         if self.phase != Phase.QUESTION or self.item is None or self._answering is not None:
             return
         self._answering = self.item.id
-        await self._ask(
-            "answer",
-            item_id=self.item.id,
-            response=_jsonable(response),
-            skipped=skipped,
-            timed_out=timed_out,
-        )
+        try:
+            sent = self.core.send(
+                "answer",
+                item_id=self.item.id,
+                response=_jsonable(response),
+                skipped=skipped,
+                timed_out=timed_out,
+            )
+        except BilingualError as error:
+            _say_refused("answer", error)
+            return
+        self._spawn(self._answer_reply(sent))
+
+    async def _answer_reply(self, sent: Awaitable[dict[str, Any]]) -> None:
+        try:
+            await sent
+        except BilingualError as error:
+            _say_refused("answer", error)
 
     async def _report_problem(self) -> None:
         if self.item is None:
@@ -532,6 +545,11 @@ class ExamSession(QObject):
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+
+
+def _say_refused(op: str, error: BilingualError) -> None:
+    """A refusal that needs no screen of its own, for whoever reads the kiosk's log."""
+    print(f"pix-kiosk: {op}: {error.code}: {error.en}", file=sys.stderr)
 
 
 def _jsonable(response: Any) -> Any:

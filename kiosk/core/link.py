@@ -10,7 +10,7 @@ request asks for it again.
 import asyncio
 import contextlib
 import itertools
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -57,16 +57,19 @@ class CoreLink:
         return self
 
     async def request(self, op: str, **fields: Any) -> dict[str, Any]:
+        return await self.send(op, **fields)
+
+    def send(self, op: str, **fields: Any) -> Awaitable[dict[str, Any]]:
+        """`request`, written to the socket there and then: awaiting the result gives the
+        answer's body or raises the refusal. (The window sends an answer from the click itself,
+        before the event loop's next turn paints anything.)"""
         if self._writer is None or self._writer.is_closing():
             raise CoreUnavailable(f"{self.socket_path}: closed")
         number = next(self._ids)
         answer = asyncio.get_running_loop().create_future()
         self._waiting[number] = answer
         self._writer.write(encode({"id": number, "op": op, **fields}))
-        reply = await answer
-        if not reply.get("ok"):
-            raise error_from(reply.get("error", {}))
-        return reply
+        return _reply(answer)
 
     async def _read(self, reader: asyncio.StreamReader) -> None:
         try:
@@ -94,3 +97,10 @@ class CoreLink:
             self._reading.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self._reading
+
+
+async def _reply(answer: "asyncio.Future[dict[str, Any]]") -> dict[str, Any]:
+    reply = await answer
+    if not reply.get("ok"):
+        raise error_from(reply.get("error", {}))
+    return reply

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 from kiosk.ui.controls import button, set_error, text_label
 from kiosk.ui.quit_screen import QuitLink
 from kiosk.ui.screen import Screen
-from kiosk.ui.theme import set_role
+from kiosk.ui.theme import repolish
 
 ACCESS_CODE_LENGTH = 6
 DATE_PATTERN = re.compile(r"^\s*(\d{1,2})\s*[/.\- ]?\s*(\d{1,2})\s*[/.\- ]?\s*(\d{4})\s*$")
@@ -96,7 +96,7 @@ class _Field:
     def set_problem(self, message: str) -> None:
         set_error(self.error, message)
         self.edit.setProperty("invalid", bool(message))
-        set_role(self.edit, "")
+        repolish(self.edit)
         if message:
             self.edit.setAccessibleDescription(message)
         else:

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from engine.items import ItemType, Media
 from kiosk.core.item_view import ItemView
 from kiosk.ui.controls import button, set_error, text_label
-from kiosk.ui.item_widgets import AnswerWidget, answer_widget_for
+from kiosk.ui.item_widgets import AnswerWidget, ChoiceAnswer, FieldsAnswer
 from kiosk.ui.media import media_pixmap
 from kiosk.ui.screen import Screen
 from kiosk.ui.theme import set_role
@@ -67,6 +67,7 @@ class QuestionScreen(Screen):
         self.problem_sent = False
         self.answer: AnswerWidget | None = None
         self._attachment_buttons: list[tuple[QPushButton, Media]] = []
+        self._made_attachment_buttons: list[QPushButton] = []
         self._build()
         self.retranslate()
 
@@ -98,6 +99,18 @@ class QuestionScreen(Screen):
         self.column.addWidget(self.answer_hint)
         self.answer_box = QVBoxLayout()
         self.column.addLayout(self.answer_box)
+        # One answer widget per kind, each taking the items of its kind in turn.
+        self.answers = {
+            ItemType.QCU: ChoiceAnswer(several=False, parent=self),
+            ItemType.QCM: ChoiceAnswer(several=True, parent=self),
+        }
+        fields = FieldsAnswer(self)
+        for answer in (*self.answers.values(), fields):
+            answer.hide()
+            answer.changed.connect(lambda: set_error(self.problem, ""))
+            self.answer_box.addWidget(answer)
+        for kind in ItemType:
+            self.answers.setdefault(kind, fields)
         # Its line is kept when it is empty: the buttons never move under the pointer.
         self.problem = text_label("error", self)
         keep_place = self.problem.sizePolicy()
@@ -140,6 +153,9 @@ class QuestionScreen(Screen):
 
     def show_item(self, item: ItemView, position: int, total: int) -> None:
         """Put `item` on screen as question `position` of `total`, with an empty answer."""
+        # Painted once, when everything has changed (the progress bar alone would paint the
+        # window there and then, before the new question is laid out).
+        self.setUpdatesEnabled(False)
         self.item = item
         self.position = position
         self.total = total
@@ -148,13 +164,16 @@ class QuestionScreen(Screen):
         self.stem.setText(french_spacing(item.stem))
         self._show_illustration(item.illustration)
         self._show_attachments(item.attachments)
-        if self.answer is not None:
-            self.answer_box.removeWidget(self.answer)
-            self.answer.hide()
-            self.answer.deleteLater()
-        self.answer = answer_widget_for(item)
-        self.answer.changed.connect(lambda: set_error(self.problem, ""))
-        self.answer_box.addWidget(self.answer)
+        answer = self.answers[item.type]
+        if answer is not self.answer:
+            if self.answer is not None:
+                self.answer.hide()
+            self.answer = answer
+        answer.show()
+        answer.show_item(item)
+        # New texts in the same widgets change only their height for a width, which Qt's nested
+        # layouts do not pass up to the scroll area by themselves (a new widget did).
+        answer.updateGeometry()
         set_error(self.problem, "")
         self.problem_sent = False
         self.report_done.hide()
@@ -165,6 +184,7 @@ class QuestionScreen(Screen):
         self._set_tab_order()
         self.scroll_to_top()
         self.retranslate()
+        self.setUpdatesEnabled(True)
 
     def set_time_left(self, seconds: int) -> None:
         self.seconds_left = seconds
@@ -317,16 +337,21 @@ class QuestionScreen(Screen):
         self.illustration.setAccessibleDescription(media.alt)
 
     def _show_attachments(self, attachments: tuple[Media, ...]) -> None:
-        for attachment, _ in self._attachment_buttons:
-            self.attachments_box.removeWidget(attachment)
-            attachment.hide()
-            attachment.deleteLater()
-        self._attachment_buttons = []
-        for media in attachments:
+        made = self._made_attachment_buttons
+        while len(made) < len(attachments):
             attachment = button("secondary", self)
-            attachment.clicked.connect(lambda _=False, m=media: self.attachment_requested.emit(m))
+            index = len(made)
+            attachment.clicked.connect(lambda _=False, i=index: self._open_attachment(i))
             self.attachments_box.addWidget(attachment, 0, Qt.AlignmentFlag.AlignLeft)
-            self._attachment_buttons.append((attachment, media))
+            made.append(attachment)
+        self._attachment_buttons = list(zip(made, attachments, strict=False))
+        for attachment, _ in self._attachment_buttons:
+            attachment.show()
+        for attachment in made[len(attachments) :]:
+            attachment.hide()
+
+    def _open_attachment(self, index: int) -> None:
+        self.attachment_requested.emit(self._attachment_buttons[index][1])
 
     # --- what the candidate does -------------------------------------------------------------
 

@@ -76,10 +76,18 @@ def font_family() -> str:
 
 
 def set_role(widget: QWidget, role: str) -> None:
-    """Give a widget its stylesheet role and re-apply the style (roles may change at runtime)."""
-    widget.setProperty("role", role)
-    widget.style().unpolish(widget)
-    widget.style().polish(widget)
+    """Give a widget its stylesheet role (roles may change at runtime). The style is re-applied
+    only when the role changes: a restyle costs a relayout, and the clocks set theirs every tick."""
+    if widget.property("role") != role:
+        widget.setProperty("role", role)
+        repolish(widget)
+
+
+def repolish(widget: QWidget) -> None:
+    """Re-apply the stylesheet to a widget after a property its rules select on has changed."""
+    style = widget.style()
+    style.unpolish(widget)
+    style.polish(widget)
 
 
 def apply_theme(app: QApplication, high_contrast: bool, font_scale: float) -> None:
