@@ -12,7 +12,6 @@
 
 import asyncio
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -68,7 +67,7 @@ class ChildCore:
         """Start the core's process (it loads while the window builds itself: `ready()` then
         waits for it); `allowed_uids`: this account's by default (a test may name others)."""
         folder = Path(tempfile.mkdtemp(prefix="pix-core-"))  # 0700: this account only
-        allowed = [f"--allow-uid={uid}" for uid in sorted(allowed_uids or {os.getuid()})]
+        allowed = [f"--allow-uid={uid}" for uid in sorted(allowed_uids or default_allowed_uids())]
         process = subprocess.Popen(
             [
                 *_core_command(),
