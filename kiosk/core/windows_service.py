@@ -22,6 +22,8 @@ function pointers.
 
 import contextlib
 import ctypes
+import hashlib
+import struct
 import threading
 import traceback
 from collections.abc import Callable, Iterator
@@ -145,6 +147,14 @@ class Win32ServiceManager:
         if not self.advapi32.SetServiceStatus(ctypes.c_void_p(handle), ctypes.byref(record)):
             code = self.last_error()
             raise OSError(code, f"SetServiceStatus failed (Windows error {code})")
+
+
+def service_sid(name: str = SERVICE_NAME) -> str:
+    """The SID Windows gives the service `name` (`NT SERVICE\\name`, its virtual account):
+    S-1-5-80- and the SHA-1 of its upper-cased UTF-16 name as five little-endian numbers, the
+    same on every PC (what `sc.exe showsid` prints)."""
+    digest = hashlib.sha1(name.upper().encode("utf-16-le"), usedforsecurity=False).digest()
+    return "S-1-5-80-" + "-".join(str(part) for part in struct.unpack("<5I", digest))
 
 
 CoreMain = Callable[["ServiceHost"], int]
