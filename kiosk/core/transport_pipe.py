@@ -68,7 +68,8 @@ ERROR_PIPE_BUSY = 231
 ERROR_PIPE_CONNECTED = 535
 ERROR_OPERATION_ABORTED = 995
 ERROR_IO_PENDING = 997
-INVALID_HANDLE = ctypes.c_void_p(-1).value
+# INVALID_HANDLE_VALUE, as a call returns it: -1 (ctypes' default int result) or as a pointer.
+INVALID_HANDLES = (None, -1, ctypes.c_void_p(-1).value)
 SYSTEM_SID = "S-1-5-18"
 BUFFER_SIZE = 64 * 1024
 OPEN_RETRIES = 50  # every instance busy: try again for a moment (the core makes a new one)
@@ -180,7 +181,9 @@ class Win32Pipes:
 
     def __init__(self, kernel32: Any = None, advapi32: Any = None, last_error: Any = None) -> None:
         self.kernel32 = kernel32 or ctypes.WinDLL("kernel32", use_last_error=True)  # type: ignore[attr-defined]
-        self.advapi32 = advapi32 or ctypes.WinDLL("advapi32", use_last_error=True)  # type: ignore[attr-defined]
+        self.advapi32 = advapi32 or _service_calls_declared(
+            ctypes.WinDLL("advapi32", use_last_error=True)  # type: ignore[attr-defined]
+        )
         self.last_error = last_error or ctypes.get_last_error  # type: ignore[attr-defined]
 
     def _fail(self, what: str) -> OSError:
@@ -212,7 +215,7 @@ class Win32Pipes:
             )
         finally:
             self.kernel32.LocalFree(descriptor)
-        if handle in (None, INVALID_HANDLE):
+        if handle in INVALID_HANDLES:
             raise self._fail(f"CreateNamedPipeW({name})")
         return int(handle)
 
@@ -227,7 +230,7 @@ class Win32Pipes:
                 FILE_FLAG_OVERLAPPED | SECURITY_SQOS_PRESENT | SECURITY_IDENTIFICATION,
                 None,
             )
-            if handle not in (None, INVALID_HANDLE):
+            if handle not in INVALID_HANDLES:
                 return int(handle)
             if self.last_error() != ERROR_PIPE_BUSY:
                 break
@@ -426,6 +429,24 @@ class Win32Pipes:
 
     def close(self, handle: int) -> None:
         self.kernel32.CloseHandle(handle)
+
+
+def _service_calls_declared(advapi32: Any) -> Any:
+    """The Service Control Manager's handles are pointers: declared so, or ctypes would cut
+    them to a C int."""
+    advapi32.OpenSCManagerW.restype = ctypes.c_void_p
+    advapi32.OpenSCManagerW.argtypes = [wintypes.LPCWSTR, wintypes.LPCWSTR, wintypes.DWORD]
+    advapi32.OpenServiceW.restype = ctypes.c_void_p
+    advapi32.OpenServiceW.argtypes = [ctypes.c_void_p, wintypes.LPCWSTR, wintypes.DWORD]
+    advapi32.QueryServiceStatusEx.argtypes = [
+        ctypes.c_void_p,
+        ctypes.c_int,
+        ctypes.c_void_p,
+        wintypes.DWORD,
+        ctypes.POINTER(wintypes.DWORD),
+    ]
+    advapi32.CloseServiceHandle.argtypes = [ctypes.c_void_p]
+    return advapi32
 
 
 def _user_sid(buffer: Any) -> int | None:

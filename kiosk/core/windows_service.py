@@ -106,7 +106,9 @@ class Win32ServiceManager:
     """The three calls a service makes to the SCM, in one place (ctypes)."""
 
     def __init__(self, advapi32: Any = None, last_error: Any = None) -> None:
-        self.advapi32 = advapi32 or ctypes.WinDLL("advapi32", use_last_error=True)  # type: ignore[attr-defined]
+        self.advapi32 = advapi32 or _declared(
+            ctypes.WinDLL("advapi32", use_last_error=True)  # type: ignore[attr-defined]
+        )
         self.last_error = last_error or ctypes.get_last_error  # type: ignore[attr-defined]
         self._callbacks: list[Any] = []  # ctypes callbacks must outlive every call into them
 
@@ -147,6 +149,20 @@ class Win32ServiceManager:
         if not self.advapi32.SetServiceStatus(ctypes.c_void_p(handle), ctypes.byref(record)):
             code = self.last_error()
             raise OSError(code, f"SetServiceStatus failed (Windows error {code})")
+
+
+def _declared(advapi32: Any) -> Any:
+    """The three calls' types: the status handle is a pointer, which ctypes would otherwise cut
+    to a C int."""
+    advapi32.StartServiceCtrlDispatcherW.argtypes = [ctypes.POINTER(SERVICE_TABLE_ENTRYW)]
+    advapi32.RegisterServiceCtrlHandlerExW.restype = ctypes.c_void_p
+    advapi32.RegisterServiceCtrlHandlerExW.argtypes = [
+        wintypes.LPCWSTR,
+        HANDLER_FUNCTION_EX,
+        ctypes.c_void_p,
+    ]
+    advapi32.SetServiceStatus.argtypes = [ctypes.c_void_p, ctypes.POINTER(SERVICE_STATUS)]
+    return advapi32
 
 
 def service_sid(name: str = SERVICE_NAME) -> str:

@@ -211,6 +211,9 @@ def test_the_ctypes_layer_asks_windows_for_the_right_pipe_and_the_clients_accoun
     assert name == PIPE and access == WINDOW_PIPE_ACCESS
     assert not access & (FILE_CREATE_PIPE_INSTANCE | GENERIC_WRITE)
     assert api.server_pid(77) == 4321 and api.server_pid(78) is None
+    no_pipe = Win32Pipes(StandInDll(CreateFileW=lambda *args: -1), advapi32, lambda: 2)
+    with pytest.raises(OSError, match="error 2"):  # INVALID_HANDLE_VALUE as ctypes returns it
+        no_pipe.open(PIPE)
     assert api.process_user(4321) == WINDOW_SID and api.process_user(99) is None
     assert api.service_pid(SERVICE_NAME) == 4321
     assert ("OpenServiceW", 0x50, SERVICE_NAME, 4) in advapi32.calls

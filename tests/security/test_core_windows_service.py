@@ -37,6 +37,7 @@ from kiosk.core.windows_service import (
     SERVICE_STOPPED,
     SERVICE_WIN32_OWN_PROCESS,
     Win32ServiceManager,
+    service_sid,
 )
 from kiosk.journal import read_journal
 
@@ -210,3 +211,10 @@ def test_started_from_a_console_the_service_mode_says_how_to_run_it(tmp_path, ca
     assert "gestionnaire de services" in said.err and "Service Control Manager" in said.err
     assert scm.statuses == []
     assert core_command.run_as_service(args) == 2  # not Windows: the same message
+
+
+def test_a_service_s_account_is_the_sid_windows_gives_it():
+    """`sc.exe showsid TrustedInstaller` prints this SID on every Windows PC."""
+    trusted_installer = "S-1-5-80-956008885-3418522649-1831038044-1853292631-2271478464"
+    assert service_sid("TrustedInstaller") == trusted_installer
+    assert service_sid("PIX-KIOSK-CORE") == service_sid() == service_sid("pix-kiosk-core")
