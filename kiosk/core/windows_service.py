@@ -15,14 +15,18 @@ state (`SetServiceStatus`):
                    (2: a bilingual error, said in the service's log) so that the recovery
                    actions restart it
 
+It also ignores the console's log-off event: Windows sends it to services when any user logs
+off, and a program's default answer is to exit — the core would go whenever a pupil logs off.
+
 `Win32ServiceManager` is the only part that calls Windows (ctypes, no pywin32 in the bundle);
-tests give it a stand-in advapi32 that plays the SCM, calling back through the same ctypes
-function pointers.
+tests give it stand-in DLLs that play the SCM, calling back through the same ctypes function
+pointers.
 """
 
 import contextlib
 import ctypes
 import hashlib
+import os
 import struct
 import threading
 import traceback
@@ -49,6 +53,7 @@ NO_ERROR = 0
 ERROR_CALL_NOT_IMPLEMENTED = 120
 ERROR_SERVICE_SPECIFIC_ERROR = 1066
 ERROR_FAILED_SERVICE_CONTROLLER_CONNECT = 1063
+CTRL_LOGOFF_EVENT = 5
 START_WAIT_HINT_MS = 60_000  # loading keys (DPAPI, TPM) and the bank, before the pipe listens
 STOP_WAIT_HINT_MS = 30_000  # closing the pipe, the journal and the server link
 UNEXPECTED_FAILURE = 1  # the status of a core that failed with an unexpected exception
@@ -59,6 +64,7 @@ SERVICE_MAIN_FUNCTION = _CALLBACK(None, wintypes.DWORD, ctypes.POINTER(wintypes.
 HANDLER_FUNCTION_EX = _CALLBACK(
     wintypes.DWORD, wintypes.DWORD, wintypes.DWORD, ctypes.c_void_p, ctypes.c_void_p
 )
+CONSOLE_HANDLER = _CALLBACK(wintypes.BOOL, wintypes.DWORD)
 
 
 class SERVICE_STATUS(ctypes.Structure):
@@ -103,12 +109,13 @@ class ServiceStatus:
 
 
 class Win32ServiceManager:
-    """The three calls a service makes to the SCM, in one place (ctypes)."""
+    """The calls a service makes to the SCM (and one to its console), in one place (ctypes)."""
 
-    def __init__(self, advapi32: Any = None, last_error: Any = None) -> None:
+    def __init__(self, advapi32: Any = None, last_error: Any = None, kernel32: Any = None) -> None:
         self.advapi32 = advapi32 or _declared(
             ctypes.WinDLL("advapi32", use_last_error=True)  # type: ignore[attr-defined]
         )
+        self.kernel32 = kernel32 or ctypes.WinDLL("kernel32", use_last_error=True)  # type: ignore[attr-defined]
         self.last_error = last_error or ctypes.get_last_error  # type: ignore[attr-defined]
         self._callbacks: list[Any] = []  # ctypes callbacks must outlive every call into them
 
@@ -125,6 +132,12 @@ class Win32ServiceManager:
             if code == ERROR_FAILED_SERVICE_CONTROLLER_CONNECT:
                 raise NotUnderServiceManager()
             raise OSError(code, f"StartServiceCtrlDispatcherW failed (Windows error {code})")
+
+    def ignore_logoff(self) -> None:
+        """Stay when a user logs off (CTRL_LOGOFF_EVENT); every other console event as before."""
+        handler = CONSOLE_HANDLER(lambda event: event == CTRL_LOGOFF_EVENT)
+        self._callbacks.append(handler)
+        self.kernel32.SetConsoleCtrlHandler(handler, True)
 
     def register(self, name: str, handler: Callable[[int], int]) -> int:
         """Have `handler(control)` called for each control the SCM sends; the status handle."""
@@ -207,6 +220,7 @@ class ServiceHost:
 
     def _service_main(self, core_main: CoreMain) -> None:
         self._handle = self.scm.register(self.name, self._on_control)
+        self.scm.ignore_logoff()
         self._report(SERVICE_START_PENDING, wait_hint_ms=START_WAIT_HINT_MS)
         with _printed_to(self.log):
             try:
@@ -254,10 +268,15 @@ class ServiceHost:
 
 @contextlib.contextmanager
 def _printed_to(log: Path) -> Iterator[None]:
-    """Standard output and error appended to `log` (a service's own have nowhere to go)."""
-    log.parent.mkdir(parents=True, exist_ok=True)
+    """Standard output and error appended to `log` (a service's own have nowhere to go; nowhere
+    at all when the log cannot be opened: the core still starts)."""
+    try:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        file = open(log, "a", encoding="utf-8", buffering=1)  # noqa: SIM115 - closed below
+    except OSError:
+        file = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - closed below
     with (
-        open(log, "a", encoding="utf-8", buffering=1) as file,
+        file,
         contextlib.redirect_stdout(file),
         contextlib.redirect_stderr(file),
     ):

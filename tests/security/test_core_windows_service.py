@@ -22,6 +22,7 @@ from kiosk.commands import core as core_command
 from kiosk.core.link import CoreLink
 from kiosk.core.runner import hold_state_lock
 from kiosk.core.windows_service import (
+    CTRL_LOGOFF_EVENT,
     ERROR_CALL_NOT_IMPLEMENTED,
     ERROR_FAILED_SERVICE_CONTROLLER_CONNECT,
     ERROR_SERVICE_SPECIFIC_ERROR,
@@ -57,6 +58,7 @@ class StandInScm:
         self.names: list[str] = []
         self.statuses: list[dict] = []
         self.handler = None
+        self.console_handler = None
         self._changed = threading.Condition()
 
     def StartServiceCtrlDispatcherW(self, table) -> int:
@@ -82,6 +84,10 @@ class StandInScm:
         with self._changed:
             self.statuses.append({name: getattr(fields, name) for name, _ in fields._fields_})
             self._changed.notify_all()
+        return 1
+
+    def SetConsoleCtrlHandler(self, handler, add) -> int:
+        self.console_handler = handler if add else None
         return 1
 
     def control(self, code: int) -> int:
@@ -111,7 +117,7 @@ class ServiceProcess:
 
     def __init__(self, args: argparse.Namespace, scm: StandInScm) -> None:
         self.status: int | None = None
-        manager = Win32ServiceManager(scm, last_error=lambda: scm.error)
+        manager = Win32ServiceManager(scm, last_error=lambda: scm.error, kernel32=scm)
         self._thread = threading.Thread(target=self._run, args=(args, manager), daemon=True)
         self._thread.start()
 
@@ -176,6 +182,8 @@ def test_the_service_runs_once_it_listens_and_stops_cleanly_on_the_scm_s_word(
     assert (stopped["dwWin32ExitCode"], stopped["dwServiceSpecificExitCode"]) == (NO_ERROR, 0)
     assert seen["other controls"] == (NO_ERROR, ERROR_CALL_NOT_IMPLEMENTED)
     assert seen["stopped by"] == NO_ERROR
+    # A user logging off (Windows tells services too) is not the service's end; Ctrl+C is.
+    assert scm.console_handler(CTRL_LOGOFF_EVENT) and not scm.console_handler(0)
     # Stopped as on SIGTERM: the socket gone, the lock free, the acknowledged answer on disk.
     assert not socket_path.exists()
     hold_state_lock(data, wait_s=0).close()
