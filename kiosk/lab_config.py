@@ -5,6 +5,7 @@ the kiosk keeps its data. Every mistake IT can make in it gets a message in Fren
 that names the file, the key and what to write instead; see docs/kiosk.md for the reference.
 """
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,7 @@ from engine.keys import KeyFileError, ed25519_public_from_b64, public_key_b64, w
 LANGUAGES = ("fr", "en")
 FONT_SCALES = (1.0, 1.25, 1.5, 1.75, 2.0)
 DEVICE_TOKEN_FILE = "device-token"
+SID_PATTERN = re.compile(r"S-1(-\d+)+")
 
 
 class LabConfigError(BilingualError):
@@ -44,6 +46,9 @@ class LabConfig:
     lockdown: dict[str, Any] = field(default_factory=dict)
     ca_file: Path | None = None  # the authority of the server's certificate, if not the system's
     core_socket: Path | None = None  # an installed exam core's socket (None: the window starts one)
+    # Windows: the account (SID) the installed core runs as, which the window checks before
+    # it talks to the pipe (None: the pix-kiosk-core service's own SID).
+    core_sid: str | None = None
 
     @property
     def device_token_path(self) -> Path:
@@ -86,6 +91,7 @@ def config_table(config: LabConfig) -> dict[str, Any]:
             "language": config.language,
             "secure_mode": config.secure_mode,
             **({"core_socket": str(config.core_socket)} if config.core_socket else {}),
+            **({"core_sid": config.core_sid} if config.core_sid else {}),
         },
         "display": {"font_scale": config.font_scale, "high_contrast": config.high_contrast},
         "lockdown": dict(config.lockdown),
@@ -150,6 +156,7 @@ def parse_lab_config(raw: dict, base_dir: Path, source: str) -> LabConfig:
         lockdown=reader.table("lockdown"),
         ca_file=reader.path("server", "ca_file"),
         core_socket=reader.optional_path("kiosk", "core_socket"),
+        core_sid=reader.sid("kiosk", "core_sid"),
     )
 
 
@@ -201,6 +208,17 @@ class _TableReader:
         if key not in self.table(table):
             return None
         return self.base_dir / self.text(table, key)
+
+    def sid(self, table: str, key: str) -> str | None:
+        """An optional Windows account, as its SID (`S-1-5-80-…`)."""
+        if key not in self.table(table):
+            return None
+        value = self.text(table, key)
+        if not SID_PATTERN.fullmatch(value):
+            raise self._wrong_type(
+                table, key, "un SID Windows (S-1-5-…)", "a Windows SID (S-1-5-…)"
+            )
+        return value
 
     def flag(self, table: str, key: str, default: bool) -> bool:
         value = self._value(table, key, default)

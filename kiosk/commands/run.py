@@ -161,7 +161,7 @@ async def open_kiosk(
         apply_theme(app, config.high_contrast, config.font_scale)
         window = KioskWindow(switcher, config.font_scale, config.high_contrast)
         await core.ready()
-        link = await CoreLink(core.socket_path).connect()
+        link = await CoreLink(core.socket_path, core.transport()).connect()
     except BaseException:
         await core.stop()
         raise

@@ -1,7 +1,8 @@
 """Where the window finds its exam core: an installed service's socket, or a core of its own.
 
 - `InstalledCore`: the lab configuration names a socket (`[kiosk] core_socket`): a system
-  service under its own account serves it (docs/kiosk.md, "The exam core").
+  service under its own account serves it (docs/kiosk.md, "The exam core"); on Windows the
+  window talks to its pipe only once Windows says the service's process serves it.
 - `ChildCore`: otherwise (the demo, rehearsals, a PC without the service) the window starts
   `pix-kiosk core` as a child process under its own account: the same two processes and the same
   protocol, only without the OS protection. The child stops when its window's pipe closes, so a
@@ -12,7 +13,6 @@
 
 import asyncio
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -27,6 +27,8 @@ from kiosk.core.exam_core import ExamCore
 from kiosk.core.protocol import CoreRefusal, CoreUnavailable
 from kiosk.core.runner import default_allowed_uids, serve, state_lock
 from kiosk.core.service import CoreService
+from kiosk.core.transport import CoreTransport, core_transport
+from kiosk.core.windows_service import SERVICE_NAME, service_sid
 from kiosk.lab_config import LabConfig, config_table
 
 SOCKET_NAME = "core.sock"
@@ -37,6 +39,10 @@ STOP_WAIT_S = 10.0
 class CoreHandle(Protocol):
     socket_path: Path
 
+    def transport(self) -> CoreTransport:
+        """How the window reaches this core, and whom it takes for it."""
+        ...
+
     async def ready(self) -> None: ...
 
     async def stop(self) -> None: ...
@@ -44,9 +50,20 @@ class CoreHandle(Protocol):
 
 @dataclass
 class InstalledCore:
-    """A core the window did not start and does not stop."""
+    """A core the window did not start and does not stop. `core_sid`: on Windows, the account
+    the service runs as (default: the pix-kiosk-core service's own)."""
 
     socket_path: Path
+    core_sid: str | None = None
+    platform: str = sys.platform
+
+    def transport(self) -> CoreTransport:
+        return core_transport(
+            self.socket_path,
+            core_sids=frozenset({self.core_sid or service_sid(SERVICE_NAME)}),
+            core_service=SERVICE_NAME,
+            platform=self.platform,
+        )
 
     async def ready(self) -> None:
         return None
@@ -55,7 +72,16 @@ class InstalledCore:
         return None
 
 
-class ChildCore:
+class _OwnCore:
+    """A core this window started: under this account, on a socket of its own."""
+
+    socket_path: Path
+
+    def transport(self) -> CoreTransport:
+        return core_transport(self.socket_path)
+
+
+class ChildCore(_OwnCore):
     """`pix-kiosk core` as this window's child, on a socket in a private temporary folder."""
 
     def __init__(self, process: subprocess.Popen[bytes], folder: Path) -> None:
@@ -68,7 +94,7 @@ class ChildCore:
         """Start the core's process (it loads while the window builds itself: `ready()` then
         waits for it); `allowed_uids`: this account's by default (a test may name others)."""
         folder = Path(tempfile.mkdtemp(prefix="pix-core-"))  # 0700: this account only
-        allowed = [f"--allow-uid={uid}" for uid in sorted(allowed_uids or {os.getuid()})]
+        allowed = [f"--allow-uid={uid}" for uid in sorted(allowed_uids or default_allowed_uids())]
         process = subprocess.Popen(
             [
                 *_core_command(),
@@ -122,7 +148,7 @@ class ChildCore:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-class ThreadedCore:
+class ThreadedCore(_OwnCore):
     """The core in a thread of this process, with its own event loop, on a real socket."""
 
     def __init__(self, config: LabConfig) -> None:
@@ -202,7 +228,7 @@ async def _awaited(action: "Callable[[ExamCore], Awaitable[T]]", core: ExamCore)
 def launch_core(config: LabConfig, *, in_thread: bool = False) -> CoreHandle:
     """The core this window talks to (see the module docstring), starting: `await ready()`."""
     if config.core_socket is not None:
-        return InstalledCore(config.core_socket)
+        return InstalledCore(config.core_socket, config.core_sid)
     if in_thread:
         return ThreadedCore.launch(config)
     return ChildCore.launch(config)

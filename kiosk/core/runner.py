@@ -110,8 +110,9 @@ async def serve(
 
 
 def default_allowed_uids() -> frozenset[int]:
-    """Without `--allow-uid`: the core's own account only (the demo, rehearsals, tests)."""
-    return frozenset({os.getuid()})
+    """Without `--allow-uid`: the core's own account only (the demo, rehearsals, tests). None
+    on Windows, which has no uids (the named pipe serves this account's SID by default)."""
+    return frozenset({os.getuid()}) if hasattr(os, "getuid") else frozenset()
 
 
 @contextlib.contextmanager

@@ -5,7 +5,9 @@ two ways to carry it.
   (`kiosk.core.peer`), the core serves only the `--allow-uid` accounts.
 - `NamedPipeTransport` (Windows, `kiosk.core.transport_pipe`): a named pipe whose security
   descriptor admits only SYSTEM, the core's account and the window's; the core then asks Windows
-  which account the connected process runs as and serves only the `--allow-sid` accounts.
+  which account the connected process runs as and serves only the `--allow-sid` accounts, and
+  the window checks that the process serving the pipe is the core (a name squatted by a pupil's
+  program is refused).
 
 Both hand the service an asyncio `StreamReader` and a writer with `write`, `drain`, `close`,
 `is_closing` and `get_extra_info`, so `kiosk.core.service` and `kiosk.core.link` speak the same
@@ -85,14 +87,19 @@ def core_transport(
     *,
     allowed_uids: frozenset[int] = frozenset(),
     allowed_sids: frozenset[str] = frozenset(),
+    core_sids: frozenset[str] = frozenset(),
+    core_service: str | None = None,
     platform: str = sys.platform,
 ) -> CoreTransport:
     """The transport for `address` on this OS: a named pipe on Windows (`\\\\.\\pipe\\NAME`, or a
-    bare name), a Unix socket elsewhere."""
+    bare name), a Unix socket elsewhere. `core_sids`, `core_service`: on Windows, whom the
+    window takes for the core (default: a process of this account)."""
     if platform == "win32":
         from kiosk.core.transport_pipe import NamedPipeTransport
 
-        return NamedPipeTransport(pipe_name(address), allowed_sids)
+        return NamedPipeTransport(
+            pipe_name(address), allowed_sids, core_sids=core_sids, core_service=core_service
+        )
     return UnixSocketTransport(Path(address), allowed_uids)
 
 

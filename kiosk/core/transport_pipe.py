@@ -1,16 +1,23 @@
 """The core's transport on Windows: a local named pipe only the window's account may open.
 
 Windows has no peer credentials on a Unix socket, so the core listens on `\\\\.\\pipe\\NAME`:
-- the pipe's security descriptor (SDDL `D:P(A;;GA;;;SY)(A;;GA;;;<core>)(A;;GRGW;;;<window>)`)
-  lets SYSTEM and the core's own account do anything, the window's account read and write, and
-  nobody else even open it; `P` stops the default ACL from being inherited;
+- the pipe's security descriptor (SDDL `D:P(A;;GA;;;SY)(A;;GA;;;<core>)(A;;0x12018b;;;<window>)`)
+  lets SYSTEM and the core's own account do anything, the window's account read and write data
+  — but not create an instance of the pipe (`FILE_CREATE_PIPE_INSTANCE`, which `GENERIC_WRITE`
+  would include), so a pupil cannot serve the core's name beside it — and nobody else even open
+  it; `P` stops the default ACL from being inherited;
 - `FILE_FLAG_FIRST_PIPE_INSTANCE`: a program that created the pipe's name before the core
-  makes the core fail loudly instead of sharing the name; `PIPE_REJECT_REMOTE_CLIENTS`: never
-  served over the network;
+  makes the core refuse to start, saying so (`PipeNameTaken`), instead of sharing the name;
+  `PIPE_REJECT_REMOTE_CLIENTS`: never served over the network;
 - once a client connects, the core asks Windows which process it is
   (`GetNamedPipeClientProcessId`) and which account that process runs as (its token's user SID
   and enabled groups) and serves only the `--allow-sid` accounts (a user, or a group such as
   Users), the same check as `SO_PEERCRED` on Linux;
+- the window checks the other way round before it reads or sends anything: it asks Windows
+  which process serves the pipe (`GetNamedPipeServerProcessId`) and refuses it
+  (`NotTheCore`) unless the Service Control Manager says that process is the core's service
+  (`QueryServiceStatusEx`: only an administrator installs a service), or its token's user is
+  an expected core account (this account for a window's own core: the demo, rehearsals);
 - the window opens the pipe with `SECURITY_IDENTIFICATION`: a program squatting the name could
   learn who connected, never act as them.
 
@@ -28,29 +35,41 @@ import time
 from ctypes import wintypes
 from typing import Any
 
+from engine.canonical import BilingualError
+
 PIPE_ACCESS_DUPLEX = 0x00000003
 FILE_FLAG_OVERLAPPED = 0x40000000
 FILE_FLAG_FIRST_PIPE_INSTANCE = 0x00080000
 PIPE_TYPE_BYTE = 0x00000000
 PIPE_REJECT_REMOTE_CLIENTS = 0x00000008
 PIPE_UNLIMITED_INSTANCES = 255
-GENERIC_READ = 0x80000000
-GENERIC_WRITE = 0x40000000
+FILE_GENERIC_READ = 0x00120089
+FILE_WRITE_DATA = 0x00000002
+FILE_WRITE_ATTRIBUTES = 0x00000100
+FILE_CREATE_PIPE_INSTANCE = 0x00000004
+# What the window may do on the pipe, and asks for when it opens it: read, write data, set the
+# pipe's mode — never create an instance of it (FILE_GENERIC_WRITE would).
+WINDOW_PIPE_ACCESS = FILE_GENERIC_READ | FILE_WRITE_DATA | FILE_WRITE_ATTRIBUTES
 OPEN_EXISTING = 3
 SECURITY_SQOS_PRESENT = 0x00100000
 SECURITY_IDENTIFICATION = 0x00010000
 PROCESS_QUERY_LIMITED_INFORMATION = 0x1000
+SC_MANAGER_CONNECT = 0x0001
+SERVICE_QUERY_STATUS = 0x0004
+SC_STATUS_PROCESS_INFO = 0
 TOKEN_QUERY = 0x0008
 TOKEN_USER_CLASS = 1
 TOKEN_GROUPS_CLASS = 2
 SE_GROUP_ENABLED = 0x00000004
 SDDL_REVISION_1 = 1
+ERROR_ACCESS_DENIED = 5
 ERROR_BROKEN_PIPE = 109
 ERROR_PIPE_BUSY = 231
 ERROR_PIPE_CONNECTED = 535
 ERROR_OPERATION_ABORTED = 995
 ERROR_IO_PENDING = 997
-INVALID_HANDLE = ctypes.c_void_p(-1).value
+# INVALID_HANDLE_VALUE, as a call returns it: -1 (ctypes' default int result) or as a pointer.
+INVALID_HANDLES = (None, -1, ctypes.c_void_p(-1).value)
 SYSTEM_SID = "S-1-5-18"
 BUFFER_SIZE = 64 * 1024
 OPEN_RETRIES = 50  # every instance busy: try again for a moment (the core makes a new one)
@@ -74,6 +93,20 @@ class OVERLAPPED(ctypes.Structure):
     ]
 
 
+class SERVICE_STATUS_PROCESS(ctypes.Structure):
+    _fields_ = [
+        ("dwServiceType", wintypes.DWORD),
+        ("dwCurrentState", wintypes.DWORD),
+        ("dwControlsAccepted", wintypes.DWORD),
+        ("dwWin32ExitCode", wintypes.DWORD),
+        ("dwServiceSpecificExitCode", wintypes.DWORD),
+        ("dwCheckPoint", wintypes.DWORD),
+        ("dwWaitHint", wintypes.DWORD),
+        ("dwProcessId", wintypes.DWORD),
+        ("dwServiceFlags", wintypes.DWORD),
+    ]
+
+
 class SID_AND_ATTRIBUTES(ctypes.Structure):
     _fields_ = [("Sid", ctypes.c_void_p), ("Attributes", wintypes.DWORD)]
 
@@ -87,10 +120,60 @@ class TOKEN_GROUPS(ctypes.Structure):
 
 
 def pipe_sddl(core_sid: str, window_sids: frozenset[str]) -> str:
-    """The pipe's access list: SYSTEM and the core all rights, each window account read/write."""
+    """The pipe's access list: SYSTEM and the core all rights, each window account read/write
+    (`WINDOW_PIPE_ACCESS`: no new instance of the pipe)."""
     aces = [f"(A;;GA;;;{SYSTEM_SID})", f"(A;;GA;;;{core_sid})"]
-    aces += [f"(A;;GRGW;;;{sid})" for sid in sorted(window_sids - {SYSTEM_SID, core_sid})]
+    window = f"{WINDOW_PIPE_ACCESS:#x}"
+    aces += [f"(A;;{window};;;{sid})" for sid in sorted(window_sids - {SYSTEM_SID, core_sid})]
     return "D:P" + "".join(aces)
+
+
+class PipeNameTaken(BilingualError):
+    """The core's pipe name exists before the core made it: a squatter, or a second core."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(
+            "pipe_name_taken",
+            f"Le canal {name} existe déjà : un autre programme l'a créé avant le cœur d'examen "
+            "(peut-être pour se faire passer pour lui), ou un autre cœur tourne déjà. Le cœur "
+            "ne démarre pas. Responsable informatique : trouvez le processus qui le tient "
+            f"(Sysinternals : handle -a {name.rsplit(chr(92), 1)[-1]}), arrêtez-le, puis "
+            "redémarrez le service pix-kiosk-core.",
+            f"The pipe {name} already exists: another program created it before the exam core "
+            "(perhaps to pass itself off as the core), or another core is already running. The "
+            "core does not start. IT: find the process holding it (Sysinternals: handle -a "
+            f"{name.rsplit(chr(92), 1)[-1]}), stop it, then restart the pix-kiosk-core service.",
+        )
+
+
+class NotTheCore(BilingualError):
+    """The process serving the pipe is not the exam core: the window refuses to talk to it."""
+
+    def __init__(
+        self,
+        name: str,
+        pid: int | None,
+        sid: str | None,
+        service: str | None,
+        accounts: frozenset[str],
+    ) -> None:
+        process = "?" if pid is None else str(pid)
+        account = ", ".join(sorted(accounts))
+        expected_fr = f"le compte {account}"
+        expected_en = f"the account {account}"
+        if service is not None:
+            expected_fr = f"le service {service} ou {expected_fr}"
+            expected_en = f"the {service} service or {expected_en}"
+        super().__init__(
+            "not_the_core",
+            f"Le canal {name} n'est pas tenu par le cœur d'examen de ce poste (processus "
+            f"{process}, compte {sid or 'inconnu'} ; attendu : {expected_fr}) : un autre "
+            "programme a pu prendre sa place. Ne commencez pas d'épreuve sur ce poste : "
+            "prévenez le responsable informatique.",
+            f"The pipe {name} is not served by this PC's exam core (process {process}, account "
+            f"{sid or 'unknown'}; expected: {expected_en}): another program may have taken its "
+            "place. Do not start an exam on this PC: tell IT.",
+        )
 
 
 class Win32Pipes:
@@ -98,7 +181,9 @@ class Win32Pipes:
 
     def __init__(self, kernel32: Any = None, advapi32: Any = None, last_error: Any = None) -> None:
         self.kernel32 = kernel32 or ctypes.WinDLL("kernel32", use_last_error=True)  # type: ignore[attr-defined]
-        self.advapi32 = advapi32 or ctypes.WinDLL("advapi32", use_last_error=True)  # type: ignore[attr-defined]
+        self.advapi32 = advapi32 or _service_calls_declared(
+            ctypes.WinDLL("advapi32", use_last_error=True)  # type: ignore[attr-defined]
+        )
         self.last_error = last_error or ctypes.get_last_error  # type: ignore[attr-defined]
 
     def _fail(self, what: str) -> OSError:
@@ -130,7 +215,7 @@ class Win32Pipes:
             )
         finally:
             self.kernel32.LocalFree(descriptor)
-        if handle in (None, INVALID_HANDLE):
+        if handle in INVALID_HANDLES:
             raise self._fail(f"CreateNamedPipeW({name})")
         return int(handle)
 
@@ -138,14 +223,14 @@ class Win32Pipes:
         for _ in range(OPEN_RETRIES):
             handle = self.kernel32.CreateFileW(
                 name,
-                GENERIC_READ | GENERIC_WRITE,
+                WINDOW_PIPE_ACCESS,
                 0,
                 None,
                 OPEN_EXISTING,
                 FILE_FLAG_OVERLAPPED | SECURITY_SQOS_PRESENT | SECURITY_IDENTIFICATION,
                 None,
             )
-            if handle not in (None, INVALID_HANDLE):
+            if handle not in INVALID_HANDLES:
                 return int(handle)
             if self.last_error() != ERROR_PIPE_BUSY:
                 break
@@ -218,6 +303,59 @@ class Win32Pipes:
         finally:
             self.kernel32.CloseHandle(process)
 
+    def server_pid(self, handle: int) -> int | None:
+        """The process at the server end of the pipe the window opened (None: Windows cannot
+        say)."""
+        pid = wintypes.ULONG()
+        if not self.kernel32.GetNamedPipeServerProcessId(handle, ctypes.byref(pid)):
+            return None
+        return pid.value
+
+    def process_user(self, pid: int) -> str | None:
+        """The user SID of process `pid`'s token; None when this account may not read it (a
+        service's token, say)."""
+        process = self.kernel32.OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, False, pid)
+        if not process:
+            return None
+        try:
+            token = self._token(process)
+            if token is None:
+                return None
+            try:
+                user = self._token_information(token, TOKEN_USER_CLASS)
+                return None if user is None else self._sid_text(_user_sid(user))
+            finally:
+                self.kernel32.CloseHandle(token)
+        finally:
+            self.kernel32.CloseHandle(process)
+
+    def service_pid(self, service: str) -> int | None:
+        """The process the Service Control Manager runs `service` in (None: not installed,
+        not running, or not to be asked)."""
+        manager = self.advapi32.OpenSCManagerW(None, None, SC_MANAGER_CONNECT)
+        if not manager:
+            return None
+        try:
+            handle = self.advapi32.OpenServiceW(manager, service, SERVICE_QUERY_STATUS)
+            if not handle:
+                return None
+            try:
+                status = SERVICE_STATUS_PROCESS()
+                needed = wintypes.DWORD()
+                if not self.advapi32.QueryServiceStatusEx(
+                    handle,
+                    SC_STATUS_PROCESS_INFO,
+                    ctypes.byref(status),
+                    ctypes.sizeof(status),
+                    ctypes.byref(needed),
+                ):
+                    return None
+                return status.dwProcessId or None
+            finally:
+                self.advapi32.CloseServiceHandle(handle)
+        finally:
+            self.advapi32.CloseServiceHandle(manager)
+
     def current_sid(self) -> str:
         """This process's user SID (the core's own account)."""
         token = self._token(self.kernel32.GetCurrentProcess())
@@ -225,11 +363,7 @@ class Win32Pipes:
             raise self._fail("OpenProcessToken")
         try:
             user = self._token_information(token, TOKEN_USER_CLASS)
-            sid = (
-                None
-                if user is None
-                else self._sid_text(ctypes.cast(user, ctypes.POINTER(TOKEN_USER)).contents.User.Sid)
-            )
+            sid = None if user is None else self._sid_text(_user_sid(user))
         finally:
             self.kernel32.CloseHandle(token)
         if sid is None:
@@ -244,9 +378,7 @@ class Win32Pipes:
             sids: set[str | None] = set()
             user = self._token_information(token, TOKEN_USER_CLASS)
             if user is not None:
-                sids.add(
-                    self._sid_text(ctypes.cast(user, ctypes.POINTER(TOKEN_USER)).contents.User.Sid)
-                )
+                sids.add(self._sid_text(_user_sid(user)))
             groups = self._token_information(token, TOKEN_GROUPS_CLASS)
             if groups is not None:
                 header = ctypes.cast(groups, ctypes.POINTER(TOKEN_GROUPS)).contents
@@ -299,6 +431,24 @@ class Win32Pipes:
         self.kernel32.CloseHandle(handle)
 
 
+def _service_calls_declared(advapi32: Any) -> Any:
+    """The Service Control Manager's handles are pointers: declared so, or ctypes would cut
+    them to a C int."""
+    advapi32.OpenSCManagerW.restype = ctypes.c_void_p
+    advapi32.OpenSCManagerW.argtypes = [wintypes.LPCWSTR, wintypes.LPCWSTR, wintypes.DWORD]
+    advapi32.OpenServiceW.restype = ctypes.c_void_p
+    advapi32.OpenServiceW.argtypes = [ctypes.c_void_p, wintypes.LPCWSTR, wintypes.DWORD]
+    advapi32.QueryServiceStatusEx.argtypes = [
+        ctypes.c_void_p,
+        ctypes.c_int,
+        ctypes.c_void_p,
+        wintypes.DWORD,
+        ctypes.POINTER(wintypes.DWORD),
+    ]
+    advapi32.CloseServiceHandle.argtypes = [ctypes.c_void_p]
+    return advapi32
+
+
 def _user_sid(buffer: Any) -> int | None:
     return ctypes.cast(buffer, ctypes.POINTER(TOKEN_USER)).contents.User.Sid
 
@@ -326,8 +476,8 @@ class PipeStream:
         self._closing = False
         self._reading = threading.Thread(target=self._pump_in, daemon=True, name="pipe-in")
         self._writing = threading.Thread(target=self._pump_out, daemon=True, name="pipe-out")
+        self._writing.start()  # first: the reading thread joins it when the pipe closes
         self._reading.start()
-        self._writing.start()
 
     def _pump_in(self) -> None:
         try:
@@ -438,14 +588,26 @@ class PipeListener:
 
 
 class NamedPipeTransport:
-    """`\\\\.\\pipe\\NAME`, served to the accounts `allowed_sids` (default: this account)."""
+    """`\\\\.\\pipe\\NAME`, served to the accounts `allowed_sids` (default: this account).
+
+    The window's end accepts as the core only the process the Service Control Manager runs
+    `core_service` in, or one whose user is in `core_sids` (default: this account — a window's
+    own core, in the demo and rehearsals)."""
 
     def __init__(
-        self, name: str, allowed_sids: frozenset[str] = frozenset(), api: Win32Pipes | None = None
+        self,
+        name: str,
+        allowed_sids: frozenset[str] = frozenset(),
+        api: Win32Pipes | None = None,
+        *,
+        core_sids: frozenset[str] = frozenset(),
+        core_service: str | None = None,
     ) -> None:
         self.address = name
         self._api = api
         self._allowed = allowed_sids
+        self._core_sids = core_sids
+        self.core_service = core_service
 
     @property
     def api(self) -> Win32Pipes:
@@ -457,14 +619,41 @@ class NamedPipeTransport:
     def allowed_sids(self) -> frozenset[str]:
         return self._allowed or frozenset({self.api.current_sid()})
 
+    @property
+    def core_sids(self) -> frozenset[str]:
+        return self._core_sids or frozenset({self.api.current_sid()})
+
     async def listen(self, serve: Any, *, limit: int) -> PipeListener:
         sddl = pipe_sddl(self.api.current_sid(), self.allowed_sids)
-        return PipeListener(self.api, self.address, sddl, serve, limit)
+        try:
+            return PipeListener(self.api, self.address, sddl, serve, limit)
+        except OSError as error:
+            if error.errno in (ERROR_ACCESS_DENIED, ERROR_PIPE_BUSY):
+                raise PipeNameTaken(self.address) from None
+            raise
 
     async def connect(self, *, limit: int) -> tuple[asyncio.StreamReader, PipeStream]:
         handle = await asyncio.to_thread(self.api.open, self.address)
+        try:
+            await asyncio.to_thread(self.check_core, handle)
+        except BaseException:
+            self.api.close(handle)
+            raise
         stream = PipeStream(self.api, handle, asyncio.get_running_loop(), limit=limit, server=False)
         return stream.reader, stream
+
+    def check_core(self, handle: int) -> None:
+        """Refuse (`NotTheCore`) a pipe whose server is not the exam core, before a byte is read
+        from it or written to it."""
+        pid = self.api.server_pid(handle)
+        user = None
+        if pid is not None:
+            if self.core_service is not None and self.api.service_pid(self.core_service) == pid:
+                return
+            user = self.api.process_user(pid)
+            if user in self.core_sids:
+                return
+        raise NotTheCore(self.address, pid, user, self.core_service, self.core_sids)
 
     def admits(self, writer: Any) -> bool:
         """The client's user, or one of its enabled groups, is an account served."""

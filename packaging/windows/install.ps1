@@ -5,8 +5,10 @@
 .DESCRIPTION
   - copies the packaged app (the pix-kiosk folder built by PyInstaller) to
     "C:\Program Files\pix-kiosk" and adds it to the machine PATH;
-  - installs the exam core as the service "pix-kiosk-core" (automatic start, restarted on
-    failure) under its own virtual account NT SERVICE\pix-kiosk-core;
+  - installs the exam core as the service "pix-kiosk-core" (`pix-kiosk core --service`, which
+    answers the Service Control Manager: running once its pipe listens, stopped cleanly on
+    Stop-Service and at shutdown) under its own virtual account NT SERVICE\pix-kiosk-core,
+    automatic start, restarted on failure (a crash, or a stop with an error status);
   - creates the core's state directory %PROGRAMDATA%\pix-kiosk (device keys, exam journals),
     ACL'd to that service, SYSTEM and administrators only: no desktop account can read it;
   - writes %PROGRAMDATA%\pix-kiosk-run\window.toml, what the candidate window reads (the lab
@@ -47,12 +49,29 @@ function Fail([string]$fr, [string]$en) {
     exit 1
 }
 
+# Stop the core's service and wait for its process to end (its files are then free to replace).
+function Stop-Core {
+    $service = Get-CimInstance Win32_Service -Filter "Name='$CoreService'" -ErrorAction SilentlyContinue
+    if (-not $service) { return }
+    Stop-Service -Name $CoreService -ErrorAction SilentlyContinue
+    if ($service.ProcessId) { Wait-Process -Id $service.ProcessId -Timeout 60 -ErrorAction SilentlyContinue }
+}
+
+function Invoke-Sc([string[]]$arguments) {
+    & sc.exe @arguments | Out-Null
+    if ($LASTEXITCODE -ne 0) {
+        Fail "sc.exe $($arguments -join ' ') a échoué ($LASTEXITCODE)." "sc.exe $($arguments -join ' ') failed ($LASTEXITCODE)."
+    }
+}
+
 if (-not (Test-Path (Join-Path $Bundle "pix-kiosk.exe"))) {
     Fail "application introuvable dans $Bundle : donnez -Bundle DOSSIER." "app not found in ${Bundle}: pass -Bundle DIR."
 }
 if ($Server -and -not $Token) { Fail "-Server demande aussi -Token." "-Server also needs -Token." }
 
-# The new app goes in beside the old one, then takes its place.
+# The new app goes in beside the old one, then takes its place (the running core stopped first:
+# Windows does not let a running program's folder be renamed).
+Stop-Core
 Remove-Item -Recurse -Force "$AppDir.new", "$AppDir.old" -ErrorAction SilentlyContinue
 Copy-Item -Recurse $Bundle "$AppDir.new"
 if (Test-Path $AppDir) { Rename-Item $AppDir "$AppDir.old" }
@@ -86,19 +105,28 @@ if (Get-LocalUser -Name $KioskUser -ErrorAction SilentlyContinue) {
     $windowSid = (Get-LocalUser -Name $KioskUser).SID.Value
 }
 # The core listens on the named pipe \\.\pipe\core.sock (the socket path's last part), open to
-# SYSTEM, its own account and $windowSid only, and serves only that account (or group).
-$binPath = "`"$exe`" core --data `"$DataDir`" --socket `"$RunDir\core.sock`" --allow-sid $windowSid"
-if (Get-Service -Name $CoreService -ErrorAction SilentlyContinue) {
-    Stop-Service -Name $CoreService -ErrorAction SilentlyContinue
-    sc.exe config $CoreService binPath= $binPath | Out-Null
+# SYSTEM, its own account and $windowSid only, and serves only that account (or group); the
+# window checks that the pipe is served by this service's process. --service: the core answers
+# the Service Control Manager itself (what it prints goes to $DataDir\core-service.log).
+$binPath = "`"$exe`" core --service --data `"$DataDir`" --socket `"$RunDir\core.sock`" --allow-sid $windowSid"
+$existing = Get-CimInstance Win32_Service -Filter "Name='$CoreService'" -ErrorAction SilentlyContinue
+if ($existing) {
+    # Through WMI, not sc.exe: Windows PowerShell would mangle the quotes inside $binPath.
+    $changed = Invoke-CimMethod -InputObject $existing -MethodName Change -Arguments @{ PathName = $binPath }
+    if ($changed.ReturnValue -ne 0) {
+        Fail "commande du service $CoreService impossible à changer ($($changed.ReturnValue))." `
+            "cannot change the $CoreService service's command ($($changed.ReturnValue))."
+    }
 } else {
     New-Service -Name $CoreService -BinaryPathName $binPath -DisplayName "Pix kiosk exam core" `
         -StartupType Automatic | Out-Null
 }
-sc.exe config $CoreService obj= $CoreAccount | Out-Null
-sc.exe sidtype $CoreService unrestricted | Out-Null
-sc.exe failure $CoreService reset= 86400 actions= restart/2000/restart/2000/restart/2000 | Out-Null
-if ($LASTEXITCODE -ne 0) { Fail "service $CoreService impossible à configurer." "cannot configure the $CoreService service." }
+Invoke-Sc @("config", $CoreService, "obj=", $CoreAccount, "start=", "auto")
+Invoke-Sc @("sidtype", $CoreService, "unrestricted")
+# Recovery: restarted 2 s after a crash, up to three times a day, and also when it stops with an
+# error status (failureflag 1: a core that could not start, a pipe name taken by another program).
+Invoke-Sc @("failure", $CoreService, "reset=", "86400", "actions=", "restart/2000/restart/2000/restart/2000")
+Invoke-Sc @("failureflag", $CoreService, "1")
 
 # State directory: administrators and SYSTEM in full, the core's service may modify; no other
 # account, inheritance removed (an older install also let the kiosk account or every user in).
@@ -141,7 +169,12 @@ if (Test-Path $Config) {
     }
     Set-Content -LiteralPath $WindowConfig -Value $lines -Encoding UTF8
 }
-Start-Service -Name $CoreService
+try {
+    Start-Service -Name $CoreService
+} catch {
+    Fail "le service $CoreService n'a pas démarré : voir $DataDir\core-service.log (ouvert aux administrateurs)." `
+        "the $CoreService service did not start: see $DataDir\core-service.log (administrators may read it)."
+}
 
 if ($ShellLauncher) {
     Enable-WindowsOptionalFeature -Online -FeatureName Client-EmbeddedShellLauncher -All -NoRestart | Out-Null

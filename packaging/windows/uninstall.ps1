@@ -3,10 +3,12 @@
   Remove the Pix kiosk from a Windows lab PC; safe to run again.
 
 .DESCRIPTION
-  Stops and removes the exam core's service "pix-kiosk-core", the Shell Launcher entry and the
+  Stops the exam core's service "pix-kiosk-core" (cleanly: it answers Stop-Service), waits for
+  its process, removes the service, the Shell Launcher entry and the
   automatic logon of the "pix-kiosk" account, the account, the app, its PATH entry and
-  %PROGRAMDATA%\pix-kiosk-run (the window's configuration and the core's socket). The data directory %PROGRAMDATA%\pix-kiosk (device keys, exam
-  journals not yet sent) is KEPT: check on the server that every exam of this PC was received,
+  %PROGRAMDATA%\pix-kiosk-run (the window's configuration). The data directory
+  %PROGRAMDATA%\pix-kiosk (device keys, exam journals not yet sent, the core's log
+  core-service.log) is KEPT: check on the server that every exam of this PC was received,
   then delete it by hand if you wish.
 #>
 #Requires -RunAsAdministrator
@@ -18,8 +20,12 @@ $KioskUser = "pix-kiosk"
 $CoreService = "pix-kiosk-core"
 $RunDir = Join-Path $env:ProgramData "pix-kiosk-run"
 
-if (Get-Service -Name $CoreService -ErrorAction SilentlyContinue) {
+# The core stops cleanly on Stop-Service (its journal closed); its process is waited for so
+# that the app's files are free to delete.
+$service = Get-CimInstance Win32_Service -Filter "Name='$CoreService'" -ErrorAction SilentlyContinue
+if ($service) {
     Stop-Service -Name $CoreService -ErrorAction SilentlyContinue
+    if ($service.ProcessId) { Wait-Process -Id $service.ProcessId -Timeout 60 -ErrorAction SilentlyContinue }
     sc.exe delete $CoreService | Out-Null
 }
 Remove-Item -Recurse -Force $RunDir -ErrorAction SilentlyContinue

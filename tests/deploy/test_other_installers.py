@@ -31,7 +31,8 @@ def test_macos_core_daemon_and_window_agent():
 def test_windows_state_directory_is_the_core_services_alone():
     script = (WINDOWS / "install.ps1").read_text(encoding="utf-8")
     assert "New-Service -Name $CoreService" in script
-    assert "obj= $CoreAccount" in script and '$CoreAccount = "NT SERVICE\\$CoreService"' in script
+    assert '"obj=", $CoreAccount' in script
+    assert '$CoreAccount = "NT SERVICE\\$CoreService"' in script
     grants = next(line for line in script.splitlines() if line.startswith("$grants = "))
     assert "${CoreAccount}:(OI)(CI)M" in grants and "S-1-5-32-545" not in grants
     assert 'run --config `"$WindowConfig`"' in script
@@ -40,4 +41,9 @@ def test_windows_state_directory_is_the_core_services_alone():
     # the keys with DPAPI once the PC is enrolled
     bin_path = next(line for line in script.splitlines() if line.startswith("$binPath = "))
     assert bin_path.endswith('--allow-sid $windowSid"') and "--allow-uid" not in bin_path
+    # the core answers the Service Control Manager itself, and is restarted when it stops with
+    # an error as when it crashes
+    assert '`"$exe`" core --service --data' in bin_path
+    assert 'Invoke-Sc @("failureflag", $CoreService, "1")' in script
+    assert "restart/2000/restart/2000/restart/2000" in script
     assert "seal-keys --data $DataDir --with dpapi" in script

@@ -7,7 +7,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from engine.keys import public_key_b64
 from kiosk.commands import run as run_command
-from kiosk.lab_config import LabConfigError, load_lab_config
+from kiosk.lab_config import LabConfigError, config_table, load_lab_config
 
 SERVER_KEY = public_key_b64(Ed25519PrivateKey.generate().public_key())
 PUBLISHER_KEY = public_key_b64(Ed25519PrivateKey.generate().public_key())
@@ -63,6 +63,11 @@ def test_a_complete_configuration(tmp_path):
         ({"server_key": '"abc"'}, "[server] public_key doit être", "Ed25519 public key"),
         ({"language": '"de"'}, 'language doit valoir "fr" ou "en"', 'must be "fr" or "en"'),
         ({"url": "12"}, "un texte non vide", "a non-empty string"),
+        (
+            {"language": '"en"\ncore_sid = "pix-kiosk-core"'},
+            "[kiosk] core_sid doit être un SID Windows",
+            "[kiosk] core_sid must be a Windows SID",
+        ),
     ],
 )
 def test_each_mistake_is_named_in_both_languages(tmp_path, changes, french, english):
@@ -70,6 +75,13 @@ def test_each_mistake_is_named_in_both_languages(tmp_path, changes, french, engl
         load_lab_config(write(tmp_path, complete(**changes)))
     assert french in caught.value.fr and english in caught.value.en
     assert "kiosk.toml" in caught.value.fr
+
+
+def test_the_installed_core_s_windows_account_is_kept_and_handed_on(tmp_path):
+    sid = "S-1-5-80-1249921362-847227951-3913913932-3253960450-1039360083"
+    config = load_lab_config(write(tmp_path, complete(language=f'"en"\ncore_sid = "{sid}"')))
+    assert config.core_sid == sid and config_table(config)["kiosk"]["core_sid"] == sid
+    assert load_lab_config(write(tmp_path, complete())).core_sid is None
 
 
 def test_missing_file_and_bad_toml(tmp_path):

@@ -11,7 +11,7 @@ import ctypes
 
 import pytest
 from core_accounts import core_lab, reach_first_question
-from windows_pipes import FakeWindowsPipes
+from windows_pipes import FakeWindowsPipes, StandInDll
 
 from kiosk.core.link import CoreLink
 from kiosk.core.protocol import CoreRefusal, CoreUnavailable
@@ -19,16 +19,21 @@ from kiosk.core.runner import build_core
 from kiosk.core.service import CoreService
 from kiosk.core.transport import core_transport, pipe_name
 from kiosk.core.transport_pipe import (
+    FILE_CREATE_PIPE_INSTANCE,
     FILE_FLAG_FIRST_PIPE_INSTANCE,
     PIPE_REJECT_REMOTE_CLIENTS,
     SE_GROUP_ENABLED,
+    SERVICE_STATUS_PROCESS,
     SID_AND_ATTRIBUTES,
     TOKEN_GROUPS,
     TOKEN_USER,
+    WINDOW_PIPE_ACCESS,
     NamedPipeTransport,
+    PipeNameTaken,
     Win32Pipes,
     pipe_sddl,
 )
+from kiosk.core.windows_service import SERVICE_NAME
 
 pytestmark = pytest.mark.slow
 
@@ -38,11 +43,12 @@ OTHER_SID = "S-1-5-21-2222-1002"  # another desktop account on the PC
 SYSTEM_SID = "S-1-5-18"
 USERS_SID = "S-1-5-32-545"  # the Users group: the window of any pupil's session
 PIPE = "\\\\.\\pipe\\pix-kiosk-core"
+GENERIC_WRITE = 0x40000000  # would let the window create instances of the core's pipe
 
 
 def test_the_pipe_admits_system_the_core_and_the_window_only():
     sddl = pipe_sddl(CORE_SID, frozenset({WINDOW_SID}))
-    assert sddl == f"D:P(A;;GA;;;S-1-5-18)(A;;GA;;;{CORE_SID})(A;;GRGW;;;{WINDOW_SID})"
+    assert sddl == f"D:P(A;;GA;;;S-1-5-18)(A;;GA;;;{CORE_SID})(A;;0x12018b;;;{WINDOW_SID})"
     assert pipe_name("/run/pix-kiosk/pix-kiosk-core") == PIPE and pipe_name(PIPE) == PIPE
     transport = core_transport(PIPE, allowed_sids=frozenset({WINDOW_SID}), platform="win32")
     assert isinstance(transport, NamedPipeTransport) and transport.address == PIPE
@@ -61,7 +67,7 @@ def test_the_core_serves_an_account_or_a_member_of_an_allowed_group():
     assert by_group.admits(Peer(WINDOW_SID, USERS_SID))
     assert not by_group.admits(Peer(SYSTEM_SID)) and not by_group.admits(Peer())
     sddl = pipe_sddl(CORE_SID, frozenset({USERS_SID}))
-    assert sddl.endswith(f"(A;;GRGW;;;{USERS_SID})")
+    assert sddl.endswith(f"(A;;0x12018b;;;{USERS_SID})")
 
 
 @pytest.fixture
@@ -72,6 +78,7 @@ def lab(tmp_path):
 
 def test_the_window_sits_its_exam_over_the_pipe_and_strangers_are_kept_out(lab):
     pipes = FakeWindowsPipes(CORE_SID)
+    pipes.services[SERVICE_NAME] = CORE_SID
     seen: dict = {}
 
     async def scenario() -> None:
@@ -79,7 +86,9 @@ def test_the_window_sits_its_exam_over_the_pipe_and_strangers_are_kept_out(lab):
         served = NamedPipeTransport(PIPE, frozenset({WINDOW_SID}), api=pipes)
         service = await CoreService(core, lab.config.data_dir, frozenset(), served).start()
         core.start()
-        window = NamedPipeTransport(PIPE, api=pipes)
+        window = NamedPipeTransport(
+            PIPE, api=pipes, core_sids=frozenset({CORE_SID}), core_service=SERVICE_NAME
+        )
         try:
             pipes.caller_sid = OTHER_SID
             with pytest.raises(CoreUnavailable) as unreachable:
@@ -90,7 +99,7 @@ def test_the_window_sits_its_exam_over_the_pipe_and_strangers_are_kept_out(lab):
                 await CoreLink(lab.config.data_dir, window).connect()
             seen["system"] = refused.value.code
             pipes.caller_sid = CORE_SID
-            with pytest.raises(OSError):  # another program cannot take over the name
+            with pytest.raises(PipeNameTaken):  # another program cannot take over the name
                 await NamedPipeTransport(PIPE, api=pipes).listen(lambda *_: None, limit=1024)
             pipes.caller_sid = WINDOW_SID
             link = await CoreLink(lab.config.data_dir, window).connect()
@@ -119,22 +128,6 @@ def test_the_window_sits_its_exam_over_the_pipe_and_strangers_are_kept_out(lab):
     assert (name, first) == (PIPE, True)
     assert sddl == pipe_sddl(CORE_SID, frozenset({WINDOW_SID}))
     assert all(not first for _, _, first in pipes.created[1:])
-
-
-class StandInDll:
-    """A DLL whose functions are the test's: each records its call and plays Windows' part."""
-
-    def __init__(self, **functions) -> None:
-        self.calls: list[tuple] = []
-        for name, function in functions.items():
-            setattr(self, name, self._recording(name, function))
-
-    def _recording(self, name, function):
-        def call(*args):
-            self.calls.append((name, *args))
-            return function(*args)
-
-        return call
 
 
 def test_the_ctypes_layer_asks_windows_for_the_right_pipe_and_the_clients_account():
@@ -172,10 +165,17 @@ def test_the_ctypes_layer_asks_windows_for_the_right_pipe_and_the_clients_accoun
         out._obj.value = 4321
         return 1
 
+    def service_status(handle, level, status, size, _needed):
+        assert (handle, level, size) == (0x51, 0, ctypes.sizeof(SERVICE_STATUS_PROCESS))
+        status._obj.dwProcessId = 4321
+        return 1
+
     kernel32 = StandInDll(
         CreateNamedPipeW=lambda *args: 42,
+        CreateFileW=lambda *args: 77,
         LocalFree=lambda _pointer: None,
         GetNamedPipeClientProcessId=client_pid,
+        GetNamedPipeServerProcessId=lambda handle, out: handle == 77 and client_pid(handle, out),
         OpenProcess=lambda access, inherit, pid: 55 if pid == 4321 else 0,
         CloseHandle=lambda _handle: 1,
     )
@@ -184,6 +184,10 @@ def test_the_ctypes_layer_asks_windows_for_the_right_pipe_and_the_clients_accoun
         OpenProcessToken=token_of,
         GetTokenInformation=token_information,
         ConvertSidToStringSidW=sid_text,
+        OpenSCManagerW=lambda machine, database, access: 0x50 if access == 1 else 0,
+        OpenServiceW=lambda manager, name, access: 0x51 if (manager, access) == (0x50, 4) else 0,
+        QueryServiceStatusEx=service_status,
+        CloseServiceHandle=lambda _handle: 1,
     )
     api = Win32Pipes(kernel32, advapi32, last_error=lambda: 0)
     sddl = pipe_sddl(CORE_SID, frozenset({WINDOW_SID}))
@@ -200,3 +204,18 @@ def test_the_ctypes_layer_asks_windows_for_the_right_pipe_and_the_clients_accoun
     assert ("CloseHandle", 55) in kernel32.calls and ("CloseHandle", 66) in [
         (name, getattr(handle, "value", handle)) for name, handle, *_ in kernel32.calls
     ]
+    # The window's end: it opens the pipe without the right to add an instance of it, then
+    # asks who serves it.
+    assert api.open(PIPE) == 77
+    _, name, access, *_rest = next(call for call in kernel32.calls if call[0] == "CreateFileW")
+    assert name == PIPE and access == WINDOW_PIPE_ACCESS
+    assert not access & (FILE_CREATE_PIPE_INSTANCE | GENERIC_WRITE)
+    assert api.server_pid(77) == 4321 and api.server_pid(78) is None
+    no_pipe = Win32Pipes(StandInDll(CreateFileW=lambda *args: -1), advapi32, lambda: 2)
+    with pytest.raises(OSError, match="error 2"):  # INVALID_HANDLE_VALUE as ctypes returns it
+        no_pipe.open(PIPE)
+    assert api.process_user(4321) == WINDOW_SID and api.process_user(99) is None
+    assert api.service_pid(SERVICE_NAME) == 4321
+    assert ("OpenServiceW", 0x50, SERVICE_NAME, 4) in advapi32.calls
+    closed = [call[1] for call in advapi32.calls if call[0] == "CloseServiceHandle"]
+    assert closed == [0x51, 0x50]

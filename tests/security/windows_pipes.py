@@ -2,8 +2,12 @@
 own calls). `FakeWindowsPipes` behaves as the kernel does for what the core relies on: a pipe
 instance is created with a security descriptor, and opening it checks the opener's account
 against that descriptor's access list before anything else (access denied otherwise); the
-first instance of a name cannot be created twice; the server learns the client's account from
-the system, not from the client. Bytes flow both ways in order; a hung-up end reads b"".
+first instance of a name cannot be created twice, and a further instance only by an account
+the first one's access list grants FILE_CREATE_PIPE_INSTANCE; the server learns the client's
+account from the system, not from the client, and the client learns the server's process; a
+process's token is readable by its own account only (a pupil cannot read a service's); the
+Service Control Manager says which process runs a service. Bytes flow both ways in order; a
+hung-up end reads b"".
 """
 
 import queue
@@ -11,7 +15,20 @@ import re
 import threading
 from dataclasses import dataclass, field
 
-ACE = re.compile(r"\(A;;([A-Z]+);;;([^)]+)\)")
+from kiosk.core.transport_pipe import FILE_CREATE_PIPE_INSTANCE, WINDOW_PIPE_ACCESS
+
+ACE = re.compile(r"\(A;;([A-Z]+|0x[0-9a-f]+);;;([^)]+)\)")
+GENERIC_RIGHTS = {"GA": 0xFFFFFFFF, "GRGW": WINDOW_PIPE_ACCESS | FILE_CREATE_PIPE_INSTANCE}
+
+
+def granted(sddl: str, sids: frozenset[str]) -> int:
+    """The rights the access list `sddl` grants any of `sids` (generic rights mapped as Windows
+    maps them for a pipe: GENERIC_WRITE includes FILE_CREATE_PIPE_INSTANCE)."""
+    rights = 0
+    for right, sid in ACE.findall(sddl):
+        if sid in sids:
+            rights |= GENERIC_RIGHTS[right] if right in GENERIC_RIGHTS else int(right, 16)
+    return rights
 
 
 @dataclass
@@ -26,6 +43,7 @@ class _Instance:
     name: str
     sddl: str
     server: _End
+    server_sid: str = ""
     connected: threading.Event = field(default_factory=threading.Event)
     client_sids: frozenset[str] = frozenset()
 
@@ -39,6 +57,9 @@ class FakeWindowsPipes:
         self.caller_sid = core_sid
         self.groups = groups or {}  # an account's groups, as its token lists them
         self.created: list[tuple[str, str, bool]] = []  # (name, sddl, first)
+        self.services: dict[str, str] = {}  # a service's name: the account it runs as
+        self._pids: dict[str, int] = {}  # one process per account
+        self._owners: dict[str, str] = {}  # a pipe's name: the account that created it
         self._lock = threading.Lock()
         self._listening: dict[str, list[_Instance]] = {}
         self._names: set[str] = set()
@@ -53,15 +74,40 @@ class FakeWindowsPipes:
     def current_sid(self) -> str:
         return self.caller_sid
 
+    def pid_of(self, sid: str) -> int:
+        return self._pids.setdefault(sid, 4000 + 4 * len(self._pids))
+
+    def _caller(self) -> frozenset[str]:
+        return frozenset({self.caller_sid}) | self.groups.get(self.caller_sid, frozenset())
+
     def create_instance(self, name: str, sddl: str, *, first: bool) -> int:
+        """As the transport calls it: a further instance comes from the process that made the
+        first (the listener's own thread, whoever the test plays at that moment)."""
         with self._lock:
             if first and name in self._names:
                 raise OSError(5, "access denied: FILE_FLAG_FIRST_PIPE_INSTANCE on a taken name")
-            self._names.add(name)
-            self.created.append((name, sddl, first))
-            instance = _Instance(name, sddl, _End())
-            self._listening.setdefault(name, []).append(instance)
-            return self._handle(instance.server, instance)
+            owner = self._owners.setdefault(name, self.caller_sid)
+            return self._create(name, sddl, first, owner)
+
+    def create_instance_as(self, sid: str, name: str, sddl: str) -> int:
+        """Another process of account `sid` adds an instance to the pipe `name`: Windows lets
+        it only if the pipe's access list grants it FILE_CREATE_PIPE_INSTANCE."""
+        with self._lock:
+            first_sddl = next(made for named, made, _ in self.created if named == name)
+            caller = frozenset({sid}) | self.groups.get(sid, frozenset())
+            if not granted(first_sddl, caller) & FILE_CREATE_PIPE_INSTANCE:
+                raise OSError(5, f"{name}: access denied to {sid}")
+            return self._create(name, sddl, False, sid)
+
+    def _create(self, name: str, sddl: str, first: bool, server_sid: str) -> int:
+        """One more instance (the lock held); the pipe keeps its first instance's access list."""
+        if not first:
+            sddl = next(made for named, made, _ in self.created if named == name)
+        self._names.add(name)
+        self.created.append((name, sddl, first))
+        instance = _Instance(name, sddl, _End(), server_sid=server_sid)
+        self._listening.setdefault(name, []).append(instance)
+        return self._handle(instance.server, instance)
 
     def wait_for_client(self, handle: int) -> None:
         end, instance = self._ends[handle]
@@ -75,9 +121,8 @@ class FakeWindowsPipes:
             if not waiting:
                 raise OSError(2, f"{name}: no such pipe")
             instance = waiting[0]
-            rights = {sid: right for right, sid in ACE.findall(instance.sddl)}
-            caller = {self.caller_sid} | self.groups.get(self.caller_sid, frozenset())
-            if not {"GA", "GRGW"} & {rights.get(sid) for sid in caller}:
+            caller = self._caller()
+            if granted(instance.sddl, caller) & WINDOW_PIPE_ACCESS != WINDOW_PIPE_ACCESS:
                 raise OSError(5, f"{name}: access denied to {self.caller_sid}")
             waiting.pop(0)
             client = _End(peer=instance.server)
@@ -89,6 +134,17 @@ class FakeWindowsPipes:
 
     def client_sids(self, handle: int) -> frozenset[str]:
         return self._ends[handle][1].client_sids
+
+    def server_pid(self, handle: int) -> int | None:
+        return self.pid_of(self._ends[handle][1].server_sid)
+
+    def process_user(self, pid: int) -> str | None:
+        owner = next((sid for sid, known in self._pids.items() if known == pid), None)
+        return owner if owner == self.caller_sid else None
+
+    def service_pid(self, service: str) -> int | None:
+        sid = self.services.get(service)
+        return None if sid is None else self.pid_of(sid)
 
     def read(self, handle: int, size: int = 65536) -> bytes:
         end, _ = self._ends[handle]
@@ -112,3 +168,21 @@ class FakeWindowsPipes:
         end, _ = self._ends.get(handle, (None, None))
         if end is not None:
             end.closed = True
+            if end.peer is not None:  # the other end's read returns: the pipe is broken
+                end.peer.incoming.put(None)
+
+
+class StandInDll:
+    """A DLL whose functions are the test's: each records its call and plays Windows' part."""
+
+    def __init__(self, **functions) -> None:
+        self.calls: list[tuple] = []
+        for name, function in functions.items():
+            setattr(self, name, self._recording(name, function))
+
+    def _recording(self, name, function):
+        def call(*args):
+            self.calls.append((name, *args))
+            return function(*args)
+
+        return call
