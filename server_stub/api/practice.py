@@ -72,6 +72,7 @@ def student_token(ctx: ServerContext, student: dict[str, Any]) -> dict[str, Any]
         now=ctx.now(),
         audience=PRACTICE_AUDIENCE,
         lifetime_s=PRACTICE_LIFETIME_S,
+        bound_to={"cred": student["credentials_at"]},
     )
     return {"access_token": token, "expires_in": PRACTICE_LIFETIME_S, "student": student}
 
@@ -95,8 +96,9 @@ def current_student(
         student = get_student(ctx.db, claims["sub"])
     except PracticeError:
         raise ApiError("unauthenticated") from None
-    if student["credentials_at"] is not None and claims["iat"] < int(student["credentials_at"]):
-        raise ApiError("unauthenticated")  # issued before the teacher's reset
+    if claims.get("cred") != student["credentials_at"]:
+        # Issued under earlier credentials (before the teacher's reset), even in the same second.
+        raise ApiError("unauthenticated")
     return student
 
 

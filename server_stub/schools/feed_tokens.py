@@ -9,6 +9,7 @@ reverse.
 """
 
 import secrets
+from typing import Any
 
 import jwt
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -30,7 +31,10 @@ def issue_token(
     now: float,
     audience: str = AUDIENCE,
     lifetime_s: int = LIFETIME_S,
+    bound_to: dict[str, Any] | None = None,
 ) -> str:
+    """A signed bearer token; `bound_to`: claims the holder's current state must still match
+    when the token is used (a student's credentials' version)."""
     claims = {
         "iss": ISSUER,
         "aud": audience,
@@ -39,6 +43,7 @@ def issue_token(
         "iat": int(now),
         "exp": int(now) + lifetime_s,
         "jti": secrets.token_hex(8),
+        **(bound_to or {}),
     }
     return jwt.encode(claims, key, algorithm=ALGORITHM)
 
