@@ -238,18 +238,23 @@ async def practice_join(request: Request) -> Response:
     )
 
 
-@router.get("/campaigns/{code}")
-async def practice_question(request: Request, code: str) -> Response:
-    session, _ = await _student_session(request)
-    if not isinstance(session, WebSession):
-        return session
+async def _current_screen(request: Request, session: WebSession, code: str) -> Any:
+    """The campaign's current question for the student, or the refusal's redirect home."""
     ctx = _ctx(request)
-    screen = await _or_refused(
+    return await _or_refused(
         request,
         session,
         lambda: current_item(ctx.db, session.student, code, now=ctx.clock()),
         back_to=HOME,
     )
+
+
+@router.get("/campaigns/{code}")
+async def practice_question(request: Request, code: str) -> Response:
+    session, _ = await _student_session(request)
+    if not isinstance(session, WebSession):
+        return session
+    screen = await _current_screen(request, session, code)
     if isinstance(screen, Response):
         return screen
     return _page(request, session, "question.html", page="practice_home", screen=screen)
@@ -276,13 +281,7 @@ async def practice_answer(request: Request, code: str) -> Response:
     session, form = await _student_session(request, post=True)
     if not isinstance(session, WebSession):
         return session
-    ctx = _ctx(request)
-    screen = await _or_refused(
-        request,
-        session,
-        lambda: current_item(ctx.db, session.student, code, now=ctx.clock()),
-        back_to=HOME,
-    )
+    screen = await _current_screen(request, session, code)
     if isinstance(screen, Response):
         return screen
     item = screen["item"]
@@ -301,6 +300,7 @@ async def practice_answer(request: Request, code: str) -> Response:
             screen=screen,
             errors=errors,
         )
+    ctx = _ctx(request)
     try:
         feedback = await run_in_threadpool(
             lambda: submit_answer(
